@@ -1,0 +1,83 @@
+// Package evidence defines an item of evidence as the case records it and as every renderer and
+// verifier reads it: one original file, stored once by its SHA-256, numbered as an exhibit.
+package evidence
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// Item is one original. The JSON field names are the stable `dossier list --json` shape.
+type Item struct {
+	Exhibit int    `json:"exhibit"`
+	ID      string `json:"id"` // UUID v7
+	SHA256  string `json:"sha256"`
+	Name    string `json:"name"` // original base name, NFC
+	MIME    string `json:"mime"`
+	Kind    string `json:"kind"`
+	Size    int64  `json:"size"`
+	// Time is the time the evidence itself carries, and where it was read from.
+	Time       *time.Time `json:"time,omitempty"`
+	TimeSource string     `json:"time_source,omitempty"`
+	Acquired   time.Time  `json:"acquired"` // when it was added to the case
+	ModTime    *time.Time `json:"mod_time,omitempty"`
+	// What the user said of it (flags or sidecar).
+	Title      string `json:"title,omitempty"`
+	Purpose    string `json:"purpose,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Holder     string `json:"holder,omitempty"`
+	HolderRole string `json:"holder_role,omitempty"`
+	// What the parser found.
+	Parser      string            `json:"parser,omitempty"`
+	Summary     string            `json:"summary,omitempty"`
+	Info        map[string]string `json:"info,omitempty"`
+	Events      int               `json:"events"`
+	Warnings    []string          `json:"warnings,omitempty"`
+	DerivedFrom string            `json:"derived_from,omitempty"` // id of the item this was extracted from
+}
+
+// Label is the exhibit label in the case language: "证据3" / "Exhibit 3".
+func Label(lang string, exhibit int) string {
+	if lang == "en" {
+		return fmt.Sprintf("Exhibit %d", exhibit)
+	}
+	return fmt.Sprintf("证据%d", exhibit)
+}
+
+// DisplayTitle is the title the user gave, or the original name.
+func (it *Item) DisplayTitle() string {
+	if it.Title != "" {
+		return it.Title
+	}
+	return it.Name
+}
+
+// Opener opens a stored original by its SHA-256.
+type Opener func(sha256 string) (io.ReadCloser, error)
+
+// Bundle is everything the renderers need of a case, already read and checked.
+type Bundle struct {
+	Case    *caseconf.Case
+	CaseID  string    // the dossier id, UUID v7
+	Created time.Time // when the case was created
+	// Stamp is the time the documents carry: the time of the last custody entry, so the same case
+	// renders to the same bytes.
+	Stamp  time.Time
+	Items  []Item        // ordered by exhibit number
+	Events []event.Event // the merged timeline, ordered by time
+	Open   Opener
+}
+
+// ItemByExhibit finds an item.
+func (b *Bundle) ItemByExhibit(n int) *Item {
+	for i := range b.Items {
+		if b.Items[i].Exhibit == n {
+			return &b.Items[i]
+		}
+	}
+	return nil
+}

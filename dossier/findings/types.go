@@ -1,0 +1,78 @@
+package findings
+
+import (
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/money"
+)
+
+// Rule ids, stable in JSON.
+const (
+	RuleNightContact       = "night-contact"
+	RuleUnansweredAttempts = "unanswered-attempts"
+	RuleConnectedCalls     = "connected-calls"
+	RuleAfterAgreement     = "after-agreement"
+	RuleThirdPartyContact  = "third-party-contact"
+	RuleMissedInstallment  = "missed-installment"
+)
+
+// Finding is one counted breach (or, for after-agreement, one inconsistency with the agreement).
+type Finding struct {
+	ID   string `json:"id"`   // stable within a report: "night-contact-3"
+	Rule string `json:"rule"` // one of the Rule ids
+	// Time is the local time of a single-contact finding; Day the local day of a per-day one.
+	Time        *time.Time    `json:"time,omitempty"`
+	Day         caseconf.Date `json:"day,omitempty"`
+	Counterpart string        `json:"counterpart,omitempty"`
+	Name        string        `json:"name,omitempty"`
+	Role        string        `json:"role,omitempty"`
+	Holder      string        `json:"holder,omitempty"`
+	Count       int           `json:"count"`
+	Threshold   int           `json:"threshold,omitempty"`
+	// Events are indexes into the timeline the report was computed from (event.Event.Seq).
+	Events   []int  `json:"events"`
+	Exhibits []int  `json:"exhibits"`
+	Message  string `json:"message"` // in the case language
+	Source   string `json:"source"`  // the rule's source document, in the case language
+	// BreachNote is set where the finding is not a rule breach by itself (after-agreement).
+	BreachNote string `json:"note,omitempty"`
+}
+
+// Installment states in the schedule.
+const (
+	StatusPaidOnTime = "paid-on-time"
+	StatusPaidLate   = "paid-late"
+	StatusPartlyPaid = "partly-paid"
+	StatusUnpaid     = "unpaid"
+	StatusNotYetDue  = "not-yet-due"
+)
+
+// ScheduleRow is one agreed installment and what paid it.
+type ScheduleRow struct {
+	N         int           `json:"n"`
+	Due       caseconf.Date `json:"due"`
+	Amount    money.Amount  `json:"amount"`
+	Paid      money.Amount  `json:"paid"`              // applied to this installment by as_of
+	PaidByDue money.Amount  `json:"paid_by_due"`       // applied by the end of the due day
+	PaidOn    caseconf.Date `json:"paid_on,omitempty"` // day the installment became fully paid
+	Status    string        `json:"status"`
+	Exhibits  []int         `json:"exhibits,omitempty"` // the bills the payments came from
+}
+
+// Unclassified lists counterparts that contacted the holder and have no role in case.yaml.
+type Unclassified struct {
+	Counterpart string `json:"counterpart"`
+	Name        string `json:"name,omitempty"`
+	Contacts    int    `json:"contacts"`
+	Exhibits    []int  `json:"exhibits"`
+}
+
+// Report is the output of Evaluate: `dossier findings --json`.
+type Report struct {
+	AsOf         caseconf.Date  `json:"as_of"`
+	Findings     []Finding      `json:"findings"`
+	Schedule     []ScheduleRow  `json:"schedule"`
+	Unclassified []Unclassified `json:"unclassified"`
+	Totals       map[string]int `json:"totals"` // findings per rule
+}

@@ -1,0 +1,132 @@
+// Package parse defines how one original becomes events.
+//
+// Each input format lives in its own package under parse/ and implements Parser. Detection is by
+// content: ingest shows every parser the first bytes of a file (with the name and the MIME type
+// detected from those bytes) and the first parser whose Detect accepts it parses the file. The
+// list, in order of precedence, is in package formats.
+//
+// A parser never refuses evidence. A format it recognises but cannot fully read yields the events
+// it could read plus warnings naming the line or element; an error from Parse means "this is not
+// my format after all" or "nothing usable", and the file is kept as a plain document with the
+// error as its warning.
+package parse
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// HeadSize is how many leading bytes Detect sees.
+const HeadSize = 64 << 10
+
+// Kinds of evidence items. A parser's Result.Kind is one of these; the user may override it.
+const (
+	KindScreenshot = "screenshot"
+	KindPhoto      = "photo"
+	KindCallLog    = "call-log"
+	KindSMS        = "sms"
+	KindChat       = "chat"
+	KindRecording  = "recording"
+	KindTranscript = "transcript"
+	KindEmail      = "email"
+	KindBill       = "bill"
+	KindAgreement  = "agreement"
+	KindAttachment = "attachment"
+	KindDocument   = "document"
+)
+
+// Sniff is what detection sees of a file.
+type Sniff struct {
+	Name string // original base name, NFC
+	Ext  string // lower-case extension with the dot: ".xml"
+	MIME string // detected from the bytes by mimetype, e.g. "text/xml; charset=utf-8"
+	Head []byte // up to HeadSize leading bytes
+	Size int64
+}
+
+// Input is one original as a parser reads it.
+type Input struct {
+	Name    string
+	Ext     string
+	MIME    string
+	Size    int64
+	Data    io.ReaderAt // the stored original; read-only
+	ModTime time.Time   // the original's modification time as found on disk
+	// Zone is the case time zone; formats that write local times without an offset are read in it.
+	Zone *time.Location
+	// Kind is the kind the user asked for (--kind or a sidecar), or "".
+	Kind string
+	// Transcript is the text of a same-stem .txt found beside a recording.
+	Transcript string
+	// Derive stores a file embedded in this one (an MMS part, an e-mail attachment) as an item of
+	// its own, linked to this one. name is untrusted and is sanitised by the store. May be nil, in
+	// which case embedded files are only mentioned.
+	Derive func(name string, r io.Reader) (Derived, error)
+}
+
+// Derived identifies an item created by Input.Derive.
+type Derived struct {
+	ID      string
+	Exhibit int
+	SHA256  string
+	Name    string
+}
+
+// Reader returns a fresh reader over the whole original.
+func (in *Input) Reader() io.Reader { return io.NewSectionReader(in.Data, 0, in.Size) }
+
+// Location returns the case zone, or UTC when none was given.
+func (in *Input) Location() *time.Location {
+	if in.Zone == nil {
+		return time.UTC
+	}
+	return in.Zone
+}
+
+// Warning is a problem found while reading an original; Where names the line or element.
+type Warning struct {
+	Where string `json:"where,omitempty"`
+	What  string `json:"what"`
+}
+
+func (w Warning) String() string {
+	if w.Where == "" {
+		return w.What
+	}
+	return w.Where + ": " + w.What
+}
+
+// Warnf builds a Warning.
+func Warnf(where, format string, args ...any) Warning {
+	return Warning{Where: where, What: fmt.Sprintf(format, args...)}
+}
+
+// Result is what a parser extracted from one original.
+type Result struct {
+	Kind     string
+	Events   []event.Event
+	Warnings []Warning
+	// Time is the time the evidence itself carries (a screenshot's capture time, a bill's export
+	// time), with the source it was read from (event.TimeFrom...). Zero when unknown.
+	Time       time.Time
+	TimeSource string
+	// Info holds facts worth printing in the evidence list: "width", "height", "pages",
+	// "duration", "encoding", "layout", "app", "subject", ...
+	Info map[string]string
+	// Summary says in a few words what was extracted: "120 calls", "1080×2400 PNG".
+	Summary string
+}
+
+// Parser reads one format.
+type Parser interface {
+	// Name is a stable identifier of the format, e.g. "smsbackup-calls".
+	Name() string
+	// Detect reports whether the file is in this format, looking only at its head.
+	Detect(s *Sniff) bool
+	// Parse extracts events. It must not panic on any input and must read the original as a
+	// stream (or through Data's ReaderAt), never whole into memory when it can be large.
+	Parse(in *Input) (*Result, error)
+}

@@ -1,0 +1,94 @@
+// Package textenc turns the text files phones and Chinese Windows write into UTF-8.
+//
+// Exports arrive as UTF-8, UTF-8 with a byte-order mark, UTF-16 with a BOM, or GBK/GB18030 (what
+// Excel and Alipay write on Chinese Windows). The encoding is detected from the bytes, never
+// assumed: a prefix that is valid UTF-8 is UTF-8, anything else is decoded as GB18030 (a superset
+// of GBK and GB2312).
+package textenc
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Encoding names reported by Detect.
+const (
+	UTF8    = "UTF-8"
+	UTF8BOM = "UTF-8 BOM"
+	UTF16LE = "UTF-16LE"
+	UTF16BE = "UTF-16BE"
+	GB18030 = "GB18030"
+)
+
+// Detect names the encoding of a file from its first bytes (a few KiB is enough).
+func Detect(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		return UTF8BOM
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return UTF16LE
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return UTF16BE
+	}
+	if validPrefix(head) {
+		return UTF8
+	}
+	return GB18030
+}
+
+// validPrefix is utf8.Valid, tolerant of a multi-byte rune cut at the end of the sample.
+func validPrefix(b []byte) bool {
+	for i := 0; i < 3 && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		r, _ := utf8.DecodeLastRune(b)
+		if r != utf8.RuneError {
+			return false
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+// NewReader detects the encoding from the start of r and returns a reader of UTF-8 text without
+// any byte-order mark, and the encoding's name.
+func NewReader(r io.Reader) (io.Reader, string, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, "", err
+	}
+	enc := Detect(head)
+	switch enc {
+	case UTF8BOM:
+		_, _ = br.Discard(3)
+		return br, enc, nil
+	case UTF16LE:
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), enc, nil
+	case UTF16BE:
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), enc, nil
+	case GB18030:
+		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), enc, nil
+	}
+	return br, enc, nil
+}
+
+// Decode converts a whole small buffer (a header line, a cell) to UTF-8.
+func Decode(b []byte) (string, string) {
+	r, enc, err := NewReader(bytes.NewReader(b))
+	if err != nil {
+		return string(b), UTF8
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return string(b), enc
+	}
+	return string(out), enc
+}
