@@ -60,6 +60,14 @@ const (
 	StatusQueued   = "queued"
 )
 
+// Payment kinds. Bill parsers mark a successful repayment of consumer credit (Alipay 信用借还 rows
+// with 还款成功, WeChat Pay repayment rows that succeeded) as KindRepayment; findings apply only
+// those to the agreement, and only when they name the respondent's product or name.
+const (
+	KindPayment   = "payment"
+	KindRepayment = "repayment"
+)
+
 // Where the time of an event came from; a court weighs these differently, so it is always recorded.
 const (
 	TimeFromContent  = "content"   // a timestamp inside the file (a call log row, a bill line)

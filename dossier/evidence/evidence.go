@@ -68,8 +68,23 @@ type Bundle struct {
 	// renders to the same bytes.
 	Stamp  time.Time
 	Items  []Item        // ordered by exhibit number
-	Events []event.Event // the merged timeline, ordered by time
-	Open   Opener
+	Events []event.Event // the merged timeline, ordered by time; Event.Seq is the 1-based position
+	// Custody is the custody log, oldest first, for the integrity appendix.
+	Custody []CustodyEntry
+	Open    Opener
+}
+
+// CustodyEntry is one line of the custody log as documents show it.
+type CustodyEntry struct {
+	Seq     int       `json:"seq"`
+	Time    time.Time `json:"time"`
+	Action  string    `json:"action"` // init, add, duplicate, render, ...
+	Exhibit int       `json:"exhibit,omitempty"`
+	SHA256  string    `json:"sha256,omitempty"` // the object concerned
+	Note    string    `json:"note,omitempty"`
+	Actor   string    `json:"actor,omitempty"`
+	Prev    string    `json:"prev"` // SHA-256 of the previous entry's line
+	Hash    string    `json:"hash"` // SHA-256 of this entry's line
 }
 
 // ItemByExhibit finds an item.
