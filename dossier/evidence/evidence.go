@@ -38,6 +38,11 @@ type Item struct {
 	Events      int               `json:"events"`
 	Warnings    []string          `json:"warnings,omitempty"`
 	DerivedFrom string            `json:"derived_from,omitempty"` // id of the item this was extracted from
+	// EventsSHA256 is the digest of the stored events extracted from this item, so that an edit
+	// of the extracted data is as detectable as an edit of the original.
+	EventsSHA256 string `json:"events_sha256,omitempty"`
+	// Added is the path the file was added from, as the user gave it.
+	Added string `json:"added_from,omitempty"`
 }
 
 // Label is the exhibit label in the case language: "证据3" / "Exhibit 3".
