@@ -1,2 +1,81 @@
 // Package findings counts collection-rule breaches in a timeline and checks the repayment agreement.
+//
+// Evaluate takes the case (case.yaml) and the merged, sorted timeline and returns a Report: one
+// Finding per counted breach, the agreement schedule with the payments applied to it, and the
+// counterparts that contacted the holder but have no role in case.yaml. It reads the timeline once
+// and keeps only per-day tallies, so a timeline of any length costs time linear in its length.
+//
+// # What counts
+//
+// Every judgement is made in the case time zone: the local clock time decides the quiet hours and
+// the local calendar day decides "per day" and "after the agreement". The same instants judged in
+// another zone give other findings, as they should.
+//
+// A contact is an incoming (Direction "in") call of any outcome, SMS, MMS, chat message (not the
+// app's own system lines), e-mail, or a recording whose direction is known to be incoming (most
+// recorders do not say, and such recordings are not counted). Only contacts from the collection
+// side count: a counterpart whose role in case.yaml is creditor or collector. case.yaml is matched
+// after normalising numbers ("+86 159 0000 1111" is 15900001111); the role the timeline attached
+// is used only for a counterpart case.yaml does not list.
+//
+//   - night-contact: each contact whose local time is in [quiet_start, quiet_end). A window
+//     may wrap midnight (22:00–08:00) or not (13:00–14:00); equal ends mean no quiet hours. E-mail
+//     is left out: it waits in the inbox and is not a contact "at night" in the guidelines' sense.
+//   - unanswered-attempts: each (holder, number, local day) with more than max_unanswered_per_day
+//     missed, rejected or blocked incoming calls; the count is all of them that day.
+//   - connected-calls: each local day with more than max_connected_per_day incoming calls that
+//     were answered and lasted (voicemail excluded), all collection-side numbers together. Only
+//     the complainant's own evidence counts: the limit protects the debtor, and calls to family
+//     are the third-party-contact rule's concern.
+//   - after-agreement: each contact on a local day after the agreement date (the day itself is
+//     not counted). It is inconsistent with the agreement, not a breach of a rule by itself, and
+//     the finding's note says so.
+//   - third-party-contact: each contact found in evidence whose holder role is family or
+//     third-party.
+//   - missed-installment: each installment due on or before as_of that the payments had not
+//     covered by the end of its due day (paid late, partly paid or unpaid).
+//
+// Payments are the timeline's repayments (Channel payment, Kind repayment) that name the
+// respondent's product (in the counterpart, subject or text) or whose counterpart is the
+// respondent's name, plus payments: in case.yaml; only those made on or after the agreement day
+// and by as_of count. They are applied oldest first to the oldest installment not yet paid, a
+// payment larger than what is left spilling over to the next. Amounts are exact (integer fen).
+//
+// # JSON
+//
+// WriteJSON writes the report as `dossier findings --json` prints it. The order is stable: findings
+// by rule in the order above, then by time (a per-day finding at the start of its day), then by the
+// first event cited; unclassified counterparts by number of contacts, then counterpart.
+//
+//	{
+//	  "as_of": "2025-04-15",
+//	  "timezone": "Asia/Shanghai",
+//	  "findings": [
+//	    {"id": "unanswered-attempts-1", "rule": "unanswered-attempts",
+//	     "time": "2025-01-27T23:10:00+08:00",  // single-contact rules only
+//	     "day": "2025-01-27",                  // per-day rules and missed-installment (the due day)
+//	     "counterpart": "15900001111", "name": "某某资产催收员", "role": "collector",
+//	     "holder": "李四",                     // when the evidence is someone else's
+//	     "installment": 2,                     // missed-installment only
+//	     "count": 8, "threshold": 6,
+//	     "events": [12, 13], "exhibits": [3],  // timeline Seq numbers; exhibit numbers
+//	     "message": "...", "source": "...",
+//	     "note": "..."}                        // after-agreement only
+//	  ],
+//	  "schedule": [
+//	    {"n": 1, "due": "2025-02-10", "amount": "1000.00", "paid": "1000.00",
+//	     "paid_by_due": "1000.00", "paid_on": "2025-02-10", "status": "paid-on-time",
+//	     "exhibits": [7], "events": [40], "case_payments": ["2025-04-12 200.00 银行转账"]}
+//	  ],
+//	  "unclassified": [{"counterpart": "13600000000", "name": "...", "contacts": 3, "exhibits": [2]}],
+//	  "totals": {"night-contact": 5, "unanswered-attempts": 1, "connected-calls": 0,
+//	             "after-agreement": 9, "third-party-contact": 2, "missed-installment": 2}
+//	}
+//
+// Times are RFC 3339 with the case zone's offset, days YYYY-MM-DD, amounts decimal strings. Lists
+// are never null; totals always carry every rule. Schedule statuses are paid-on-time, paid-late,
+// partly-paid, unpaid and not-yet-due (due after as_of; payments may already have been applied).
+//
+// Messages and sources are in the case language (zh by default, or en); English sources keep the
+// Chinese title in brackets.
 package findings

@@ -23,13 +23,15 @@ type Finding struct {
 	Rule string `json:"rule"` // one of the Rule ids
 	// Time is the local time of a single-contact finding; Day the local day of a per-day one.
 	Time        *time.Time    `json:"time,omitempty"`
-	Day         caseconf.Date `json:"day,omitempty"`
+	Day         caseconf.Date `json:"day,omitzero"`
 	Counterpart string        `json:"counterpart,omitempty"`
 	Name        string        `json:"name,omitempty"`
 	Role        string        `json:"role,omitempty"`
 	Holder      string        `json:"holder,omitempty"`
-	Count       int           `json:"count"`
-	Threshold   int           `json:"threshold,omitempty"`
+	// Installment is the number of the installment a missed-installment finding is about.
+	Installment int `json:"installment,omitempty"`
+	Count       int `json:"count"`
+	Threshold   int `json:"threshold,omitempty"`
 	// Events are indexes into the timeline the report was computed from (event.Event.Seq).
 	Events   []int  `json:"events"`
 	Exhibits []int  `json:"exhibits"`
@@ -53,11 +55,14 @@ type ScheduleRow struct {
 	N         int           `json:"n"`
 	Due       caseconf.Date `json:"due"`
 	Amount    money.Amount  `json:"amount"`
-	Paid      money.Amount  `json:"paid"`              // applied to this installment by as_of
-	PaidByDue money.Amount  `json:"paid_by_due"`       // applied by the end of the due day
-	PaidOn    caseconf.Date `json:"paid_on,omitempty"` // day the installment became fully paid
+	Paid      money.Amount  `json:"paid"`             // applied to this installment by as_of
+	PaidByDue money.Amount  `json:"paid_by_due"`      // applied by the end of the due day
+	PaidOn    caseconf.Date `json:"paid_on,omitzero"` // day the installment became fully paid
 	Status    string        `json:"status"`
 	Exhibits  []int         `json:"exhibits,omitempty"` // the bills the payments came from
+	Events    []int         `json:"events,omitempty"`   // the payment events applied (Seq)
+	// Sources names the payments from case.yaml applied here ("2025-04-12 200.00 银行转账").
+	Sources []string `json:"case_payments,omitempty"`
 }
 
 // Unclassified lists counterparts that contacted the holder and have no role in case.yaml.
@@ -71,6 +76,7 @@ type Unclassified struct {
 // Report is the output of Evaluate: `dossier findings --json`.
 type Report struct {
 	AsOf         caseconf.Date  `json:"as_of"`
+	Timezone     string         `json:"timezone"`
 	Findings     []Finding      `json:"findings"`
 	Schedule     []ScheduleRow  `json:"schedule"`
 	Unclassified []Unclassified `json:"unclassified"`

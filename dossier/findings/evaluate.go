@@ -1,0 +1,403 @@
+package findings
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// HolderRole values of evidence that came from someone else's device (dossier add --holder-role).
+// An empty HolderRole or "self" is the complainant's own evidence.
+const (
+	HolderFamily     = "family"
+	HolderThirdParty = "third-party"
+)
+
+// ruleOrder is the order of the Findings table; reports list findings in it.
+var ruleOrder = []string{
+	RuleNightContact,
+	RuleUnansweredAttempts,
+	RuleConnectedCalls,
+	RuleAfterAgreement,
+	RuleThirdPartyContact,
+	RuleMissedInstallment,
+}
+
+// Rules returns the rule ids in the order reports list them.
+func Rules() []string { return slices.Clone(ruleOrder) }
+
+// Evaluate runs every rule over a merged, sorted timeline and checks the agreement.
+//
+// now only supplies the as_of day when case.yaml has none; everything else is judged from the
+// case and the events, so the same inputs always give the same report.
+func Evaluate(c *caseconf.Case, timeline []event.Event, now time.Time) *Report {
+	if c == nil {
+		c = &caseconf.Case{}
+	}
+	ev := newEvaluator(c, now)
+	for i := range timeline {
+		ev.observe(&timeline[i], i)
+	}
+	return ev.report(timeline)
+}
+
+// evaluator holds the per-case settings and the per-day tallies while the timeline streams by.
+type evaluator struct {
+	c    *caseconf.Case
+	loc  *time.Location
+	lang string
+	asOf caseconf.Date
+
+	quietStart, quietEnd int // seconds after local midnight
+	maxUnanswered        int
+	maxConnected         int
+
+	contacts map[string]caseconf.Contact // memo of case.yaml lookups by counterpart
+	known    map[string]bool
+
+	findings     []Finding
+	unanswered   map[unansweredKey]*group
+	connected    map[caseconf.Date]*group
+	unclassified map[string]*unclassifiedTally
+}
+
+type unansweredKey struct {
+	holder, counterpart string
+	day                 caseconf.Date
+}
+
+// group collects the events of one per-day finding.
+type group struct {
+	seqs     []int
+	exhibits []int
+	perNum   map[string]int
+	// counterpart, name, role and holder of the first event, for single-number groups.
+	counterpart, name, role, holder string
+}
+
+type unclassifiedTally struct {
+	name     string
+	contacts int
+	exhibits []int
+}
+
+func newEvaluator(c *caseconf.Case, now time.Time) *evaluator {
+	loc := c.Location()
+	if c.Timezone == "" {
+		if l, err := time.LoadLocation(caseconf.DefaultTimezone); err == nil {
+			loc = l
+		}
+	}
+	e := &evaluator{
+		c:             c,
+		loc:           loc,
+		lang:          language(c),
+		asOf:          c.AsOf,
+		quietStart:    clockSeconds(c.Rules.QuietStart, caseconf.DefaultQuietStart),
+		quietEnd:      clockSeconds(c.Rules.QuietEnd, caseconf.DefaultQuietEnd),
+		maxUnanswered: positiveOr(c.Rules.MaxUnansweredPerDay, caseconf.DefaultMaxUnansweredPerDay),
+		maxConnected:  positiveOr(c.Rules.MaxConnectedPerDay, caseconf.DefaultMaxConnectedPerDay),
+		contacts:      map[string]caseconf.Contact{},
+		known:         map[string]bool{},
+		unanswered:    map[unansweredKey]*group{},
+		connected:     map[caseconf.Date]*group{},
+		unclassified:  map[string]*unclassifiedTally{},
+	}
+	if e.asOf.IsZero() {
+		e.asOf = caseconf.DateOf(now, loc)
+	}
+	return e
+}
+
+func language(c *caseconf.Case) string {
+	if c.Language == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+func clockSeconds(s, def string) int {
+	if s == "" {
+		s = def
+	}
+	return caseconf.ClockMinutes(s) * 60
+}
+
+func positiveOr(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
+
+// contactKind says whether an event is an incoming contact and whether it can be a night contact.
+// E-mail is a contact (it counts after the agreement and towards third parties) but not a contact
+// "at night" in the guidelines' sense: it waits in the inbox and does not disturb. A recording
+// counts only when its direction is known to be incoming; most recorders do not say.
+func contactKind(e *event.Event) (contact, nightly bool) {
+	if e.Direction != event.In || e.Time.IsZero() {
+		return false, false
+	}
+	switch e.Channel {
+	case event.Call, event.SMS, event.MMS, event.Recording:
+		return true, true
+	case event.Chat:
+		// A chat's system line ("对方撤回了一条消息") is written by the app, not sent by anyone.
+		if e.Kind == "system" {
+			return false, false
+		}
+		return true, true
+	case event.Email:
+		return true, false
+	}
+	return false, false
+}
+
+// party resolves who a counterpart is. case.yaml is the authority (matching normalised numbers);
+// the role the timeline attached is used only when case.yaml does not know the counterpart.
+func (ev *evaluator) party(e *event.Event) (role, name string) {
+	if e.Counterpart != "" {
+		ct, ok := ev.contacts[e.Counterpart]
+		if !ok && !ev.known[e.Counterpart] {
+			ct, ok = ev.c.Contact(e.Counterpart)
+			ev.known[e.Counterpart] = true
+			if ok {
+				ev.contacts[e.Counterpart] = ct
+			}
+		}
+		if ok {
+			return ct.Role, cmp.Or(ct.Name, e.CounterpartName)
+		}
+	}
+	return e.Role, e.CounterpartName
+}
+
+func ownEvidence(e *event.Event) bool {
+	return e.HolderRole == "" || e.HolderRole == caseconf.RoleSelf
+}
+
+func seqOf(e *event.Event, i int) int {
+	if e.Seq > 0 {
+		return e.Seq
+	}
+	return i + 1
+}
+
+// exhibitsOf merges Exhibit and Exhibits; callers sort and de-duplicate once per finding.
+func exhibitsOf(e *event.Event) []int {
+	out := make([]int, 0, len(e.Exhibits)+1)
+	if e.Exhibit > 0 {
+		out = append(out, e.Exhibit)
+	}
+	for _, x := range e.Exhibits {
+		if x > 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sortedUnique(xs []int) []int {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if out == nil {
+		out = []int{}
+	}
+	return out
+}
+
+// inQuietHours judges the local clock time, so a window that wraps midnight (22:00–08:00) and one
+// that does not (13:00–14:00) both work; the window includes its start and excludes its end. Equal
+// start and end mean no quiet hours.
+func (ev *evaluator) inQuietHours(t time.Time) bool {
+	h, m, s := t.In(ev.loc).Clock()
+	sec := h*3600 + m*60 + s
+	switch {
+	case ev.quietStart < ev.quietEnd:
+		return sec >= ev.quietStart && sec < ev.quietEnd
+	case ev.quietStart > ev.quietEnd:
+		return sec >= ev.quietStart || sec < ev.quietEnd
+	}
+	return false
+}
+
+func (ev *evaluator) observe(e *event.Event, i int) {
+	contact, nightly := contactKind(e)
+	if !contact {
+		return
+	}
+	role, name := ev.party(e)
+	if role == "" {
+		if e.Counterpart != "" {
+			u := ev.unclassified[e.Counterpart]
+			if u == nil {
+				u = &unclassifiedTally{}
+				ev.unclassified[e.Counterpart] = u
+			}
+			u.contacts++
+			u.name = cmp.Or(u.name, e.CounterpartName)
+			u.exhibits = append(u.exhibits, exhibitsOf(e)...)
+		}
+		return
+	}
+	if !caseconf.CollectionSide(role) {
+		return
+	}
+	seq := seqOf(e, i)
+	day := caseconf.DateOf(e.Time, ev.loc)
+	single := func(rule string) Finding {
+		t := e.Time.In(ev.loc)
+		return Finding{
+			Rule: rule, Time: &t, Counterpart: e.Counterpart, Name: name, Role: role,
+			Holder: e.Holder, Count: 1, Events: []int{seq}, Exhibits: sortedUnique(exhibitsOf(e)),
+		}
+	}
+	if nightly && ev.inQuietHours(e.Time) {
+		f := single(RuleNightContact)
+		f.Message = ev.nightMessage(e, &f)
+		ev.findings = append(ev.findings, f)
+	}
+	if a := ev.c.Agreement; a != nil && !a.Date.IsZero() && day.After(a.Date) {
+		f := single(RuleAfterAgreement)
+		f.Message = ev.afterAgreementMessage(e, &f)
+		f.BreachNote = ev.text().afterAgreementNote
+		ev.findings = append(ev.findings, f)
+	}
+	if e.HolderRole == HolderFamily || e.HolderRole == HolderThirdParty {
+		f := single(RuleThirdPartyContact)
+		f.Message = ev.thirdPartyMessage(e, &f)
+		ev.findings = append(ev.findings, f)
+	}
+	switch {
+	case e.Unanswered():
+		k := unansweredKey{holder: e.Holder, counterpart: e.Counterpart, day: day}
+		if e.Counterpart != "" {
+			ev.unanswered[k] = add(ev.unanswered[k], e, seq, name, role)
+		}
+	case e.Connected() && e.Status != event.StatusVoicemail && ownEvidence(e):
+		// The NIFA limit protects the debtor, so only calls that reached the complainant count.
+		ev.connected[day] = add(ev.connected[day], e, seq, name, role)
+	}
+}
+
+func add(g *group, e *event.Event, seq int, name, role string) *group {
+	if g == nil {
+		g = &group{perNum: map[string]int{}, counterpart: e.Counterpart, name: name, role: role, holder: e.Holder}
+	}
+	g.seqs = append(g.seqs, seq)
+	g.exhibits = append(g.exhibits, exhibitsOf(e)...)
+	g.perNum[e.Counterpart]++
+	return g
+}
+
+func (ev *evaluator) report(timeline []event.Event) *Report {
+	for k, g := range ev.unanswered {
+		if len(g.seqs) <= ev.maxUnanswered {
+			continue
+		}
+		f := Finding{
+			Rule: RuleUnansweredAttempts, Day: k.day, Counterpart: k.counterpart, Name: g.name, Role: g.role,
+			Holder: k.holder, Count: len(g.seqs), Threshold: ev.maxUnanswered,
+			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
+		}
+		f.Message = ev.unansweredMessage(&f)
+		ev.findings = append(ev.findings, f)
+	}
+	for day, g := range ev.connected {
+		if len(g.seqs) <= ev.maxConnected {
+			continue
+		}
+		f := Finding{
+			Rule: RuleConnectedCalls, Day: day, Count: len(g.seqs), Threshold: ev.maxConnected,
+			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
+		}
+		if len(g.perNum) == 1 {
+			f.Counterpart, f.Name, f.Role = g.counterpart, g.name, g.role
+		}
+		f.Message = ev.connectedMessage(&f, g.perNum)
+		ev.findings = append(ev.findings, f)
+	}
+
+	rows := ev.schedule(timeline)
+	for i := range rows {
+		if f, ok := ev.missed(&rows[i]); ok {
+			ev.findings = append(ev.findings, f)
+		}
+	}
+
+	ev.sortFindings()
+	r := &Report{
+		AsOf:         ev.asOf,
+		Timezone:     ev.loc.String(),
+		Findings:     ev.findings,
+		Schedule:     rows,
+		Unclassified: ev.unclassifiedList(),
+		Totals:       map[string]int{},
+	}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Schedule == nil {
+		r.Schedule = []ScheduleRow{}
+	}
+	for _, rule := range ruleOrder {
+		r.Totals[rule] = 0
+	}
+	n := map[string]int{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		n[f.Rule]++
+		f.ID = f.Rule + "-" + strconv.Itoa(n[f.Rule])
+		f.Source = ev.source(f.Rule)
+		r.Totals[f.Rule]++
+	}
+	return r
+}
+
+// sortFindings orders by the rule table, then time (a per-day finding at the start of its day),
+// then the first event cited, so the JSON is the same on every run despite map iteration.
+func (ev *evaluator) sortFindings() {
+	rank := map[string]int{}
+	for i, r := range ruleOrder {
+		rank[r] = i
+	}
+	at := func(f *Finding) time.Time {
+		if f.Time != nil {
+			return *f.Time
+		}
+		return f.Day.Start(ev.loc)
+	}
+	slices.SortStableFunc(ev.findings, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(rank[a.Rule], rank[b.Rule]),
+			at(&a).Compare(at(&b)),
+			cmp.Compare(firstOf(a.Events), firstOf(b.Events)),
+			strings.Compare(a.Holder, b.Holder),
+			strings.Compare(a.Counterpart, b.Counterpart),
+		)
+	})
+}
+
+func firstOf(xs []int) int {
+	if len(xs) == 0 {
+		return 0
+	}
+	return xs[0]
+}
+
+func (ev *evaluator) unclassifiedList() []Unclassified {
+	out := make([]Unclassified, 0, len(ev.unclassified))
+	for cp, u := range ev.unclassified {
+		out = append(out, Unclassified{Counterpart: cp, Name: u.name, Contacts: u.contacts, Exhibits: sortedUnique(u.exhibits)})
+	}
+	slices.SortFunc(out, func(a, b Unclassified) int {
+		return cmp.Or(cmp.Compare(b.Contacts, a.Contacts), strings.Compare(a.Counterpart, b.Counterpart))
+	})
+	return out
+}

@@ -1,0 +1,434 @@
+package findings
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// Source documents, each as the case language cites it. English keeps the Chinese title in
+// brackets so a reader can find the original.
+const (
+	cbaZH  = "中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》"
+	nifaZH = "中国互联网金融协会《互联网金融个人网络消费信贷贷后催收风控指引》"
+	cardZH = "《商业银行信用卡业务监督管理办法》第六十八条"
+	cbaEN  = "China Banking Association, Guidelines for the Collection of Personal Consumer Loans by Financial Institutions (Trial) [" + cbaZH + "]"
+	nifaEN = "National Internet Finance Association of China, Guidelines on Post-Loan Collection Risk Control for Internet Personal Consumer Credit [" + nifaZH + "]"
+	cardEN = "Measures for the Supervision and Administration of Credit Card Business of Commercial Banks, Article 68 [" + cardZH + "]"
+)
+
+// phrases is everything the report says, in one language.
+type phrases struct {
+	title       map[string]string
+	channel     map[event.Channel]string
+	holderRole  map[string]string
+	status      map[string]string
+	sources     map[string]string // rule -> source, the agreement excluded
+	agreementSrc,
+	afterAgreementNote string
+}
+
+var zh = phrases{
+	title: map[string]string{
+		RuleNightContact:       "夜间催收",
+		RuleUnansweredAttempts: "单日未接来电过多",
+		RuleConnectedCalls:     "单日接通来电过多",
+		RuleAfterAgreement:     "达成还款协议后仍催收",
+		RuleThirdPartyContact:  "向家人或第三方催收",
+		RuleMissedInstallment:  "分期未按期足额还款",
+	},
+	channel: map[event.Channel]string{
+		event.Call: "来电", event.SMS: "短信", event.MMS: "彩信", event.Chat: "聊天消息",
+		event.Email: "电子邮件", event.Recording: "来电（录音）",
+	},
+	holderRole: map[string]string{HolderFamily: "家人", HolderThirdParty: "第三方"},
+	status: map[string]string{
+		StatusPaidOnTime: "按期还清", StatusPaidLate: "逾期还清", StatusPartlyPaid: "部分还款",
+		StatusUnpaid: "未还款", StatusNotYetDue: "未到期",
+	},
+	sources: map[string]string{
+		RuleNightContact:       cbaZH + "；" + nifaZH,
+		RuleUnansweredAttempts: cbaZH,
+		RuleConnectedCalls:     nifaZH,
+		RuleThirdPartyContact:  cbaZH + "；" + cardZH,
+	},
+	agreementSrc:       "还款协议",
+	afterAgreementNote: "与还款协议不一致；协议达成后的联系本身不构成违规",
+}
+
+var en = phrases{
+	title: map[string]string{
+		RuleNightContact:       "Contact at night",
+		RuleUnansweredAttempts: "Too many unanswered calls in a day",
+		RuleConnectedCalls:     "Too many connected calls in a day",
+		RuleAfterAgreement:     "Collection after the repayment agreement",
+		RuleThirdPartyContact:  "Collection through family or third parties",
+		RuleMissedInstallment:  "Installment not covered by its due date",
+	},
+	channel: map[event.Channel]string{
+		event.Call: "call", event.SMS: "text message", event.MMS: "MMS", event.Chat: "chat message",
+		event.Email: "e-mail", event.Recording: "recorded call",
+	},
+	holderRole: map[string]string{HolderFamily: "family", HolderThirdParty: "third party"},
+	status: map[string]string{
+		StatusPaidOnTime: "paid on time", StatusPaidLate: "paid late", StatusPartlyPaid: "partly paid",
+		StatusUnpaid: "unpaid", StatusNotYetDue: "not yet due",
+	},
+	sources: map[string]string{
+		RuleNightContact:       cbaEN + "; " + nifaEN,
+		RuleUnansweredAttempts: cbaEN,
+		RuleConnectedCalls:     nifaEN,
+		RuleThirdPartyContact:  cbaEN + "; " + cardEN,
+	},
+	agreementSrc:       "the repayment agreement",
+	afterAgreementNote: "Inconsistent with the repayment agreement; contact after an agreement is not by itself a breach of a rule.",
+}
+
+func phrasesFor(lang string) *phrases {
+	if lang == "en" {
+		return &en
+	}
+	return &zh
+}
+
+func (ev *evaluator) text() *phrases { return phrasesFor(ev.lang) }
+
+const clock = "2006-01-02 15:04:05"
+
+func (ev *evaluator) who(counterpart, name string) string {
+	if name == "" || name == counterpart {
+		return counterpart
+	}
+	if ev.lang == "en" {
+		return counterpart + " (" + name + ")"
+	}
+	return counterpart + "（" + name + "）"
+}
+
+func (ev *evaluator) channelWord(e *event.Event) string {
+	w := ev.text().channel[e.Channel]
+	if e.Channel != event.Call {
+		return w
+	}
+	unanswered := e.Unanswered()
+	if ev.lang == "en" {
+		if unanswered {
+			return e.Status + " call"
+		}
+		return w
+	}
+	if unanswered {
+		return "来电（" + map[string]string{event.StatusMissed: "未接", event.StatusRejected: "已拒接", event.StatusBlocked: "已拦截"}[e.Status] + "）"
+	}
+	return w
+}
+
+func (ev *evaluator) quietWindow() string {
+	return fmtClock(ev.quietStart) + "–" + fmtClock(ev.quietEnd)
+}
+
+func fmtClock(sec int) string { return fmt.Sprintf("%02d:%02d", sec/3600, sec/60%60) }
+
+// holderSuffix marks a finding read from someone else's phone.
+func (ev *evaluator) holderSuffix(holder, holderRole string) string {
+	if holder == "" && (holderRole == "" || holderRole == caseconf.RoleSelf) {
+		return ""
+	}
+	who := holder
+	if who == "" {
+		who = ev.text().holderRole[holderRole]
+	}
+	if ev.lang == "en" {
+		return " (evidence held by " + who + ")"
+	}
+	return "（" + who + "持有的证据）"
+}
+
+func (ev *evaluator) nightMessage(e *event.Event, f *Finding) string {
+	at := f.Time.Format(clock)
+	who := ev.who(f.Counterpart, f.Name)
+	suffix := ev.holderSuffix(e.Holder, e.HolderRole)
+	if ev.lang == "en" {
+		return fmt.Sprintf("%s from %s at %s, within the quiet hours %s%s", capital(ev.channelWord(e)), who, at, ev.quietWindow(), suffix)
+	}
+	return fmt.Sprintf("%s %s %s，处于 %s 禁止催收时段%s", at, who, ev.channelWord(e), ev.quietWindow(), suffix)
+}
+
+func (ev *evaluator) afterAgreementMessage(e *event.Event, f *Finding) string {
+	a := ev.c.Agreement
+	at := f.Time.Format(clock)
+	who := ev.who(f.Counterpart, f.Name)
+	ref := ""
+	if ev.lang == "en" {
+		if a.Reference != "" {
+			ref = " (" + a.Reference + ")"
+		}
+		return fmt.Sprintf("%s from %s at %s, after the repayment agreement of %s%s: inconsistent with the agreement, though not by itself a breach of a rule%s",
+			capital(ev.channelWord(e)), who, at, a.Date, ref, ev.holderSuffix(e.Holder, e.HolderRole))
+	}
+	if a.Reference != "" {
+		ref = "（" + a.Reference + "）"
+	}
+	return fmt.Sprintf("%s %s %s，发生在 %s 达成还款协议%s之后，与协议不一致（本身不构成违规）%s",
+		at, who, ev.channelWord(e), a.Date, ref, ev.holderSuffix(e.Holder, e.HolderRole))
+}
+
+func (ev *evaluator) thirdPartyMessage(e *event.Event, f *Finding) string {
+	at := f.Time.Format(clock)
+	who := ev.who(f.Counterpart, f.Name)
+	role := ev.text().holderRole[e.HolderRole]
+	if ev.lang == "en" {
+		target := role
+		if e.Holder != "" {
+			target = e.Holder + " (" + role + ")"
+		}
+		return fmt.Sprintf("%s from %s to %s at %s", capital(ev.channelWord(e)), who, target, at)
+	}
+	target := role
+	if e.Holder != "" {
+		target = e.Holder + "（" + role + "）"
+	}
+	return fmt.Sprintf("%s %s 向%s%s", at, who, target, ev.channelWord(e))
+}
+
+func (ev *evaluator) unansweredMessage(f *Finding) string {
+	who := ev.who(f.Counterpart, f.Name)
+	suffix := ev.holderSuffix(f.Holder, "")
+	if ev.lang == "en" {
+		return fmt.Sprintf("%d unanswered calls from %s on %s, more than %d a day%s", f.Count, who, f.Day, f.Threshold, suffix)
+	}
+	return fmt.Sprintf("%s %s 未接来电 %d 次，超过每日 %d 次%s", f.Day, who, f.Count, f.Threshold, suffix)
+}
+
+func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string {
+	nums := make([]string, 0, len(perNum))
+	for n := range perNum {
+		nums = append(nums, n)
+	}
+	slices.SortFunc(nums, func(a, b string) int {
+		if perNum[a] != perNum[b] {
+			return perNum[b] - perNum[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(nums))
+	for i, n := range nums {
+		name := ""
+		if ct, ok := ev.contacts[n]; ok {
+			name = ct.Name
+		}
+		if ev.lang == "en" {
+			parts[i] = fmt.Sprintf("%s: %d", ev.who(n, name), perNum[n])
+		} else {
+			parts[i] = fmt.Sprintf("%s %d 次", ev.who(n, name), perNum[n])
+		}
+	}
+	if ev.lang == "en" {
+		return fmt.Sprintf("%d connected calls from the collection side on %s (%s), more than %d a day", f.Count, f.Day, strings.Join(parts, ", "), f.Threshold)
+	}
+	return fmt.Sprintf("%s 催收方接通来电 %d 次（%s），超过每日 %d 次", f.Day, f.Count, strings.Join(parts, "，"), f.Threshold)
+}
+
+func daysBetween(a, b caseconf.Date) int {
+	return int(b.Start(time.UTC).Sub(a.Start(time.UTC)).Hours() / 24)
+}
+
+func (ev *evaluator) missedMessage(r *ScheduleRow) string {
+	owed := r.Amount - r.Paid
+	if ev.lang == "en" {
+		head := fmt.Sprintf("Installment %d (%s due %s) was not covered by its due date", r.N, r.Amount, r.Due)
+		switch r.Status {
+		case StatusPaidLate:
+			return fmt.Sprintf("%s: paid in full on %s, %d days late", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
+		case StatusPartlyPaid:
+			return fmt.Sprintf("%s: by %s only %s paid, %s outstanding", head, ev.asOf, r.Paid, owed)
+		}
+		return fmt.Sprintf("%s: nothing paid by %s", head, ev.asOf)
+	}
+	head := fmt.Sprintf("第 %d 期（%s 到期，应还 %s 元）到期日前未足额还款", r.N, r.Due, r.Amount)
+	switch r.Status {
+	case StatusPaidLate:
+		return fmt.Sprintf("%s：%s 还清，逾期 %d 天", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
+	case StatusPartlyPaid:
+		return fmt.Sprintf("%s：截至 %s 已还 %s 元，尚欠 %s 元", head, ev.asOf, r.Paid, owed)
+	}
+	return fmt.Sprintf("%s：截至 %s 未还款", head, ev.asOf)
+}
+
+func (ev *evaluator) source(rule string) string {
+	p := ev.text()
+	if rule != RuleAfterAgreement && rule != RuleMissedInstallment {
+		return p.sources[rule]
+	}
+	a := ev.c.Agreement
+	if a == nil {
+		return p.agreementSrc
+	}
+	ref := a.Date.String()
+	if a.Reference != "" {
+		ref = a.Reference + ", " + ref
+		if ev.lang != "en" {
+			ref = a.Reference + "，" + a.Date.String()
+		}
+	}
+	if ev.lang == "en" {
+		return p.agreementSrc + " (" + ref + ")"
+	}
+	return p.agreementSrc + "（" + ref + "）"
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// WriteJSON writes the report as `dossier findings --json` prints it: indented, with findings in
+// the order of the rule table and amounts as decimal strings.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("findings: write json: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes the readable summary: counts per rule, the findings under each rule with the
+// events and exhibits they cite, the agreement schedule and the contacts case.yaml does not tag.
+func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
+	if c == nil {
+		c = &caseconf.Case{}
+	}
+	lang := language(c)
+	p := phrasesFor(lang)
+	ew := &errWriter{w: w}
+	L := func(zhs, ens string) string {
+		if lang == "en" {
+			return ens
+		}
+		return zhs
+	}
+
+	total := 0
+	for _, n := range r.Totals {
+		total += n
+	}
+	ew.printf("%s\n\n", L(fmt.Sprintf("核查结果（截至 %s，时区 %s）：共 %d 项", r.AsOf, r.Timezone, total),
+		fmt.Sprintf("Findings (as of %s, time zone %s): %d in all", r.AsOf, r.Timezone, total)))
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	for _, rule := range ruleOrder {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\n", rule, p.title[rule], r.Totals[rule])
+	}
+	tw.Flush()
+
+	for _, rule := range ruleOrder {
+		var fs []*Finding
+		for i := range r.Findings {
+			if r.Findings[i].Rule == rule {
+				fs = append(fs, &r.Findings[i])
+			}
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		ew.printf("\n%s（%d）\n", p.title[rule], len(fs))
+		if lang == "en" {
+			ew.printf("Source: %s\n", fs[0].Source)
+		} else {
+			ew.printf("依据：%s\n", fs[0].Source)
+		}
+		if fs[0].BreachNote != "" {
+			ew.printf("%s%s\n", L("说明：", "Note: "), fs[0].BreachNote)
+		}
+		for _, f := range fs {
+			ew.printf("  [%s] %s\n", f.ID, f.Message)
+			ew.printf("      %s\n", L("证据 "+joinInts(f.Exhibits, "、")+"；事件 "+joinInts(f.Events, "、"),
+				"exhibits "+joinInts(f.Exhibits, ", ")+"; events "+joinInts(f.Events, ", ")))
+		}
+	}
+
+	if len(r.Schedule) > 0 {
+		ew.printf("\n%s\n", L("还款计划与实际还款", "Agreement schedule and payments"))
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, L("  期\t到期日\t应还\t已还\t到期前已还\t还清日\t状态\t证据",
+			"  #\tdue\tamount\tpaid\tpaid by due\tpaid in full\tstatus\texhibits"))
+		for _, s := range r.Schedule {
+			paidOn := s.PaidOn.String()
+			if paidOn == "" {
+				paidOn = "-"
+			}
+			ex := joinInts(s.Exhibits, ",")
+			if len(s.Sources) > 0 {
+				if ex != "-" {
+					ex += " + "
+				} else {
+					ex = ""
+				}
+				ex += "case.yaml"
+			}
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.N, s.Due, s.Amount, s.Paid, s.PaidByDue, paidOn, p.status[s.Status], ex)
+		}
+		tw.Flush()
+	}
+
+	if len(r.Unclassified) > 0 {
+		n := 0
+		for _, u := range r.Unclassified {
+			n += u.Contacts
+		}
+		ew.printf("\n%s\n", L(fmt.Sprintf("%d 次联系来自 %d 个未在 case.yaml 中标注角色的号码或账号，请在 contacts: 下补充：", n, len(r.Unclassified)),
+			fmt.Sprintf("%d contacts from %d numbers with no role in case.yaml — add them under contacts:", n, len(r.Unclassified))))
+		for _, u := range r.Unclassified {
+			name := ""
+			if u.Name != "" {
+				name = " " + u.Name
+			}
+			ew.printf("  %s%s: %s\n", u.Counterpart, name, L(
+				fmt.Sprintf("%d 次；证据 %s", u.Contacts, joinInts(u.Exhibits, "、")),
+				fmt.Sprintf("%d contacts; exhibits %s", u.Contacts, joinInts(u.Exhibits, ", "))))
+		}
+	}
+	if ew.err != nil {
+		return fmt.Errorf("findings: write text: %w", ew.err)
+	}
+	return nil
+}
+
+func joinInts(xs []int, sep string) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, sep)
+}
+
+// errWriter keeps the first write error so the report code reads straight through.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
