@@ -1,0 +1,299 @@
+// Package calllogcsv reads call logs exported as CSV by phones and phone managers.
+//
+// There is no standard layout: every phone manager names and orders its columns differently,
+// writes its own words for the call type and its own spelling of durations, and Excel on Chinese
+// Windows saves the file in GBK. So nothing here is positional. The header row is found by its
+// content within the first lines (exports often start with a title, an export time or an
+// account name) and its cells are matched against aliases in Chinese and English; a row that
+// names at least a number and a time is the header. A CSV with a message-body column is an SMS
+// or chat export, not a call log, and is left to other parsers; a CSV whose header matches no
+// layout is not detected at all and is kept as a plain document.
+//
+// The encoding is detected from the bytes (package textenc) and the file is decoded and read as
+// a stream, one record at a time; a record may not exceed 4 MiB, so an unbalanced quote cannot
+// make the reader hold the whole file.
+//
+// Type words map onto the statuses of package event: incoming calls are answered, outgoing calls
+// are outgoing, and missed, rejected, blocked, voicemail and answered-externally keep their
+// meaning; the Android type numbers 1–7 mean what they mean in the phone's own call log. An
+// incoming call whose duration cell says it never connected ("未接通") is missed. Local times are
+// read in the case zone; a time with an offset or an epoch number is absolute.
+//
+// Once the header is recognised, Parse never fails: a row it cannot read (ragged, an unreadable
+// time) is skipped with a warning naming its line, and a row whose type or duration is
+// unreadable is kept with that part unknown and a warning.
+package calllogcsv
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/phone"
+	"github.com/dossier-tool/dossier/dossier/textenc"
+)
+
+// headerScanLines is how many leading records may precede the header row.
+const headerScanLines = 50
+
+// maxEvents bounds the events kept from one file; a real call log has a few thousand rows.
+const maxEvents = 1 << 20
+
+// ErrNoHeader means the file has no call-log header row near its start.
+var ErrNoHeader = errors.New("no call-log header row (number and time columns) in the first 50 lines")
+
+// Parser reads call-log CSV files.
+type Parser struct{}
+
+var _ parse.Parser = Parser{}
+
+// Name implements parse.Parser.
+func (Parser) Name() string { return "calllog-csv" }
+
+// bodyHeaders name message text; a CSV with one of these is a message export.
+var bodyHeaders = map[string]bool{
+	"内容": true, "短信内容": true, "信息内容": true, "消息内容": true, "正文": true, "消息": true,
+	"body": true, "message": true, "content": true, "text": true, "strcontent": true,
+}
+
+// Detect accepts a text file whose first lines contain a call-log header row.
+func (Parser) Detect(s *parse.Sniff) bool {
+	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".csv" {
+		return false
+	}
+	head := s.Head
+	if int64(len(head)) < s.Size {
+		// Drop the partial last line so that a record cut by the head limit is not misread.
+		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+			head = head[:i+1]
+		}
+	}
+	text, _ := textenc.Decode(head)
+	r := newCSVReader(strings.NewReader(text))
+	for range headerScanLines {
+		rec, err := r.Read()
+		if err != nil {
+			return false
+		}
+		if _, ok := mapHeader(rec); ok {
+			return !hasBody(rec)
+		}
+	}
+	return false
+}
+
+func hasBody(cells []string) bool {
+	for _, c := range cells {
+		if bodyHeaders[normHeader(c)] {
+			return true
+		}
+	}
+	return false
+}
+
+func newCSVReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	return cr
+}
+
+// Parse implements parse.Parser.
+func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
+	text, enc, err := textenc.NewReader(in.Reader())
+	if err != nil {
+		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
+	}
+	budget := newBudgetReader(text, maxRecordBytes)
+	r := newCSVReader(budget)
+
+	var (
+		head   layout
+		found  bool
+		header []string
+	)
+	for range headerScanLines {
+		rec, err := r.Read()
+		budget.reset()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		if l, ok := mapHeader(rec); ok && !hasBody(rec) {
+			head, found, header = l, true, append([]string(nil), rec...)
+			break
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s: %w", in.Name, ErrNoHeader)
+	}
+
+	res := &parse.Result{Kind: parse.KindCallLog, Info: map[string]string{
+		"encoding": enc,
+		"layout":   strings.Join(head.names, ","),
+	}}
+	rd := rowReader{in: in, head: head, header: header, res: res}
+	lastLine, _ := r.FieldPos(0)
+	for {
+		rec, err := r.Read()
+		budget.reset()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// FieldPos is unusable after an error; the record began after the last good one.
+			line := lastLine + 1
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			res.Warnings = append(res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line),
+				"stopped reading: %v", err))
+			break
+		}
+		line, _ := r.FieldPos(0)
+		lastLine = line
+		if len(res.Events) >= maxEvents {
+			res.Warnings = append(res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line),
+				"more than %d calls; the rest of the file was not read", maxEvents))
+			break
+		}
+		rd.row(line, rec)
+	}
+	res.Info["rows"] = strconv.Itoa(len(res.Events))
+	res.Summary = fmt.Sprintf("%d calls", len(res.Events))
+	return res, nil
+}
+
+// rowReader turns data rows into events.
+type rowReader struct {
+	in     *parse.Input
+	head   layout
+	header []string
+	res    *parse.Result
+}
+
+var scientific = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`)
+
+// unnamed are name cells that mean "no contact name".
+var unnamed = map[string]bool{
+	"": true, "null": true, "(unknown)": true, "unknown": true, "未知": true, "陌生号码": true,
+	"未知号码": true, "-": true, "--": true,
+}
+
+func (rd *rowReader) warn(line int, format string, args ...any) {
+	rd.res.Warnings = append(rd.res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line), format, args...))
+}
+
+func (rd *rowReader) row(line int, rec []string) {
+	cells := trimTrailingEmpty(rec)
+	if len(cells) == 0 {
+		return
+	}
+	if sameHeader(cells, rd.header) {
+		return // a repeated header where two exports were concatenated
+	}
+	if len(cells) > rd.head.width {
+		rd.warn(line, "row has %d cells, the header has %d; skipped", len(cells), rd.head.width)
+		return
+	}
+	if len(rec) <= rd.head.maxCol() {
+		rd.warn(line, "row has %d cells, the header has %d; skipped", len(cells), rd.head.width)
+		return
+	}
+	cell := func(f field) string {
+		if c := rd.head.col[f]; c >= 0 {
+			return strings.TrimSpace(strings.Trim(rec[c], "\t"))
+		}
+		return ""
+	}
+
+	rawTime := cell(fieldStart)
+	if rd.head.col[fieldStart] < 0 {
+		rawTime = cell(fieldDate) + " " + cell(fieldTime)
+	}
+	when, err := parseTime(rawTime, rd.in.Location())
+	if err != nil {
+		rd.warn(line, "unreadable time %q; skipped", short(rawTime))
+		return
+	}
+
+	ev := event.Event{
+		Time:       when,
+		TimeSource: event.TimeFromContent,
+		Channel:    event.Call,
+		Locator:    fmt.Sprintf("line %d", line),
+	}
+	rawNumber := cell(fieldNumber)
+	if scientific.MatchString(rawNumber) {
+		rd.warn(line, "number %q was rewritten by a spreadsheet in scientific notation; its digits are lost", short(rawNumber))
+	} else {
+		ev.Counterpart = phone.Normalize(rawNumber)
+	}
+	if name := cell(fieldName); !unnamed[strings.ToLower(name)] && name != rawNumber && name != ev.Counterpart {
+		ev.CounterpartName = name
+	}
+
+	connected := true
+	if rd.head.col[fieldDuration] >= 0 {
+		raw := cell(fieldDuration)
+		secs, ok, err := parseDuration(raw)
+		switch {
+		case err != nil && raw == "":
+			// No duration written: unknown, not zero.
+		case err != nil:
+			rd.warn(line, "unreadable duration %q; kept without a duration", short(raw))
+		default:
+			ev.Duration = event.Seconds(secs)
+			connected = ok
+		}
+	}
+
+	if rd.head.col[fieldType] >= 0 {
+		raw := cell(fieldType)
+		o, ok := parseType(raw)
+		if ok {
+			ev.Direction, ev.Status = o.direction, o.status
+			if ev.Status == event.StatusAnswered && !connected {
+				ev.Status = event.StatusMissed
+			}
+		} else {
+			rd.warn(line, "unknown call type %q; kept with direction and outcome unknown", short(raw))
+		}
+	}
+	rd.res.Events = append(rd.res.Events, ev)
+}
+
+func sameHeader(cells, header []string) bool {
+	h := trimTrailingEmpty(header)
+	if len(cells) != len(h) {
+		return false
+	}
+	for i := range cells {
+		if normHeader(cells[i]) != normHeader(h[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// short caps a cell quoted in a warning.
+func short(s string) string {
+	const limit = 40
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:limit]) + "…"
+}
