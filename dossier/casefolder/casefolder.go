@@ -1,0 +1,397 @@
+package casefolder
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/dossier-tool/dossier/dossier/atomicfile"
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/store"
+)
+
+// Format identifies the case folder layout in store/case.json.
+const Format = "dossier-case/1"
+
+// File names inside the case folder.
+const (
+	CaseFile    = "case.yaml"
+	StoreDir    = "store"
+	OutDir      = "out"
+	indexFile   = "index.jsonl"
+	custodyFile = "custody.jsonl"
+	headFile    = "custody.head"
+	metaFile    = "case.json"
+)
+
+// ZeroHash is the prev of the first custody line.
+var ZeroHash = strings.Repeat("0", 64)
+
+// Errors callers map to messages and exit codes.
+var (
+	ErrNoCase = errors.New("no case here")
+	ErrExists = errors.New("a case already exists here")
+)
+
+// Meta is store/case.json.
+type Meta struct {
+	Format  string    `json:"format"`
+	ID      string    `json:"id"`
+	Created time.Time `json:"created"`
+}
+
+// Folder is an open case folder.
+type Folder struct {
+	Dir   string
+	Meta  Meta
+	Store *store.Store
+}
+
+func (f *Folder) storeDir() string { return filepath.Join(f.Dir, StoreDir) }
+
+// Path returns a path inside the store folder.
+func (f *Folder) Path(elem ...string) string {
+	return filepath.Join(append([]string{f.storeDir()}, elem...)...)
+}
+
+// CaseYAML is the path of case.yaml.
+func (f *Folder) CaseYAML() string { return filepath.Join(f.Dir, CaseFile) }
+
+// InitOptions describe a new case.
+type InitOptions struct {
+	Title    string
+	Language string
+	Timezone string
+	Now      time.Time
+}
+
+// Init creates a case in dir (created if missing). It refuses to touch a folder that already has
+// a case.yaml or a store.
+func Init(dir string, opt InitOptions) (*Folder, error) {
+	if opt.Language == "" {
+		opt.Language = caseconf.DefaultLanguage
+	}
+	if opt.Timezone == "" {
+		opt.Timezone = caseconf.DefaultTimezone
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	yml, err := caseconf.Template(opt.Title, opt.Language, opt.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []string{filepath.Join(dir, CaseFile), filepath.Join(dir, StoreDir)} {
+		if _, err := os.Lstat(p); err == nil {
+			return nil, fmt.Errorf("%s: %w", p, ErrExists)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, StoreDir), 0o755); err != nil {
+		return nil, fmt.Errorf("create case folder: %w", err)
+	}
+	for _, d := range []string{"events", "pending"} {
+		if err := os.MkdirAll(filepath.Join(dir, StoreDir, d), 0o755); err != nil {
+			return nil, fmt.Errorf("create case folder: %w", err)
+		}
+	}
+	st, err := store.Open(filepath.Join(dir, StoreDir))
+	if err != nil {
+		return nil, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	f := &Folder{Dir: dir, Store: st, Meta: Meta{Format: Format, ID: id.String(), Created: opt.Now.UTC().Truncate(time.Second)}}
+	meta, _ := json.MarshalIndent(f.Meta, "", "  ")
+	if err := atomicfile.WriteBytes(f.Path(metaFile), append(meta, '\n'), 0o444); err != nil {
+		return nil, err
+	}
+	if err := f.appendCustody(&CustodyLine{Time: f.Meta.Created, Action: "init", CaseID: f.Meta.ID, Note: opt.Title}); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteBytes(f.Path(indexFile), nil, 0o644); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteBytes(f.CaseYAML(), yml, 0o644); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Open opens the case in dir.
+func Open(dir string) (*Folder, error) {
+	b, err := os.ReadFile(filepath.Join(dir, StoreDir, metaFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, yerr := os.Stat(filepath.Join(dir, CaseFile)); yerr == nil {
+			return nil, fmt.Errorf("%s: %w (case.yaml without %s/%s)", dir, ErrNoCase, StoreDir, metaFile)
+		}
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoCase)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", metaFile, err)
+	}
+	var m Meta
+	if err := json.Unmarshal(b, &m); err != nil || m.Format != Format {
+		return nil, fmt.Errorf("%s: %s is not a dossier case description", dir, filepath.Join(StoreDir, metaFile))
+	}
+	st, err := store.Open(filepath.Join(dir, StoreDir))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range []string{"events", "pending"} {
+		if err := os.MkdirAll(filepath.Join(dir, StoreDir, d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return &Folder{Dir: dir, Meta: m, Store: st}, nil
+}
+
+// Case reads case.yaml.
+func (f *Folder) Case() (*caseconf.Case, error) {
+	file, err := os.Open(f.CaseYAML())
+	if err != nil {
+		return nil, fmt.Errorf("open case.yaml: %w", err)
+	}
+	defer file.Close()
+	c, err := caseconf.Parse(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", CaseFile, err)
+	}
+	return c, nil
+}
+
+// CustodyLine is one entry of the custody log as stored.
+type CustodyLine struct {
+	Seq    int             `json:"seq"`
+	Time   time.Time       `json:"time"`
+	Action string          `json:"action"`
+	Actor  string          `json:"actor,omitempty"`
+	CaseID string          `json:"case_id,omitempty"`
+	Items  []evidence.Item `json:"items,omitempty"`
+	// For "duplicate": the exhibit the presented file already is, and where it came from.
+	Exhibit int    `json:"exhibit,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+	Note    string `json:"note,omitempty"`
+	Prev    string `json:"prev"`
+}
+
+// RawLine is a line of a log as found on disk, with its position.
+type RawLine struct {
+	N     int // 1-based line number
+	Bytes []byte
+	Torn  bool // the last line, without its newline: an append a crash cut short
+}
+
+// Hash is the hex SHA-256 of a log line (without its newline).
+func Hash(line []byte) string {
+	s := sha256.Sum256(line)
+	return hex.EncodeToString(s[:])
+}
+
+// ReadLines reads a JSONL log streaming, line by line.
+func ReadLines(path string, fn func(RawLine) error) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	r := bufio.NewReaderSize(file, 256<<10)
+	n := 0
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			n++
+			torn := line[len(line)-1] != '\n'
+			if !torn {
+				line = line[:len(line)-1]
+			}
+			if ferr := fn(RawLine{N: n, Bytes: line, Torn: torn}); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Head reads store/custody.head.
+func (f *Folder) Head() (seq int, hash string, err error) {
+	b, err := os.ReadFile(f.Path(headFile))
+	if err != nil {
+		return 0, "", err
+	}
+	parts := strings.Fields(string(b))
+	if len(parts) != 2 {
+		return 0, "", fmt.Errorf("%s: malformed", headFile)
+	}
+	seq, err = strconv.Atoi(parts[0])
+	if err != nil {
+		return 0, "", fmt.Errorf("%s: malformed", headFile)
+	}
+	return seq, parts[1], nil
+}
+
+// CustodyPath, IndexPath and EventsPath locate the logs for verify.
+func (f *Folder) CustodyPath() string         { return f.Path(custodyFile) }
+func (f *Folder) IndexPath() string           { return f.Path(indexFile) }
+func (f *Folder) EventsPath(id string) string { return f.Path("events", id+".jsonl") }
+func (f *Folder) PendingDir() string          { return f.Path("pending") }
+
+// appendCustody appends one custody line chained to the last one and moves the head.
+func (f *Folder) appendCustody(cl *CustodyLine) error {
+	seq, prev, err := f.Head()
+	if errors.Is(err, fs.ErrNotExist) {
+		seq, prev, err = 0, ZeroHash, nil
+	}
+	if err != nil {
+		return err
+	}
+	cl.Seq = seq + 1
+	cl.Prev = prev
+	if cl.Actor == "" {
+		cl.Actor = actor()
+	}
+	line, err := json.Marshal(cl)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Append(f.Path(custodyFile), append(line, '\n')); err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(f.Path(headFile), []byte(fmt.Sprintf("%d %s\n", cl.Seq, Hash(line))), 0o644)
+}
+
+func actor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return ""
+}
+
+// Custody reads the custody log. Lines that do not parse are skipped here; verify reports them.
+func (f *Folder) Custody() ([]CustodyLine, error) {
+	var out []CustodyLine
+	err := ReadLines(f.Path(custodyFile), func(l RawLine) error {
+		if l.Torn {
+			return nil
+		}
+		var cl CustodyLine
+		if json.Unmarshal(l.Bytes, &cl) == nil {
+			out = append(out, cl)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Items reads the index, ordered by exhibit number. Lines that do not parse are skipped here;
+// verify reports them.
+func (f *Folder) Items() ([]evidence.Item, error) {
+	var out []evidence.Item
+	err := ReadLines(f.Path(indexFile), func(l RawLine) error {
+		if l.Torn || len(bytes.TrimSpace(l.Bytes)) == 0 {
+			return nil
+		}
+		var it evidence.Item
+		if json.Unmarshal(l.Bytes, &it) == nil {
+			out = append(out, it)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Exhibit < out[j].Exhibit })
+	return out, err
+}
+
+// Events reads the events extracted from one item.
+func (f *Folder) Events(it *evidence.Item) ([]event.Event, error) {
+	if it.Events == 0 {
+		return nil, nil
+	}
+	var out []event.Event
+	err := ReadLines(f.EventsPath(it.ID), func(l RawLine) error {
+		var e event.Event
+		if err := json.Unmarshal(l.Bytes, &e); err != nil {
+			return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), l.N, err)
+		}
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CustodyEntries turns the custody log into the rows documents show: one per item of an add.
+func CustodyEntries(lines []CustodyLine, hashes map[int]string) []evidence.CustodyEntry {
+	var out []evidence.CustodyEntry
+	for _, cl := range lines {
+		base := evidence.CustodyEntry{Seq: cl.Seq, Time: cl.Time, Action: cl.Action, Actor: cl.Actor, Prev: cl.Prev, Hash: hashes[cl.Seq], Note: cl.Note}
+		if len(cl.Items) == 0 {
+			base.Exhibit, base.SHA256 = cl.Exhibit, cl.SHA256
+			out = append(out, base)
+			continue
+		}
+		for _, it := range cl.Items {
+			e := base
+			e.Exhibit, e.SHA256, e.Note = it.Exhibit, it.SHA256, it.Name
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Bundle reads everything renderers need. Events are not merged here (package timeline does it).
+func (f *Folder) Bundle() (*evidence.Bundle, error) {
+	c, err := f.Case()
+	if err != nil {
+		return nil, err
+	}
+	items, err := f.Items()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	var lines []CustodyLine
+	hashes := map[int]string{}
+	err = ReadLines(f.Path(custodyFile), func(l RawLine) error {
+		var cl CustodyLine
+		if !l.Torn && json.Unmarshal(l.Bytes, &cl) == nil {
+			lines = append(lines, cl)
+			hashes[cl.Seq] = Hash(l.Bytes)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read custody log: %w", err)
+	}
+	b := &evidence.Bundle{Case: c, CaseID: f.Meta.ID, Created: f.Meta.Created, Items: items,
+		Custody: CustodyEntries(lines, hashes)}
+	b.Stamp = f.Meta.Created
+	if len(lines) > 0 {
+		b.Stamp = lines[len(lines)-1].Time
+	}
+	b.Open = func(sha string) (io.ReadCloser, error) { return f.Store.Open(sha) }
+	return b, nil
+}

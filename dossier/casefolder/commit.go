@@ -1,0 +1,353 @@
+package casefolder
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/dossier-tool/dossier/dossier/atomicfile"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/store"
+)
+
+// Batch is a set of new items committed together.
+type Batch struct {
+	Items   []evidence.Item
+	Objects []*store.Staged
+	events  map[string]string // item id → staged events file
+}
+
+// Len is the number of items in the batch.
+func (b *Batch) Len() int { return len(b.Items) }
+
+// StageEvents writes an item's events to tmp/ and returns their digest for the item record.
+func (f *Folder) StageEvents(b *Batch, itemID string, evs []event.Event) (string, error) {
+	if len(evs) == 0 {
+		return "", nil
+	}
+	tmp, err := os.CreateTemp(f.Path("tmp"), "stage-events-*")
+	if err != nil {
+		return "", fmt.Errorf("stage events: %w", err)
+	}
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 256<<10)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for i := range evs {
+		if err := enc.Encode(&evs[i]); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return "", fmt.Errorf("stage events: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("stage events: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if b.events == nil {
+		b.events = map[string]string{}
+	}
+	b.events[itemID] = tmp.Name()
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Discard removes everything a batch staged.
+func (f *Folder) Discard(b *Batch) {
+	for _, st := range b.Objects {
+		f.Store.Discard(st)
+	}
+	for _, p := range b.events {
+		os.Remove(p)
+	}
+	*b = Batch{}
+}
+
+type journal struct {
+	Items   []string `json:"items"`
+	Objects []string `json:"objects"`
+}
+
+// Commit makes a batch part of the case. The caller holds the lock.
+func (f *Folder) Commit(b *Batch, now time.Time) error {
+	if len(b.Items) == 0 {
+		f.Discard(b)
+		return nil
+	}
+	if err := f.Store.Sync(b.Objects); err != nil {
+		return err
+	}
+	j := journal{}
+	for _, it := range b.Items {
+		j.Items = append(j.Items, it.ID)
+	}
+	for _, st := range b.Objects {
+		j.Objects = append(j.Objects, st.SHA256)
+	}
+	jb, _ := json.Marshal(j)
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	jpath := filepath.Join(f.PendingDir(), id.String()+".json")
+	if err := atomicfile.WriteBytes(jpath, jb, 0o644); err != nil {
+		return err
+	}
+	if err := f.Store.Commit(b.Objects); err != nil {
+		return err
+	}
+	if len(b.events) > 0 {
+		for itemID, p := range b.events {
+			if err := os.Rename(p, f.EventsPath(itemID)); err != nil {
+				return fmt.Errorf("move events into place: %w", err)
+			}
+		}
+		if err := atomicfile.SyncFS(f.Path("events")); err != nil {
+			if err := atomicfile.SyncDir(f.Path("events")); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.appendCustody(&CustodyLine{Time: now.UTC().Truncate(time.Millisecond), Action: "add", Items: b.Items}); err != nil {
+		return err
+	}
+	if err := f.appendIndex(b.Items); err != nil {
+		return err
+	}
+	if err := os.Remove(jpath); err != nil {
+		return err
+	}
+	*b = Batch{}
+	return atomicfile.SyncDir(f.PendingDir())
+}
+
+func (f *Folder) appendIndex(items []evidence.Item) error {
+	var buf strings.Builder
+	for i := range items {
+		line, err := json.Marshal(&items[i])
+		if err != nil {
+			return err
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+	}
+	return atomicfile.Append(f.Path(indexFile), []byte(buf.String()))
+}
+
+// RecordDuplicate notes in the custody log that a file with the same bytes as an exhibit was
+// presented again.
+func (f *Folder) RecordDuplicate(exhibit int, sha, from string, now time.Time) error {
+	return f.appendCustody(&CustodyLine{Time: now.UTC().Truncate(time.Millisecond), Action: "duplicate", Exhibit: exhibit, SHA256: sha, Note: from})
+}
+
+// Pending lists the journals of interrupted commits.
+func (f *Folder) Pending() ([]string, []string, error) {
+	entries, err := os.ReadDir(f.PendingDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var items, objects []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(f.PendingDir(), e.Name()))
+		if err != nil {
+			continue
+		}
+		var j journal
+		if json.Unmarshal(b, &j) == nil {
+			items = append(items, j.Items...)
+			objects = append(objects, j.Objects...)
+		}
+	}
+	return items, objects, nil
+}
+
+// Recover finishes or rolls back a commit a crash interrupted and removes debris. The caller
+// holds the lock. It returns what it did, for the user.
+func (f *Folder) Recover() ([]string, error) {
+	var notes []string
+	for _, name := range []string{custodyFile, indexFile} {
+		cut, err := truncateTorn(f.Path(name))
+		if err != nil {
+			return notes, err
+		}
+		if cut {
+			notes = append(notes, fmt.Sprintf("removed an incomplete last line of %s left by an interrupted run", name))
+		}
+	}
+	lines, err := f.Custody()
+	if err != nil {
+		return notes, err
+	}
+	if len(lines) > 0 {
+		if err := f.repairHead(lines[len(lines)-1]); err != nil {
+			return notes, err
+		}
+	}
+	inCustody := map[string]evidence.Item{}
+	for _, cl := range lines {
+		for _, it := range cl.Items {
+			inCustody[it.ID] = it
+		}
+	}
+	entries, err := os.ReadDir(f.PendingDir())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return notes, err
+	}
+	for _, e := range entries {
+		jpath := filepath.Join(f.PendingDir(), e.Name())
+		b, err := os.ReadFile(jpath)
+		var j journal
+		if err != nil || json.Unmarshal(b, &j) != nil {
+			os.Remove(jpath)
+			continue
+		}
+		committed := len(j.Items) > 0
+		for _, id := range j.Items {
+			if _, ok := inCustody[id]; !ok {
+				committed = false
+			}
+		}
+		if committed {
+			if err := f.completeIndex(j.Items, inCustody); err != nil {
+				return notes, err
+			}
+			notes = append(notes, fmt.Sprintf("completed an interrupted add of %d item(s)", len(j.Items)))
+		} else {
+			indexed, err := f.Items()
+			if err != nil {
+				return notes, err
+			}
+			keep := map[string]bool{}
+			for _, it := range indexed {
+				keep[it.SHA256] = true
+			}
+			for _, sha := range j.Objects {
+				if !keep[sha] {
+					if err := f.Store.Remove(sha); err != nil {
+						return notes, err
+					}
+				}
+			}
+			for _, id := range j.Items {
+				os.Remove(f.EventsPath(id))
+			}
+			notes = append(notes, fmt.Sprintf("rolled back an interrupted add of %d item(s); add them again", len(j.Items)))
+		}
+		if err := os.Remove(jpath); err != nil {
+			return notes, err
+		}
+	}
+	if err := f.Store.Clean(); err != nil {
+		return notes, err
+	}
+	return notes, atomicfile.SyncDir(f.PendingDir())
+}
+
+// repairHead moves the head to the last custody line when a crash came between the append and
+// the head update (the head then names the line before the last).
+func (f *Folder) repairHead(last CustodyLine) error {
+	seq, hash, err := f.Head()
+	if err == nil && seq == last.Seq {
+		return nil
+	}
+	if err == nil && !(seq == last.Seq-1 && hash == last.Prev) {
+		return nil // not a crash pattern: leave it for verify to report
+	}
+	var lastRaw []byte
+	if err := ReadLines(f.CustodyPath(), func(l RawLine) error {
+		lastRaw = append(lastRaw[:0], l.Bytes...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(f.Path(headFile), []byte(fmt.Sprintf("%d %s\n", last.Seq, Hash(lastRaw))), 0o644)
+}
+
+func (f *Folder) completeIndex(ids []string, inCustody map[string]evidence.Item) error {
+	indexed, err := f.Items()
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, it := range indexed {
+		have[it.ID] = true
+	}
+	var missing []evidence.Item
+	for _, id := range ids {
+		if !have[id] {
+			missing = append(missing, inCustody[id])
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return f.appendIndex(missing)
+}
+
+// truncateTorn cuts a log back to its last complete line.
+func truncateTorn(path string) (bool, error) {
+	file, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil || info.Size() == 0 {
+		return false, err
+	}
+	// Scan back from the end for the last newline.
+	size := info.Size()
+	buf := make([]byte, 64<<10)
+	end := size
+	for end > 0 {
+		start := end - int64(len(buf))
+		if start < 0 {
+			start = 0
+		}
+		n, err := file.ReadAt(buf[:end-start], start)
+		if err != nil && err != io.EOF {
+			return false, err
+		}
+		for i := n - 1; i >= 0; i-- {
+			if buf[i] == '\n' {
+				keep := start + int64(i) + 1
+				if keep == size {
+					return false, nil
+				}
+				if err := file.Truncate(keep); err != nil {
+					return false, err
+				}
+				return true, file.Sync()
+			}
+		}
+		end = start
+	}
+	if err := file.Truncate(0); err != nil {
+		return false, err
+	}
+	return true, file.Sync()
+}

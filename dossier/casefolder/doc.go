@@ -1,0 +1,32 @@
+// Package casefolder is the on-disk case: a plain folder the user can copy, back up and inspect.
+//
+//	case.yaml                  the user's description of the case (package caseconf)
+//	out/                       rendered documents
+//	store/case.json            format, the dossier id (UUID v7) and the creation time
+//	store/objects/ab/cd/<sha>  the originals, by SHA-256, read-only (package store)
+//	store/events/<id>.jsonl    the events extracted from each item, one JSON object a line
+//	store/index.jsonl          one line per item (evidence.Item), in the order they were added
+//	store/custody.jsonl        the custody log: append-only, each line carrying the SHA-256 of
+//	                           the line before it ("prev"), so any edit breaks the chain
+//	store/custody.head         "<seq> <sha256 of the last custody line>", so that an edit of the
+//	                           last line is caught too
+//	store/pending/<id>.json    the journal of an add being committed (see below)
+//	store/tmp/                 files being staged
+//	store/lock                 the lock file (flock); holds the holder's pid and command
+//
+// Custody line: {"seq":N,"time":...,"action":"init"|"add"|"duplicate","actor":...,
+// "case_id":..., "items":[evidence.Item...], "note":..., "prev":"<hex>"}. The first line is the
+// init entry and its prev is 64 zeros.
+//
+// Committing a batch of new items is crash-safe. Files are staged in tmp/ and made durable with
+// one file-system sync; the journal pending/<batch>.json names the items; the objects and event
+// files are renamed into place; one custody line records every item of the batch (this append is
+// the commit point); the index lines follow; the journal is removed. After a crash the next
+// writer (Recover, run under the lock) finishes a batch whose custody line exists and rolls back
+// one whose line does not, so every file is either fully in the case or absent, and verify sees
+// a consistent case (it reports an interrupted batch as a note, not a problem). Readers ignore a
+// torn last line of the logs, which only a crash mid-append can leave.
+//
+// Only one process writes a case at a time: writers take an exclusive flock on store/lock, which
+// the operating system releases when the process dies, so a crash never leaves a case locked.
+package casefolder

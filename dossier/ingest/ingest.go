@@ -1,0 +1,706 @@
+// Package ingest brings files into a case: it walks the paths the user gives, copies and hashes
+// each file into the store in one pass, detects its type from its bytes, parses it with the first
+// parser that recognises it, numbers it as the next exhibit and commits it with its events.
+//
+// Evidence is never refused. A file no parser recognises, or one its parser cannot read, is
+// stored as a document with a warning naming the file and the reason; only a path that cannot be
+// read at all is an error, and then only for that path: the rest still goes in. The same bytes
+// added twice stay one item; the second add says which exhibit they already are.
+//
+// Copying and hashing run on every core ahead of the single, in-order step that numbers and
+// parses, so exhibit numbers follow the order of the paths (folders in lexical order) whatever
+// the timing. Items are committed in batches (package casefolder) so that a folder of ten
+// thousand small files costs a handful of file-system syncs, not tens of thousands.
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gabriel-vasile/mimetype"
+	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/store"
+	"github.com/dossier-tool/dossier/dossier/textenc"
+)
+
+// Options control an add.
+type Options struct {
+	Describe // applies to every file; a sidecar overrides it for its file
+	Parsers  []parse.Parser
+	Now      func() time.Time
+	// Progress, when set, is told the total and each file's bytes as they are copied.
+	Progress Progress
+	// BatchItems and BatchBytes bound how much is staged before a commit.
+	BatchItems int
+	BatchBytes int64
+}
+
+// Progress receives the progress of an add.
+type Progress interface {
+	Total(files int, bytes int64)
+	Advance(bytes int64)
+}
+
+// Result is what happened to one file.
+type Result struct {
+	Path        string   `json:"path"`
+	Exhibit     int      `json:"exhibit,omitempty"`
+	ID          string   `json:"id,omitempty"`
+	Kind        string   `json:"kind,omitempty"`
+	SHA256      string   `json:"sha256,omitempty"`
+	Summary     string   `json:"summary,omitempty"`
+	Events      int      `json:"events"`
+	Warnings    []string `json:"warnings,omitempty"`
+	DuplicateOf int      `json:"duplicate_of,omitempty"`
+	DerivedFrom int      `json:"derived_from,omitempty"`
+	Skipped     string   `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
+	Err         string   `json:"error,omitempty"`
+}
+
+// Report is the outcome of an add.
+type Report struct {
+	Results []Result `json:"results"`
+	Added   int      `json:"added"`
+	Dups    int      `json:"duplicates"`
+	Failed  int      `json:"failed"`
+	Notes   []string `json:"notes,omitempty"` // recovery notes
+}
+
+// ErrNothing is returned when the paths held no file at all.
+var ErrNothing = errors.New("nothing to add")
+
+// audioExts are the recordings a same-stem .txt transcript can belong to.
+var audioExts = map[string]bool{".mp3": true, ".m4a": true, ".aac": true, ".amr": true, ".awb": true, ".3gp": true,
+	".3gpp": true, ".wav": true, ".ogg": true, ".opus": true, ".flac": true}
+
+// ignored are files operating systems leave in folders; they are not evidence.
+var ignored = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
+
+type file struct {
+	path       string // as found
+	display    string // as the user would recognise it
+	size       int64
+	modTime    time.Time
+	transcript string // path of a same-stem .txt to store with a recording
+}
+
+// Add ingests paths into the case. The caller holds the case lock and has run Recover.
+func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*Report, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.BatchItems == 0 {
+		opt.BatchItems = 512
+	}
+	if opt.BatchBytes == 0 {
+		opt.BatchBytes = 512 << 20
+	}
+	if err := opt.Describe.Check(c.Location()); err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	files := collect(paths, rep)
+	if len(files) == 0 {
+		if rep.Failed > 0 {
+			return rep, fmt.Errorf("%w: no readable file in the given paths", ErrNothing)
+		}
+		return rep, fmt.Errorf("%w: no files in the given paths", ErrNothing)
+	}
+	if opt.Progress != nil {
+		var total int64
+		for _, fl := range files {
+			total += fl.size
+		}
+		opt.Progress.Total(len(files), total)
+	}
+	items, err := f.Items()
+	if err != nil {
+		return rep, fmt.Errorf("read index: %w", err)
+	}
+	a := &adder{f: f, c: c, opt: opt, rep: rep, bySHA: map[string]*evidence.Item{}}
+	for i := range items {
+		a.bySHA[items[i].SHA256] = &items[i]
+		if items[i].Exhibit > a.last {
+			a.last = items[i].Exhibit
+		}
+	}
+	defer f.Discard(&a.batch)
+
+	for st := range stageAll(f.Store, files, opt.Progress) {
+		if st.err != nil {
+			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: st.err.Error()})
+			rep.Failed++
+			continue
+		}
+		if err := a.one(st.file, st.staged); err != nil {
+			return rep, err
+		}
+		if a.batch.Len() >= opt.BatchItems || a.batchBytes >= opt.BatchBytes {
+			if err := a.commit(); err != nil {
+				return rep, err
+			}
+		}
+	}
+	if err := a.commit(); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+type adder struct {
+	f          *casefolder.Folder
+	c          *caseconf.Case
+	opt        Options
+	rep        *Report
+	bySHA      map[string]*evidence.Item
+	last       int
+	batch      casefolder.Batch
+	batchBytes int64
+}
+
+func (a *adder) commit() error {
+	if a.batch.Len() == 0 {
+		return nil
+	}
+	err := a.f.Commit(&a.batch, a.opt.Now())
+	a.batchBytes = 0
+	return err
+}
+
+// one numbers, parses and stages one file (and what it carries inside).
+func (a *adder) one(fl file, st *store.Staged) error {
+	res := Result{Path: fl.display, SHA256: st.SHA256}
+	if prev := a.bySHA[st.SHA256]; prev != nil {
+		a.f.Store.Discard(st)
+		res.DuplicateOf, res.Exhibit, res.Kind, res.ID = prev.Exhibit, prev.Exhibit, prev.Kind, prev.ID
+		a.rep.Results = append(a.rep.Results, res)
+		a.rep.Dups++
+		return nil
+	}
+	desc := a.opt.Describe
+	if side, ok, err := readSidecar(fl.path); ok {
+		if err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("sidecar ignored: %v", err))
+		} else if err := side.Check(a.c.Location()); err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: sidecar ignored: %v", filepath.Base(fl.path)+SidecarSuffix, err))
+		} else {
+			desc = desc.merge(side)
+		}
+	}
+	var transcript string
+	var tstaged *store.Staged
+	if fl.transcript != "" {
+		var terr error
+		transcript, tstaged, terr = a.readTranscript(fl.transcript)
+		if terr != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("transcript %s not stored: %v", filepath.Base(fl.transcript), terr))
+		}
+	}
+	it, derived, err := a.item(baseName(fl.path), fl.path, fl.modTime, st, desc, "", transcript, 0)
+	if err != nil {
+		return err
+	}
+	res.Exhibit, res.ID, res.Kind, res.Summary, res.Events = it.Exhibit, it.ID, it.Kind, it.Summary, it.Events
+	res.Warnings = append(res.Warnings, it.Warnings...)
+	a.rep.Results = append(a.rep.Results, res)
+	a.rep.Added++
+	for _, d := range derived {
+		a.rep.Results = append(a.rep.Results, d)
+		a.rep.Added++
+	}
+	if tstaged != nil {
+		if prev := a.bySHA[tstaged.SHA256]; prev != nil {
+			a.f.Store.Discard(tstaged)
+		} else {
+			tdesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source, Kind: parse.KindTranscript}
+			tinfo, _ := os.Stat(fl.transcript)
+			var mt time.Time
+			if tinfo != nil {
+				mt = tinfo.ModTime()
+			}
+			tit, _, err := a.item(baseName(fl.transcript), fl.transcript, mt, tstaged, tdesc, it.ID, "", 1)
+			if err != nil {
+				return err
+			}
+			a.rep.Results = append(a.rep.Results, Result{Path: displayPath(fl.transcript), Exhibit: tit.Exhibit, ID: tit.ID, Kind: tit.Kind,
+				SHA256: tit.SHA256, Summary: tit.Summary, DerivedFrom: it.Exhibit})
+			a.rep.Added++
+		}
+	}
+	return nil
+}
+
+// maxTranscript caps the transcript text carried in the recording's event.
+const maxTranscript = 1 << 20
+
+func (a *adder) readTranscript(path string) (string, *store.Staged, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer fh.Close()
+	st, err := a.f.Store.Stage(fh)
+	if err != nil {
+		return "", nil, err
+	}
+	tf, err := os.Open(st.TempPath())
+	if err != nil {
+		return "", st, err
+	}
+	defer tf.Close()
+	r, _, err := textenc.NewReader(io.LimitReader(tf, maxTranscript))
+	if err != nil {
+		return "", st, err
+	}
+	b, err := io.ReadAll(r)
+	return strings.TrimSpace(string(b)), st, err
+}
+
+const maxDepth = 3
+
+// item detects, parses and stages one stored original. depth counts how deep inside another
+// file it was found (MMS parts, e-mail attachments).
+func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged, desc Describe, parent, transcript string, depth int) (*evidence.Item, []Result, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, nil, err
+	}
+	a.last++
+	it := evidence.Item{Exhibit: a.last, ID: id.String(), SHA256: st.SHA256, Name: norm.NFC.String(name), Size: st.Size,
+		Acquired: a.opt.Now().UTC().Truncate(time.Millisecond), Title: desc.Title, Purpose: desc.Purpose, Source: desc.Source,
+		Holder: desc.Holder, HolderRole: desc.HolderRole, DerivedFrom: parent}
+	if origPath != "" {
+		it.Added = displayPath(origPath)
+	}
+	if !modTime.IsZero() {
+		mt := modTime.UTC().Truncate(time.Second)
+		it.ModTime = &mt
+	}
+	a.bySHA[st.SHA256] = &it
+	a.batch.Objects = append(a.batch.Objects, st)
+	a.batchBytes += st.Size
+
+	data, err := os.Open(st.TempPath())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: reopen staged copy: %w", name, err)
+	}
+	defer data.Close()
+	head := make([]byte, parse.HeadSize)
+	n, _ := io.ReadFull(data, head)
+	head = head[:n]
+	mt := mimetype.Detect(head)
+	it.MIME = mt.String()
+	ext := strings.ToLower(filepath.Ext(name))
+	var warnings []string
+	if w := extensionMismatch(mt, ext); w != "" {
+		warnings = append(warnings, w)
+	}
+
+	var derived []Result
+	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
+		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript}
+	if depth < maxDepth {
+		in.Derive = func(dname string, r io.Reader) (parse.Derived, error) {
+			dst, err := a.f.Store.Stage(r)
+			if err != nil {
+				return parse.Derived{}, fmt.Errorf("store embedded file %q: %w", dname, err)
+			}
+			if prev := a.bySHA[dst.SHA256]; prev != nil {
+				a.f.Store.Discard(dst)
+				return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
+			}
+			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source}
+			dit, sub, err := a.item(dname, "", time.Time{}, dst, ddesc, it.ID, "", depth+1)
+			if err != nil {
+				return parse.Derived{}, err
+			}
+			derived = append(derived, Result{Path: fmt.Sprintf("%s → %s", it.Name, dit.Name), Exhibit: dit.Exhibit, ID: dit.ID,
+				Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, DerivedFrom: it.Exhibit})
+			derived = append(derived, sub...)
+			return parse.Derived{ID: dit.ID, Exhibit: dit.Exhibit, SHA256: dit.SHA256, Name: dit.Name}, nil
+		}
+	}
+	sniff := &parse.Sniff{Name: it.Name, Ext: ext, MIME: it.MIME, Head: head, Size: st.Size}
+	res, parserName, perr := a.parse(sniff, in)
+	if perr != nil {
+		return nil, nil, perr
+	}
+	it.Parser = parserName
+	it.Kind = res.Kind
+	if desc.Kind != "" {
+		it.Kind = desc.Kind
+	}
+	if it.Kind == "" {
+		it.Kind = parse.KindDocument
+	}
+	if parent != "" && it.Kind == parse.KindDocument && desc.Kind == "" {
+		it.Kind = parse.KindAttachment
+	}
+	it.Summary, it.Info = res.Summary, res.Info
+	for _, w := range res.Warnings {
+		warnings = append(warnings, w.String())
+	}
+	evs := res.Events
+	if !res.Time.IsZero() {
+		t := res.Time
+		it.Time, it.TimeSource = &t, res.TimeSource
+	} else if len(evs) == 1 {
+		t := evs[0].Time
+		it.Time, it.TimeSource = &t, evs[0].TimeSource
+	}
+	if desc.Time != "" {
+		ut, _ := ParseUserTime(desc.Time, a.c.Location())
+		it.Time, it.TimeSource = &ut, event.TimeFromUser
+		// A single-moment item (a screenshot, a document) takes the user's time; logs keep
+		// the times their rows carry.
+		switch {
+		case len(evs) == 1 && evs[0].TimeSource != event.TimeFromContent:
+			evs[0].Time, evs[0].TimeSource = ut, event.TimeFromUser
+		case len(evs) == 0 && (it.Kind == parse.KindAgreement || it.Kind == parse.KindDocument):
+			ch := event.Note
+			if it.Kind == parse.KindAgreement {
+				ch = event.Agreement
+			}
+			evs = append(evs, event.Event{Time: ut, TimeSource: event.TimeFromUser, Channel: ch, Text: it.DisplayTitle()})
+		}
+	}
+	for i := range evs {
+		if evs[i].Time.IsZero() {
+			warnings = append(warnings, fmt.Sprintf("event %d has no time; left out of the timeline", i+1))
+		}
+	}
+	it.Warnings = prefixName(it.Name, warnings)
+	it.Events = len(evs)
+	sum, err := a.f.StageEvents(&a.batch, it.ID, evs)
+	if err != nil {
+		return nil, nil, err
+	}
+	it.EventsSHA256 = sum
+	a.batch.Items = append(a.batch.Items, it)
+	// Keep the map pointing at the committed copy for later duplicates.
+	a.bySHA[st.SHA256] = &a.batch.Items[len(a.batch.Items)-1]
+	return &a.batch.Items[len(a.batch.Items)-1], derived, nil
+}
+
+// parse runs the first parser that recognises the file; a parser that fails or panics hands the
+// file to the fallback (the last parser) with the reason as a warning.
+func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string, error) {
+	ps := a.opt.Parsers
+	if len(ps) == 0 {
+		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parsers configured; kept as a document"}}}, "", nil
+	}
+	for i, p := range ps {
+		if !safeDetect(p, s) {
+			continue
+		}
+		res, err := safeParse(p, in)
+		if err == nil && res != nil {
+			return res, p.Name(), nil
+		}
+		if i == len(ps)-1 {
+			break
+		}
+		why := "no result"
+		if err != nil {
+			why = err.Error()
+		}
+		fb := ps[len(ps)-1]
+		fres, ferr := safeParse(fb, in)
+		if ferr != nil || fres == nil {
+			fres = &parse.Result{Kind: parse.KindDocument}
+		}
+		fres.Warnings = append([]parse.Warning{{What: fmt.Sprintf("not readable as %s (%s); kept as a document", p.Name(), why)}}, fres.Warnings...)
+		return fres, fb.Name(), nil
+	}
+	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parser recognises this file; kept as a document"}}}, "", nil
+}
+
+func safeDetect(p parse.Parser, s *parse.Sniff) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return p.Detect(s)
+}
+
+func safeParse(p parse.Parser, in *parse.Input) (res *parse.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("the %s reader failed on this file (%v)", p.Name(), r)
+		}
+	}()
+	return p.Parse(in)
+}
+
+func prefixName(name string, ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for _, w := range ws {
+		out = append(out, name+": "+w)
+	}
+	return out
+}
+
+// extensionMismatch says when the bytes and the name disagree about a binary format.
+func extensionMismatch(mt *mimetype.MIME, ext string) string {
+	if ext == "" || mt.Is("application/octet-stream") || strings.HasPrefix(mt.String(), "text/") {
+		return ""
+	}
+	var exts []string
+	for m := mt; m != nil; m = m.Parent() {
+		if m.Is("application/octet-stream") || strings.HasPrefix(m.String(), "text/") {
+			break
+		}
+		if m.Extension() != "" {
+			exts = append(exts, m.Extension())
+		}
+	}
+	if len(exts) == 0 {
+		return ""
+	}
+	for _, e := range exts {
+		if e == ext || sameExt[e] == ext || sameExt[ext] == e {
+			return ""
+		}
+	}
+	// Office files are zip files, m4a is mp4: the parent chain covers these.
+	return fmt.Sprintf("content is %s (%s) but the name says %s", mt.String(), exts[0], ext)
+}
+
+var sameExt = map[string]string{".jpg": ".jpeg", ".jpeg": ".jpg", ".tif": ".tiff", ".tiff": ".tif", ".htm": ".html",
+	".html": ".htm", ".3gp": ".3gpp", ".3gpp": ".3gp", ".m4a": ".mp4", ".aac": ".m4a", ".heif": ".heic", ".heic": ".heif",
+	".awb": ".amr", ".oga": ".ogg", ".opus": ".ogg", ".eml": ".mht"}
+
+func baseName(p string) string { return filepath.Base(p) }
+
+func displayPath(p string) string { return filepath.ToSlash(p) }
+
+// collect walks the paths in order. Folders are walked in lexical order without following
+// symbolic links (a link could lead outside the folder the user meant); FIFOs, sockets and
+// devices are skipped and named; sidecars are read with their file, not added.
+func collect(paths []string, rep *Report) []file {
+	var out []file
+	skip := func(p, why string) {
+		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why})
+	}
+	fail := func(p string, err error) {
+		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err)})
+		rep.Failed++
+	}
+	add := func(p string, info fs.FileInfo) {
+		base := info.Name()
+		switch {
+		case strings.HasSuffix(base, SidecarSuffix):
+			return
+		case ignored[base] || strings.HasPrefix(base, "._"):
+			skip(p, "system file, not evidence")
+			return
+		case !info.Mode().IsRegular():
+			skip(p, fmt.Sprintf("not a regular file (%s); skipped", kindOf(info.Mode())))
+			return
+		}
+		out = append(out, file{path: p, display: displayPath(p), size: info.Size(), modTime: info.ModTime()})
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root) // a path named by the user is followed if it is a link
+		if err != nil {
+			fail(root, err)
+			continue
+		}
+		if !info.IsDir() {
+			add(root, info)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fail(p, err)
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				skip(p, "symbolic link inside a folder; not followed (add its target by name if it is evidence)")
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				fail(p, err)
+				return nil
+			}
+			add(p, info)
+			return nil
+		})
+		if err != nil {
+			fail(root, err)
+		}
+	}
+	pairTranscripts(out)
+	// A transcript travels with its recording, not on its own.
+	kept := out[:0]
+	taken := map[string]bool{}
+	for _, fl := range out {
+		if fl.transcript != "" {
+			taken[fl.transcript] = true
+		}
+	}
+	for _, fl := range out {
+		if !taken[fl.path] {
+			kept = append(kept, fl)
+		}
+	}
+	return kept
+}
+
+// pairTranscripts links a same-stem .txt beside a recording to it.
+func pairTranscripts(files []file) {
+	txt := map[string]string{}
+	for _, fl := range files {
+		if strings.EqualFold(filepath.Ext(fl.path), ".txt") {
+			txt[strings.TrimSuffix(fl.path, filepath.Ext(fl.path))] = fl.path
+		}
+	}
+	if len(txt) == 0 {
+		return
+	}
+	for i := range files {
+		ext := strings.ToLower(filepath.Ext(files[i].path))
+		if audioExts[ext] {
+			if t, ok := txt[strings.TrimSuffix(files[i].path, filepath.Ext(files[i].path))]; ok {
+				files[i].transcript = t
+			}
+		}
+	}
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return m.Type().String()
+}
+
+func describeErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "no such file or folder"
+		case errors.Is(err, fs.ErrPermission):
+			return "permission denied"
+		}
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+type staged struct {
+	file   file
+	staged *store.Staged
+	err    error
+}
+
+// stageAll copies and hashes files on every core and yields them in their original order. At
+// most a few files per worker are in flight, so memory does not grow with the case.
+func stageAll(s *store.Store, files []file, prog Progress) <-chan staged {
+	workers := runtime.GOMAXPROCS(0)
+	slots := make([]chan staged, len(files))
+	for i := range slots {
+		slots[i] = make(chan staged, 1)
+	}
+	sem := make(chan struct{}, workers*2)
+	out := make(chan staged)
+	go func() {
+		idx := make(chan int)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := range idx {
+					slots[i] <- stageOne(s, files[i], prog)
+				}
+			}()
+		}
+		go func() {
+			for i := range files {
+				sem <- struct{}{}
+				idx <- i
+			}
+			close(idx)
+		}()
+		for i := range files {
+			r := <-slots[i]
+			<-sem
+			out <- r
+		}
+		close(out)
+	}()
+	return out
+}
+
+func stageOne(s *store.Store, fl file, prog Progress) staged {
+	fh, err := os.Open(fl.path)
+	if err != nil {
+		return staged{file: fl, err: errors.New(describeErr(err))}
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	if prog != nil {
+		r = &counting{r: fh, p: prog}
+	}
+	st, err := s.Stage(r)
+	if err != nil {
+		return staged{file: fl, err: fmt.Errorf("read: %s", describeErr(err))}
+	}
+	return staged{file: fl, staged: st}
+}
+
+type counting struct {
+	r io.Reader
+	p Progress
+}
+
+func (c *counting) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if n > 0 {
+		c.p.Advance(int64(n))
+	}
+	return n, err
+}
+
+// SortResults orders results by exhibit (errors and skips last), for stable output.
+func SortResults(rs []Result) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		ei, ej := rs[i].Exhibit, rs[j].Exhibit
+		if ei == 0 {
+			ei = 1 << 30
+		}
+		if ej == 0 {
+			ej = 1 << 30
+		}
+		return ei < ej
+	})
+}
