@@ -27,11 +27,11 @@ const (
 
 // phrases is everything the report says, in one language.
 type phrases struct {
-	title       map[string]string
-	channel     map[event.Channel]string
-	holderRole  map[string]string
-	status      map[string]string
-	sources     map[string]string // rule -> source, the agreement excluded
+	title      map[string]string
+	channel    map[event.Channel]string
+	holderRole map[string]string
+	status     map[string]string
+	sources    map[string]string // rule -> source, the agreement excluded
 	agreementSrc,
 	afterAgreementNote string
 }
@@ -113,6 +113,16 @@ func (ev *evaluator) who(counterpart, name string) string {
 	return counterpart + "（" + name + "）"
 }
 
+// whoZH is who followed by what a Chinese sentence needs before the verb: nothing after a
+// closing bracket, a space after a bare number.
+func (ev *evaluator) whoZH(counterpart, name string) string {
+	w := ev.who(counterpart, name)
+	if strings.HasSuffix(w, "）") {
+		return w
+	}
+	return w + " "
+}
+
 func (ev *evaluator) channelWord(e *event.Event) string {
 	w := ev.text().channel[e.Channel]
 	if e.Channel != event.Call {
@@ -159,7 +169,7 @@ func (ev *evaluator) nightMessage(e *event.Event, f *Finding) string {
 	if ev.lang == "en" {
 		return fmt.Sprintf("%s from %s at %s, within the quiet hours %s%s", capital(ev.channelWord(e)), who, at, ev.quietWindow(), suffix)
 	}
-	return fmt.Sprintf("%s %s %s，处于 %s 禁止催收时段%s", at, who, ev.channelWord(e), ev.quietWindow(), suffix)
+	return fmt.Sprintf("%s %s%s，处于 %s 禁止催收时段%s", at, ev.whoZH(f.Counterpart, f.Name), ev.channelWord(e), ev.quietWindow(), suffix)
 }
 
 func (ev *evaluator) afterAgreementMessage(e *event.Event, f *Finding) string {
@@ -177,8 +187,8 @@ func (ev *evaluator) afterAgreementMessage(e *event.Event, f *Finding) string {
 	if a.Reference != "" {
 		ref = "（" + a.Reference + "）"
 	}
-	return fmt.Sprintf("%s %s %s，发生在 %s 达成还款协议%s之后，与协议不一致（本身不构成违规）%s",
-		at, who, ev.channelWord(e), a.Date, ref, ev.holderSuffix(e.Holder, e.HolderRole))
+	return fmt.Sprintf("%s %s%s，发生在 %s 达成还款协议%s之后，与协议不一致（本身不构成违规）%s",
+		at, ev.whoZH(f.Counterpart, f.Name), ev.channelWord(e), a.Date, ref, ev.holderSuffix(e.Holder, e.HolderRole))
 }
 
 func (ev *evaluator) thirdPartyMessage(e *event.Event, f *Finding) string {
@@ -196,7 +206,7 @@ func (ev *evaluator) thirdPartyMessage(e *event.Event, f *Finding) string {
 	if e.Holder != "" {
 		target = e.Holder + "（" + role + "）"
 	}
-	return fmt.Sprintf("%s %s 向%s%s", at, who, target, ev.channelWord(e))
+	return fmt.Sprintf("%s %s向%s%s", at, ev.whoZH(f.Counterpart, f.Name), target, ev.channelWord(e))
 }
 
 func (ev *evaluator) unansweredMessage(f *Finding) string {
@@ -205,7 +215,7 @@ func (ev *evaluator) unansweredMessage(f *Finding) string {
 	if ev.lang == "en" {
 		return fmt.Sprintf("%d unanswered calls from %s on %s, more than %d a day%s", f.Count, who, f.Day, f.Threshold, suffix)
 	}
-	return fmt.Sprintf("%s %s 未接来电 %d 次，超过每日 %d 次%s", f.Day, who, f.Count, f.Threshold, suffix)
+	return fmt.Sprintf("%s %s未接来电 %d 次，超过每日 %d 次%s", f.Day, ev.whoZH(f.Counterpart, f.Name), f.Count, f.Threshold, suffix)
 }
 
 func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string {
@@ -228,7 +238,7 @@ func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string 
 		if ev.lang == "en" {
 			parts[i] = fmt.Sprintf("%s: %d", ev.who(n, name), perNum[n])
 		} else {
-			parts[i] = fmt.Sprintf("%s %d 次", ev.who(n, name), perNum[n])
+			parts[i] = fmt.Sprintf("%s%d 次", ev.whoZH(n, name), perNum[n])
 		}
 	}
 	if ev.lang == "en" {
