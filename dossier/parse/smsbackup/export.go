@@ -1,0 +1,254 @@
+package smsbackup
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/phone"
+)
+
+// export is one backup file being read: the decoder over the guard, and the result so far.
+type export struct {
+	in   *parse.Input
+	g    *guard
+	dec  *xml.Decoder
+	res  *parse.Result
+	root string
+	// declared is the root's count attribute, or -1.
+	declared int
+	// line is where the token returned last by next starts.
+	line  int
+	ended bool
+	// unknown counts child elements of the root that are not part of the format.
+	unknown map[string]int
+}
+
+// openExport reads up to the root element and checks that it is the one expected.
+func openExport(in *parse.Input, root, kind string) (*export, error) {
+	if in == nil || in.Data == nil {
+		return nil, errors.New("smsbackup: no input")
+	}
+	g := newGuard(in.Reader())
+	dec := xml.NewDecoder(g)
+	dec.Strict = true
+	x := &export{in: in, g: g, dec: dec, root: root, declared: -1, unknown: map[string]int{},
+		res: &parse.Result{Kind: kind, Info: map[string]string{"app": "SMS Backup & Restore"}}}
+	for {
+		line, _ := dec.InputPos()
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: no <%s> root element: %w", in.Name, line, root, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if se.Name.Local != root {
+			return nil, fmt.Errorf("%s: line %d: root element is <%s>, not <%s>", in.Name, line, se.Name.Local, root)
+		}
+		a := attrs(se.Attr)
+		if ms, ok := epochMillis(a.get("backup_date")); ok {
+			x.res.Time = x.at(ms)
+			x.res.TimeSource = event.TimeFromContent
+		}
+		if n, err := strconv.Atoi(a.get("count")); err == nil && n >= 0 {
+			x.declared = n
+			x.res.Info["declared_count"] = strconv.Itoa(n)
+		}
+		if t := a.get("type"); t != "" {
+			x.res.Info["backup_type"] = t
+		}
+		return x, nil
+	}
+}
+
+// children calls handle for each element directly inside the root. handle must consume the
+// element through its end (x.skip does).
+func (x *export) children(handle func(se xml.StartElement)) {
+	for tok := x.next(); tok != nil; tok = x.next() {
+		switch t := tok.(type) {
+		case xml.StartElement:
+			handle(t)
+		case xml.EndElement:
+			x.ended = true // the root's end: anything after it is not part of the export
+		}
+	}
+}
+
+// next returns the next token, or nil once the export has ended, normally or not.
+func (x *export) next() xml.Token {
+	if x.ended {
+		return nil
+	}
+	x.line, _ = x.dec.InputPos()
+	tok, err := x.dec.Token()
+	if err != nil {
+		x.stop(err)
+		return nil
+	}
+	return tok
+}
+
+// skip consumes the rest of the element whose start was just read.
+func (x *export) skip() {
+	if x.ended {
+		return
+	}
+	if err := x.dec.Skip(); err != nil {
+		x.stop(err)
+	}
+}
+
+// ignore remembers the name of an element the format does not define, for one warning.
+func (x *export) ignore(se xml.StartElement) {
+	if _, seen := x.unknown[se.Name.Local]; seen || len(x.unknown) < 16 {
+		x.unknown[se.Name.Local]++
+	}
+}
+
+// stop records why reading ended early.
+func (x *export) stop(err error) {
+	x.ended = true
+	line, _ := x.dec.InputPos()
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		line = se.Line
+	}
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || se != nil && se.Msg == "unexpected EOF":
+		x.warn(line, "unexpected EOF, export is truncated")
+	case errors.Is(err, errTooLarge):
+		x.warn(0, "stopped reading: %v", err)
+	case se != nil:
+		x.warn(line, "stopped reading: %s", se.Msg)
+	default:
+		x.warn(line, "stopped reading: %v", err)
+	}
+}
+
+func (x *export) warn(line int, format string, args ...any) {
+	where := ""
+	if line > 0 {
+		where = "line " + strconv.Itoa(line)
+	}
+	x.res.Warnings = append(x.res.Warnings, parse.Warnf(where, format, args...))
+}
+
+// finish adds the warnings that concern the whole file.
+func (x *export) finish(read int) {
+	for _, n := range x.g.notes {
+		x.warn(n.line, "%s", n.what)
+	}
+	if x.g.dropped > 0 {
+		x.warn(0, "%d more values cut", x.g.dropped)
+	}
+	if len(x.unknown) > 0 {
+		names := make([]string, 0, len(x.unknown))
+		for name, n := range x.unknown {
+			names = append(names, fmt.Sprintf("<%s>×%d", name, n))
+		}
+		sort.Strings(names)
+		x.warn(0, "ignored elements the format does not define: %s", strings.Join(names, ", "))
+	}
+	if x.declared >= 0 && x.declared != read {
+		x.warn(0, "<%s count=\"%d\"> but %d elements were read", x.root, x.declared, read)
+	}
+}
+
+func (x *export) at(ms int64) time.Time {
+	return time.UnixMilli(ms).In(x.in.Location())
+}
+
+func (x *export) locator() string { return "line " + strconv.Itoa(x.line) }
+
+// attrs looks attributes up by local name. The phone writes "null" for a value it did not have;
+// that reads as "".
+type attrs []xml.Attr
+
+func (a attrs) get(name string) string {
+	for i := range a {
+		if a[i].Name.Local == name {
+			if a[i].Value == "null" {
+				return ""
+			}
+			return a[i].Value
+		}
+	}
+	return ""
+}
+
+// epochMillis reads a `date` attribute. Zero and negative values are as unusable as text: the
+// phone writes them for records it lost the time of.
+func epochMillis(s string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > maxEpochMillis {
+		return 0, false
+	}
+	return n, true
+}
+
+// maxEpochMillis (the year 9999) keeps absurd values out of time.Time arithmetic.
+const maxEpochMillis = 253402300799999
+
+// contactName is the phone's name for the counterpart; "(Unknown)" means it had none.
+func contactName(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "(Unknown)" || strings.EqualFold(s, "unknown") {
+		return ""
+	}
+	return s
+}
+
+// numbers normalises an address that may join several numbers with '~', keeping their order and
+// dropping withheld ones and the placeholder some phones write for the holder's own number.
+func numbers(raw string) []string {
+	var out []string
+	for part := range strings.SplitSeq(raw, "~") {
+		if strings.EqualFold(strings.TrimSpace(part), "insert-address-token") {
+			continue
+		}
+		if n := phone.Normalize(part); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// rootName returns the name of the first element in head, or "" when head does not start like
+// an XML document. It serves detection, so it reads nothing but the head it is given.
+func rootName(head []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	dec := xml.NewDecoder(bytes.NewReader(head))
+	dec.Strict = true
+	for range 64 {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return ""
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return t.Name.Local
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return ""
+			}
+		}
+	}
+	return ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
