@@ -1,0 +1,150 @@
+// Package timeline merges the events of every item into one timeline.
+//
+// Each event is placed by its instant and tagged with what only the case knows: the exhibit it
+// comes from, who held the device (the complainant, or family or a third party named at add time),
+// and the counterpart's role from case.yaml. The same event found in two exports (same holder,
+// channel, direction, counterpart, duration and text, times within two seconds — a call in both
+// an SMS Backup file and a phone manager's CSV) is listed once and cites both exhibits.
+package timeline
+
+import (
+	"sort"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+)
+
+// SameEventWindow is how far apart two exports may place one event.
+const SameEventWindow = 2 * time.Second
+
+// Loader returns the events extracted from an item.
+type Loader func(it *evidence.Item) ([]event.Event, error)
+
+// Build merges the events of items into one timeline ordered by time, with Seq set to the
+// 1-based position. Events without a time are left out (ingest warned about them).
+func Build(c *caseconf.Case, items []evidence.Item, load Loader) ([]event.Event, error) {
+	var all []event.Event
+	for i := range items {
+		it := &items[i]
+		evs, err := load(it)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			if e.Time.IsZero() {
+				continue
+			}
+			all = append(all, tag(c, it, e))
+		}
+	}
+	return Merge(all), nil
+}
+
+func tag(c *caseconf.Case, it *evidence.Item, e event.Event) event.Event {
+	e.Exhibit = it.Exhibit
+	e.Exhibits = []int{it.Exhibit}
+	e.Item = it.ID
+	e.Holder = it.Holder
+	e.HolderRole = it.HolderRole
+	if e.Holder == "" && c != nil {
+		e.Holder = c.Complainant.Name
+	}
+	if e.HolderRole == "" {
+		e.HolderRole = caseconf.RoleSelf
+	}
+	if c != nil && e.Counterpart != "" {
+		if ct, ok := c.Contact(e.Counterpart); ok {
+			e.Role = ct.Role
+			if e.CounterpartName == "" {
+				e.CounterpartName = ct.Name
+			}
+		}
+	}
+	if loc := locOf(c); loc != nil {
+		e.Time = e.Time.In(loc)
+	}
+	return e
+}
+
+func locOf(c *caseconf.Case) *time.Location {
+	if c == nil {
+		return nil
+	}
+	return c.Location()
+}
+
+// Merge sorts tagged events and folds duplicates.
+func Merge(all []event.Event) []event.Event {
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := &all[i], &all[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.Channel != b.Channel {
+			return a.Channel < b.Channel
+		}
+		if a.Counterpart != b.Counterpart {
+			return a.Counterpart < b.Counterpart
+		}
+		return a.Exhibit < b.Exhibit
+	})
+	out := all[:0]
+	for _, e := range all {
+		if j := findSame(out, &e); j >= 0 {
+			out[j].Exhibits = mergeInts(out[j].Exhibits, e.Exhibits)
+			continue
+		}
+		out = append(out, e)
+	}
+	for i := range out {
+		out[i].Seq = i + 1
+	}
+	return out
+}
+
+// findSame looks back over the events within the window for one this event repeats.
+func findSame(out []event.Event, e *event.Event) int {
+	for j := len(out) - 1; j >= 0; j-- {
+		o := &out[j]
+		if e.Time.Sub(o.Time) > SameEventWindow {
+			return -1
+		}
+		if o.Exhibit == e.Exhibit || containsInt(o.Exhibits, e.Exhibit) {
+			continue // two rows of one export are two events
+		}
+		if o.Channel == e.Channel && o.Direction == e.Direction && o.Counterpart == e.Counterpart &&
+			o.Holder == e.Holder && o.Status == e.Status && o.DurationOr(-1) == e.DurationOr(-1) && o.Text == e.Text &&
+			amountEq(o, e) {
+			return j
+		}
+	}
+	return -1
+}
+
+func amountEq(a, b *event.Event) bool {
+	if a.Amount == nil || b.Amount == nil {
+		return a.Amount == nil && b.Amount == nil
+	}
+	return *a.Amount == *b.Amount
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func mergeInts(a, b []int) []int {
+	for _, x := range b {
+		if !containsInt(a, x) {
+			a = append(a, x)
+		}
+	}
+	sort.Ints(a)
+	return a
+}

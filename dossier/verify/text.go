@@ -1,0 +1,126 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+)
+
+var kindText = map[string][2]string{
+	Altered:         {"原件已被改动", "the original was changed"},
+	Missing:         {"文件缺失", "the file is missing"},
+	Extra:           {"多出未登记的文件", "a file nobody recorded"},
+	IndexEdited:     {"证据索引被改动", "the evidence index was edited"},
+	IndexUnreadable: {"证据索引无法读取", "the evidence index is unreadable"},
+	CustodyBroken:   {"保管记录链断裂", "the custody log's chain is broken"},
+	CaseFile:        {"案件文件有误", "the case file is invalid"},
+	EventsAltered:   {"提取的记录被改动", "the extracted records were changed"},
+	Malformed:       {"结构损坏", "the structure is broken"},
+	Oxum:            {"文件总数或总字节数不符", "the file count or byte total does not match"},
+	TagAltered:      {"标签文件被改动", "a tag file was changed"},
+	CoverMismatch:   {"封面摘要与清单不符", "the cover's digest does not match the manifest"},
+}
+
+var typeText = map[string][2]string{
+	"case":   {"案件", "case"},
+	"bag":    {"证据包 (BagIt)", "bag (BagIt)"},
+	"packet": {"投诉材料 PDF", "packet PDF"},
+}
+
+// WriteText writes the report for a reader who does not know what a digest is: what was checked,
+// the verdict in one sentence, then each problem with the exhibit it concerns.
+func (r *Report) WriteText(w io.Writer, lang string) error {
+	en := lang == "en"
+	pick := func(p [2]string) string {
+		if en {
+			return p[1]
+		}
+		return p[0]
+	}
+	typ := pick(typeText[r.Type])
+	if en {
+		fmt.Fprintf(w, "Checked %s %s: %d items, %s.\n", typ, r.Target, r.Items, size(r.Bytes))
+	} else {
+		fmt.Fprintf(w, "已核验%s %s：证据 %d 件，共 %s。\n", typ, r.Target, r.Items, size(r.Bytes))
+	}
+	for _, n := range r.Notes {
+		if en {
+			fmt.Fprintf(w, "Note: %s.\n", n)
+		} else {
+			fmt.Fprintf(w, "说明：%s。\n", n)
+		}
+	}
+	if r.OK() {
+		if en {
+			fmt.Fprintln(w, "Result: nothing was changed. Every original matches the SHA-256 digest recorded when it was added, and the record of custody is intact.")
+		} else {
+			fmt.Fprintln(w, "结果：未发现任何改动。每一件原件都与登记时记录的 SHA-256 摘要一致，保管记录完整。")
+		}
+		return nil
+	}
+	if en {
+		fmt.Fprintf(w, "Result: %d problem(s) found. What is listed below is no longer as it was recorded:\n", len(r.Problems))
+	} else {
+		fmt.Fprintf(w, "结果：发现 %d 处问题。以下内容与登记时不一致：\n", len(r.Problems))
+	}
+	for i, p := range r.Problems {
+		what := pick(kindText[p.Kind])
+		if what == "" {
+			what = p.Kind
+		}
+		subject := ""
+		if p.Exhibit > 0 {
+			if en {
+				subject = fmt.Sprintf("Exhibit %d", p.Exhibit)
+			} else {
+				subject = fmt.Sprintf("证据%d", p.Exhibit)
+			}
+			if p.Name != "" {
+				subject += " " + p.Name
+			}
+		} else if p.Path != "" {
+			subject = p.Path
+		}
+		if p.Line > 0 {
+			if en {
+				subject += fmt.Sprintf(" (line %d)", p.Line)
+			} else {
+				subject += fmt.Sprintf("（第 %d 行）", p.Line)
+			}
+		}
+		sep := "："
+		if en {
+			sep = ": "
+		}
+		fmt.Fprintf(w, "  %d. %s%s%s — %s\n", i+1, subject, sep, what, p.Detail)
+		if p.Expected != "" || p.Actual != "" {
+			if en {
+				fmt.Fprintf(w, "     recorded: %s\n     found:    %s\n", orNone(p.Expected, en), orNone(p.Actual, en))
+			} else {
+				fmt.Fprintf(w, "     登记值：%s\n     实际值：%s\n", orNone(p.Expected, en), orNone(p.Actual, en))
+			}
+		}
+	}
+	return nil
+}
+
+func orNone(s string, en bool) string {
+	if s != "" {
+		return s
+	}
+	if en {
+		return "(none)"
+	}
+	return "（无）"
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

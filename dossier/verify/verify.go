@@ -1,0 +1,354 @@
+// Package verify checks that nothing in a case, a bag or a packet has changed since it was made.
+//
+// Verification never stops at the first problem: it collects every one (restic's check is the
+// model), each naming the exhibit, the original's name and the expected and actual digests, so a
+// reader sees the whole extent of a change. A crash-interrupted add is not a problem: it is
+// reported as a note, and the next add completes or rolls it back.
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/store"
+)
+
+// Kinds of problems.
+const (
+	Altered         = "altered"      // content differs from its recorded digest
+	Missing         = "missing"      // recorded but not there
+	Extra           = "extra"        // there but not recorded
+	IndexEdited     = "index-edited" // an index line differs from the custody record
+	IndexUnreadable = "index-unreadable"
+	CustodyBroken   = "custody-broken" // the hash chain does not hold
+	CaseFile        = "case-file"      // case.yaml or case.json unreadable
+	EventsAltered   = "events-altered" // extracted events differ from their recorded digest
+	Malformed       = "malformed"      // a bag or packet structure is broken
+	Oxum            = "oxum"           // bag Payload-Oxum mismatch
+	TagAltered      = "tag-altered"    // a bag tag file differs from the tag manifest
+	CoverMismatch   = "cover-mismatch" // the manifest digest on a packet's cover differs
+)
+
+// Problem is one finding of verify.
+type Problem struct {
+	Kind     string `json:"kind"`
+	Exhibit  int    `json:"exhibit,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Path     string `json:"path,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+	Detail   string `json:"detail"`
+}
+
+// Report is the outcome of a verification.
+type Report struct {
+	Target   string    `json:"target"`
+	Type     string    `json:"type"` // case, bag, packet
+	Items    int       `json:"items"`
+	Bytes    int64     `json:"bytes"`
+	Problems []Problem `json:"problems"`
+	Notes    []string  `json:"notes,omitempty"`
+	Language string    `json:"-"`
+}
+
+// OK reports whether nothing was found.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+func (r *Report) add(p Problem) { r.Problems = append(r.Problems, p) }
+
+// Case verifies a case folder.
+func Case(dir string) (*Report, error) {
+	r := &Report{Target: dir, Type: "case", Problems: []Problem{}}
+	f, err := casefolder.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if c, err := f.Case(); err != nil {
+		r.add(Problem{Kind: CaseFile, Path: casefolder.CaseFile, Detail: err.Error()})
+	} else {
+		r.Language = c.Language
+	}
+	pendingItems, pendingObjects, err := f.Pending()
+	if err != nil {
+		return nil, err
+	}
+	pendingItem := set(pendingItems)
+	pendingObject := set(pendingObjects)
+	if len(pendingItems) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("an add of %d item(s) was interrupted; the next dossier add completes or rolls it back", len(pendingItems)))
+	}
+
+	custody := checkCustody(f, r, len(pendingItems) > 0)
+	items := checkIndex(f, r, custody, pendingItem)
+	checkObjects(f, r, items, pendingObject)
+	sortProblems(r.Problems)
+	return r, nil
+}
+
+func set(xs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// checkCustody walks the hash chain and returns the items the log records, by id.
+func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]custodyItem {
+	items := map[string]custodyItem{}
+	prev := casefolder.ZeroHash
+	var lastSeq int
+	var lastHash string
+	err := casefolder.ReadLines(f.CustodyPath(), func(l casefolder.RawLine) error {
+		if l.Torn {
+			if interrupted {
+				r.Notes = append(r.Notes, fmt.Sprintf("custody log line %d was cut short by the interrupted add", l.N))
+			} else {
+				r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Detail: "the last line is incomplete"})
+			}
+			return nil
+		}
+		var cl casefolder.CustodyLine
+		if err := json.Unmarshal(l.Bytes, &cl); err != nil {
+			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Detail: "line is not a custody entry: " + shortErr(err)})
+			prev = casefolder.Hash(l.Bytes)
+			lastSeq++
+			lastHash = prev
+			return nil
+		}
+		if cl.Prev != prev {
+			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Exhibit: firstExhibit(cl),
+				Expected: prev, Actual: cl.Prev, Detail: fmt.Sprintf("entry %d does not follow from the entry before it: the log was edited at or before line %d", cl.Seq, l.N)})
+		}
+		if cl.Seq != l.N {
+			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Detail: fmt.Sprintf("entry numbered %d on line %d: entries were removed or reordered", cl.Seq, l.N)})
+		}
+		if l.N == 1 && (cl.Action != "init" || cl.CaseID != f.Meta.ID) {
+			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: 1, Detail: "the first entry is not this case's creation"})
+		}
+		for _, it := range cl.Items {
+			items[it.ID] = custodyItem{Item: it, line: l.N}
+		}
+		prev = casefolder.Hash(l.Bytes)
+		lastSeq, lastHash = l.N, prev
+		return nil
+	})
+	if err != nil {
+		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Detail: "cannot read the custody log: " + shortErr(err)})
+		return items
+	}
+	seq, hash, err := f.Head()
+	switch {
+	case err != nil:
+		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Detail: "cannot read the custody head: " + shortErr(err)})
+	case seq == lastSeq && hash == lastHash:
+	case interrupted && seq == lastSeq-1:
+		r.Notes = append(r.Notes, "the custody head was not yet moved by the interrupted add")
+	default:
+		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Expected: fmt.Sprintf("%d %s", seq, hash),
+			Actual: fmt.Sprintf("%d %s", lastSeq, lastHash), Detail: "the last custody entry is not the one the head records: the end of the log was edited or removed"})
+	}
+	return items
+}
+
+type custodyItem struct {
+	evidence.Item
+	line int
+}
+
+func firstExhibit(cl casefolder.CustodyLine) int {
+	if len(cl.Items) > 0 {
+		return cl.Items[0].Exhibit
+	}
+	return cl.Exhibit
+}
+
+// checkIndex compares the index with the custody records.
+func checkIndex(f *casefolder.Folder, r *Report, custody map[string]custodyItem, pending map[string]bool) []evidence.Item {
+	var items []evidence.Item
+	seen := map[string]bool{}
+	exhibits := map[int]string{}
+	err := casefolder.ReadLines(f.IndexPath(), func(l casefolder.RawLine) error {
+		if len(bytes.TrimSpace(l.Bytes)) == 0 {
+			return nil
+		}
+		if l.Torn && len(pending) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("index line %d was cut short by the interrupted add", l.N))
+			return nil
+		}
+		var it evidence.Item
+		if err := json.Unmarshal(l.Bytes, &it); err != nil {
+			r.add(Problem{Kind: IndexUnreadable, Path: "store/index.jsonl", Line: l.N, Detail: "line is not an item: " + shortErr(err)})
+			return nil
+		}
+		items = append(items, it)
+		seen[it.ID] = true
+		if other, dup := exhibits[it.Exhibit]; dup {
+			r.add(Problem{Kind: IndexEdited, Exhibit: it.Exhibit, Name: it.Name, Path: "store/index.jsonl", Line: l.N,
+				Detail: fmt.Sprintf("exhibit number used twice (also %s)", other)})
+		}
+		exhibits[it.Exhibit] = it.Name
+		rec, ok := custody[it.ID]
+		if !ok {
+			r.add(Problem{Kind: IndexEdited, Exhibit: it.Exhibit, Name: it.Name, Path: "store/index.jsonl", Line: l.N,
+				Detail: "item is in the index but the custody log never recorded adding it"})
+			return nil
+		}
+		if a, b := canonical(it), canonical(rec.Item); a != b {
+			r.add(Problem{Kind: IndexEdited, Exhibit: rec.Exhibit, Name: rec.Name, Path: "store/index.jsonl", Line: l.N,
+				Detail: "index entry differs from the custody record (" + diffFields(rec.Item, it) + ")"})
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.add(Problem{Kind: IndexUnreadable, Path: "store/index.jsonl", Detail: shortErr(err)})
+	} else if errors.Is(err, fs.ErrNotExist) {
+		r.add(Problem{Kind: Missing, Path: "store/index.jsonl", Detail: "the index is missing"})
+	}
+	ids := make([]string, 0, len(custody))
+	for id := range custody {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		rec := custody[id]
+		if !seen[id] && !pending[id] {
+			r.add(Problem{Kind: IndexEdited, Exhibit: rec.Exhibit, Name: rec.Name, Path: "store/index.jsonl",
+				Detail: fmt.Sprintf("the custody log records this item (line %d) but the index does not list it", rec.line)})
+			items = append(items, rec.Item) // still check its object
+		}
+	}
+	r.Items = len(items)
+	return items
+}
+
+func canonical(it evidence.Item) string {
+	b, _ := json.Marshal(it)
+	return string(b)
+}
+
+// diffFields names the fields of an item that differ.
+func diffFields(want, got evidence.Item) string {
+	var wm, gm map[string]any
+	wb, _ := json.Marshal(want)
+	gb, _ := json.Marshal(got)
+	_ = json.Unmarshal(wb, &wm)
+	_ = json.Unmarshal(gb, &gm)
+	var names []string
+	for k, v := range wm {
+		if fmt.Sprint(gm[k]) != fmt.Sprint(v) {
+			names = append(names, k)
+		}
+	}
+	for k := range gm {
+		if _, ok := wm[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	return "fields: " + strings.Join(names, ", ")
+}
+
+// checkObjects re-hashes every original and every events file, and looks for objects nobody
+// recorded.
+func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool) {
+	type expect struct {
+		item   evidence.Item
+		events bool
+	}
+	want := map[string]expect{} // path → what it should be
+	var jobs []store.Object
+	bySHA := map[string]evidence.Item{}
+	for _, it := range items {
+		bySHA[it.SHA256] = it
+		p := f.Store.Path(it.SHA256)
+		if _, err := os.Lstat(p); err != nil {
+			r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, p), Expected: it.SHA256,
+				Detail: "the stored original is gone"})
+		} else if _, dup := want[p]; !dup {
+			want[p] = expect{item: it}
+			jobs = append(jobs, store.Object{SHA256: it.SHA256, Path: p, Size: it.Size})
+		}
+		if it.EventsSHA256 != "" {
+			ep := f.EventsPath(it.ID)
+			if _, err := os.Lstat(ep); err != nil {
+				r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, ep), Expected: it.EventsSHA256,
+					Detail: "the events extracted from this item are gone"})
+			} else {
+				want[ep] = expect{item: it, events: true}
+				jobs = append(jobs, store.Object{SHA256: it.EventsSHA256, Path: ep})
+			}
+		}
+	}
+	all, err := f.Store.List()
+	if err != nil {
+		r.add(Problem{Kind: Malformed, Path: "store/objects", Detail: "cannot list the store: " + shortErr(err)})
+	}
+	for _, o := range all {
+		if _, ok := want[o.Path]; ok {
+			continue
+		}
+		if pendingObject[o.SHA256] {
+			continue
+		}
+		p := Problem{Kind: Extra, Path: rel(f, o.Path), Actual: o.SHA256, Detail: "a file in the store that no item records"}
+		if it, ok := bySHA[o.SHA256]; ok {
+			p.Exhibit, p.Name, p.Detail = it.Exhibit, it.Name, "a copy of this exhibit stored in the wrong place"
+		}
+		r.add(p)
+	}
+	store.Rehash(jobs, func(h store.HashResult) {
+		e := want[h.Path]
+		r.Bytes += h.Size
+		switch {
+		case h.Err != nil:
+			r.add(Problem{Kind: Missing, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+				Detail: "cannot read: " + shortErr(h.Err)})
+		case h.Actual != h.SHA256 && e.events:
+			r.add(Problem{Kind: EventsAltered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+				Actual: h.Actual, Detail: "the events extracted from this item were changed"})
+		case h.Actual != h.SHA256:
+			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+				Actual: h.Actual, Detail: "the stored original was changed"})
+		}
+	})
+}
+
+func rel(f *casefolder.Folder, p string) string {
+	if s, ok := strings.CutPrefix(p, f.Dir+string(os.PathSeparator)); ok {
+		return strings.ReplaceAll(s, string(os.PathSeparator), "/")
+	}
+	return p
+}
+
+func shortErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Exhibit != ps[j].Exhibit {
+			if ps[i].Exhibit == 0 || ps[j].Exhibit == 0 {
+				return ps[j].Exhibit == 0
+			}
+			return ps[i].Exhibit < ps[j].Exhibit
+		}
+		if ps[i].Path != ps[j].Path {
+			return ps[i].Path < ps[j].Path
+		}
+		return ps[i].Line < ps[j].Line
+	})
+}
