@@ -1,0 +1,463 @@
+package xlsx
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/money"
+)
+
+// Lists longer than this in one cell (the events a finding cites) are cut with a count.
+const maxListed = 200
+
+// seqOf is the event's timeline position; Seq when the timeline filled it, else its index.
+func seqOf(i int, e *event.Event) int {
+	if e.Seq > 0 {
+		return e.Seq
+	}
+	return i + 1
+}
+
+// flagBits maps each event to the rules whose findings cite it, one bit per rule in ruleOrder;
+// a byte per event keeps a million-event timeline cheap.
+func (rd *renderer) flagBits() []uint8 {
+	bits := make([]uint8, len(rd.b.Events)+1)
+	bit := map[string]uint8{}
+	for i, id := range ruleOrder {
+		bit[id] = 1 << i
+	}
+	for _, fd := range rd.r.Findings {
+		for _, seq := range fd.Events {
+			if seq > 0 && seq < len(bits) {
+				bits[seq] |= bit[fd.Rule]
+			}
+		}
+	}
+	return bits
+}
+
+func (rd *renderer) flagText(bits uint8) string {
+	if bits == 0 {
+		return ""
+	}
+	var parts []string
+	for i, id := range ruleOrder {
+		if bits&(1<<i) != 0 {
+			if rd.lang == "en" {
+				parts = append(parts, id)
+			} else {
+				parts = append(parts, word(rd.l.rule, id))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (rd *renderer) dateTimeCell(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if v, ok := serial(t, rd.loc); ok {
+		return excelize.Cell{StyleID: rd.st.dateTime, Value: v}
+	}
+	return t.In(rd.loc).Format(time.RFC3339)
+}
+
+func (rd *renderer) dateCell(d caseconf.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	if v, ok := dateSerial(d); ok {
+		return excelize.Cell{StyleID: rd.st.date, Value: v}
+	}
+	return d.String()
+}
+
+func (rd *renderer) moneyCell(a money.Amount) any {
+	return excelize.Cell{StyleID: rd.st.money, Value: yuan(a)}
+}
+
+// exhibitsCell is a number for the usual single exhibit (so the column sorts), a list otherwise.
+func exhibitsCell(one int, many []int) any {
+	switch {
+	case len(many) > 1:
+		return joinInts(many, maxListed)
+	case len(many) == 1:
+		return many[0]
+	case one > 0:
+		return one
+	}
+	return nil
+}
+
+func (rd *renderer) holderText(name, role string) string {
+	if name == "" {
+		return ""
+	}
+	if role == "" {
+		return name
+	}
+	if rd.lang == "en" {
+		return name + " (" + role + ")"
+	}
+	return name + "（" + word(rd.l.role, role) + "）"
+}
+
+func (rd *renderer) roleOf(e *event.Event) string {
+	if e.Role != "" || rd.b.Case == nil {
+		return e.Role
+	}
+	return rd.b.Case.RoleOf(e.Counterpart)
+}
+
+func (rd *renderer) timelineSheet() *sheet {
+	l := rd.l
+	flags := rd.flagBits()
+	return &sheet{name: l.sheetTimeline, freeze: true, blocks: []block{{
+		heads: l.timelineHeads, n: len(rd.b.Events), filter: true, flagCol: len(l.timelineHeads),
+		fill: func(i int, v []any) {
+			e := &rd.b.Events[i]
+			seq := seqOf(i, e)
+			v[0] = seq
+			v[1] = rd.dateTimeCell(e.Time)
+			v[2] = str(word(l.channel, e.Channel))
+			v[3] = str(word(l.direction, e.Direction))
+			v[4] = str(word(l.status, e.Status))
+			v[5] = str(e.Counterpart)
+			v[6] = str(e.CounterpartName)
+			v[7] = str(word(l.role, rd.roleOf(e)))
+			if e.Duration != nil {
+				v[8] = excelize.Cell{StyleID: rd.st.duration, Value: float64(*e.Duration) / 86400}
+			}
+			if e.Amount != nil {
+				v[9] = rd.moneyCell(*e.Amount)
+			}
+			body := e.Text
+			if e.Subject != "" {
+				body = strings.TrimSpace(e.Subject + "\n" + e.Text)
+			}
+			v[10] = str(body)
+			v[11] = exhibitsCell(e.Exhibit, e.Exhibits)
+			v[12] = str(rd.holderText(e.Holder, e.HolderRole))
+			v[13] = str(e.Locator)
+			if seq < len(flags) {
+				v[14] = str(rd.flagText(flags[seq]))
+			}
+		},
+	}}}
+}
+
+func (rd *renderer) evidenceSheet() *sheet {
+	l := rd.l
+	return &sheet{name: l.sheetEvidence, freeze: true, blocks: []block{{
+		heads: l.evidenceHeads, n: len(rd.b.Items), filter: true, flagCol: len(l.evidenceHeads),
+		fill: func(i int, v []any) {
+			it := &rd.b.Items[i]
+			file := manifest.ExhibitFileName(it.Exhibit, it.Name)
+			v[0] = it.Exhibit
+			v[1] = str(it.DisplayTitle())
+			v[2] = str(rd.sourceOf(it.Source, it.Holder, it.HolderRole))
+			purpose := it.Purpose
+			if purpose == "" {
+				purpose = it.Summary
+			}
+			v[3] = str(purpose)
+			v[4] = str(it.Kind)
+			v[5] = str(it.MIME)
+			v[6] = excelize.Cell{StyleID: rd.st.integer, Value: it.Size}
+			v[7] = str(it.SHA256)
+			v[8] = rd.dateTimeCell(it.Acquired)
+			if it.Time != nil {
+				v[9] = rd.dateTimeCell(*it.Time)
+			}
+			v[10] = str(it.ID)
+			v[11] = excelize.Cell{StyleID: rd.st.link, Formula: hyperlinkFormula(rd.opt.LinkPrefix+file, file), Value: file}
+			v[12] = str(rd.holderText(it.Holder, it.HolderRole))
+			v[13] = str(it.DerivedFrom)
+			v[14] = it.Events
+			v[15] = str(strings.Join(it.Warnings, "; "))
+		},
+	}}}
+}
+
+func (rd *renderer) sourceOf(source, holder, role string) string {
+	switch {
+	case source != "":
+		return source
+	case holder != "" && rd.lang == "en":
+		return fmt.Sprintf(rd.l.heldBy, holder, role)
+	case holder != "":
+		return fmt.Sprintf(rd.l.heldBy, holder, word(rd.l.role, role))
+	}
+	return rd.l.fromComplainant
+}
+
+func (rd *renderer) findingsSheet() *sheet {
+	l := rd.l
+	return &sheet{name: l.sheetFindings, freeze: true, blocks: []block{{
+		heads: l.findingsHeads, n: len(rd.r.Findings), filter: true,
+		fill: func(i int, v []any) {
+			fd := &rd.r.Findings[i]
+			v[0] = str(fd.ID)
+			v[1] = str(word(l.rule, fd.Rule))
+			if fd.Time != nil {
+				v[2] = rd.dateTimeCell(*fd.Time)
+			}
+			v[3] = rd.dateCell(fd.Day)
+			v[4] = str(fd.Counterpart)
+			v[5] = str(fd.Name)
+			v[6] = str(word(l.role, fd.Role))
+			v[7] = str(fd.Holder)
+			v[8] = fd.Count
+			if fd.Threshold > 0 {
+				v[9] = fd.Threshold
+			}
+			v[10] = str(joinInts(fd.Events, maxListed))
+			v[11] = exhibitsCell(0, fd.Exhibits)
+			v[12] = str(fd.Message)
+			v[13] = str(fd.Source)
+			v[14] = str(fd.BreachNote)
+		},
+	}}}
+}
+
+// payment is one row of the payments block: a repayment event or a payment from case.yaml.
+type payment struct {
+	day     caseconf.Date
+	at      *time.Time
+	amount  money.Amount
+	method  string
+	note    string
+	exhibit any
+}
+
+func (rd *renderer) payments() []payment {
+	var out []payment
+	for i := range rd.b.Events {
+		e := &rd.b.Events[i]
+		if e.Channel != event.Payment || e.Kind != event.KindRepayment || e.Amount == nil {
+			continue
+		}
+		t := e.Time
+		note := e.Category
+		if e.Text != "" {
+			note = strings.TrimSpace(note + " " + e.Text)
+		}
+		out = append(out, payment{day: caseconf.DateOf(t, rd.loc), at: &t, amount: *e.Amount, method: e.Method,
+			note: note, exhibit: exhibitsCell(e.Exhibit, e.Exhibits)})
+	}
+	if rd.b.Case != nil {
+		for _, p := range rd.b.Case.Payments {
+			out = append(out, payment{day: p.Date, amount: p.Amount, note: p.Note, method: rd.l.caseYAML})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].day.Before(out[j].day) })
+	return out
+}
+
+func (rd *renderer) scheduleSheet() *sheet {
+	l := rd.l
+	rows := rd.r.Schedule
+	var total, paid, byDue money.Amount
+	for _, s := range rows {
+		total += s.Amount
+		paid += s.Paid
+		byDue += s.PaidByDue
+	}
+	title := l.agreement
+	if c := rd.b.Case; c != nil && c.Agreement != nil {
+		title = strings.TrimSpace(fmt.Sprintf("%s %s %s", l.agreement, c.Agreement.Reference, c.Agreement.Date))
+	}
+	n := len(rows)
+	if n > 0 {
+		n++ // the total row
+	}
+	pays := rd.payments()
+	var paySum money.Amount
+	for _, p := range pays {
+		paySum += p.amount
+	}
+	np := len(pays)
+	if np > 0 {
+		np++
+	}
+	return &sheet{name: l.sheetSchedule, freeze: true, blocks: []block{{
+		title: title, heads: l.scheduleHeads, n: n, filter: true,
+		fill: func(i int, v []any) {
+			if i == len(rows) {
+				v[0] = l.total
+				v[2], v[3], v[4] = rd.moneyCell(total), rd.moneyCell(paid), rd.moneyCell(byDue)
+				return
+			}
+			s := &rows[i]
+			v[0] = s.N
+			v[1] = rd.dateCell(s.Due)
+			v[2] = rd.moneyCell(s.Amount)
+			v[3] = rd.moneyCell(s.Paid)
+			v[4] = rd.moneyCell(s.PaidByDue)
+			v[5] = rd.dateCell(s.PaidOn)
+			v[6] = str(word(l.instState, s.Status))
+			v[7] = exhibitsCell(0, s.Exhibits)
+		},
+	}, {
+		title: l.payments, heads: l.paymentHeads, n: np,
+		fill: func(i int, v []any) {
+			if i == len(pays) {
+				v[0] = l.total
+				v[2] = rd.moneyCell(paySum)
+				return
+			}
+			p := &pays[i]
+			v[0] = rd.dateCell(p.day)
+			if p.at != nil {
+				v[1] = rd.dateTimeCell(*p.at)
+			}
+			v[2] = rd.moneyCell(p.amount)
+			v[3] = str(p.method)
+			v[4] = str(p.note)
+			v[5] = p.exhibit
+		},
+	}}}
+}
+
+// dayCount is one local day of incoming collection-side contacts.
+type dayCount struct {
+	day                                   caseconf.Date
+	contacts, calls, unanswered, messages int
+	night                                 int
+}
+
+// contactChannels are the channels that count as the collection side reaching the holder.
+var contactChannels = map[event.Channel]bool{event.Call: true, event.SMS: true, event.MMS: true, event.Chat: true, event.Email: true}
+
+// maxFilledDays bounds filling quiet days in between: a timeline spanning more than ten years
+// lists only the days with contacts.
+const maxFilledDays = 3660
+
+func (rd *renderer) dailyContacts() []dayCount {
+	quietStart, quietEnd := 22*60, 8*60
+	if c := rd.b.Case; c != nil {
+		quietStart, quietEnd = caseconf.ClockMinutes(c.Rules.QuietStart), caseconf.ClockMinutes(c.Rules.QuietEnd)
+	}
+	byDay := map[caseconf.Date]*dayCount{}
+	for i := range rd.b.Events {
+		e := &rd.b.Events[i]
+		if e.Direction != event.In || !contactChannels[e.Channel] || e.Time.IsZero() || !caseconf.CollectionSide(rd.roleOf(e)) {
+			continue
+		}
+		local := e.Time.In(rd.loc)
+		d := caseconf.DateOf(local, rd.loc)
+		dc := byDay[d]
+		if dc == nil {
+			dc = &dayCount{day: d}
+			byDay[d] = dc
+		}
+		dc.contacts++
+		switch {
+		case e.Channel == event.Call:
+			dc.calls++
+			if e.Unanswered() {
+				dc.unanswered++
+			}
+		default:
+			dc.messages++
+		}
+		m := local.Hour()*60 + local.Minute()
+		if quietStart > quietEnd && (m >= quietStart || m < quietEnd) || quietStart < quietEnd && m >= quietStart && m < quietEnd {
+			dc.night++
+		}
+	}
+	days := make([]dayCount, 0, len(byDay))
+	for _, dc := range byDay {
+		days = append(days, *dc)
+	}
+	slices.SortFunc(days, func(a, b dayCount) int {
+		switch {
+		case a.day.Before(b.day):
+			return -1
+		case a.day.After(b.day):
+			return 1
+		}
+		return 0
+	})
+	if len(days) < 2 {
+		return days
+	}
+	first, last := days[0].day.Start(time.UTC), days[len(days)-1].day.Start(time.UTC)
+	if last.Sub(first) > maxFilledDays*24*time.Hour {
+		return days
+	}
+	filled := make([]dayCount, 0, int(last.Sub(first).Hours()/24)+1)
+	for d, k := days[0].day, 0; !d.After(days[len(days)-1].day); d = d.AddDays(1) {
+		if k < len(days) && days[k].day == d {
+			filled = append(filled, days[k])
+			k++
+		} else {
+			filled = append(filled, dayCount{day: d})
+		}
+	}
+	return filled
+}
+
+func (rd *renderer) summarySheet() *sheet {
+	l := rd.l
+	b := rd.b
+	type kv struct {
+		k string
+		v any
+	}
+	var info []kv
+	if c := b.Case; c != nil {
+		info = append(info, kv{l.complainant, str(c.Complainant.Name)}, kv{l.respondent, str(strings.TrimSpace(c.Respondent.Name + " " + c.Respondent.Product))})
+	}
+	info = append(info, kv{l.caseID, str(b.CaseID)}, kv{l.items, len(b.Items)}, kv{l.events, len(b.Events)})
+	if n := len(b.Events); n > 0 {
+		info = append(info, kv{l.firstEvent, rd.dateTimeCell(b.Events[0].Time)}, kv{l.lastEvent, rd.dateTimeCell(b.Events[n-1].Time)})
+	}
+	info = append(info, kv{l.stamp, rd.dateTimeCell(b.Stamp)})
+	title := ""
+	if b.Case != nil {
+		title = b.Case.Title
+	}
+	days := rd.dailyContacts()
+	sh := &sheet{name: l.sheetSummary, blocks: []block{{
+		title: title, n: len(info),
+		fill: func(i int, v []any) { v[0], v[1] = info[i].k, info[i].v },
+	}, {
+		title: l.findingsTotal, n: len(ruleOrder),
+		fill: func(i int, v []any) { v[0], v[1] = word(l.rule, ruleOrder[i]), rd.r.Totals[ruleOrder[i]] },
+	}, {
+		title: l.chartTitle, heads: l.dayHeads, n: len(days),
+		fill: func(i int, v []any) {
+			d := &days[i]
+			// The day is text so the chart's category axis reads as dates without a linked format.
+			v[0], v[1], v[2], v[3], v[4], v[5] = d.day.String(), d.contacts, d.calls, d.unanswered, d.messages, d.night
+		},
+	}}}
+	sh.chartCell = "H2"
+	sh.chart = func(lay []blockLayout) *excelize.Chart {
+		L := lay[2]
+		if len(days) == 0 {
+			return nil
+		}
+		ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sh.name, col, L.first, col, L.last) }
+		return &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{{
+				Name: fmt.Sprintf("'%s'!$B$%d", sh.name, L.headRow), Categories: ref("A"), Values: ref("B"),
+			}},
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.chartTitle}}},
+			Legend: excelize.ChartLegend{Position: "none"},
+			Format: excelize.GraphicOptions{ScaleX: 1.6, ScaleY: 1.4},
+		}
+	}
+	return sh
+}

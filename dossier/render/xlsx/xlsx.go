@@ -1,0 +1,287 @@
+package xlsx
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/findings"
+)
+
+// Options adjust the workbook.
+type Options struct {
+	// Lang is "zh" or "en"; empty means the case language.
+	Lang string
+	// LinkPrefix is prepended to an original's bag file name (证据001_<name>) in the evidence
+	// list's links. Empty means "data/", the payload folder of an unpacked bag seen from the bag's
+	// root. A workbook placed inside the bag's data/ folder, beside the originals, wants "./".
+	LinkPrefix string
+	// TempDir is where the StreamWriter spills rows that do not fit its memory buffer; empty means
+	// the system temporary folder.
+	TempDir string
+}
+
+// ErrNoBundle is returned when Render is given no bundle.
+var ErrNoBundle = errors.New("xlsx: no bundle to render")
+
+// Widths are capped so a long message does not push the next column off screen.
+const (
+	maxColWidth = 60
+	minColWidth = 6
+)
+
+// Render writes the workbook of b and r to w. r may be nil when there are no findings yet.
+func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) error {
+	if b == nil {
+		return ErrNoBundle
+	}
+	if r == nil {
+		r = &findings.Report{}
+	}
+	rd := newRenderer(b, r, opt)
+	f := excelize.NewFile(excelize.Options{TmpDir: opt.TempDir})
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return fmt.Errorf("xlsx: styles: %w", err)
+	}
+	rd.f, rd.st = f, st
+
+	sheets := []*sheet{rd.timelineSheet(), rd.evidenceSheet(), rd.findingsSheet(), rd.scheduleSheet(), rd.summarySheet()}
+	for i, sh := range sheets {
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), sh.name)
+		} else {
+			_, err = f.NewSheet(sh.name)
+		}
+		if err != nil {
+			return fmt.Errorf("xlsx: sheet %s: %w", sh.name, err)
+		}
+	}
+	for _, sh := range sheets {
+		if err := rd.write(sh); err != nil {
+			return fmt.Errorf("xlsx: sheet %s: %w", sh.name, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(rd.docProps()); err != nil {
+		return fmt.Errorf("xlsx: document properties: %w", err)
+	}
+	// excelize adds the image content types from a map; sorting them keeps the part stable.
+	if ct := f.ContentTypes; ct != nil {
+		sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("xlsx: write workbook: %w", err)
+	}
+	return nil
+}
+
+// renderer carries what every sheet needs.
+type renderer struct {
+	b    *evidence.Bundle
+	r    *findings.Report
+	lang string
+	l    *labels
+	loc  *time.Location
+	opt  Options
+	f    *excelize.File
+	st   *styles
+}
+
+func newRenderer(b *evidence.Bundle, r *findings.Report, opt Options) *renderer {
+	rd := &renderer{b: b, r: r, opt: opt, loc: time.UTC}
+	if loc, err := time.LoadLocation(caseconf.DefaultTimezone); err == nil {
+		rd.loc = loc
+	}
+	rd.lang = opt.Lang
+	if b.Case != nil {
+		if rd.lang == "" {
+			rd.lang = b.Case.Language
+		}
+		rd.loc = b.Case.Location()
+	}
+	if rd.lang != "en" {
+		rd.lang = "zh"
+	}
+	rd.l = labelsFor(rd.lang)
+	if rd.opt.LinkPrefix == "" {
+		rd.opt.LinkPrefix = "data/"
+	}
+	return rd
+}
+
+func (rd *renderer) docProps() *excelize.DocProperties {
+	stamp := rd.b.Stamp.UTC().Truncate(time.Second).Format(time.RFC3339)
+	p := &excelize.DocProperties{
+		Creator: "dossier", LastModifiedBy: "dossier", Created: stamp, Modified: stamp,
+		Identifier: rd.b.CaseID, Language: map[string]string{"zh": "zh-CN", "en": "en"}[rd.lang],
+	}
+	if rd.b.Case != nil {
+		p.Title = rd.b.Case.Title
+	}
+	return p
+}
+
+// A sheet is a vertical run of blocks, each an optional title row, an optional header row and
+// data rows produced on demand, so nothing is held per row.
+type sheet struct {
+	name   string
+	blocks []block
+	// freeze keeps the first block's header (and everything above it) in view.
+	freeze bool
+	// chart, when set, is added before streaming, given the laid-out blocks.
+	chart func(layout []blockLayout) *excelize.Chart
+	// chartCell anchors the chart.
+	chartCell string
+}
+
+type block struct {
+	title string
+	heads []string
+	n     int
+	// fill sets the values of row i; vals arrives cleared and has one slot per column.
+	fill func(i int, vals []any)
+	// flagCol is the 1-based column whose non-empty value highlights the row; 0 for none.
+	flagCol int
+	// filter puts the sheet's auto filter on this block (Excel allows one per sheet).
+	filter bool
+}
+
+type blockLayout struct {
+	titleRow, headRow, first, last int // rows; 0 when absent; last < first when there is no data
+}
+
+func (sh *sheet) layout() []blockLayout {
+	out := make([]blockLayout, len(sh.blocks))
+	row := 1
+	for i, bl := range sh.blocks {
+		if i > 0 {
+			row++ // a blank row between blocks
+		}
+		if bl.title != "" {
+			out[i].titleRow = row
+			row++
+		}
+		if bl.heads != nil {
+			out[i].headRow = row
+			row++
+		}
+		out[i].first = row
+		out[i].last = row + bl.n - 1
+		row += bl.n
+	}
+	return out
+}
+
+func (sh *sheet) columns() int {
+	n := 1
+	for _, bl := range sh.blocks {
+		n = max(n, len(bl.heads))
+	}
+	return n
+}
+
+// write lays the sheet out, sets everything the StreamWriter would not keep, then streams rows.
+func (rd *renderer) write(sh *sheet) error {
+	f := rd.f
+	lay := sh.layout()
+	ncol := sh.columns()
+
+	for i, bl := range sh.blocks {
+		L := lay[i]
+		if bl.filter && L.headRow > 0 {
+			lastBlockCol, _ := excelize.ColumnNumberToName(len(bl.heads))
+			ref := fmt.Sprintf("A%d:%s%d", L.headRow, lastBlockCol, max(L.last, L.headRow))
+			if err := f.AutoFilter(sh.name, ref, nil); err != nil {
+				return fmt.Errorf("auto filter %s: %w", ref, err)
+			}
+		}
+		if bl.flagCol > 0 && bl.n > 0 {
+			flag, _ := excelize.ColumnNumberToName(bl.flagCol)
+			lastBlockCol, _ := excelize.ColumnNumberToName(len(bl.heads))
+			ref := fmt.Sprintf("A%d:%s%d", L.first, lastBlockCol, L.last)
+			style := rd.st.highlight
+			err := f.SetConditionalFormat(sh.name, ref, []excelize.ConditionalFormatOptions{{
+				Type: "formula", Criteria: fmt.Sprintf("LEN($%s%d)>0", flag, L.first), Format: &style,
+			}})
+			if err != nil {
+				return fmt.Errorf("conditional format %s: %w", ref, err)
+			}
+		}
+	}
+	if sh.chart != nil {
+		if c := sh.chart(lay); c != nil {
+			if err := f.AddChart(sh.name, sh.chartCell, c); err != nil {
+				return fmt.Errorf("chart: %w", err)
+			}
+		}
+	}
+
+	sw, err := f.NewStreamWriter(sh.name)
+	if err != nil {
+		return err
+	}
+	vals := make([]any, ncol)
+	widths := make([]float64, ncol)
+	for _, bl := range sh.blocks {
+		for c, h := range bl.heads {
+			widths[c] = max(widths[c], cellWidth(h))
+		}
+		for i := 0; i < bl.n; i++ {
+			clear(vals)
+			bl.fill(i, vals)
+			for c, v := range vals {
+				widths[c] = max(widths[c], cellWidth(v))
+			}
+		}
+	}
+	for c, wd := range widths {
+		wd = math.Min(math.Max(wd+2, minColWidth), maxColWidth)
+		if err := sw.SetColWidth(c+1, c+1, wd); err != nil {
+			return err
+		}
+	}
+	if sh.freeze && len(lay) > 0 && lay[0].headRow > 0 {
+		top := lay[0].headRow + 1
+		err := sw.SetPanes(&excelize.Panes{
+			Freeze: true, YSplit: lay[0].headRow, TopLeftCell: fmt.Sprintf("A%d", top), ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", top), ActiveCell: fmt.Sprintf("A%d", top), Pane: "bottomLeft"}},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i, bl := range sh.blocks {
+		L := lay[i]
+		if L.titleRow > 0 {
+			if err := sw.SetRow(fmt.Sprintf("A%d", L.titleRow), []any{excelize.Cell{StyleID: rd.st.header, Value: text(bl.title)}}); err != nil {
+				return err
+			}
+		}
+		if L.headRow > 0 {
+			head := make([]any, len(bl.heads))
+			for c, h := range bl.heads {
+				head[c] = excelize.Cell{StyleID: rd.st.header, Value: h}
+			}
+			if err := sw.SetRow(fmt.Sprintf("A%d", L.headRow), head); err != nil {
+				return err
+			}
+		}
+		for j := 0; j < bl.n; j++ {
+			clear(vals)
+			bl.fill(j, vals)
+			if err := sw.SetRow(fmt.Sprintf("A%d", L.first+j), vals); err != nil {
+				return fmt.Errorf("row %d: %w", L.first+j, err)
+			}
+		}
+	}
+	return sw.Flush()
+}
