@@ -1,0 +1,304 @@
+package eml
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+)
+
+// charsetReader converts text in the named charset to UTF-8 as a stream. It serves both message
+// bodies and RFC 2047 encoded words.
+func charsetReader(charset string, r io.Reader) (io.Reader, error) {
+	switch cs := strings.ToLower(strings.Trim(strings.TrimSpace(charset), `"'`)); cs {
+	case "", "us-ascii", "ascii", "utf-8", "utf8":
+		return r, nil
+	case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "windows-936", "euc-cn", "gb_2312-80", "csgb2312":
+		// Labels of GB2312 and GBK text are unreliable; GB18030 decodes all of them.
+		return transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder()), nil
+	default:
+		enc, err := htmlindex.Get(cs)
+		if err != nil {
+			return nil, fmt.Errorf("unknown charset %q", clip(cs))
+		}
+		return transform.NewReader(r, enc.NewDecoder()), nil
+	}
+}
+
+func wordDecoder() *mime.WordDecoder {
+	return &mime.WordDecoder{CharsetReader: charsetReader}
+}
+
+func newMultipartReader(r io.Reader, boundary string) *multipart.Reader {
+	return multipart.NewReader(r, boundary)
+}
+
+// newBase64Reader decodes base64 as a stream, ignoring line breaks, stray characters and
+// missing padding, which real mailers produce.
+func newBase64Reader(r io.Reader) io.Reader {
+	return base64.NewDecoder(base64.RawStdEncoding, &alphabetFilter{r: r})
+}
+
+// alphabetFilter passes only base64 alphabet characters; padding is dropped so that a body made
+// of several padded chunks still decodes.
+type alphabetFilter struct{ r io.Reader }
+
+func (f *alphabetFilter) Read(p []byte) (int, error) {
+	for {
+		n, err := f.r.Read(p)
+		k := 0
+		for _, c := range p[:n] {
+			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' {
+				p[k] = c
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
+}
+
+func newQuotedPrintableReader(r io.Reader) io.Reader { return quotedprintable.NewReader(r) }
+
+// stopOnError ends a stream at its first error and remembers it, so that a damaged part still
+// yields what could be decoded before the damage.
+type stopOnError struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (s *stopOnError) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, io.EOF
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if err != nil && err != io.EOF {
+		s.err = err
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// lenientParams reads the parameters of a Content-Type or Content-Disposition value that
+// mime.ParseMediaType rejected, most often RFC 2231 values in a charset other than UTF-8
+// (filename*=GBK”%D5%C5...) or unquoted values with spaces.
+func lenientParams(v string) map[string]string {
+	type piece struct {
+		index   int
+		encoded bool
+		value   string
+	}
+	pieces := map[string][]piece{}
+	plain := map[string]string{}
+	for _, field := range splitParams(v)[1:] {
+		eq := strings.IndexByte(field, '=')
+		if eq <= 0 {
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(field[:eq]))
+		val := strings.TrimSpace(field[eq+1:])
+		if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+			val = strings.ReplaceAll(val[1:len(val)-1], `\"`, `"`)
+		}
+		star := strings.IndexByte(key, '*')
+		if star < 0 {
+			plain[key] = val
+			continue
+		}
+		base, rest := key[:star], key[star+1:]
+		p := piece{encoded: strings.HasSuffix(rest, "*") || rest == "", value: val}
+		rest = strings.TrimSuffix(rest, "*")
+		if rest != "" {
+			n, err := strconv.Atoi(rest)
+			if err != nil || n < 0 || n > 100 {
+				continue
+			}
+			p.index = n
+		}
+		pieces[base] = append(pieces[base], p)
+	}
+	for key, list := range pieces {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].index < list[j].index })
+		charset := ""
+		var raw []byte
+		for i, p := range list {
+			val := p.value
+			if p.encoded {
+				if i == 0 {
+					if parts := strings.SplitN(val, "'", 3); len(parts) == 3 {
+						charset, val = parts[0], parts[2]
+					}
+				}
+				if un, err := url.PathUnescape(val); err == nil {
+					val = un
+				}
+			}
+			raw = append(raw, val...)
+		}
+		plain[key] = decodeBytes(charset, raw)
+	}
+	return plain
+}
+
+// splitParams splits a header value at semicolons outside quoted strings.
+func splitParams(v string) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '"':
+			quoted = !quoted
+		case '\\':
+			i++
+		case ';':
+			if !quoted {
+				out = append(out, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, v[start:])
+}
+
+func decodeBytes(charset string, b []byte) string {
+	if charset == "" && utf8.Valid(b) {
+		return string(b)
+	}
+	if charset == "" {
+		charset = "gb18030"
+	}
+	r, err := charsetReader(charset, strings.NewReader(string(b)))
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	out, err := io.ReadAll(io.LimitReader(r, maxNameBytes*4))
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// htmlToText renders an HTML body as plain text: tags dropped, block elements and <br> as line
+// breaks, script/style/head content skipped, entities unescaped, whitespace collapsed as a
+// browser would.
+func htmlToText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '<' {
+			j := strings.IndexByte(s[i:], '<')
+			if j < 0 {
+				j = len(s) - i
+			}
+			b.WriteString(collapseSpace(html.UnescapeString(s[i : i+j])))
+			i += j
+			continue
+		}
+		if strings.HasPrefix(s[i:], "<!--") {
+			end := strings.Index(s[i+4:], "-->")
+			if end < 0 {
+				break
+			}
+			i += 4 + end + 3
+			continue
+		}
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 {
+			break
+		}
+		tag := s[i+1 : i+end]
+		i += end + 1
+		closing := strings.HasPrefix(tag, "/")
+		name := strings.ToLower(tagName(strings.TrimPrefix(tag, "/")))
+		switch name {
+		case "script", "style", "head", "title":
+			if !closing && !strings.HasSuffix(tag, "/") {
+				i = skipElement(s, i, name)
+			}
+		case "br", "p", "div", "tr", "li", "table", "blockquote", "ul", "ol", "hr",
+			"h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "article", "footer", "header":
+			b.WriteString("\n")
+		case "td", "th":
+			b.WriteString(" ")
+		}
+	}
+	return tidyLines(b.String())
+}
+
+func tagName(tag string) string {
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' || c == '>' {
+			return tag[:i]
+		}
+	}
+	return tag
+}
+
+// skipElement returns the index just after the closing tag </name>, or len(s).
+func skipElement(s string, i int, name string) int {
+	for {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			return len(s)
+		}
+		i += j + 2
+		if len(s)-i >= len(name) && strings.EqualFold(s[i:i+len(name)], name) {
+			if k := strings.IndexByte(s[i:], '>'); k >= 0 {
+				return i + k + 1
+			}
+			return len(s)
+		}
+	}
+}
+
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\n', '\r', '\f', '\u00a0':
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+		default:
+			b.WriteRune(r)
+			space = false
+		}
+	}
+	return b.String()
+}
+
+// tidyLines trims each line and keeps at most one empty line in a row.
+func tidyLines(s string) string {
+	var out []string
+	blank := 0
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, line)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
