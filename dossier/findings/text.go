@@ -7,8 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"golang.org/x/text/width"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
@@ -336,11 +337,11 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 	}
 	ew.printf("%s\n\n", L(fmt.Sprintf("核查结果（截至 %s，时区 %s）：共 %d 项", r.AsOf, r.Timezone, total),
 		fmt.Sprintf("Findings (as of %s, time zone %s): %d in all", r.AsOf, r.Timezone, total)))
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	var summary [][]string
 	for _, rule := range ruleOrder {
-		fmt.Fprintf(tw, "  %s\t%s\t%d\n", rule, p.title[rule], r.Totals[rule])
+		summary = append(summary, []string{rule, p.title[rule], strconv.Itoa(r.Totals[rule])})
 	}
-	tw.Flush()
+	writeTable(ew, summary)
 
 	for _, rule := range ruleOrder {
 		var fs []*Finding
@@ -352,7 +353,7 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		if len(fs) == 0 {
 			continue
 		}
-		ew.printf("\n%s（%d）\n", p.title[rule], len(fs))
+		ew.printf("\n%s\n", L(fmt.Sprintf("%s（%d）", p.title[rule], len(fs)), fmt.Sprintf("%s (%d)", p.title[rule], len(fs))))
 		if lang == "en" {
 			ew.printf("Source: %s\n", fs[0].Source)
 		} else {
@@ -370,9 +371,8 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 
 	if len(r.Schedule) > 0 {
 		ew.printf("\n%s\n", L("还款计划与实际还款", "Agreement schedule and payments"))
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, L("  期\t到期日\t应还\t已还\t到期前已还\t还清日\t状态\t证据",
-			"  #\tdue\tamount\tpaid\tpaid by due\tpaid in full\tstatus\texhibits"))
+		table := [][]string{strings.Split(L("期|到期日|应还|已还|到期前已还|还清日|状态|证据",
+			"#|due|amount|paid|paid by due|paid in full|status|exhibits"), "|")}
 		for _, s := range r.Schedule {
 			paidOn := s.PaidOn.String()
 			if paidOn == "" {
@@ -387,9 +387,10 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 				}
 				ex += "case.yaml"
 			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.N, s.Due, s.Amount, s.Paid, s.PaidByDue, paidOn, p.status[s.Status], ex)
+			table = append(table, []string{strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(),
+				s.PaidByDue.String(), paidOn, p.status[s.Status], ex})
 		}
-		tw.Flush()
+		writeTable(ew, table)
 	}
 
 	if len(r.Unclassified) > 0 {
@@ -398,7 +399,8 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 			n += u.Contacts
 		}
 		ew.printf("\n%s\n", L(fmt.Sprintf("%d 次联系来自 %d 个未在 case.yaml 中标注角色的号码或账号，请在 contacts: 下补充：", n, len(r.Unclassified)),
-			fmt.Sprintf("%d contacts from %d numbers with no role in case.yaml — add them under contacts:", n, len(r.Unclassified))))
+			fmt.Sprintf("%d %s from %d %s with no role in case.yaml — add them under contacts:",
+				n, plural(n, "contact", "contacts"), len(r.Unclassified), plural(len(r.Unclassified), "number", "numbers"))))
 		for _, u := range r.Unclassified {
 			name := ""
 			if u.Name != "" {
@@ -406,13 +408,58 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 			}
 			ew.printf("  %s%s: %s\n", u.Counterpart, name, L(
 				fmt.Sprintf("%d 次；证据 %s", u.Contacts, joinInts(u.Exhibits, "、")),
-				fmt.Sprintf("%d contacts; exhibits %s", u.Contacts, joinInts(u.Exhibits, ", "))))
+				fmt.Sprintf("%d %s; exhibits %s", u.Contacts, plural(u.Contacts, "contact", "contacts"), joinInts(u.Exhibits, ", "))))
 		}
 	}
 	if ew.err != nil {
 		return fmt.Errorf("findings: write text: %w", ew.err)
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// writeTable pads columns by display width: a Chinese character takes two columns of a terminal
+// or a monospaced font, which tabwriter's rune count does not know.
+func writeTable(ew *errWriter, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		b.WriteString("  ")
+		for i, cell := range row {
+			b.WriteString(cell)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+			}
+		}
+		ew.printf("%s\n", b.String())
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func joinInts(xs []int, sep string) string {
