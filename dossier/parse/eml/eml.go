@@ -402,7 +402,7 @@ func (w *walker) disposition(h textproto.MIMEHeader, where string) (string, map[
 }
 
 // mergeLenient adds the parameters mime.ParseMediaType dropped or could not read: RFC 2231
-// values in a charset other than UTF-8 (filename*=GBK”%D5%C5...), unquoted values with spaces.
+// values in a charset other than UTF-8 (filename*=GBK'zh-cn'%D5%C5...), unquoted values with spaces.
 func mergeLenient(params map[string]string, v string) {
 	if !strings.Contains(v, "=") {
 		return
