@@ -96,7 +96,7 @@ func (s *stopOnError) Read(p []byte) (int, error) {
 
 // lenientParams reads the parameters of a Content-Type or Content-Disposition value that
 // mime.ParseMediaType rejected, most often RFC 2231 values in a charset other than UTF-8
-// (filename*=GBK”%D5%C5...) or unquoted values with spaces.
+// (filename*=GBK'zh-cn'%D5%C5...) or unquoted values with spaces.
 func lenientParams(v string) map[string]string {
 	type piece struct {
 		index   int
