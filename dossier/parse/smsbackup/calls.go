@@ -60,7 +60,9 @@ func (callsParser) Parse(in *parse.Input) (*parse.Result, error) {
 		if !ok {
 			return
 		}
-		counts[ev.Status]++
+		if ev.Status != "" {
+			counts[ev.Status]++
+		}
 		if ev.Direction == event.In {
 			counts["incoming"]++
 		}
@@ -96,12 +98,12 @@ const kindWithheld = "withheld"
 func (x *export) call(a attrs) (event.Event, bool) {
 	ms, ok := epochMillis(a.get("date"))
 	if !ok {
-		x.warn(x.line, "<call> skipped: unusable date %q", a.get("date"))
+		x.warn(x.line, "<call> skipped: unusable date %q", a.raw("date"))
 		return event.Event{}, false
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(a.get("type")))
 	if err != nil {
-		x.warn(x.line, "<call> skipped: unusable type %q", a.get("type"))
+		x.warn(x.line, "<call> skipped: unusable type %q", a.raw("type"))
 		return event.Event{}, false
 	}
 	ev := event.Event{

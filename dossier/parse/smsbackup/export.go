@@ -186,6 +186,16 @@ func (a attrs) get(name string) string {
 	return ""
 }
 
+// raw is the value as written, "null" included, for messages about it.
+func (a attrs) raw(name string) string {
+	for i := range a {
+		if a[i].Name.Local == name {
+			return a[i].Value
+		}
+	}
+	return ""
+}
+
 // epochMillis reads a `date` attribute. Zero and negative values are as unusable as text: the
 // phone writes them for records it lost the time of.
 func epochMillis(s string) (int64, bool) {

@@ -50,6 +50,12 @@ type messageTally struct {
 	status      map[string]int
 }
 
+func (t *messageTally) count(ev event.Event) {
+	if ev.Status != "" {
+		t.status[ev.Status]++
+	}
+}
+
 func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 	x, err := openExport(in, "smses", parse.KindSMS)
 	if err != nil {
@@ -62,7 +68,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 			t.elements++
 			if ev, ok := x.sms(attrs(se.Attr)); ok {
 				t.sms++
-				t.status[ev.Status]++
+				t.count(ev)
 				x.res.Events = append(x.res.Events, ev)
 			}
 			x.skip()
@@ -70,7 +76,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 			t.elements++
 			if ev, ok := x.mms(se, t); ok {
 				t.mms++
-				t.status[ev.Status]++
+				t.count(ev)
 				x.res.Events = append(x.res.Events, ev)
 			}
 		default:
@@ -96,7 +102,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 func (x *export) messageHead(elem, typeAttr string, a attrs, types map[int]messageType) (event.Event, bool) {
 	ms, ok := epochMillis(a.get("date"))
 	if !ok {
-		x.warn(x.line, "<%s> skipped: unusable date %q", elem, a.get("date"))
+		x.warn(x.line, "<%s> skipped: unusable date %q", elem, a.raw("date"))
 		return event.Event{}, false
 	}
 	// Android stores MMS dates in seconds and the app converts them; a value below 1e11 (early
@@ -106,7 +112,7 @@ func (x *export) messageHead(elem, typeAttr string, a attrs, types map[int]messa
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(a.get(typeAttr)))
 	if err != nil {
-		x.warn(x.line, "<%s> skipped: unusable %s %q", elem, typeAttr, a.get(typeAttr))
+		x.warn(x.line, "<%s> skipped: unusable %s %q", elem, typeAttr, a.raw(typeAttr))
 		return event.Event{}, false
 	}
 	ev := event.Event{

@@ -141,6 +141,7 @@ func (x *export) mmsPart(a attrs, index int, t *messageTally) string {
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	if r == nil { // data was "null" after all
+		x.warn(x.line, "MMS part %q (%s) has no data", name, ct)
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	if x.in.Derive == nil {
