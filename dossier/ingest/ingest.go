@@ -336,9 +336,13 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 		}
 	}
 	sniff := &parse.Sniff{Name: it.Name, Ext: ext, MIME: it.MIME, Head: head, Size: st.Size}
-	res, parserName, perr := a.parse(sniff, in)
-	if perr != nil {
-		return nil, nil, perr
+	var res *parse.Result
+	var parserName string
+	if desc.Kind == parse.KindTranscript {
+		// A transcript's text is already the recording's event; it is kept as it is.
+		res = &parse.Result{Kind: parse.KindTranscript, Summary: "transcript"}
+	} else {
+		res, parserName = a.parse(sniff, in)
 	}
 	it.Parser = parserName
 	it.Kind = res.Kind
@@ -399,10 +403,10 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 
 // parse runs the first parser that recognises the file; a parser that fails or panics hands the
 // file to the fallback (the last parser) with the reason as a warning.
-func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string, error) {
+func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string) {
 	ps := a.opt.Parsers
 	if len(ps) == 0 {
-		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parsers configured; kept as a document"}}}, "", nil
+		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parsers configured; kept as a document"}}}, ""
 	}
 	for i, p := range ps {
 		if !safeDetect(p, s) {
@@ -410,7 +414,7 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string, e
 		}
 		res, err := safeParse(p, in)
 		if err == nil && res != nil {
-			return res, p.Name(), nil
+			return res, p.Name()
 		}
 		if i == len(ps)-1 {
 			break
@@ -425,9 +429,9 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string, e
 			fres = &parse.Result{Kind: parse.KindDocument}
 		}
 		fres.Warnings = append([]parse.Warning{{What: fmt.Sprintf("not readable as %s (%s); kept as a document", p.Name(), why)}}, fres.Warnings...)
-		return fres, fb.Name(), nil
+		return fres, fb.Name()
 	}
-	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parser recognises this file; kept as a document"}}}, "", nil
+	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parser recognises this file; kept as a document"}}}, ""
 }
 
 func safeDetect(p parse.Parser, s *parse.Sniff) (ok bool) {

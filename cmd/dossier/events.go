@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// eventsJSON is the stable shape of `dossier events --json`.
+type eventsJSON struct {
+	Timezone string        `json:"timezone"`
+	Events   []event.Event `json:"events"`
+}
+
+func eventsCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "events",
+		Short: "Show the merged timeline of every item",
+		Args:  argsRange(0, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := e.open()
+			if err != nil {
+				return err
+			}
+			conf, evs, err := c.Timeline()
+			if err != nil {
+				return err
+			}
+			if evs == nil {
+				evs = []event.Event{}
+			}
+			if asJSON {
+				return writeJSON(e.stdout, eventsJSON{Timezone: conf.Timezone, Events: evs})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+			for _, ev := range evs {
+				who := ev.Counterpart
+				if ev.CounterpartName != "" {
+					who = strings.TrimSpace(ev.Counterpart + " " + ev.CounterpartName)
+				}
+				dur := ""
+				if ev.Duration != nil {
+					dur = fmt.Sprintf("%ds", *ev.Duration)
+				}
+				text := ev.Text
+				if ev.Amount != nil {
+					text = strings.TrimSpace(ev.Amount.String() + " " + text)
+				}
+				if r := []rune(text); len(r) > 60 {
+					text = string(r[:60]) + "…"
+				}
+				text = strings.ReplaceAll(text, "\n", " ")
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ev.Time.Format("2006-01-02 15:04:05"), ev.Channel,
+					ev.Direction, ev.Status, who, ev.Role, dur, exhibits(ev.Exhibits), text)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			e.msg("%d events, times in %s", len(evs), conf.Timezone)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the timeline as JSON")
+	return cmd
+}
+
+func exhibits(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprintf("#%d", n)
+	}
+	return strings.Join(parts, ",")
+}

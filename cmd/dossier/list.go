@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dossier-tool/dossier/dossier/evidence"
+)
+
+// listJSON is the stable shape of `dossier list --json`.
+type listJSON struct {
+	CaseID string          `json:"case_id"`
+	Items  []evidence.Item `json:"items"`
+}
+
+func listCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the items: exhibit number, kind, name, size, time, digest",
+		Args:  argsRange(0, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := e.open()
+			if err != nil {
+				return err
+			}
+			items, err := c.Items()
+			if err != nil {
+				return err
+			}
+			conf, err := c.Folder.Case()
+			if err != nil {
+				return err
+			}
+			if items == nil {
+				items = []evidence.Item{}
+			}
+			if asJSON {
+				return writeJSON(e.stdout, listJSON{CaseID: c.Folder.Meta.ID, Items: items})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+			loc := conf.Location()
+			for _, it := range items {
+				when := ""
+				if it.Time != nil {
+					when = it.Time.In(loc).Format("2006-01-02 15:04:05") + " (" + it.TimeSource + ")"
+				}
+				name := it.Name
+				if it.DerivedFrom != "" {
+					name = "  └ " + name
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", evidence.Label(conf.Language, it.Exhibit), it.Kind, name,
+					humanSize(it.Size), when, it.Events, it.SHA256[:12])
+				for _, w := range it.Warnings {
+					fmt.Fprintf(tw, "\t\twarning: %s\n", w)
+				}
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			e.msg("%d items", len(items))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the items as JSON")
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+var _ = time.RFC3339

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/dossier-tool/dossier/dossier"
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/ingest"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitError    = 1
+	exitUsage    = 2
+	exitProblems = 3
+)
+
+// env is what every command shares: the streams and the global flags.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	dir    string
+	debug  bool
+}
+
+func (e *env) msg(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "dossier: "+format+"\n", args...)
+}
+
+func (e *env) open() (*dossier.Case, error) { return dossier.Open(e.dir) }
+
+// usageError marks errors that exit with 2.
+type usageError struct{ error }
+
+// problemsError marks a verification that found problems (exit 3); its report is already out.
+type problemsError struct{ n int }
+
+func (p problemsError) Error() string { return fmt.Sprintf("%d problem(s) found", p.n) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "dossier",
+		Short: "Turn the evidence of a debt-collection dispute into a complaint packet that holds up",
+		Long: `dossier preserves every original (hashed, read-only), numbers it as an exhibit, puts all
+events on one timeline, counts the collectors' rule breaches, and renders a PDF packet, an Excel
+workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生成可核验的投诉材料。`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVarP(&e.dir, "directory", "C", ".", "run as if started in `DIR` (the case folder)")
+	root.PersistentFlags().BoolVar(&e.debug, "debug", false, "show the full detail of errors")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(initCmd(e), addCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
+
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var pe problemsError
+	if errors.As(err, &pe) {
+		return exitProblems
+	}
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		e.msg("%s", ue.messageOr(err))
+		e.msg("see 'dossier help' for usage")
+		return exitUsage
+	}
+	e.msg("%s", e.describe(err))
+	return exitError
+}
+
+func (u usageError) messageOr(err error) string {
+	if u.error != nil {
+		return u.error.Error()
+	}
+	return err.Error()
+}
+
+// isCobraUsage recognises cobra's own argument errors.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
+		strings.Contains(s, "arg(s)") || strings.HasPrefix(s, "invalid argument")
+}
+
+// describe turns an error into what a user can act on; --debug adds the full chain.
+func (e *env) describe(err error) string {
+	var hint string
+	switch {
+	case errors.Is(err, casefolder.ErrNoCase):
+		hint = "no case here (run 'dossier init' to create one, or -C DIR to point at one)"
+	case errors.Is(err, casefolder.ErrExists):
+		hint = "a case already exists here; nothing was changed (use another folder for a new case)"
+	case errors.Is(err, caseconf.ErrInvalid):
+		hint = err.Error() + " (fix case.yaml and run the command again)"
+	case errors.Is(err, ingest.ErrNothing):
+		hint = err.Error() + " (give files or folders that hold evidence)"
+	case errors.Is(err, casefolder.ErrLockTimeout):
+		hint = err.Error() + " (wait for it to finish, or raise --wait)"
+	case errors.Is(err, context.Canceled):
+		hint = "interrupted; nothing half-written was kept (run the command again)"
+	}
+	if hint == "" {
+		hint = err.Error()
+	}
+	if e.debug {
+		return fmt.Sprintf("%s\ndetail: %#v", hint, err)
+	}
+	return hint
+}
+
+// exactArgs etc. return usage errors.
+func argsRange(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || (max >= 0 && len(args) > max) {
+			switch {
+			case max == 0:
+				return usageError{fmt.Errorf("%s takes no arguments", cmd.Name())}
+			case min > 0 && len(args) < min:
+				return usageError{fmt.Errorf("%s needs %s", cmd.Name(), cmd.Use[len(cmd.Name())+1:])}
+			default:
+				return usageError{fmt.Errorf("%s takes at most %d argument(s)", cmd.Name(), max)}
+			}
+		}
+		return nil
+	}
+}
+
+// flagChanged reports whether a flag was given.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.Changed
+}

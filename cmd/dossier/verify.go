@@ -1,0 +1,50 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/dossier-tool/dossier/dossier"
+)
+
+func verifyCmd(e *env) *cobra.Command {
+	var asJSON bool
+	var lang string
+	cmd := &cobra.Command{
+		Use:   "verify [PATH]",
+		Short: "Check that nothing changed: a case (default), a bag folder or zip, or a packet PDF",
+		Long: `verify re-hashes every original and checks every record against it. PATH may be a case
+folder (the default: the current one), a BagIt bag folder or .zip, or a packet PDF. Every
+problem is listed with the exhibit it concerns. Exit status 3 means problems were found.`,
+		Args: argsRange(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := e.dir
+			if len(args) == 1 {
+				target = args[0]
+			}
+			rep, err := dossier.Verify(target)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := writeJSON(e.stdout, rep); err != nil {
+					return err
+				}
+			} else {
+				l := lang
+				if l == "" {
+					l = rep.Language
+				}
+				if err := rep.WriteText(e.stdout, l); err != nil {
+					return err
+				}
+			}
+			if !rep.OK() {
+				return problemsError{len(rep.Problems)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the report: zh or en (default: the case's)")
+	return cmd
+}

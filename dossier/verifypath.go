@@ -1,0 +1,28 @@
+package dossier
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/verify"
+)
+
+// Verify checks a case folder, a bag (folder or zip) or a packet PDF, whichever path names.
+func Verify(path string) (*verify.Report, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", path, err)
+	}
+	if info.IsDir() {
+		if _, err := os.Stat(filepath.Join(path, casefolder.StoreDir)); err == nil {
+			return verify.Case(path)
+		}
+		if _, err := os.Stat(filepath.Join(path, "bagit.txt")); err == nil {
+			return verify.BagDir(path)
+		}
+		return verify.Case(path) // reports "no case here"
+	}
+	return verify.File(path)
+}
