@@ -25,7 +25,7 @@ type labels struct {
 
 	// Summary sheet.
 	caseID, complainant, respondent, items, events, firstEvent, lastEvent, stamp, findingsTotal string
-	agreement, total, payments, chartTitle, fromComplainant, heldBy, caseYAML                    string
+	agreement, total, payments, chartTitle, fromComplainant, heldBy, caseYAML                   string
 }
 
 var zhLabels = labels{

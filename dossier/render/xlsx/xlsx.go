@@ -65,12 +65,13 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 			return fmt.Errorf("xlsx: sheet %s: %w", sh.name, err)
 		}
 	}
+	// Set before streaming: afterwards excelize would parse a streamed sheet back into memory.
+	f.SetActiveSheet(0)
 	for _, sh := range sheets {
 		if err := rd.write(sh); err != nil {
 			return fmt.Errorf("xlsx: sheet %s: %w", sh.name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(rd.docProps()); err != nil {
 		return fmt.Errorf("xlsx: document properties: %w", err)
 	}
