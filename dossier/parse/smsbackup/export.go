@@ -124,7 +124,7 @@ func (x *export) stop(err error) {
 		line = se.Line
 	}
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || se != nil && se.Msg == "unexpected EOF":
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || se != nil && x.g.atEnd(x.dec.InputOffset()):
 		x.warn(line, "unexpected EOF, export is truncated")
 	case errors.Is(err, errTooLarge):
 		x.warn(0, "stopped reading: %v", err)

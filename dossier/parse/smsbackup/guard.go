@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Limits on what the guard lets through to encoding/xml. They bound the memory of one token, and
@@ -79,6 +80,8 @@ type guard struct {
 	out  []byte
 	head []byte // unread part of out
 	err  error
+	// emitted counts the bytes handed to the decoder.
+	emitted int64
 
 	st       lexState
 	name     []byte // element name being read
@@ -112,6 +115,13 @@ type note struct {
 	what string
 }
 
+// atEnd reports whether the input ended within the last few bytes before offset, the decoder's
+// position in the guard's output: a decoder error there is the file being cut off, whatever
+// the decoder calls it (an incomplete UTF-8 sequence or reference).
+func (g *guard) atEnd(offset int64) bool {
+	return g.err == io.EOF && len(g.head) == 0 && offset >= g.emitted-maxEntity-utf8.UTFMax
+}
+
 func newGuard(r io.Reader) *guard {
 	return &guard{src: bufio.NewReaderSize(r, 64<<10), line: 1, out: make([]byte, 0, 8<<10)}
 }
@@ -125,6 +135,7 @@ func (g *guard) Read(p []byte) (int, error) {
 	}
 	n := copy(p, g.head)
 	g.head = g.head[n:]
+	g.emitted += int64(n)
 	return n, nil
 }
 
@@ -159,11 +170,11 @@ func (g *guard) fill() {
 // finish flushes a reference left open by the end of the input, so the decoder sees exactly
 // what the file holds and reports the truncation itself.
 func (g *guard) finish() {
+	g.flushHigh()
 	if g.inEnt {
 		g.out = append(g.out, g.ent...)
 		g.inEnt = false
 	}
-	g.flushHigh()
 }
 
 func (g *guard) step(b byte) error {
