@@ -33,6 +33,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/store"
 	"github.com/dossier-tool/dossier/dossier/textenc"
@@ -325,7 +326,7 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 				return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
 			}
 			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source}
-			dit, sub, err := a.item(dname, "", time.Time{}, dst, ddesc, it.ID, "", depth+1)
+			dit, sub, err := a.item(manifest.SafeName(dname), "", time.Time{}, dst, ddesc, it.ID, "", depth+1)
 			if err != nil {
 				return parse.Derived{}, err
 			}

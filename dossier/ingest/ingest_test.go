@@ -1,0 +1,279 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/parse"
+)
+
+// noteParser reads "NOTE <text>" files: one event per line; lines "PANIC" and "FAIL" misbehave.
+type noteParser struct{}
+
+func (noteParser) Name() string { return "note" }
+func (noteParser) Detect(s *parse.Sniff) bool {
+	return bytes.HasPrefix(s.Head, []byte("NOTE")) || bytes.HasPrefix(s.Head, []byte("PANIC")) || bytes.HasPrefix(s.Head, []byte("FAIL"))
+}
+func (noteParser) Parse(in *parse.Input) (*parse.Result, error) {
+	b, _ := io.ReadAll(in.Reader())
+	s := string(b)
+	switch {
+	case strings.HasPrefix(s, "PANIC"):
+		panic("boom")
+	case strings.HasPrefix(s, "FAIL"):
+		return nil, errors.New("line 1: broken")
+	}
+	res := &parse.Result{Kind: parse.KindChat, Summary: "notes"}
+	for i, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		text := strings.TrimPrefix(line, "NOTE ")
+		if strings.HasPrefix(text, "ATTACH ") && in.Derive != nil {
+			d, err := in.Derive("../../"+strings.TrimPrefix(text, "ATTACH "), strings.NewReader("attached "+text))
+			if err != nil {
+				return nil, err
+			}
+			text = "attachment " + d.Name
+		}
+		res.Events = append(res.Events, event.Event{Time: time.Unix(1738000000+int64(i), 0), Channel: event.Chat, Text: text,
+			Counterpart: "wxid_x", TimeSource: event.TimeFromContent})
+	}
+	if in.Transcript != "" {
+		res.Events[0].Text = in.Transcript
+	}
+	return res, nil
+}
+
+// fallback accepts anything, as the document parser does.
+type fallback struct{}
+
+func (fallback) Name() string               { return "document" }
+func (fallback) Detect(s *parse.Sniff) bool { return true }
+func (fallback) Parse(in *parse.Input) (*parse.Result, error) {
+	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parser for " + in.MIME}}}, nil
+}
+
+func setup(t *testing.T) (*casefolder.Folder, *caseconf.Case, string) {
+	t.Helper()
+	dir := t.TempDir()
+	f, err := casefolder.Init(filepath.Join(dir, "case"), casefolder.InitOptions{Title: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.Case()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	return f, c, src
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var pngHeader = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+func TestAdd(t *testing.T) {
+	tests := []struct {
+		name   string
+		files  map[string]string
+		opt    Describe
+		check  func(t *testing.T, rep *Report, f *casefolder.Folder)
+		params []string // paths relative to src; default: the folder
+	}{
+		{name: "parsed with events", files: map[string]string{"a.txt": "NOTE one\nNOTE two"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Kind != parse.KindChat || it.Events != 2 || it.Parser != "note" || it.Exhibit != 1 {
+					t.Fatalf("item %+v", it)
+				}
+			}},
+		{name: "unknown file kept as document with warning", files: map[string]string{"blob.bin": "\x00\x01\x02"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Kind != parse.KindDocument || len(it.Warnings) != 1 || !strings.Contains(it.Warnings[0], "blob.bin") {
+					t.Fatalf("item %+v", it)
+				}
+			}},
+		{name: "parser error falls back with the reason", files: map[string]string{"bad.txt": "FAIL"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Kind != parse.KindDocument || !strings.Contains(strings.Join(it.Warnings, "|"), "line 1: broken") {
+					t.Fatalf("item %+v", it)
+				}
+			}},
+		{name: "parser panic is contained", files: map[string]string{"p.txt": "PANIC"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Kind != parse.KindDocument || !strings.Contains(strings.Join(it.Warnings, "|"), "failed on this file") {
+					t.Fatalf("item %+v", it)
+				}
+			}},
+		{name: "same bytes twice stay one item", files: map[string]string{"a.txt": "NOTE x", "b/copy.txt": "NOTE x"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				only(t, f)
+				if rep.Dups != 1 || rep.Results[1].DuplicateOf != 1 {
+					t.Fatalf("report %+v", rep)
+				}
+			}},
+		{name: "flags describe items and sidecar overrides", opt: Describe{Title: "flag title", Source: "手机", Holder: "李四", HolderRole: HolderFamily},
+			files: map[string]string{"a.txt": "NOTE x", "a.txt.meta.yaml": "title: 侧车标题\npurpose: 证明夜间催收\nkind: agreement\n"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Title != "侧车标题" || it.Purpose != "证明夜间催收" || it.Source != "手机" || it.Kind != parse.KindAgreement ||
+					it.Holder != "李四" || it.HolderRole != HolderFamily {
+					t.Fatalf("item %+v", it)
+				}
+			}},
+		{name: "user time overrides a single-moment item", opt: Describe{Time: "2025-01-28 23:32"},
+			files: map[string]string{"x.bin": "\x00binary"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if it.Time == nil || it.TimeSource != event.TimeFromUser || it.Time.UTC().Format(time.RFC3339) != "2025-01-28T15:32:00Z" {
+					t.Fatalf("item time %v %s", it.Time, it.TimeSource)
+				}
+				evs, _ := f.Events(&it)
+				if len(evs) != 1 || evs[0].Channel != event.Note {
+					t.Fatalf("events %+v", evs)
+				}
+			}},
+		{name: "embedded files become linked items with safe names", files: map[string]string{"m.txt": "NOTE ATTACH evil.png"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				items, _ := f.Items()
+				if len(items) != 2 || items[1].DerivedFrom != items[0].ID || items[1].Kind != parse.KindAttachment || items[0].Exhibit != 1 {
+					t.Fatalf("items %+v", items)
+				}
+				if items[1].Name != "evil.png" {
+					t.Fatalf("derived name %q", items[1].Name)
+				}
+			}},
+		{name: "transcript travels with its recording", files: map[string]string{"call.mp3": "NOTE rec", "call.txt": "对方：请按时还款"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				items, _ := f.Items()
+				if len(items) != 2 || items[1].Kind != parse.KindTranscript || items[1].DerivedFrom != items[0].ID {
+					t.Fatalf("items %+v", items)
+				}
+				evs, _ := f.Events(&items[0])
+				if evs[0].Text != "对方：请按时还款" {
+					t.Fatalf("transcript not in event: %+v", evs)
+				}
+			}},
+		{name: "extension disagreeing with content is said", files: map[string]string{"photo.jpg": pngHeader},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				it := only(t, f)
+				if !strings.Contains(strings.Join(it.Warnings, "|"), "image/png (.png) but the name says .jpg") {
+					t.Fatalf("warnings %v", it.Warnings)
+				}
+			}},
+		{name: "system files skipped", files: map[string]string{".DS_Store": "x", "a.txt": "NOTE a"},
+			check: func(t *testing.T, rep *Report, f *casefolder.Folder) {
+				only(t, f)
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, c, src := setup(t)
+			for name, content := range tt.files {
+				write(t, filepath.Join(src, name), content)
+			}
+			paths := []string{src}
+			rep, err := Add(f, c, paths, Options{Describe: tt.opt, Parsers: []parse.Parser{noteParser{}, fallback{}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, rep, f)
+		})
+	}
+}
+
+func only(t *testing.T, f *casefolder.Folder) evidence.Item {
+	t.Helper()
+	items, err := f.Items()
+	if err != nil || len(items) != 1 {
+		t.Fatalf("want one item, got %d (%v): %+v", len(items), err, items)
+	}
+	return items[0]
+}
+
+func TestAddPathErrorsAreLocal(t *testing.T) {
+	f, c, src := setup(t)
+	write(t, filepath.Join(src, "good.txt"), "NOTE ok")
+	outside := t.TempDir()
+	write(t, filepath.Join(outside, "secret.txt"), "NOTE secret")
+	os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(src, "link.txt"))
+	os.Symlink(src, filepath.Join(src, "loop"))
+	if err := syscall.Mkfifo(filepath.Join(src, "pipe"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	rep, err := Add(f, c, []string{src, filepath.Join(src, "missing.txt")}, Options{Parsers: []parse.Parser{noteParser{}, fallback{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := f.Items()
+	if len(items) != 1 || items[0].Name != "good.txt" {
+		t.Fatalf("items %+v", items)
+	}
+	var skipped, failed []string
+	for _, r := range rep.Results {
+		if r.Skipped != "" {
+			skipped = append(skipped, filepath.Base(r.Path)+": "+r.Skipped)
+		}
+		if r.Err != "" {
+			failed = append(failed, filepath.Base(r.Path)+": "+r.Err)
+		}
+	}
+	all := strings.Join(skipped, "\n")
+	for _, want := range []string{"link.txt: symbolic link", "loop: symbolic link", "pipe: not a regular file (a named pipe)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("skips %q lack %q", all, want)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "missing.txt: no such file") {
+		t.Errorf("failures %v", failed)
+	}
+}
+
+func TestAddNothing(t *testing.T) {
+	f, c, src := setup(t)
+	_, err := Add(f, c, []string{src}, Options{})
+	if !errors.Is(err, ErrNothing) {
+		t.Fatalf("empty folder: %v", err)
+	}
+}
+
+func TestExhibitsFollowPathOrder(t *testing.T) {
+	f, c, src := setup(t)
+	for i, n := range []string{"c.txt", "a.txt", "b/z.txt", "b/a.txt"} {
+		write(t, filepath.Join(src, n), "NOTE "+strings.Repeat("x", i+1))
+	}
+	if _, err := Add(f, c, []string{src}, Options{Parsers: []parse.Parser{noteParser{}, fallback{}}, BatchItems: 2}); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := f.Items()
+	var names []string
+	for _, it := range items {
+		names = append(names, it.Name)
+	}
+	if strings.Join(names, ",") != "a.txt,a.txt,z.txt,c.txt" {
+		t.Fatalf("order %v", names)
+	}
+	lines, _ := f.Custody()
+	if len(lines) != 3 { // init + two batches of two
+		t.Fatalf("custody lines %d, want 3", len(lines))
+	}
+}
