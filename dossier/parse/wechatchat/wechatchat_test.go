@@ -373,3 +373,62 @@ func bench(b *testing.B, p parse.Parser, name string, data []byte) {
 		}
 	}
 }
+
+// TestSamples checks the sample case's chat exports against the story they must tell.
+func TestSamples(t *testing.T) {
+	loc := shanghai(t)
+	tests := []struct {
+		file   string
+		parser parse.Parser
+		want   []string
+	}{
+		{"wechat_催收王经理.csv", CSV{}, []string{
+			"2025-01-26 10:00:00  system wxid_collector01",
+			"2025-01-26 10:05:12 in text wxid_collector01",
+			"2025-01-26 10:30:40 out text wxid_collector01",
+			"2025-01-26 22:41:05 in text wxid_collector01",
+			"2025-01-28 09:12:30 in image wxid_collector01",
+			"2025-01-29 15:20:00 out text wxid_collector01",
+			"2025-02-03 11:00:00 in text wxid_collector01",
+			"2025-02-03 11:05:30 out text wxid_collector01",
+			"2025-02-14 23:15:00 in voice wxid_collector01",
+			"2025-02-15 08:30:00 out text wxid_collector01",
+			"2025-03-01 10:00:00 in text wxid_collector01",
+			"2025-03-15 14:00:00 in text wxid_collector01",
+			"2025-03-15 14:10:00 out text wxid_collector01",
+		}},
+		{"与催收王经理的聊天记录.txt", TXT{}, []string{
+			"2025-03-20 21:05:00 in text 催收王经理",
+			"2025-03-20 21:10:00 out text 催收王经理",
+			"2025-03-22 22:30:00 in voice 催收王经理",
+			"2025-03-25 09:00:00 in image 催收王经理",
+			"2025-03-25 09:02:00 in text 催收王经理",
+			"2025-03-25 09:30:00 out text 催收王经理",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("../../../samples/evidence/chat", tc.file))
+			if err != nil {
+				t.Skipf("sample not present: %v", err)
+			}
+			if !tc.parser.Detect(sniff(tc.file, data)) {
+				t.Fatal("sample not detected")
+			}
+			res, err := tc.parser.Parse(input(tc.file, data, loc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Warnings) != 0 {
+				t.Errorf("warnings %v", res.Warnings)
+			}
+			var got []string
+			for _, e := range res.Events {
+				got = append(got, fmt.Sprintf("%s %s %s %s", e.Time.In(loc).Format(time.DateTime), e.Direction, e.Kind, e.Counterpart))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("sample events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
