@@ -60,7 +60,7 @@ type evaluator struct {
 	contacts map[string]caseconf.Contact // memo of case.yaml lookups by counterpart
 	known    map[string]bool
 
-	findings     []Finding
+	byRule       map[string][]Finding // findings of each rule, in the order found
 	unanswered   map[unansweredKey]*group
 	connected    map[caseconf.Date]*group
 	unclassified map[string]*unclassifiedTally
@@ -103,6 +103,7 @@ func newEvaluator(c *caseconf.Case, now time.Time) *evaluator {
 		maxUnanswered: positiveOr(c.Rules.MaxUnansweredPerDay, caseconf.DefaultMaxUnansweredPerDay),
 		maxConnected:  positiveOr(c.Rules.MaxConnectedPerDay, caseconf.DefaultMaxConnectedPerDay),
 		contacts:      map[string]caseconf.Contact{},
+		byRule:        map[string][]Finding{},
 		known:         map[string]bool{},
 		unanswered:    map[unansweredKey]*group{},
 		connected:     map[caseconf.Date]*group{},
@@ -261,18 +262,18 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 	if nightly && ev.inQuietHours(e.Time) {
 		f := single(RuleNightContact)
 		f.Message = ev.nightMessage(e, &f)
-		ev.findings = append(ev.findings, f)
+		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	if a := ev.c.Agreement; a != nil && !a.Date.IsZero() && day.After(a.Date) {
 		f := single(RuleAfterAgreement)
 		f.Message = ev.afterAgreementMessage(e, &f)
 		f.BreachNote = ev.text().afterAgreementNote
-		ev.findings = append(ev.findings, f)
+		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	if e.HolderRole == HolderFamily || e.HolderRole == HolderThirdParty {
 		f := single(RuleThirdPartyContact)
 		f.Message = ev.thirdPartyMessage(e, &f)
-		ev.findings = append(ev.findings, f)
+		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	switch {
 	case e.Unanswered():
@@ -307,7 +308,7 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		f.Message = ev.unansweredMessage(&f)
-		ev.findings = append(ev.findings, f)
+		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	for day, g := range ev.connected {
 		if len(g.seqs) <= ev.maxConnected {
@@ -321,67 +322,69 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 			f.Counterpart, f.Name, f.Role = g.counterpart, g.name, g.role
 		}
 		f.Message = ev.connectedMessage(&f, g.perNum)
-		ev.findings = append(ev.findings, f)
+		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 
 	rows := ev.schedule(timeline)
 	for i := range rows {
 		if f, ok := ev.missed(&rows[i]); ok {
-			ev.findings = append(ev.findings, f)
+			ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 		}
 	}
 
-	ev.sortFindings()
 	r := &Report{
 		AsOf:         ev.asOf,
 		Timezone:     ev.loc.String(),
-		Findings:     ev.findings,
+		Findings:     ev.ordered(),
 		Schedule:     rows,
 		Unclassified: ev.unclassifiedList(),
 		Totals:       map[string]int{},
-	}
-	if r.Findings == nil {
-		r.Findings = []Finding{}
 	}
 	if r.Schedule == nil {
 		r.Schedule = []ScheduleRow{}
 	}
 	for _, rule := range ruleOrder {
-		r.Totals[rule] = 0
-	}
-	n := map[string]int{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		n[f.Rule]++
-		f.ID = f.Rule + "-" + strconv.Itoa(n[f.Rule])
-		f.Source = ev.source(f.Rule)
-		r.Totals[f.Rule]++
+		r.Totals[rule] = len(ev.byRule[rule])
 	}
 	return r
 }
 
-// sortFindings orders by the rule table, then time (a per-day finding at the start of its day),
-// then the first event cited, so the JSON is the same on every run despite map iteration.
-func (ev *evaluator) sortFindings() {
-	rank := map[string]int{}
-	for i, r := range ruleOrder {
-		rank[r] = i
-	}
+// ordered lists the findings by the rule table, then time (a per-day finding at the start of its
+// day), then the first event cited, so the JSON is the same on every run despite map iteration.
+// Single-contact findings arrive in timeline order already; sorting is then only a check.
+func (ev *evaluator) ordered() []Finding {
 	at := func(f *Finding) time.Time {
 		if f.Time != nil {
 			return *f.Time
 		}
 		return f.Day.Start(ev.loc)
 	}
-	slices.SortStableFunc(ev.findings, func(a, b Finding) int {
+	byTime := func(a, b Finding) int {
 		return cmp.Or(
-			cmp.Compare(rank[a.Rule], rank[b.Rule]),
 			at(&a).Compare(at(&b)),
 			cmp.Compare(firstOf(a.Events), firstOf(b.Events)),
 			strings.Compare(a.Holder, b.Holder),
 			strings.Compare(a.Counterpart, b.Counterpart),
 		)
-	})
+	}
+	n := 0
+	for _, fs := range ev.byRule {
+		n += len(fs)
+	}
+	out := make([]Finding, 0, n)
+	for _, rule := range ruleOrder {
+		fs := ev.byRule[rule]
+		if !slices.IsSortedFunc(fs, byTime) {
+			slices.SortStableFunc(fs, byTime)
+		}
+		source := ev.source(rule)
+		for i := range fs {
+			fs[i].ID = rule + "-" + strconv.Itoa(i+1)
+			fs[i].Source = source
+		}
+		out = append(out, fs...)
+	}
+	return out
 }
 
 func firstOf(xs []int) int {
