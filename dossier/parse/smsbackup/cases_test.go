@@ -313,7 +313,7 @@ func TestGuardLimits(t *testing.T) {
 		check   func(t *testing.T, res *parse.Result)
 	}{
 		{"long body is cut at a character boundary",
-			smsDoc(`<sms address="1" date="1737335700000" type="1" body="`+long+`" />`), 1,
+			smsDoc(`<sms address="1" date="1737335700000" type="1" body="` + long + `" />`), 1,
 			"line 3: value of attribute body cut at 262144 bytes",
 			func(t *testing.T, res *parse.Result) {
 				if txt := res.Events[0].Text; len(txt) < maxValue || len(txt) > maxValue+3 || strings.Trim(txt, "催") != "" {

@@ -2,6 +2,7 @@ package smsbackup
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
@@ -212,22 +213,31 @@ type base64Text struct {
 func (b *base64Text) Read(p []byte) (int, error) {
 	n := 0
 	for n < len(p) && b.err == nil {
-		c, err := b.r.ReadByte()
-		if err != nil {
-			b.err = err
+		// Take what is buffered up to the next reference in one go, dropping white space.
+		buf, _ := b.r.Peek(max(1, min(b.r.Buffered(), len(p)-n)))
+		if len(buf) == 0 {
+			_, b.err = b.r.ReadByte()
 			break
 		}
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '&':
-			c = b.reference()
-			if c == 0 {
-				continue
+		if i := bytes.IndexByte(buf, '&'); i >= 0 {
+			buf = buf[:i]
+		}
+		for _, c := range buf {
+			switch c {
+			case ' ', '\t', '\r', '\n':
+			default:
+				p[n] = c
+				n++
 			}
 		}
-		p[n] = c
-		n++
+		b.r.Discard(len(buf))
+		if len(buf) == 0 { // a reference is next
+			b.r.ReadByte()
+			if c := b.reference(); c != 0 {
+				p[n] = c
+				n++
+			}
+		}
 	}
 	if n > 0 {
 		return n, nil
