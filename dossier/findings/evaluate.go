@@ -277,7 +277,12 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 	}
 	switch {
 	case e.Unanswered():
-		k := unansweredKey{holder: e.Holder, counterpart: e.Counterpart, day: day}
+		// The complainant's own exports are one phone however they were labelled.
+		holder := e.Holder
+		if ownEvidence(e) {
+			holder = ""
+		}
+		k := unansweredKey{holder: holder, counterpart: e.Counterpart, day: day}
 		if e.Counterpart != "" {
 			ev.unanswered[k] = add(ev.unanswered[k], e, seq, name, role)
 		}

@@ -131,6 +131,10 @@ func TestUnansweredAttempts(t *testing.T) {
 			repeat(t, 4, "2025-01-27T09:00:00+08:00", missedAt(collector1)),
 			repeat(t, 4, "2025-01-27T10:00:00+08:00", missedAt(collector1, heldBy("李四", HolderFamily))),
 		), nil, nil},
+		{"the complainant's exports are one phone", "", concat(
+			repeat(t, 4, "2025-01-27T09:00:00+08:00", missedAt(collector1)),
+			repeat(t, 3, "2025-01-27T10:00:00+08:00", missedAt(collector1, heldBy("张三", "self"))),
+		), []string{"2025-01-27"}, []int{7}},
 		{"family holder's phone counts on its own", "", repeat(t, 7, "2025-01-27T10:00:00+08:00", missedAt(collector1, heldBy("李四", HolderFamily))),
 			[]string{"2025-01-27"}, []int{7}},
 		{"outgoing calls do not", "", repeat(t, 7, "2025-01-27T09:00:00+08:00", missedAt(collector1, outgoing)), nil, nil},
