@@ -1,0 +1,411 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // decoders for image.Decode
+	"image/jpeg"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/webp"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/parse"
+)
+
+// MaxImage caps how much of one image original is read to embed it.
+const MaxImage = 64 << 20
+
+// MaxText caps how much of a transcript or text original is printed.
+const MaxText = 1 << 20
+
+// notShown is why an exhibit has no drawing of its own; the page says so instead.
+type notShown struct{ why string }
+
+func (n *notShown) Error() string { return n.why }
+
+func (d *doc) exhibits() {
+	d.sectionTitle = d.t("exhibits")
+	for i := range d.b.Items {
+		it := &d.b.Items[i]
+		d.exhibit, d.exhibitPage = it.Exhibit, 0
+		d.newPage()
+		if i == 0 {
+			d.f.Bookmark(d.t("exhibits"), 0, -1)
+		}
+		d.f.Bookmark(d.clean(evidence.Label(d.lang, it.Exhibit)+" "+it.DisplayTitle()), 1, -1)
+		d.exhibitHead(it)
+		if err := d.exhibitBody(it); err != nil {
+			var ns *notShown
+			if !errors.As(err, &ns) {
+				ns = &notShown{why: err.Error()}
+			}
+			d.notShownBox(it, ns.why)
+		}
+	}
+}
+
+// exhibitHead prints what the exhibit is: title, file, type, size, time and digest.
+func (d *doc) exhibitHead(it *evidence.Item) {
+	f := d.f
+	f.SetFont(fontFamily, "", 12)
+	for _, l := range d.lines(d.clean(it.DisplayTitle()), contentW) {
+		f.SetX(marginX)
+		f.CellFormat(contentW, 6, l, "", 1, "L", false, 0, "")
+	}
+	f.SetTextColor(90, 90, 90)
+	meta := []string{it.Name, it.MIME, humanSize(it.Size)}
+	if it.Time != nil {
+		meta = append(meta, d.localTime(*it.Time))
+	}
+	if it.Holder != "" {
+		meta = append(meta, d.t("holder")+": "+d.source(it))
+	}
+	d.paragraph(strings.Join(nonEmpty(meta), " · "), 8, 0, "L")
+	f.SetTextColor(90, 90, 90)
+	d.raw("SHA-256 "+it.SHA256, 7.5)
+	f.SetTextColor(0, 0, 0)
+	f.SetDrawColor(200, 200, 200)
+	f.SetLineWidth(0.2)
+	f.Line(marginX, f.GetY()+1.5, pageW-marginX, f.GetY()+1.5)
+	f.Ln(4)
+}
+
+func (d *doc) exhibitBody(it *evidence.Item) error {
+	mime := strings.ToLower(it.MIME)
+	if i := strings.IndexByte(mime, ';'); i >= 0 {
+		mime = strings.TrimSpace(mime[:i])
+	}
+	events := d.eventsOf(it.Exhibit)
+	switch {
+	case mime == "image/heic" || mime == "image/heif" || mime == "image/avif":
+		return &notShown{why: d.t("why.heic")}
+	case mime == "image/jpeg" || mime == "image/png" || mime == "image/webp" || mime == "image/gif":
+		return d.image(it)
+	case mime == "application/pdf":
+		return d.importPDF(it)
+	case it.Kind == parse.KindRecording || strings.HasPrefix(mime, "audio/"):
+		return d.recording(it, events)
+	case it.Kind == parse.KindEmail:
+		return d.email(it, events)
+	case it.Kind == parse.KindTranscript || (mime == "text/plain" && len(events) == 0):
+		return d.textFile(it)
+	case len(events) > 0:
+		d.eventTable(it, events)
+		return nil
+	}
+	return &notShown{why: fmt.Sprintf(d.t("why.type"), it.MIME)}
+}
+
+// eventsOf returns the timeline events read from an exhibit, in timeline order.
+func (d *doc) eventsOf(n int) []*event.Event {
+	var out []*event.Event
+	for i := range d.b.Events {
+		e := &d.b.Events[i]
+		for _, x := range exhibitsOf(e) {
+			if x == n {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// open reads at most limit bytes of an original.
+func (d *doc) open(it *evidence.Item, limit int64) ([]byte, error) {
+	if d.b.Open == nil {
+		return nil, &notShown{why: fmt.Sprintf(d.t("why.open"), "no store")}
+	}
+	rc, err := d.b.Open(it.SHA256)
+	if err != nil {
+		return nil, &notShown{why: fmt.Sprintf(d.t("why.open"), err)}
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, &notShown{why: fmt.Sprintf(d.t("why.open"), err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, &notShown{why: fmt.Sprintf(d.t("why.large"), it.Size)}
+	}
+	return data, nil
+}
+
+// image embeds a picture fitted into the rest of the page at its own resolution. JPEG goes in as
+// it is (the PDF's DCT stream is the file's bytes); PNG as PNG when the library can take it and
+// otherwise re-encoded losslessly; WebP and GIF decoded and embedded as PNG.
+func (d *doc) image(it *evidence.Item) error {
+	data, err := d.open(it, MaxImage)
+	if err != nil {
+		return err
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 1<<15 || cfg.Height > 1<<15 {
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), fmt.Sprintf("%d×%d pixels", cfg.Width, cfg.Height))}
+	}
+	name := "ex-" + it.SHA256
+	f := d.f
+	if f.GetImageInfo(name) == nil {
+		switch format {
+		case "jpeg":
+			if cfg.ColorModel != nil && strings.Contains(fmt.Sprintf("%T", cfg.ColorModel), "CMYK") {
+				// The library writes CMYK JPEG without the Adobe inversion viewers expect; draw it as PNG.
+				if err := d.registerDecoded(name, data, func(r io.Reader) (image.Image, error) { return jpeg.Decode(r) }); err != nil {
+					return err
+				}
+				break
+			}
+			f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(data))
+		case "png":
+			f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(data))
+			if f.Err() { // 16-bit or interlaced: the library refuses, the decoder does not
+				f.ClearError()
+				if err := d.registerDecoded(name, data, png.Decode); err != nil {
+					return err
+				}
+			}
+		case "webp":
+			if err := d.registerDecoded(name, data, webp.Decode); err != nil {
+				return err
+			}
+		default:
+			if err := d.registerDecoded(name, data, func(r io.Reader) (image.Image, error) { img, _, err := image.Decode(r); return img, err }); err != nil {
+				return err
+			}
+		}
+		if f.Err() {
+			err := f.Error()
+			f.ClearError()
+			return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+		}
+	}
+	// Natural size at 96 dpi, shrunk to fit the space left on the page, never enlarged.
+	w, h := float64(cfg.Width)*25.4/96, float64(cfg.Height)*25.4/96
+	boxW, boxH := contentW, bodyBottom-f.GetY()
+	scale := min(1, boxW/w, boxH/h)
+	w, h = w*scale, h*scale
+	x, y := marginX+(contentW-w)/2, f.GetY()
+	f.ImageOptions(name, x, y, w, h, false, fpdf.ImageOptions{ImageType: map[string]string{"jpeg": "JPG"}[format]}, 0, "")
+	f.SetDrawColor(190, 190, 190)
+	f.SetLineWidth(0.2)
+	f.Rect(x, y, w, h, "D")
+	if f.Err() {
+		err := f.Error()
+		f.ClearError()
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+	}
+	return nil
+}
+
+// registerDecoded decodes an image and registers it as a PNG.
+func (d *doc) registerDecoded(name string, data []byte, decode func(io.Reader) (image.Image, error)) error {
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+	}
+	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	if d.f.Err() {
+		err := d.f.Error()
+		d.f.ClearError()
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
+	}
+	return nil
+}
+
+// notShownBox tells the reader an exhibit exists, what it is and why it is not drawn.
+func (d *doc) notShownBox(it *evidence.Item, why string) {
+	f := d.f
+	d.ensure(40)
+	f.Ln(6)
+	y := f.GetY()
+	f.SetFillColor(250, 246, 235)
+	f.SetDrawColor(220, 200, 150)
+	f.SetLineWidth(0.3)
+	start := y
+	f.SetXY(marginX, y+4)
+	f.SetFont(fontFamily, "", 12)
+	f.SetTextColor(120, 80, 0)
+	f.SetX(marginX + 5)
+	f.CellFormat(contentW-10, 7, d.t("not.shown"), "", 1, "L", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+	f.Ln(1)
+	d.paragraph(d.t("not.shown.file")+": "+it.Name, 10, 5, "L")
+	d.paragraph(d.t("not.shown.why")+": "+why, 10, 5, "L")
+	f.SetX(marginX + 5)
+	f.SetFont(fontFamily, "", 8.5)
+	f.CellFormat(contentW-10, 5, "SHA-256 "+it.SHA256, "", 1, "L", false, 0, "")
+	note := d.t("not.shown.note")
+	if d.opt.NoAttach {
+		note = d.t("not.shown.noatt")
+	}
+	d.paragraph(note, 9, 5, "L")
+	end := f.GetY() + 3
+	if end > start {
+		f.Rect(marginX, start, contentW, end-start, "D")
+	}
+	f.SetY(end + 2)
+}
+
+func (d *doc) eventTable(it *evidence.Item, events []*event.Event) {
+	switch it.Kind {
+	case parse.KindCallLog:
+		t := d.table(8.5, column{title: d.t("time"), width: 30}, column{title: d.t("direction"), width: 10},
+			column{title: d.t("counterpart"), width: 48}, column{title: d.t("status"), width: 18}, column{title: d.t("duration"), width: 16, align: "R"})
+		for _, e := range events {
+			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), d.t(e.Status), d.duration(e))
+		}
+		t.end()
+	case parse.KindBill:
+		t := d.table(8, column{title: d.t("time"), width: 26}, column{title: d.t("category"), width: 18},
+			column{title: d.t("counterpart"), width: 30}, column{title: d.t("amount"), width: 16, align: "R"},
+			column{title: d.t("status"), width: 16}, column{title: d.t("content"), width: 40})
+		for _, e := range events {
+			amount := ""
+			if e.Amount != nil {
+				amount = e.Amount.String()
+			}
+			content := strings.TrimSpace(strings.Join(nonEmpty([]string{e.Text, e.Method, e.Order}), " · "))
+			t.row(d.localTime(e.Time), e.Category, d.counterpart(e), amount, e.Status, content)
+		}
+		t.end()
+	default:
+		t := d.table(8.5, column{title: d.t("time"), width: 28}, column{title: d.t("direction"), width: 9},
+			column{title: d.t("counterpart"), width: 34}, column{title: d.t("content"), width: 75})
+		for _, e := range events {
+			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), d.summary(e))
+		}
+		t.end()
+	}
+}
+
+// recording prints the duration and the transcript: the event's text, or the transcript item
+// derived from the recording.
+func (d *doc) recording(it *evidence.Item, events []*event.Event) error {
+	dur := it.Info["duration"]
+	if s, err := strconv.ParseInt(dur, 10, 64); err == nil {
+		dur = d.duration(&event.Event{Duration: &s})
+	}
+	for _, e := range events {
+		if dur == "" && e.Duration != nil {
+			dur = d.duration(e)
+		}
+	}
+	d.fieldLine(d.t("duration"), dur)
+	for _, e := range events {
+		if e.Counterpart != "" {
+			d.fieldLine(d.t("counterpart"), d.counterpart(e))
+			break
+		}
+	}
+	d.f.Ln(3)
+	d.heading(d.t("transcript"), 12)
+	transcript := ""
+	for _, e := range events {
+		if e.Text != "" {
+			transcript = e.Text
+			break
+		}
+	}
+	if transcript == "" {
+		for i := range d.b.Items {
+			t := &d.b.Items[i]
+			if t.DerivedFrom == it.ID && t.Kind == parse.KindTranscript {
+				if data, err := d.open(t, MaxText); err == nil {
+					transcript = strings.ToValidUTF8(string(data), "\uFFFD")
+				}
+				break
+			}
+		}
+	}
+	if transcript == "" {
+		transcript = d.t("transcript.none")
+	}
+	for _, p := range strings.Split(transcript, "\n") {
+		d.paragraph(p, 10, 0, "L")
+	}
+	return nil
+}
+
+func (d *doc) email(it *evidence.Item, events []*event.Event) error {
+	for _, k := range []string{"from", "to", "subject", "date"} {
+		v := it.Info[k]
+		if v == "" && len(events) > 0 {
+			switch k {
+			case "from":
+				v = events[0].Counterpart
+			case "subject":
+				v = events[0].Subject
+			case "date":
+				v = d.localTime(events[0].Time)
+			}
+		}
+		d.fieldLine(d.t("email."+k), v)
+	}
+	d.f.Ln(3)
+	d.heading(d.t("email.body"), 12)
+	for _, e := range events {
+		for _, p := range strings.Split(e.Text, "\n") {
+			d.paragraph(p, 10, 0, "L")
+		}
+	}
+	return nil
+}
+
+func (d *doc) textFile(it *evidence.Item) error {
+	data, err := d.open(it, MaxText)
+	if err != nil {
+		return err
+	}
+	for _, p := range strings.Split(strings.ToValidUTF8(string(data), "\uFFFD"), "\n") {
+		d.paragraph(strings.TrimRight(p, "\r"), 10, 0, "L")
+	}
+	return nil
+}
+
+func (d *doc) fieldLine(label, value string) {
+	f := d.f
+	d.ensure(6)
+	y := f.GetY()
+	f.SetFont(fontFamily, "", 10)
+	f.SetTextColor(100, 100, 100)
+	f.SetXY(marginX, y)
+	f.CellFormat(24, 5.5, label, "", 0, "L", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+	f.SetXY(marginX, y)
+	d.paragraph(value, 10, 26, "L")
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

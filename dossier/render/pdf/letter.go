@@ -1,0 +1,295 @@
+package pdf
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/money"
+)
+
+// LetterData is what a letter template receives. Every string is printed through the packet's
+// redaction, so templates need not mask anything themselves. The template function inc adds one
+// (for numbering from a range index).
+type LetterData struct {
+	Lang        string // zh or en
+	Kind        string // complaint, mediation or regulator
+	Title       string // the case title
+	Date        string // the document date (the bundle's stamp), written out in the language
+	CaseID      string
+	Complainant caseconf.Party
+	Respondent  caseconf.Party
+	// Collectors are the collection-side contacts of case.yaml (creditor and collectors).
+	Collectors []LetterContact
+	Agreement  *LetterAgreement // nil when there is none
+	PaidTotal  string           // payments applied to the agreement by as_of, "0.00" when none
+	Narrative  string
+	Demands    []string
+	// Findings are the per-rule totals, in rule order, only rules with at least one finding.
+	Findings      []LetterFinding
+	FindingsTotal int
+	// FirstContact and LastContact are the local dates of the first and last incoming
+	// collection-side contact; CollectionContacts counts those contacts.
+	FirstContact, LastContact string
+	CollectionContacts        int
+	Exhibits                  []LetterExhibit
+	ExhibitCount              int
+}
+
+// LetterContact is a party of the collection side.
+type LetterContact struct {
+	Name string
+	ID   string // phone number, WeChat id or e-mail address
+	Role string // as printed: 催收方 / collector
+}
+
+// LetterAgreement is the repayment agreement.
+type LetterAgreement struct {
+	Date      string
+	Reference string
+	Plan      string // "12期，每期1000.00元，首期2025-02-10" / "12 monthly installments of 1000.00 from 2025-02-10"
+}
+
+// LetterFinding is the total of one rule.
+type LetterFinding struct {
+	Rule     string
+	Title    string
+	Count    int
+	Exhibits string // "证据3、5" / "Exhibits 3, 5"
+}
+
+// LetterExhibit is one line of the evidence list.
+type LetterExhibit struct {
+	N       int
+	Label   string // 证据3 / Exhibit 3
+	Title   string
+	Purpose string
+}
+
+var ruleOrder = []string{findings.RuleNightContact, findings.RuleUnansweredAttempts, findings.RuleConnectedCalls,
+	findings.RuleAfterAgreement, findings.RuleThirdPartyContact, findings.RuleMissedInstallment}
+
+func (d *doc) letterData() LetterData {
+	c := d.b.Case
+	ld := LetterData{Lang: d.lang, Kind: d.opt.Letter, Title: c.Title, Date: d.longDate(d.b.Stamp),
+		CaseID: d.b.CaseID, Complainant: c.Complainant, Respondent: c.Respondent, Narrative: strings.TrimSpace(c.Narrative),
+		Demands: c.Demands, ExhibitCount: len(d.b.Items), PaidTotal: "0.00"}
+	for _, ct := range c.Contacts {
+		if !caseconf.CollectionSide(ct.Role) {
+			continue
+		}
+		id := ct.Number
+		if id == "" {
+			id = ct.Wechat
+		}
+		if id == "" {
+			id = ct.Email
+		}
+		ld.Collectors = append(ld.Collectors, LetterContact{Name: ct.Name, ID: id, Role: d.t("role." + ct.Role)})
+	}
+	if a := c.Agreement; a != nil {
+		la := &LetterAgreement{Date: d.date(a.Date), Reference: a.Reference}
+		sched := a.Installments.Schedule()
+		if len(sched) > 0 {
+			if d.lang == "zh" {
+				la.Plan = fmt.Sprintf("共%d期，每期%s元，首期%s", len(sched), sched[0].Amount, d.date(sched[0].Due))
+			} else {
+				la.Plan = fmt.Sprintf("%d installments of %s from %s", len(sched), sched[0].Amount, d.date(sched[0].Due))
+			}
+			if a.Installments.Count == 0 { // an explicit list: the amounts may differ
+				var total money.Amount
+				for _, s := range sched {
+					total += s.Amount
+				}
+				if d.lang == "zh" {
+					la.Plan = fmt.Sprintf("共%d期，合计%s元，首期%s", len(sched), total, d.date(sched[0].Due))
+				} else {
+					la.Plan = fmt.Sprintf("%d installments totalling %s from %s", len(sched), total, d.date(sched[0].Due))
+				}
+			}
+		}
+		ld.Agreement = la
+	}
+	if d.r != nil {
+		var paid money.Amount
+		for _, s := range d.r.Schedule {
+			paid += s.Paid
+		}
+		ld.PaidTotal = paid.String()
+		for _, rule := range ruleOrder {
+			n, ex := 0, map[int]bool{}
+			for _, fd := range d.r.Findings {
+				if fd.Rule == rule {
+					n++
+					for _, e := range fd.Exhibits {
+						ex[e] = true
+					}
+				}
+			}
+			if n > 0 {
+				ld.Findings = append(ld.Findings, LetterFinding{Rule: rule, Title: d.t("rule." + rule), Count: n, Exhibits: d.exhibitList(ex)})
+				ld.FindingsTotal += n
+			}
+		}
+	}
+	var first, last time.Time
+	for i := range d.b.Events {
+		e := &d.b.Events[i]
+		if e.Direction != event.In || !caseconf.CollectionSide(e.Role) || e.Channel == event.Payment {
+			continue
+		}
+		ld.CollectionContacts++
+		if first.IsZero() || e.Time.Before(first) {
+			first = e.Time
+		}
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	if !first.IsZero() {
+		ld.FirstContact, ld.LastContact = d.longDate(first), d.longDate(last)
+	}
+	for _, it := range d.b.Items {
+		ld.Exhibits = append(ld.Exhibits, LetterExhibit{N: it.Exhibit, Label: evidence.Label(d.lang, it.Exhibit), Title: it.DisplayTitle(), Purpose: it.Purpose})
+	}
+	return ld
+}
+
+// exhibitList prints a set of exhibit numbers: "证据3、5" / "Exhibits 3, 5".
+func (d *doc) exhibitList(set map[int]bool) string {
+	ns := make([]int, 0, len(set))
+	for n := range set {
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	return d.exhibitNums(ns)
+}
+
+func (d *doc) exhibitNums(ns []int) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	if d.lang == "zh" {
+		return "证据" + strings.Join(parts, "、")
+	}
+	if len(ns) == 1 {
+		return "Exhibit " + parts[0]
+	}
+	return "Exhibits " + strings.Join(parts, ", ")
+}
+
+func (d *doc) longDate(t time.Time) string {
+	t = t.In(d.loc)
+	if d.lang == "zh" {
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+	}
+	return t.Format("2 January 2006")
+}
+
+func (d *doc) date(x caseconf.Date) string {
+	if x.IsZero() {
+		return ""
+	}
+	return x.String()
+}
+
+// executeLetter fills the template; a template error is printed in the packet's place of the
+// letter and returned, since a packet without its letter is not what the user asked for.
+func (d *doc) executeLetter(src, origin string) (string, error) {
+	tmpl, err := template.New(origin).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return "", fmt.Errorf("pdf: letter template %s: %w", origin, err)
+	}
+	var sb strings.Builder
+	if err := tmpl.Execute(&sb, d.letterData()); err != nil {
+		return "", fmt.Errorf("pdf: letter template %s: %w", origin, err)
+	}
+	return sb.String(), nil
+}
+
+// letter draws the executed template, interpreting its line markup (see the README of the
+// templates' letters folder): "# " title, "## " heading, "- " list item, "> " right-aligned.
+func (d *doc) letter(src, origin string) error {
+	body, err := d.executeLetter(src, origin)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
+	title := d.t("letter")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "# ") {
+			title = strings.TrimSpace(l[2:])
+			break
+		}
+	}
+	d.sectionTitle = title
+	d.newPage()
+	d.f.Bookmark(title, 0, -1)
+	f := d.f
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			d.paragraph(strings.Join(para, joiner(d.lang)), 11, 0, "L")
+			f.Ln(2.5)
+			para = nil
+		}
+	}
+	for _, l := range lines {
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(trimmed, "## "):
+			flush()
+			f.Ln(1.5)
+			d.heading(strings.TrimSpace(trimmed[3:]), 12.5)
+		case strings.HasPrefix(trimmed, "# "):
+			flush()
+			f.SetFont(fontFamily, "", 18)
+			f.SetTextColor(20, 40, 80)
+			for _, tl := range d.lines(d.clean(strings.TrimSpace(trimmed[2:])), contentW) {
+				f.SetX(marginX)
+				f.CellFormat(contentW, 10, tl, "", 1, "C", false, 0, "")
+			}
+			f.SetTextColor(0, 0, 0)
+			f.Ln(4)
+		case strings.HasPrefix(trimmed, "- "):
+			flush()
+			d.ensure(6)
+			y := f.GetY()
+			f.SetFont(fontFamily, "", 11)
+			f.SetXY(marginX+2, y)
+			f.CellFormat(4, 5.5, "•", "", 0, "L", false, 0, "")
+			f.SetXY(marginX, y)
+			d.paragraph(strings.TrimSpace(trimmed[2:]), 11, 7, "L")
+			f.Ln(1)
+		case strings.HasPrefix(trimmed, "> "):
+			flush()
+			d.paragraph(strings.TrimSpace(trimmed[2:]), 11, 0, "R")
+		case trimmed == "":
+			flush()
+		default:
+			para = append(para, trimmed)
+		}
+	}
+	flush()
+	return nil
+}
+
+// joiner is what joins the lines of one paragraph: nothing between Chinese lines, a space
+// between English ones.
+func joiner(lang string) string {
+	if lang == "zh" {
+		return ""
+	}
+	return " "
+}

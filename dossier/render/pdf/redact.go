@@ -1,0 +1,93 @@
+package pdf
+
+import (
+	"strings"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/phone"
+)
+
+// redactor masks personal numbers in printed text: ID-card numbers, bank-card numbers and every
+// mobile number except the collection side's, which the complaint is about and must stay legible.
+// It works on maximal runs of ASCII digits (an ID card's final X included) so that a number inside
+// a longer one, or glued to letters as in a hex digest, is never mistaken for a phone number.
+type redactor struct {
+	keep map[string]bool // normalised numbers that stay readable
+}
+
+func newRedactor(c *caseconf.Case) *redactor {
+	r := &redactor{keep: map[string]bool{}}
+	if c == nil {
+		return r
+	}
+	for _, ct := range c.Contacts {
+		if ct.Number != "" && caseconf.CollectionSide(ct.Role) {
+			r.keep[phone.Normalize(ct.Number)] = true
+		}
+	}
+	if c.Respondent.Phone != "" {
+		r.keep[phone.Normalize(c.Respondent.Phone)] = true
+	}
+	return r
+}
+
+// apply returns s with every personal number masked. A nil redactor leaves s alone.
+func (r *redactor) apply(s string) string {
+	if r == nil || !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j < len(s) && (s[j] == 'X' || s[j] == 'x') && j-i == 17 {
+			j++
+		}
+		run := s[i:j]
+		if j < len(s) && isAlnum(s[j]) {
+			// Part of a longer token (a hex digest, an order id with letters): not a number of a person.
+			for j < len(s) && isAlnum(s[j]) {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		b.WriteString(r.mask(run))
+		i = j
+	}
+	return b.String()
+}
+
+// mask masks one run of digits.
+func (r *redactor) mask(run string) string {
+	n := len(run)
+	switch {
+	case n == 11 && run[0] == '1' && run[1] >= '3' && run[1] <= '9':
+		if r.keep[phone.Normalize(run)] {
+			return run
+		}
+		return run[:3] + "****" + run[7:]
+	case n == 13 && strings.HasPrefix(run, "86") && run[2] == '1': // +86 written without the plus
+		if r.keep[phone.Normalize(run[2:])] {
+			return run
+		}
+		return run[:5] + "****" + run[9:]
+	case n >= 16 && n <= 19: // ID-card (18, maybe ending in X) and bank-card numbers
+		return run[:4] + strings.Repeat("*", n-8) + run[n-4:]
+	}
+	return run
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isAlnum(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

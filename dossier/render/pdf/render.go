@@ -1,0 +1,356 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/render/pdf/linebreak"
+	"github.com/dossier-tool/dossier/templates"
+)
+
+// Options choose what the packet says and how.
+type Options struct {
+	// Letter is complaint (to the platform, the default), mediation (to a consumer association) or
+	// regulator (12378 or the local financial regulator).
+	Letter string
+	// Lang is zh or en; empty means the case language.
+	Lang string
+	// Templates overrides letter templates: a file there named like an embedded one
+	// (letters/complaint.zh.tmpl, ...) is used instead. May be nil.
+	Templates fs.FS
+	// Redact masks ID-card, bank-card and non-collection-side phone numbers in printed text.
+	Redact bool
+	// NoAttach leaves the originals out of the file; the manifest is attached regardless.
+	NoAttach bool
+}
+
+// KeywordsPrefix starts the /Keywords entry of the document information: the rest is the hex
+// SHA-256 of the attached manifest.json, as printed on the cover.
+const KeywordsPrefix = "dossier-manifest-sha256:"
+
+// MaxAttachment caps the size of one original embedded as an attachment; larger ones are listed
+// as not embedded. The PDF library holds attachments in memory, so the cap bounds memory use.
+const MaxAttachment = 256 << 20
+
+// ErrNoBundle is returned when Render is given nothing to render.
+var ErrNoBundle = errors.New("pdf: no bundle or no case")
+
+// Page geometry in millimetres (A4).
+const (
+	pageW, pageH = 210.0, 297.0
+	marginX      = 20.0
+	marginTop    = 24.0
+	marginBottom = 20.0
+	contentW     = pageW - 2*marginX
+	bodyBottom   = pageH - marginBottom
+	fontFamily   = "cjk"
+)
+
+// Render writes the packet of b to w. r may be nil when no findings were computed.
+func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) error {
+	if b == nil || b.Case == nil {
+		return ErrNoBundle
+	}
+	opt = opt.withDefaults(b)
+	if opt.Lang != "zh" && opt.Lang != "en" {
+		return fmt.Errorf("pdf: language %q: use zh or en", opt.Lang)
+	}
+	letterText, letterOrigin, err := templates.Letter(opt.Templates, opt.Letter, opt.Lang)
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	m := manifest.Build(b)
+	man := m.Encode()
+	digest := manifest.DigestOf(man)
+
+	// First pass: lay out to learn where every exhibit starts and how many pages there are.
+	first := newDoc(b, r, opt, digest, nil)
+	if err := first.build(letterText, letterOrigin); err != nil {
+		return err
+	}
+	firstLayout := first.layout()
+	final := newDoc(b, r, opt, digest, &firstLayout)
+	if err := final.build(letterText, letterOrigin); err != nil {
+		return err
+	}
+	if got, want := final.layout(), first.layout(); !got.equal(want) {
+		// Cannot happen unless a decision depends on something other than the inputs.
+		return fmt.Errorf("pdf: layout changed between passes (%d pages, then %d)", want.pages, got.pages)
+	}
+	atts, err := final.attachments(man)
+	if err != nil {
+		return err
+	}
+	final.f.SetAttachments(atts)
+	var buf bytes.Buffer
+	if err := final.f.Output(&buf); err != nil {
+		return fmt.Errorf("pdf: write: %w", err)
+	}
+	out := buf.Bytes()
+	if final.imports.used() {
+		if out, err = canonicalImports(out, final.imports); err != nil {
+			return fmt.Errorf("pdf: %w", err)
+		}
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+func (o Options) withDefaults(b *evidence.Bundle) Options {
+	if o.Letter == "" {
+		o.Letter = templates.Complaint
+	}
+	if o.Lang == "" {
+		o.Lang = b.Case.Language
+	}
+	if o.Lang == "" {
+		o.Lang = "zh"
+	}
+	return o
+}
+
+// layout is what the first pass learns.
+type layout struct {
+	pages int
+	first map[int]int // exhibit number → first page
+	count map[int]int // exhibit number → pages
+}
+
+func (l layout) equal(o layout) bool {
+	if l.pages != o.pages || len(l.first) != len(o.first) {
+		return false
+	}
+	for k, v := range l.first {
+		if o.first[k] != v || o.count[k] != l.count[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// doc is one pass over the packet.
+type doc struct {
+	f      *fpdf.Fpdf
+	b      *evidence.Bundle
+	r      *findings.Report
+	opt    Options
+	lang   string
+	digest string
+	red    *redactor
+	loc    *time.Location
+	prev   *layout // the first pass's result, nil during the first pass
+
+	first, count map[int]int
+	exhibit      int // the exhibit whose pages are being drawn, 0 outside the exhibits
+	exhibitPage  int
+	cover        bool
+	imports      *importLog
+	sectionTitle string
+}
+
+func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout) *doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev,
+		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), imports: &importLog{}}
+	if opt.Redact {
+		d.red = newRedactor(b.Case)
+	}
+	f.SetMargins(marginX, marginTop, marginX)
+	f.SetAutoPageBreak(false, marginBottom)
+	f.AddUTF8FontFromBytes(fontFamily, "", templates.Font())
+	f.SetFont(fontFamily, "", 10)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(b.Stamp.UTC())
+	f.SetModificationDate(b.Stamp.UTC())
+	f.SetCompression(true)
+	f.SetTitle(d.clean(b.Case.Title), true)
+	f.SetSubject(text(d.lang, "cover.subtitle."+opt.Letter), true)
+	f.SetAuthor(d.clean(b.Case.Complainant.Name), true)
+	f.SetCreator("dossier", false)
+	f.SetProducer("dossier", false)
+	f.SetKeywords(KeywordsPrefix+digest, false)
+	if d.lang == "zh" {
+		f.SetLang("zh-CN")
+	} else {
+		f.SetLang("en")
+	}
+	f.SetHeaderFuncMode(d.header, false)
+	f.SetFooterFunc(d.footer)
+	return d
+}
+
+func (d *doc) layout() layout {
+	return layout{pages: d.f.PageNo(), first: d.first, count: d.count}
+}
+
+// clean is every printed string's last stop: redaction when asked for.
+func (d *doc) clean(s string) string { return d.red.apply(s) }
+
+func (d *doc) t(key string) string { return text(d.lang, key) }
+
+func (d *doc) build(letterText, letterOrigin string) error {
+	d.cover = true
+	d.coverPage()
+	d.cover = false
+	if err := d.letter(letterText, letterOrigin); err != nil {
+		return err
+	}
+	d.findingsSection()
+	d.timeline()
+	d.index()
+	d.exhibits()
+	d.exhibit = 0
+	d.appendix()
+	if d.f.Err() {
+		return fmt.Errorf("pdf: %w", d.f.Error())
+	}
+	return nil
+}
+
+// header draws the exhibit stamp on exhibit pages and a thin running title elsewhere.
+func (d *doc) header() {
+	if d.cover {
+		return
+	}
+	f := d.f
+	if d.exhibit > 0 {
+		d.exhibitPage++
+		if d.exhibitPage == 1 {
+			d.first[d.exhibit] = f.PageNo()
+		}
+		d.count[d.exhibit] = d.exhibitPage
+		f.SetFillColor(232, 236, 242)
+		f.Rect(0, 8, pageW, 10, "F")
+		f.SetTextColor(20, 40, 80)
+		f.SetFont(fontFamily, "", 11)
+		stamp := fmt.Sprintf(d.t("stamp"), evidence.Label(d.lang, d.exhibit), d.exhibitPage)
+		f.SetXY(marginX, 8)
+		f.CellFormat(contentW, 10, stamp, "", 0, "R", false, 0, "")
+		f.SetXY(marginX, 8)
+		f.SetFont(fontFamily, "", 8)
+		f.SetTextColor(90, 90, 90)
+		f.CellFormat(contentW/2, 10, d.fitLine(d.clean(d.b.Case.Title), contentW/2), "", 0, "L", false, 0, "")
+	} else {
+		f.SetFont(fontFamily, "", 8)
+		f.SetTextColor(110, 110, 110)
+		f.SetXY(marginX, 10)
+		f.CellFormat(contentW, 5, d.fitLine(d.clean(d.b.Case.Title)+" · "+d.sectionTitle, contentW), "", 0, "L", false, 0, "")
+		f.SetDrawColor(200, 200, 200)
+		f.SetLineWidth(0.2)
+		f.Line(marginX, 16, pageW-marginX, 16)
+	}
+	f.SetTextColor(0, 0, 0)
+	f.SetFont(fontFamily, "", 10)
+	f.SetXY(marginX, marginTop)
+}
+
+// footer numbers every page but the cover against the total the first pass found.
+func (d *doc) footer() {
+	if d.f.PageNo() == 1 {
+		return
+	}
+	total := 0
+	if d.prev != nil {
+		total = d.prev.pages
+	}
+	f := d.f
+	f.SetFont(fontFamily, "", 8)
+	f.SetTextColor(110, 110, 110)
+	f.SetXY(marginX, pageH-14)
+	f.CellFormat(contentW, 5, fmt.Sprintf(d.t("footer"), f.PageNo(), total), "", 0, "C", false, 0, "")
+	if d.b.CaseID != "" {
+		f.SetXY(marginX, pageH-14)
+		f.CellFormat(contentW, 5, d.b.CaseID, "", 0, "R", false, 0, "")
+	}
+	f.SetTextColor(0, 0, 0)
+}
+
+// fitLine shortens s with an ellipsis until it fits width in the current font.
+func (d *doc) fitLine(s string, width float64) string {
+	if d.f.GetStringWidth(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && d.f.GetStringWidth(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+// lines breaks s for the current font and width.
+func (d *doc) lines(s string, width float64) []string {
+	return linebreak.Break(s, width, d.f.GetStringWidth)
+}
+
+// newPage starts a page of a section; title feeds the running header.
+func (d *doc) newPage() {
+	d.f.AddPage()
+}
+
+// ensure starts a new page unless h millimetres still fit; it reports whether it did.
+func (d *doc) ensure(h float64) bool {
+	if d.f.GetY()+h > bodyBottom {
+		d.newPage()
+		return true
+	}
+	return false
+}
+
+// section starts a top-level section on a new page, with a bookmark and a title.
+func (d *doc) section(title string) {
+	d.sectionTitle = title
+	d.newPage()
+	d.f.Bookmark(title, 0, -1)
+	d.heading(title, 16)
+}
+
+func (d *doc) heading(s string, size float64) {
+	f := d.f
+	f.SetFont(fontFamily, "", size)
+	d.ensure(size * 0.9)
+	f.SetTextColor(20, 40, 80)
+	for _, l := range d.lines(d.clean(s), contentW) {
+		d.ensure(size * 0.5)
+		f.SetX(marginX)
+		f.CellFormat(contentW, size*0.5, l, "", 1, "L", false, 0, "")
+	}
+	f.SetTextColor(0, 0, 0)
+	f.Ln(size * 0.2)
+	f.SetFont(fontFamily, "", 10)
+}
+
+// paragraph draws wrapped text at the current position; indent shifts it right.
+func (d *doc) paragraph(s string, size, indent float64, align string) {
+	f := d.f
+	f.SetFont(fontFamily, "", size)
+	lh := size * 0.5
+	for _, l := range d.lines(d.clean(s), contentW-indent) {
+		d.ensure(lh)
+		f.SetX(marginX + indent)
+		f.CellFormat(contentW-indent, lh, l, "", 1, align, false, 0, "")
+	}
+	f.SetFont(fontFamily, "", 10)
+}
+
+// raw draws text that must not be redacted or wrapped at word boundaries (digests), breaking it
+// between characters to fit.
+func (d *doc) raw(s string, size float64) {
+	f := d.f
+	f.SetFont(fontFamily, "", size)
+	lh := size * 0.5
+	for _, l := range d.lines(s, contentW) {
+		d.ensure(lh)
+		f.SetX(marginX)
+		f.CellFormat(contentW, lh, l, "", 1, "L", false, 0, "")
+	}
+	f.SetFont(fontFamily, "", 10)
+}

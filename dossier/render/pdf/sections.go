@@ -1,0 +1,384 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/manifest"
+)
+
+func (d *doc) coverPage() {
+	f := d.f
+	c := d.b.Case
+	d.sectionTitle = d.t("cover.title")
+	f.AddPage()
+	f.Bookmark(d.t("cover.title"), 0, -1)
+	f.SetFillColor(44, 62, 92)
+	f.Rect(0, 0, pageW, 6, "F")
+	f.SetXY(marginX, 40)
+	f.SetFont(fontFamily, "", 24)
+	f.SetTextColor(20, 40, 80)
+	for _, l := range d.lines(d.clean(c.Title), contentW) {
+		f.SetX(marginX)
+		f.CellFormat(contentW, 12, l, "", 1, "C", false, 0, "")
+	}
+	f.Ln(2)
+	f.SetFont(fontFamily, "", 13)
+	f.SetTextColor(80, 80, 80)
+	f.SetX(marginX)
+	f.CellFormat(contentW, 8, d.t("cover.subtitle."+d.opt.Letter), "", 1, "C", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+	f.Ln(14)
+
+	party := func(name string, p []string) string {
+		var parts []string
+		for _, s := range p {
+			if s != "" {
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) == 0 {
+			return name
+		}
+		return name + "（" + strings.Join(parts, "，") + "）"
+	}
+	if d.lang == "en" {
+		party = func(name string, p []string) string {
+			var parts []string
+			for _, s := range p {
+				if s != "" {
+					parts = append(parts, s)
+				}
+			}
+			if len(parts) == 0 {
+				return name
+			}
+			return name + " (" + strings.Join(parts, ", ") + ")"
+		}
+	}
+	rows := [][2]string{
+		{d.t("complainant"), party(c.Complainant.Name, []string{c.Complainant.Phone})},
+		{d.t("respondent"), party(c.Respondent.Name, []string{c.Respondent.Product, c.Respondent.Phone})},
+		{d.t("date"), d.longDate(d.b.Stamp)},
+		{d.t("dossier.id"), d.b.CaseID},
+		{d.t("evidence.count"), strconv.Itoa(len(d.b.Items)) + d.t("items")},
+	}
+	labelW := 38.0
+	for _, r := range rows {
+		f.SetFont(fontFamily, "", 11)
+		y := f.GetY()
+		f.SetTextColor(100, 100, 100)
+		f.SetXY(marginX+10, y)
+		f.CellFormat(labelW, 7, r[0], "", 0, "L", false, 0, "")
+		f.SetTextColor(0, 0, 0)
+		for _, l := range d.lines(d.clean(r[1]), contentW-20-labelW) {
+			f.SetX(marginX + 10 + labelW)
+			f.CellFormat(contentW-20-labelW, 7, l, "", 1, "L", false, 0, "")
+		}
+		f.SetDrawColor(220, 220, 220)
+		f.Line(marginX+10, f.GetY()+1, pageW-marginX-10, f.GetY()+1)
+		f.Ln(3)
+	}
+	// The manifest digest: printed, and as a QR code to scan from paper.
+	f.Ln(8)
+	f.SetFont(fontFamily, "", 10)
+	f.SetTextColor(100, 100, 100)
+	f.SetX(marginX)
+	f.CellFormat(contentW, 6, d.t("manifest.digest"), "", 1, "C", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+	f.SetFont(fontFamily, "", 9.5)
+	f.SetX(marginX)
+	f.CellFormat(contentW, 6, d.digest, "", 1, "C", false, 0, "")
+	f.Ln(3)
+	if name, ok := d.qr(); ok {
+		size := 42.0
+		f.ImageOptions(name, (pageW-size)/2, f.GetY(), size, size, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		f.SetY(f.GetY() + size + 4)
+	}
+	notes := []string{d.t("cover.verify")}
+	if d.opt.Redact {
+		notes = append(notes, d.t("cover.redacted"))
+	}
+	if d.opt.NoAttach {
+		notes = append(notes, d.t("cover.noattach"))
+	}
+	f.SetTextColor(90, 90, 90)
+	for _, n := range notes {
+		d.paragraph(n, 9, 10, "C")
+		f.Ln(1)
+	}
+	f.SetTextColor(0, 0, 0)
+}
+
+// qr registers the QR code of the manifest digest as a PNG image.
+func (d *doc) qr() (string, bool) {
+	code, err := qr.Encode(KeywordsPrefix+d.digest, qr.M, qr.Auto)
+	if err != nil {
+		return "", false
+	}
+	code, err = barcode.Scale(code, 330, 330)
+	if err != nil {
+		return "", false
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, code); err != nil {
+		return "", false
+	}
+	const name = "manifest-qr"
+	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	return name, !d.f.Err()
+}
+
+func (d *doc) findingsSection() {
+	d.section(d.t("findings"))
+	if d.r == nil || len(d.r.Findings) == 0 {
+		d.paragraph(d.t("findings.none"), 10.5, 0, "L")
+	} else {
+		t := d.table(9, column{title: d.t("findings.rule"), width: 40}, column{title: d.t("findings.count"), width: 12, align: "R"},
+			column{title: d.t("exhibits.col"), width: 30}, column{title: d.t("findings.source"), width: 70})
+		for _, rule := range ruleOrder {
+			n, ex, source := 0, map[int]bool{}, ""
+			for _, fd := range d.r.Findings {
+				if fd.Rule == rule {
+					n++
+					source = fd.Source
+					for _, e := range fd.Exhibits {
+						ex[e] = true
+					}
+				}
+			}
+			if n > 0 {
+				t.row(d.t("rule."+rule), strconv.Itoa(n), d.exhibitList(ex), source)
+			}
+		}
+		t.end()
+		d.heading(d.t("findings.detail"), 12)
+		t = d.table(8, column{title: d.t("findings.id"), width: 26}, column{title: d.t("findings.when"), width: 26},
+			column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 10, align: "R"},
+			column{title: d.t("findings.what"), width: 62}, column{title: d.t("exhibits.col"), width: 20})
+		for _, fd := range d.r.Findings {
+			when := fd.Day.String()
+			if fd.Time != nil {
+				when = fd.Time.In(d.loc).Format("2006-01-02 15:04")
+			} else if fd.Day.IsZero() {
+				when = ""
+			}
+			who := strings.TrimSpace(fd.Name + " " + fd.Counterpart)
+			what := fd.Message
+			if fd.BreachNote != "" {
+				what += "（" + fd.BreachNote + "）"
+				if d.lang == "en" {
+					what = fd.Message + " (" + fd.BreachNote + ")"
+				}
+			}
+			t.row(fd.ID, when, who, strconv.Itoa(fd.Count), what, d.exhibitNums(fd.Exhibits))
+		}
+		t.end()
+	}
+	if d.r != nil && len(d.r.Schedule) > 0 {
+		d.heading(d.t("schedule"), 12)
+		t := d.table(8.5, column{title: d.t("schedule.n"), width: 10, align: "R"}, column{title: d.t("schedule.due"), width: 22},
+			column{title: d.t("schedule.amount"), width: 20, align: "R"}, column{title: d.t("schedule.paid"), width: 20, align: "R"},
+			column{title: d.t("schedule.paidon"), width: 22}, column{title: d.t("schedule.status"), width: 20},
+			column{title: d.t("exhibits.col"), width: 24})
+		for _, s := range d.r.Schedule {
+			t.row(strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(), d.date(s.PaidOn), d.t("st."+s.Status), d.exhibitNums(s.Exhibits))
+		}
+		t.end()
+	}
+	if d.r != nil && len(d.r.Unclassified) > 0 {
+		d.heading(d.t("unclassified"), 12)
+		t := d.table(8.5, column{title: d.t("counterpart"), width: 40}, column{title: d.t("findings.count"), width: 14, align: "R"},
+			column{title: d.t("exhibits.col"), width: 40})
+		for _, u := range d.r.Unclassified {
+			t.row(strings.TrimSpace(u.Name+" "+u.Counterpart), strconv.Itoa(u.Contacts), d.exhibitNums(u.Exhibits))
+		}
+		t.end()
+	}
+}
+
+// counterpart prints who the other side of an event is: name, number and role.
+func (d *doc) counterpart(e *event.Event) string {
+	s := e.Counterpart
+	if e.CounterpartName != "" {
+		s = e.CounterpartName + " " + s
+	}
+	if e.Role != "" {
+		s += " (" + d.t("role."+e.Role) + ")"
+	}
+	return strings.TrimSpace(s)
+}
+
+func (d *doc) direction(e *event.Event) string {
+	switch e.Direction {
+	case event.In:
+		if e.Channel == event.Call {
+			return d.t("in")
+		}
+		return d.t("in.msg")
+	case event.Out:
+		if e.Channel == event.Call {
+			return d.t("out")
+		}
+		return d.t("out.msg")
+	}
+	return ""
+}
+
+func (d *doc) duration(e *event.Event) string {
+	if e.Duration == nil {
+		return ""
+	}
+	s := *e.Duration
+	if s < 60 {
+		return fmt.Sprintf(d.t("sec"), s)
+	}
+	return fmt.Sprintf(d.t("minsec"), s/60, s%60)
+}
+
+// summary is the content column of the timeline: text, subject or amount.
+func (d *doc) summary(e *event.Event) string {
+	var parts []string
+	if e.Subject != "" {
+		parts = append(parts, e.Subject)
+	}
+	if e.Amount != nil {
+		parts = append(parts, e.Amount.String())
+	}
+	if e.Text != "" {
+		parts = append(parts, e.Text)
+	}
+	s := strings.Join(parts, " · ")
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
+}
+
+func (d *doc) localTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(d.loc).Format("2006-01-02 15:04:05")
+}
+
+func (d *doc) timeline() {
+	d.section(d.t("timeline"))
+	t := d.table(7.5, column{title: d.t("timeline.seq"), width: 8, align: "R"}, column{title: d.t("time"), width: 20},
+		column{title: d.t("channel"), width: 9}, column{title: d.t("direction"), width: 8}, column{title: d.t("counterpart"), width: 30},
+		column{title: d.t("status"), width: 13}, column{title: d.t("content"), width: 50}, column{title: d.t("exhibits.col"), width: 12})
+	for i := range d.b.Events {
+		e := &d.b.Events[i]
+		status := d.t(e.Status)
+		if dur := d.duration(e); dur != "" {
+			status += " " + dur
+		}
+		seq := e.Seq
+		if seq == 0 {
+			seq = i + 1
+		}
+		t.row(strconv.Itoa(seq), d.localTime(e.Time), d.t(string(e.Channel)), d.direction(e), d.counterpart(e),
+			strings.TrimSpace(status), d.summary(e), d.exhibitNums(exhibitsOf(e)))
+	}
+	t.end()
+}
+
+// exhibitsOf lists the exhibits an event is read from.
+func exhibitsOf(e *event.Event) []int {
+	if len(e.Exhibits) > 0 {
+		return e.Exhibits
+	}
+	if e.Exhibit > 0 {
+		return []int{e.Exhibit}
+	}
+	return nil
+}
+
+// source says where an exhibit came from: what the user said, or whose device held it.
+func (d *doc) source(it *evidence.Item) string {
+	if it.Source != "" {
+		return it.Source
+	}
+	if it.Holder != "" {
+		role := d.t("holder." + it.HolderRole)
+		if d.lang == "zh" {
+			return it.Holder + "（" + role + "）"
+		}
+		return it.Holder + " (" + role + ")"
+	}
+	return d.t("source.self")
+}
+
+func (d *doc) index() {
+	d.section(d.t("index"))
+	t := d.table(8, column{title: d.t("index.n"), width: 9, align: "R"}, column{title: d.t("index.name"), width: 36},
+		column{title: d.t("index.source"), width: 24}, column{title: d.t("index.purpose"), width: 36},
+		column{title: d.t("index.page"), width: 10, align: "R"}, column{title: "SHA-256", width: 40, raw: true})
+	for i := range d.b.Items {
+		it := &d.b.Items[i]
+		page := ""
+		if d.prev != nil {
+			page = strconv.Itoa(d.prev.first[it.Exhibit])
+		}
+		name := it.DisplayTitle()
+		if it.Title != "" && it.Title != it.Name {
+			name += "\n" + it.Name
+		}
+		t.row(strconv.Itoa(it.Exhibit), name, d.source(it), it.Purpose, page, it.SHA256)
+	}
+	t.end()
+}
+
+func (d *doc) appendix() {
+	d.section(d.t("appendix"))
+	d.f.Bookmark(d.t("manifest"), 1, -1)
+	d.heading(d.t("manifest"), 12)
+	d.f.SetFont(fontFamily, "", 9)
+	d.raw(d.t("manifest.digest")+": "+d.digest, 9)
+	d.f.Ln(2)
+	t := d.table(7.5, column{title: d.t("index.n"), width: 8, align: "R"}, column{title: d.t("file"), width: 52},
+		column{title: d.t("size"), width: 14, align: "R"}, column{title: d.t("mime"), width: 22}, column{title: "SHA-256", width: 48, raw: true})
+	for _, it := range d.b.Items {
+		t.row(strconv.Itoa(it.Exhibit), manifest.ExhibitFileName(it.Exhibit, it.Name), strconv.FormatInt(it.Size, 10), it.MIME, it.SHA256)
+	}
+	t.end()
+	if len(d.b.Custody) > 0 {
+		d.f.Bookmark(d.t("custody"), 1, -1)
+		d.heading(d.t("custody"), 12)
+		t := d.table(7, column{title: d.t("custody.seq"), width: 8, align: "R"}, column{title: d.t("time"), width: 22},
+			column{title: d.t("custody.action"), width: 14}, column{title: d.t("exhibits.col"), width: 10, align: "R"},
+			column{title: d.t("custody.note"), width: 40}, column{title: d.t("custody.hash"), width: 50, raw: true})
+		for _, c := range d.b.Custody {
+			ex := ""
+			if c.Exhibit > 0 {
+				ex = strconv.Itoa(c.Exhibit)
+			}
+			note := c.Note
+			if c.Actor != "" {
+				note = strings.TrimSpace(c.Actor + " " + note)
+			}
+			t.row(strconv.Itoa(c.Seq), d.localTime(c.Time), c.Action, ex, d.clean(note), c.Hash)
+		}
+		t.end()
+	}
+	d.f.Bookmark(d.t("verify"), 1, -1)
+	d.heading(d.t("verify"), 12)
+	for _, p := range strings.Split(d.t("verify.text"), "\n") {
+		d.paragraph(p, 9.5, 0, "L")
+		d.f.Ln(1.5)
+	}
+	if d.opt.Redact {
+		d.f.Ln(2)
+		d.paragraph(d.t("cover.redacted"), 9.5, 0, "L")
+	}
+}
