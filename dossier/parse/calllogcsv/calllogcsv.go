@@ -277,7 +277,8 @@ func (rd *rowReader) row(line int, rec []string) {
 
 func sameHeader(cells, header []string) bool {
 	h := trimTrailingEmpty(header)
-	if len(cells) != len(h) {
+	if len(cells) != len(h) || cells[0] != h[0] {
+		// Comparing the raw first cell first keeps data rows off the normalising path.
 		return false
 	}
 	for i := range cells {
@@ -288,12 +289,15 @@ func sameHeader(cells, header []string) bool {
 	return true
 }
 
-// short caps a cell quoted in a warning.
+// short caps a cell quoted in a warning, cutting on a rune boundary.
 func short(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
+	const limit = 60
+	if len(s) <= limit {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:limit]) + "…"
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

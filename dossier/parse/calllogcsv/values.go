@@ -240,11 +240,13 @@ func parseTimeAny(raw string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, errTime
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02 15:04:05Z07:00", s); err == nil {
-		return t, nil
+	if strings.ContainsAny(s, "Z+") || strings.Count(s, "-") > 2 {
+		// Only a time with an offset is worth the offset layouts.
+		for _, l := range []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
+			if t, err := time.Parse(l, s); err == nil {
+				return t, nil
+			}
+		}
 	}
 	if isDigits(s) {
 		switch len(s) {
