@@ -76,8 +76,8 @@ type group struct {
 	seqs     []int
 	exhibits []int
 	perNum   map[string]int
-	// counterpart, name, role and holder of the first event, for single-number groups.
-	counterpart, name, role, holder string
+	// counterpart, name, role and holder role of the first event, for single-number groups.
+	counterpart, name, role, holderRole string
 }
 
 type unclassifiedTally struct {
@@ -178,6 +178,14 @@ func (ev *evaluator) party(e *event.Event) (role, name string) {
 	return e.Role, e.CounterpartName
 }
 
+// othersRole is the holder role of evidence from someone else's device, "" for the complainant's.
+func othersRole(e *event.Event) string {
+	if ownEvidence(e) {
+		return ""
+	}
+	return e.HolderRole
+}
+
 func ownEvidence(e *event.Event) bool {
 	return e.HolderRole == "" || e.HolderRole == caseconf.RoleSelf
 }
@@ -256,7 +264,7 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 		t := e.Time.In(ev.loc)
 		return Finding{
 			Rule: rule, Time: &t, Counterpart: e.Counterpart, Name: name, Role: role,
-			Holder: e.Holder, Count: 1, Events: []int{seq}, Exhibits: sortedUnique(exhibitsOf(e)),
+			Holder: e.Holder, HolderRole: othersRole(e), Count: 1, Events: []int{seq}, Exhibits: sortedUnique(exhibitsOf(e)),
 		}
 	}
 	if nightly && ev.inQuietHours(e.Time) {
@@ -294,7 +302,7 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 
 func add(g *group, e *event.Event, seq int, name, role string) *group {
 	if g == nil {
-		g = &group{perNum: map[string]int{}, counterpart: e.Counterpart, name: name, role: role, holder: e.Holder}
+		g = &group{perNum: map[string]int{}, counterpart: e.Counterpart, name: name, role: role, holderRole: othersRole(e)}
 	}
 	g.seqs = append(g.seqs, seq)
 	g.exhibits = append(g.exhibits, exhibitsOf(e)...)
@@ -309,7 +317,7 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 		}
 		f := Finding{
 			Rule: RuleUnansweredAttempts, Day: k.day, Counterpart: k.counterpart, Name: g.name, Role: g.role,
-			Holder: k.holder, Count: len(g.seqs), Threshold: ev.maxUnanswered,
+			Holder: k.holder, HolderRole: g.holderRole, Count: len(g.seqs), Threshold: ev.maxUnanswered,
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		f.Message = ev.unansweredMessage(&f)

@@ -372,3 +372,30 @@ func TestUnclassified(t *testing.T) {
 		}
 	}
 }
+
+func TestHolderInMessages(t *testing.T) {
+	tests := []struct {
+		name       string
+		ev         event.Event
+		wantSuffix bool
+	}{
+		{"the complainant's phone, no holder", missed(t, "2025-01-23T23:00:00+08:00", collector1), false},
+		{"the complainant's phone, holder self", missed(t, "2025-01-23T23:00:00+08:00", collector1, heldBy("张三", "self")), false},
+		{"the spouse's phone", missed(t, "2025-01-23T23:00:00+08:00", collector1, heldBy("李四", HolderFamily)), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Evaluate(newCase(t), sorted(tt.ev), now)
+			night := ofRule(r, RuleNightContact)
+			if len(night) != 1 {
+				t.Fatalf("night findings = %d, want 1", len(night))
+			}
+			if got := strings.HasSuffix(night[0].Message, "（李四持有的证据）"); got != tt.wantSuffix {
+				t.Errorf("message %q: holder named = %v, want %v", night[0].Message, got, tt.wantSuffix)
+			}
+			if (night[0].HolderRole != "") != tt.wantSuffix {
+				t.Errorf("holder role %q", night[0].HolderRole)
+			}
+		})
+	}
+}

@@ -150,7 +150,7 @@ func fmtClock(sec int) string { return fmt.Sprintf("%02d:%02d", sec/3600, sec/60
 
 // holderSuffix marks a finding read from someone else's phone.
 func (ev *evaluator) holderSuffix(holder, holderRole string) string {
-	if holder == "" && (holderRole == "" || holderRole == caseconf.RoleSelf) {
+	if holderRole == "" || holderRole == caseconf.RoleSelf {
 		return ""
 	}
 	who := holder
@@ -212,7 +212,7 @@ func (ev *evaluator) thirdPartyMessage(e *event.Event, f *Finding) string {
 
 func (ev *evaluator) unansweredMessage(f *Finding) string {
 	who := ev.who(f.Counterpart, f.Name)
-	suffix := ev.holderSuffix(f.Holder, "")
+	suffix := ev.holderSuffix(f.Holder, f.HolderRole)
 	if ev.lang == "en" {
 		return fmt.Sprintf("%d unanswered calls from %s on %s, more than %d a day%s", f.Count, who, f.Day, f.Threshold, suffix)
 	}

@@ -28,6 +28,8 @@ type Finding struct {
 	Name        string        `json:"name,omitempty"`
 	Role        string        `json:"role,omitempty"`
 	Holder      string        `json:"holder,omitempty"`
+	// HolderRole is family or third-party when the evidence came from someone else's device.
+	HolderRole string `json:"holder_role,omitempty"`
 	// Installment is the number of the installment a missed-installment finding is about.
 	Installment int `json:"installment,omitempty"`
 	Count       int `json:"count"`
