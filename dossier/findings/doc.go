@@ -55,7 +55,7 @@
 //	     "time": "2025-01-27T23:10:00+08:00",  // single-contact rules only
 //	     "day": "2025-01-27",                  // per-day rules and missed-installment (the due day)
 //	     "counterpart": "15900001111", "name": "某某资产催收员", "role": "collector",
-//	     "holder": "李四",                     // when the evidence is someone else's
+//	     "holder": "李四", "holder_role": "family", // when the evidence is someone else's
 //	     "installment": 2,                     // missed-installment only
 //	     "count": 8, "threshold": 6,
 //	     "events": [12, 13], "exhibits": [3],  // timeline Seq numbers; exhibit numbers

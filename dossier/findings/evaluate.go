@@ -33,7 +33,8 @@ func Rules() []string { return slices.Clone(ruleOrder) }
 
 // Evaluate runs every rule over a merged, sorted timeline and checks the agreement.
 //
-// now only supplies the as_of day when case.yaml has none; everything else is judged from the
+// Findings cite events by their Seq (the position+1 in timeline when Seq is unset) and exhibits
+// by Exhibit and Exhibits. now only supplies the as_of day when case.yaml has none; everything else is judged from the
 // case and the events, so the same inputs always give the same report.
 func Evaluate(c *caseconf.Case, timeline []event.Event, now time.Time) *Report {
 	if c == nil {
