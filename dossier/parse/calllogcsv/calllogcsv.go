@@ -17,7 +17,8 @@
 // are outgoing, and missed, rejected, blocked, voicemail and answered-externally keep their
 // meaning; the Android type numbers 1–7 mean what they mean in the phone's own call log. An
 // incoming call whose duration cell says it never connected ("未接通") is missed. Local times are
-// read in the case zone; a time with an offset or an epoch number is absolute.
+// read in the case zone; a time with an offset or an epoch number is absolute. An export time
+// stated in the preamble ("导出时间：...") becomes the time of the evidence itself.
 //
 // Once the header is recognised, Parse never fails: a row it cannot read (ragged, an unreadable
 // time) is skipped with a warning naming its line, and a row whose type or duration is
@@ -33,6 +34,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/event"
@@ -117,9 +119,10 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	r := newCSVReader(budget)
 
 	var (
-		head   layout
-		found  bool
-		header []string
+		head     layout
+		found    bool
+		header   []string
+		exported time.Time
 	)
 	for range headerScanLines {
 		rec, err := r.Read()
@@ -134,6 +137,9 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 			head, found, header = l, true, append([]string(nil), rec...)
 			break
 		}
+		if t, ok := exportTime(rec, in.Location()); ok && exported.IsZero() {
+			exported = t
+		}
 	}
 	if !found {
 		return nil, fmt.Errorf("%s: %w", in.Name, ErrNoHeader)
@@ -143,6 +149,9 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		"encoding": enc,
 		"layout":   strings.Join(head.names, ","),
 	}}
+	if !exported.IsZero() {
+		res.Time, res.TimeSource = exported, event.TimeFromContent
+	}
 	rd := rowReader{in: in, head: head, header: header, res: res}
 	lastLine, _ := r.FieldPos(0)
 	for {
@@ -174,6 +183,19 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	res.Info["rows"] = strconv.Itoa(len(res.Events))
 	res.Summary = fmt.Sprintf("%d calls", len(res.Events))
 	return res, nil
+}
+
+var reExported = regexp.MustCompile(`(?i)(?:导出时间|导出日期|export(?:ed)?(?: time| at| date)?)\s*[:：,]?\s*(.+)$`)
+
+// exportTime reads the export time a preamble line states ("导出时间：2025-04-15 12:30:00"), the
+// time the evidence itself carries.
+func exportTime(rec []string, loc *time.Location) (time.Time, bool) {
+	m := reExported.FindStringSubmatch(strings.TrimSpace(strings.Join(trimTrailingEmpty(rec), ",")))
+	if m == nil {
+		return time.Time{}, false
+	}
+	t, err := parseTime(strings.Trim(m[1], ", "), loc)
+	return t, err == nil
 }
 
 // rowReader turns data rows into events.

@@ -76,6 +76,7 @@ func TestGBKFixture(t *testing.T) {
 // golden is what a golden file records of a parse.
 type golden struct {
 	Kind     string            `json:"kind"`
+	Time     string            `json:"time,omitempty"`
 	Summary  string            `json:"summary"`
 	Info     map[string]string `json:"info"`
 	Events   []goldenEvent     `json:"events"`
@@ -91,6 +92,9 @@ type goldenEvent struct {
 func render(t *testing.T, res *parse.Result, loc *time.Location) []byte {
 	t.Helper()
 	g := golden{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []goldenEvent{}, Warnings: []string{}}
+	if !res.Time.IsZero() {
+		g.Time = res.Time.In(loc).Format(time.RFC3339) + " (" + res.TimeSource + ")"
+	}
 	for _, e := range res.Events {
 		g.Events = append(g.Events, goldenEvent{Local: e.Time.In(loc).Format("2006-01-02 15:04:05"), Event: e})
 	}
@@ -489,6 +493,9 @@ func TestSample(t *testing.T) {
 	}
 	if len(res.Warnings) != 0 || res.Info["encoding"] != "GB18030" {
 		t.Errorf("warnings %v, encoding %q", res.Warnings, res.Info["encoding"])
+	}
+	if !res.Time.Equal(time.Date(2025, 4, 15, 12, 30, 0, 0, loc)) {
+		t.Errorf("export time %v", res.Time)
 	}
 	want := []string{
 		"2025-01-27 09:12:00 in missed 15900001111 0",
