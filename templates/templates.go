@@ -8,10 +8,12 @@
 // file with the same relative name in a folder of their own (see Open); the data a template
 // receives is documented by the renderer that executes it (package render/pdf, type LetterData).
 //
-// The font is Droid Sans Fallback Full, a TrueType font with glyf outlines and full CJK coverage
-// under the Apache License 2.0 (fonts/LICENSE, attribution in fonts/NOTICE). TrueType collections
-// and CFF-flavoured OpenType fonts are deliberately not used: the PDF library subsets only glyf
-// TrueType fonts.
+// Two fonts are embedded because no single free glyf-outline font covers both scripts well:
+// Droid Sans Fallback Full (Apache License 2.0: fonts/LICENSE, attribution in fonts/NOTICE) has the
+// CJK ideographs and full-width punctuation but no Latin letters or digits at all, and DejaVu Sans
+// (Bitstream Vera licence, fonts/DejaVu-LICENSE) has Latin, digits and general punctuation. The
+// renderer picks one per character. TrueType collections and CFF-flavoured OpenType fonts are
+// deliberately not used: the PDF library subsets only glyf TrueType fonts.
 package templates
 
 import (
@@ -21,13 +23,17 @@ import (
 	"io/fs"
 )
 
-//go:embed letters/*.tmpl fonts/DroidSansFallbackFull.ttf fonts/LICENSE fonts/NOTICE
+//go:embed letters/*.tmpl fonts/LICENSE fonts/NOTICE fonts/DejaVu-LICENSE
 var assets embed.FS
 
 //go:embed fonts/DroidSansFallbackFull.ttf
 var font []byte
 
-// FS is the embedded tree: letters/, fonts/.
+//go:embed fonts/DejaVuSans.ttf
+var latinFont []byte
+
+// FS is the embedded tree: letters/ and the font licences in fonts/ (the fonts themselves are
+// returned by Font and LatinFont).
 var FS fs.FS = assets
 
 // Letter kinds.
@@ -40,11 +46,12 @@ const (
 // Kinds lists the letter kinds in the order they are offered to users.
 var Kinds = []string{Complaint, Mediation, Regulator}
 
-// FontFile is the path of the CJK font inside FS.
-const FontFile = "fonts/DroidSansFallbackFull.ttf"
-
 // Font returns the bytes of the embedded CJK TrueType font. The slice is shared: do not modify it.
 func Font() []byte { return font }
+
+// LatinFont returns the bytes of the embedded Latin TrueType font, for letters, digits and the
+// punctuation the CJK font lacks. The slice is shared: do not modify it.
+func LatinFont() []byte { return latinFont }
 
 // LetterName is the relative path of a letter template: letters/complaint.zh.tmpl.
 func LetterName(kind, lang string) string { return "letters/" + kind + "." + lang + ".tmpl" }

@@ -58,7 +58,7 @@ func (d *doc) exhibitHead(it *evidence.Item) {
 	f.SetFont(fontFamily, "", 12)
 	for _, l := range d.lines(d.clean(it.DisplayTitle()), contentW) {
 		f.SetX(marginX)
-		f.CellFormat(contentW, 6, l, "", 1, "L", false, 0, "")
+		d.cell(contentW, 6, l, "L", true)
 	}
 	f.SetTextColor(90, 90, 90)
 	meta := []string{it.Name, it.MIME, humanSize(it.Size)}
@@ -241,14 +241,14 @@ func (d *doc) notShownBox(it *evidence.Item, why string) {
 	f.SetFont(fontFamily, "", 12)
 	f.SetTextColor(120, 80, 0)
 	f.SetX(marginX + 5)
-	f.CellFormat(contentW-10, 7, d.t("not.shown"), "", 1, "L", false, 0, "")
+	d.cell(contentW-10, 7, d.t("not.shown"), "L", true)
 	f.SetTextColor(0, 0, 0)
 	f.Ln(1)
 	d.paragraph(d.t("not.shown.file")+": "+it.Name, 10, 5, "L")
 	d.paragraph(d.t("not.shown.why")+": "+why, 10, 5, "L")
 	f.SetX(marginX + 5)
 	f.SetFont(fontFamily, "", 8.5)
-	f.CellFormat(contentW-10, 5, "SHA-256 "+it.SHA256, "", 1, "L", false, 0, "")
+	d.cell(contentW-10, 5, "SHA-256 "+it.SHA256, "L", true)
 	note := d.t("not.shown.note")
 	if d.opt.NoAttach {
 		note = d.t("not.shown.noatt")
@@ -384,7 +384,7 @@ func (d *doc) fieldLine(label, value string) {
 	f.SetFont(fontFamily, "", 10)
 	f.SetTextColor(100, 100, 100)
 	f.SetXY(marginX, y)
-	f.CellFormat(24, 5.5, label, "", 0, "L", false, 0, "")
+	d.cell(24, 5.5, label, "L", false)
 	f.SetTextColor(0, 0, 0)
 	f.SetXY(marginX, y)
 	d.paragraph(value, 10, 26, "L")

@@ -258,7 +258,7 @@ func (d *doc) letter(src, origin string) error {
 			f.SetTextColor(20, 40, 80)
 			for _, tl := range d.lines(d.clean(strings.TrimSpace(trimmed[2:])), contentW) {
 				f.SetX(marginX)
-				f.CellFormat(contentW, 10, tl, "", 1, "C", false, 0, "")
+				d.cell(contentW, 10, tl, "C", true)
 			}
 			f.SetTextColor(0, 0, 0)
 			f.Ln(4)
@@ -268,7 +268,7 @@ func (d *doc) letter(src, origin string) error {
 			y := f.GetY()
 			f.SetFont(fontFamily, "", 11)
 			f.SetXY(marginX+2, y)
-			f.CellFormat(4, 5.5, "•", "", 0, "L", false, 0, "")
+			d.cell(4, 5.5, "•", "L", false)
 			f.SetXY(marginX, y)
 			d.paragraph(strings.TrimSpace(trimmed[2:]), 11, 7, "L")
 			f.Ln(1)

@@ -52,7 +52,6 @@ const (
 	marginBottom = 20.0
 	contentW     = pageW - 2*marginX
 	bodyBottom   = pageH - marginBottom
-	fontFamily   = "cjk"
 )
 
 // Render writes the packet of b to w. r may be nil when no findings were computed.
@@ -155,6 +154,7 @@ type doc struct {
 	cover        bool
 	imports      *importLog
 	sectionTitle string
+	m            *metrics
 }
 
 func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout) *doc {
@@ -166,7 +166,8 @@ func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, 
 	}
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(false, marginBottom)
-	f.AddUTF8FontFromBytes(fontFamily, "", templates.Font())
+	d.m = addFonts(f)
+	f.SetCellMargin(0)
 	f.SetFont(fontFamily, "", 10)
 	f.SetCatalogSort(true)
 	f.SetCreationDate(b.Stamp.UTC())
@@ -234,16 +235,16 @@ func (d *doc) header() {
 		f.SetFont(fontFamily, "", 11)
 		stamp := fmt.Sprintf(d.t("stamp"), evidence.Label(d.lang, d.exhibit), d.exhibitPage)
 		f.SetXY(marginX, 8)
-		f.CellFormat(contentW, 10, stamp, "", 0, "R", false, 0, "")
+		d.cell(contentW, 10, stamp, "R", false)
 		f.SetXY(marginX, 8)
 		f.SetFont(fontFamily, "", 8)
 		f.SetTextColor(90, 90, 90)
-		f.CellFormat(contentW/2, 10, d.fitLine(d.clean(d.b.Case.Title), contentW/2), "", 0, "L", false, 0, "")
+		d.cell(contentW/2, 10, d.fitLine(d.clean(d.b.Case.Title), contentW/2), "L", false)
 	} else {
 		f.SetFont(fontFamily, "", 8)
 		f.SetTextColor(110, 110, 110)
 		f.SetXY(marginX, 10)
-		f.CellFormat(contentW, 5, d.fitLine(d.clean(d.b.Case.Title)+" · "+d.sectionTitle, contentW), "", 0, "L", false, 0, "")
+		d.cell(contentW, 5, d.fitLine(d.clean(d.b.Case.Title)+" · "+d.sectionTitle, contentW), "L", false)
 		f.SetDrawColor(200, 200, 200)
 		f.SetLineWidth(0.2)
 		f.Line(marginX, 16, pageW-marginX, 16)
@@ -266,29 +267,69 @@ func (d *doc) footer() {
 	f.SetFont(fontFamily, "", 8)
 	f.SetTextColor(110, 110, 110)
 	f.SetXY(marginX, pageH-14)
-	f.CellFormat(contentW, 5, fmt.Sprintf(d.t("footer"), f.PageNo(), total), "", 0, "C", false, 0, "")
+	d.cell(contentW, 5, fmt.Sprintf(d.t("footer"), f.PageNo(), total), "C", false)
 	if d.b.CaseID != "" {
 		f.SetXY(marginX, pageH-14)
-		f.CellFormat(contentW, 5, d.b.CaseID, "", 0, "R", false, 0, "")
+		d.cell(contentW, 5, d.b.CaseID, "R", false)
 	}
 	f.SetTextColor(0, 0, 0)
 }
 
 // fitLine shortens s with an ellipsis until it fits width in the current font.
 func (d *doc) fitLine(s string, width float64) string {
-	if d.f.GetStringWidth(s) <= width {
+	if d.width(s) <= width {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && d.f.GetStringWidth(string(r)+"…") > width {
+	for len(r) > 0 && d.width(string(r)+"…") > width {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"
 }
 
-// lines breaks s for the current font and width.
+// lines breaks s for the current font size and width.
 func (d *doc) lines(s string, width float64) []string {
-	return linebreak.Break(s, width, d.f.GetStringWidth)
+	return linebreak.Break(s, width, d.width)
+}
+
+// width measures s at the current font size, each character in the font that draws it.
+func (d *doc) width(s string) float64 {
+	units := 0
+	for _, r := range s {
+		units += d.m.width(r)
+	}
+	_, size := d.f.GetFontSize()
+	return float64(units) * size / 1000
+}
+
+// cell draws one line of text in a box w wide at the current position, aligned L, C or R, as runs
+// of the two fonts. With ln the position moves to the left margin of the next line, otherwise to
+// the right of the box — as the library's CellFormat does.
+func (d *doc) cell(w, h float64, s, align string, ln bool) {
+	f := d.f
+	x, y := f.GetXY()
+	size, _ := f.GetFontSize()
+	total := d.width(s)
+	cx := x
+	switch align {
+	case "C":
+		cx = x + (w-total)/2
+	case "R":
+		cx = x + w - total
+	}
+	for _, r := range d.m.runs(s) {
+		f.SetFont(r.font, "", size)
+		rw := d.width(r.text)
+		f.SetXY(cx, y)
+		f.CellFormat(rw, h, r.text, "", 0, "L", false, 0, "")
+		cx += rw
+	}
+	f.SetFont(fontFamily, "", size)
+	if ln {
+		f.SetXY(marginX, y+h)
+	} else {
+		f.SetXY(x+w, y)
+	}
 }
 
 // newPage starts a page of a section; title feeds the running header.
@@ -321,7 +362,7 @@ func (d *doc) heading(s string, size float64) {
 	for _, l := range d.lines(d.clean(s), contentW) {
 		d.ensure(size * 0.5)
 		f.SetX(marginX)
-		f.CellFormat(contentW, size*0.5, l, "", 1, "L", false, 0, "")
+		d.cell(contentW, size*0.5, l, "L", true)
 	}
 	f.SetTextColor(0, 0, 0)
 	f.Ln(size * 0.2)
@@ -336,7 +377,7 @@ func (d *doc) paragraph(s string, size, indent float64, align string) {
 	for _, l := range d.lines(d.clean(s), contentW-indent) {
 		d.ensure(lh)
 		f.SetX(marginX + indent)
-		f.CellFormat(contentW-indent, lh, l, "", 1, align, false, 0, "")
+		d.cell(contentW-indent, lh, l, align, true)
 	}
 	f.SetFont(fontFamily, "", 10)
 }
@@ -350,7 +391,7 @@ func (d *doc) raw(s string, size float64) {
 	for _, l := range d.lines(s, contentW) {
 		d.ensure(lh)
 		f.SetX(marginX)
-		f.CellFormat(contentW, lh, l, "", 1, "L", false, 0, "")
+		d.cell(contentW, lh, l, "L", true)
 	}
 	f.SetFont(fontFamily, "", 10)
 }

@@ -30,13 +30,13 @@ func (d *doc) coverPage() {
 	f.SetTextColor(20, 40, 80)
 	for _, l := range d.lines(d.clean(c.Title), contentW) {
 		f.SetX(marginX)
-		f.CellFormat(contentW, 12, l, "", 1, "C", false, 0, "")
+		d.cell(contentW, 12, l, "C", true)
 	}
 	f.Ln(2)
 	f.SetFont(fontFamily, "", 13)
 	f.SetTextColor(80, 80, 80)
 	f.SetX(marginX)
-	f.CellFormat(contentW, 8, d.t("cover.subtitle."+d.opt.Letter), "", 1, "C", false, 0, "")
+	d.cell(contentW, 8, d.t("cover.subtitle."+d.opt.Letter), "C", true)
 	f.SetTextColor(0, 0, 0)
 	f.Ln(14)
 
@@ -79,11 +79,11 @@ func (d *doc) coverPage() {
 		y := f.GetY()
 		f.SetTextColor(100, 100, 100)
 		f.SetXY(marginX+10, y)
-		f.CellFormat(labelW, 7, r[0], "", 0, "L", false, 0, "")
+		d.cell(labelW, 7, r[0], "L", false)
 		f.SetTextColor(0, 0, 0)
 		for _, l := range d.lines(d.clean(r[1]), contentW-20-labelW) {
 			f.SetX(marginX + 10 + labelW)
-			f.CellFormat(contentW-20-labelW, 7, l, "", 1, "L", false, 0, "")
+			d.cell(contentW-20-labelW, 7, l, "L", true)
 		}
 		f.SetDrawColor(220, 220, 220)
 		f.Line(marginX+10, f.GetY()+1, pageW-marginX-10, f.GetY()+1)
@@ -94,11 +94,11 @@ func (d *doc) coverPage() {
 	f.SetFont(fontFamily, "", 10)
 	f.SetTextColor(100, 100, 100)
 	f.SetX(marginX)
-	f.CellFormat(contentW, 6, d.t("manifest.digest"), "", 1, "C", false, 0, "")
+	d.cell(contentW, 6, d.t("manifest.digest"), "C", true)
 	f.SetTextColor(0, 0, 0)
 	f.SetFont(fontFamily, "", 9.5)
 	f.SetX(marginX)
-	f.CellFormat(contentW, 6, d.digest, "", 1, "C", false, 0, "")
+	d.cell(contentW, 6, d.digest, "C", true)
 	f.Ln(3)
 	if name, ok := d.qr(); ok {
 		size := 42.0

@@ -60,7 +60,7 @@ func (t *table) header() {
 	for i, c := range t.cols {
 		for j, l := range cells[i] {
 			f.SetXY(x+cellPad, y+cellPad+float64(j)*t.lineH())
-			f.CellFormat(c.width-2*cellPad, t.lineH(), l, "", 0, c.align, false, 0, "")
+			t.d.cell(c.width-2*cellPad, t.lineH(), l, c.align, false)
 		}
 		x += c.width
 	}
@@ -110,7 +110,7 @@ func (t *table) row(values ...string) {
 		for i, c := range t.cols {
 			for j := from; j < to && j < len(cells[i]); j++ {
 				f.SetXY(x+cellPad, y+cellPad+float64(j-from)*t.lineH())
-				f.CellFormat(c.width-2*cellPad, t.lineH(), cells[i][j], "", 0, c.align, false, 0, "")
+				d.cell(c.width-2*cellPad, t.lineH(), cells[i][j], c.align, false)
 			}
 			x += c.width
 		}
