@@ -11,6 +11,9 @@ import (
 
 // Verify checks a case folder, a bag (folder or zip) or a packet PDF, whichever path names.
 func Verify(path string) (*verify.Report, error) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", path, err)

@@ -70,6 +70,23 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVarP(&e.dir, "directory", "C", ".", "run as if started in `DIR` (the case folder)")
 	root.PersistentFlags().BoolVar(&e.debug, "debug", false, "show the full detail of errors")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if e.dir == "" || e.dir == "." {
+			e.dir = "."
+			return nil
+		}
+		// As git -C and make -C: paths on the command line are relative to DIR too.
+		if cmd.Name() == "init" {
+			if err := os.MkdirAll(e.dir, 0o755); err != nil {
+				return err
+			}
+		}
+		if err := os.Chdir(e.dir); err != nil {
+			return fmt.Errorf("-C %s: %w", e.dir, describePathErr(err))
+		}
+		e.dir = "."
+		return nil
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(initCmd(e), addCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
 
@@ -131,7 +148,15 @@ func (e *env) describe(err error) string {
 	return hint
 }
 
-// exactArgs etc. return usage errors.
+func describePathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// argsRange returns usage errors for a wrong number of arguments.
 func argsRange(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < min || (max >= 0 && len(args) > max) {

@@ -1,0 +1,70 @@
+# dossier — build, demo, test.
+#
+#   make demo    build the binary and run the whole pipeline on samples/ (output in demo/)
+#   make test    vet, unit and CLI tests, a few seconds of every fuzz target (what CI runs)
+#   make bench   the performance table against the standard tools (see BENCHMARKS.md)
+#   make fuzz    every fuzz target for FUZZTIME (default 5m) each
+#   make stress  the long crash and tamper trials
+#   make lint    gofmt and go vet
+
+GO        ?= go
+BIN       := bin/dossier
+DEMO      := demo
+FUZZTIME  ?= 5m
+SHORTFUZZ ?= 3s
+
+.PHONY: all build demo test test-tools fuzz fuzz-short bench stress lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/dossier
+
+# The PDF checks use poppler-utils and qpdf. Install them where we can (root with apt-get);
+# elsewhere the tests that need them skip and say why.
+test-tools:
+	@if ! command -v pdftotext >/dev/null 2>&1 || ! command -v qpdf >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing poppler-utils and qpdf for the PDF checks"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null) \
+	      || echo "could not install poppler-utils/qpdf; PDF checks will be skipped"; \
+	  else \
+	    echo "poppler-utils/qpdf missing and cannot be installed here; PDF checks will be skipped"; \
+	  fi; \
+	fi
+
+test: test-tools lint
+	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short
+
+# Runs every Fuzz target of every package for FT (seeds from testdata, then new inputs).
+define run-fuzz
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' dossier cmd | xargs -n1 dirname | sort -u); do \
+	  for t in $$(grep -h '^func Fuzz' $$f/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "fuzz ./$$f $$t ($(1))"; \
+	    $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(1) ./$$f >/dev/null || { $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(1) ./$$f; exit 1; }; \
+	  done; \
+	done
+endef
+
+fuzz-short:
+	$(call run-fuzz,$(SHORTFUZZ))
+
+fuzz:
+	$(call run-fuzz,$(FUZZTIME))
+
+lint:
+	@out=$$(gofmt -l cmd dossier templates); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+demo: build
+	rm -rf $(DEMO)
+	$(BIN) init $(DEMO)/case --title 花呗协商还款后仍被催收
+	cp samples/case.yaml $(DEMO)/case/case.yaml
+	$(BIN) -C $(DEMO)/case add ../../samples/evidence
+	$(BIN) -C $(DEMO)/case list
+	$(BIN) -C $(DEMO)/case events
+	$(BIN) -C $(DEMO)/case verify
+
+clean:
+	rm -rf bin $(DEMO)
