@@ -1,15 +1,22 @@
 // Package formats lists the parsers ingest tries, in order of precedence.
 //
 // Each parser decides for itself, from a file's first bytes, whether the file is in its format;
-// this list only says who is asked first. Specific formats come before general ones (an Alipay
-// bill before a generic call-log CSV, both before the plain-document fallback, which accepts
-// everything and must stay last).
+// this list only says who is asked first. Specific formats come before general ones (the bills
+// and chat exports before the generic call-log CSV, all before the plain-document fallback,
+// which accepts everything and must stay last).
 package formats
 
 import (
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/parse/alipay"
 	"github.com/dossier-tool/dossier/dossier/parse/calllogcsv"
+	"github.com/dossier-tool/dossier/dossier/parse/eml"
+	"github.com/dossier-tool/dossier/dossier/parse/image"
+	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
+	"github.com/dossier-tool/dossier/dossier/parse/recording"
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
+	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
+	"github.com/dossier-tool/dossier/dossier/parse/wechatpay"
 )
 
 // All returns the parsers in order; the last accepts any file.
@@ -17,6 +24,14 @@ func All() []parse.Parser {
 	return []parse.Parser{
 		smsbackup.Calls,
 		smsbackup.Messages,
+		eml.Parser{},
+		pdfdoc.Parser{},
+		image.Parser{},
+		recording.Parser{},
+		alipay.Parser{},
+		wechatpay.Parser{},
+		wechatchat.CSV{},
+		wechatchat.TXT{},
 		calllogcsv.Parser{},
 	}
 }
