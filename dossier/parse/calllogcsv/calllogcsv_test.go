@@ -277,6 +277,7 @@ func TestRows(t *testing.T) {
 		}},
 		{"bad date", "15900001111,呼入,2025-02-30 09:00:00,1", 0, "line 2: unreadable time", nil},
 		{"empty date", "15900001111,呼入,,1", 0, "line 2: unreadable time", nil},
+		{"year no phone wrote", "15900001111,呼入,0001/1/1 0:00,1", 0, "line 2: unreadable time", nil},
 		{"ragged short", "15900001111,呼入", 0, "line 2: row has 2 cells", nil},
 		{"ragged long", "15900001111,呼入,2025-01-27 09:00:00,1,x", 0, "line 2: row has 5 cells", nil},
 		{"unknown type", "15900001111,视频,2025-01-27 09:00:00,1", 1, "line 2: unknown call type", func(t *testing.T, e event.Event) {

@@ -232,8 +232,17 @@ var errTime = errors.New("unreadable time")
 // not depend on the machine's zone.
 func parseTime(raw string, loc *time.Location) (time.Time, error) {
 	t, err := parseTimeAny(raw, loc)
-	return t.In(loc), err
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !plausible(t) {
+		return time.Time{}, errTime
+	}
+	return t.In(loc), nil
 }
+
+// plausible rejects years no phone wrote: a zero or misread date must not land on the timeline.
+func plausible(t time.Time) bool { return t.Year() >= 1990 && t.Year() <= 2100 }
 
 func parseTimeAny(raw string, loc *time.Location) (time.Time, error) {
 	s := strings.Join(strings.Fields(raw), " ")

@@ -305,7 +305,13 @@ func (rd *csvRows) finish() {
 }
 
 // time prefers CreateTime (an absolute epoch) over StrTime (local, and formatted by the exporter).
+// WeChat did not exist before 2011; a year far outside its life is a misread, not a message.
 func (rd *csvRows) time(create, str string) (time.Time, bool) {
+	t, ok := rd.anyTime(create, str)
+	return t, ok && t.Year() >= 2011 && t.Year() <= 2100
+}
+
+func (rd *csvRows) anyTime(create, str string) (time.Time, bool) {
 	loc := rd.in.Location()
 	if isDigits(create) && len(create) <= 13 {
 		n, err := strconv.ParseInt(create, 10, 64)

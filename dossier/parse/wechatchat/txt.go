@@ -136,6 +136,9 @@ func (TXT) Parse(in *parse.Input) (*parse.Result, error) {
 				break
 			}
 			when, err := time.ParseInLocation(time.DateTime, ts, in.Location())
+			if err == nil && (when.Year() < 2011 || when.Year() > 2100) {
+				err = errors.New("year outside WeChat's life")
+			}
 			if err != nil {
 				res.Warnings = append(res.Warnings, lineWarn(lr.line, "unreadable time %q; message skipped", ts))
 				skipping = true
