@@ -180,7 +180,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		rd.row(line, rec)
 	}
-	res.Info["rows"] = strconv.Itoa(len(res.Events))
+	res.Info["calls"] = strconv.Itoa(len(res.Events))
 	res.Summary = fmt.Sprintf("%d calls", len(res.Events))
 	return res, nil
 }
