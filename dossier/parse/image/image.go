@@ -168,6 +168,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 
 	if ev.TimeSource != "" {
+		ev.Time = ev.Time.In(in.Location()) // the same instant, shown as the case reads it
 		res.Info["time_source"] = ev.TimeSource
 		res.Time, res.TimeSource = ev.Time, ev.TimeSource
 		res.Events = []event.Event{ev}

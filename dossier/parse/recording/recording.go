@@ -214,6 +214,7 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 	if ev.Time.IsZero() {
 		res.Warnings = append(res.Warnings, parse.Warnf("", "no time: the file name follows no known recorder convention and has no modification time"))
 	} else {
+		ev.Time = ev.Time.In(in.Location()) // the same instant, shown as the case reads it
 		res.Time, res.TimeSource = ev.Time, ev.TimeSource
 		res.Events = []event.Event{ev}
 	}
