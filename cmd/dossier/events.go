@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -37,10 +36,10 @@ func eventsCmd(e *env) *cobra.Command {
 			if asJSON {
 				return writeJSON(e.stdout, eventsJSON{Timezone: conf.Timezone, Events: evs})
 			}
-			tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+			var tw table
 			for _, ev := range evs {
 				who := ev.Counterpart
-				if ev.CounterpartName != "" {
+				if ev.CounterpartName != "" && ev.CounterpartName != ev.Counterpart {
 					who = strings.TrimSpace(ev.Counterpart + " " + ev.CounterpartName)
 				}
 				dur := ""
@@ -55,10 +54,10 @@ func eventsCmd(e *env) *cobra.Command {
 					text = string(r[:60]) + "…"
 				}
 				text = strings.ReplaceAll(text, "\n", " ")
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ev.Time.Format("2006-01-02 15:04:05"), ev.Channel,
-					ev.Direction, ev.Status, who, ev.Role, dur, exhibits(ev.Exhibits), text)
+				tw.add(ev.Time.Format("2006-01-02 15:04:05"), string(ev.Channel), string(ev.Direction), ev.Status, who, ev.Role, dur,
+					exhibits(ev.Exhibits), text)
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
 			e.msg("%d events, times in %s", len(evs), conf.Timezone)

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,7 +41,7 @@ func listCmd(e *env) *cobra.Command {
 			if asJSON {
 				return writeJSON(e.stdout, listJSON{CaseID: c.Folder.Meta.ID, Items: items})
 			}
-			tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+			var tw table
 			loc := conf.Location()
 			for _, it := range items {
 				when := ""
@@ -54,13 +52,12 @@ func listCmd(e *env) *cobra.Command {
 				if it.DerivedFrom != "" {
 					name = "  └ " + name
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", evidence.Label(conf.Language, it.Exhibit), it.Kind, name,
-					humanSize(it.Size), when, it.Events, it.SHA256[:12])
+				tw.add(evidence.Label(conf.Language, it.Exhibit), it.Kind, name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256))
 				for _, w := range it.Warnings {
-					fmt.Fprintf(tw, "\t\twarning: %s\n", w)
+					tw.note("warning: " + w)
 				}
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
 			e.msg("%d items", len(items))
@@ -90,4 +87,9 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-var _ = time.RFC3339
+func shortDigest(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
