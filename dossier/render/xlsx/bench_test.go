@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/metrics"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,7 +17,7 @@ import (
 
 // bigBundle repeats a day of collection traffic; the strings are shared, so the bundle's own
 // size is the Event structs.
-func bigBundle(b *testing.B, n int) (*evidence.Bundle, *findings.Report) {
+func bigBundle(b testing.TB, n int) (*evidence.Bundle, *findings.Report) {
 	bd, _ := sampleBundle(b)
 	start := at("2025-01-20 00:00:00")
 	texts := []string{"【某某资产】您的花呗账单已逾期，请立即处理。", "请尽快还款", "=1+1"}
@@ -39,52 +41,67 @@ func bigBundle(b *testing.B, n int) (*evidence.Bundle, *findings.Report) {
 	return bd, r
 }
 
-// peakHeap samples the live heap while fn runs and returns the peak above the heap before it.
-func peakHeap(fn func()) (peak uint64) {
+// peakHeap samples the heap while fn runs and returns, above the state before it, the peak live
+// heap (as of each garbage collection) and the peak heap including garbage not yet collected.
+// The second depends on GOGC and on how large the caller's own live data is, so the first is the
+// renderer's real footprint.
+func peakHeap(fn func()) (live, total uint64) {
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var max atomic.Uint64
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	baseLive, baseTotal := sample[0].Value.Uint64(), sample[1].Value.Uint64()
+	var maxLive, maxTotal atomic.Uint64
 	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
 	go func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
 		for {
 			select {
 			case <-done:
 				return
 			case <-t.C:
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > max.Load() {
-					max.Store(ms.HeapAlloc)
+				metrics.Read(s)
+				if v := s[0].Value.Uint64(); v > maxLive.Load() {
+					maxLive.Store(v)
+				}
+				if v := s[1].Value.Uint64(); v > maxTotal.Load() {
+					maxTotal.Store(v)
 				}
 			}
 		}
 	}()
 	fn()
+	runtime.GC() // the live heap is only measured at a collection: take one at the end too
 	close(done)
-	if m := max.Load(); m > base {
-		return m - base
+	wg.Wait()
+	sub := func(a, b uint64) uint64 {
+		if a > b {
+			return a - b
+		}
+		return 0
 	}
-	return 0
+	return sub(maxLive.Load(), baseLive), sub(maxTotal.Load(), baseTotal)
 }
 
 func benchRender(b *testing.B, n int) {
 	bd, r := bigBundle(b, n)
 	b.TempDir() // excelize spills to the system temp folder; the test framework does not track it
 	b.ResetTimer()
-	var peak uint64
+	var live, total uint64
 	for i := 0; i < b.N; i++ {
-		p := peakHeap(func() {
+		l, t := peakHeap(func() {
 			if err := Render(io.Discard, bd, r, Options{}); err != nil {
 				b.Fatal(err)
 			}
 		})
-		peak = max(peak, p)
+		live, total = max(live, l), max(total, t)
 	}
-	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	b.ReportMetric(float64(live)/(1<<20), "live-MB")
+	b.ReportMetric(float64(total)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 

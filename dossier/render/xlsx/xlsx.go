@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -79,7 +80,13 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	if ct := f.ContentTypes; ct != nil {
 		sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	// File.WriteTo assembles the whole package in a bytes.Buffer before copying it out, which for
+	// a large timeline costs as much memory as the compressed workbook. A zip writer over w makes
+	// excelize stream each part straight out instead; the buffer it hands back stays empty. (The
+	// buffer is only post-processed for parts over 4 GiB, which Go's zip writer marks as zip64
+	// in the central directory itself.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if _, err := f.WriteToBuffer(); err != nil {
 		return fmt.Errorf("xlsx: write workbook: %w", err)
 	}
 	return nil
