@@ -321,6 +321,12 @@ func (c *Case) Contact(counterpart string) (Contact, bool) {
 			return ct, true
 		}
 	}
+	// Chat exports without ids (WeChat TXT) name the other party only by display name.
+	for _, ct := range c.Contacts {
+		if ct.Name != "" && ct.Name == counterpart {
+			return ct, true
+		}
+	}
 	return Contact{}, false
 }
 

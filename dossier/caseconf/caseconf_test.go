@@ -38,6 +38,9 @@ func TestParseFull(t *testing.T) {
 	if c.RoleOf("15900001111") != RoleCollector || c.RoleOf("0086 15900001111") != RoleCollector {
 		t.Errorf("collector not matched after normalisation")
 	}
+	if c.RoleOf("某催收") != RoleCollector {
+		t.Errorf("display name of a chat contact not matched")
+	}
 	if c.RoleOf("wxid_abc123xyz") != RoleCollector || c.RoleOf("13800000000") != "" {
 		t.Errorf("roles wrong")
 	}

@@ -1,0 +1,176 @@
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/verify"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// sampleCase builds a case from samples/ exactly as `make demo` does.
+func sampleCase(t *testing.T) *Case {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "case")
+	c, err := Init(dir, InitOptions{Title: "sample"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, err := os.ReadFile("../samples/case.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "case.yaml"), yml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Add(context.Background(), []string{"../samples/evidence"}, AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != 0 || rep.Dups != 0 {
+		t.Fatalf("samples: %d failed, %d duplicates", rep.Failed, rep.Dups)
+	}
+	return c
+}
+
+// The timeline of the samples, as `dossier events --json` prints it, against a golden file. Item
+// ids are UUIDs made at add time and are left out of the comparison.
+func TestSamplesTimeline(t *testing.T) {
+	c := sampleCase(t)
+	conf, evs, err := c.Timeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range evs {
+		evs[i].Item = ""
+		if evs[i].Time.Location().String() != conf.Timezone {
+			t.Fatalf("event %d not in the case zone: %v", i, evs[i].Time)
+		}
+	}
+	var got bytes.Buffer
+	enc := json.NewEncoder(&got)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(struct {
+		Timezone string        `json:"timezone"`
+		Events   []event.Event `json:"events"`
+	}{conf.Timezone, evs}); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "samples-events.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		os.WriteFile(golden+".got", got.Bytes(), 0o644)
+		t.Fatalf("timeline differs from %s; see %s.got", golden, golden)
+	}
+
+	// Every kind of input is on it.
+	channels := map[event.Channel]int{}
+	for _, e := range evs {
+		channels[e.Channel]++
+	}
+	for _, ch := range []event.Channel{event.Call, event.SMS, event.MMS, event.Chat, event.Email, event.Recording,
+		event.Screenshot, event.Payment, event.Agreement} {
+		if channels[ch] == 0 {
+			t.Errorf("no %s events from the samples", ch)
+		}
+	}
+	// The three missed calls of 2025-01-27 in both the SMS Backup export and the phone manager's
+	// CSV are listed once, citing both.
+	both := 0
+	for _, e := range evs {
+		if len(e.Exhibits) == 2 && e.Channel == event.Call {
+			both++
+		}
+	}
+	if both != 3 {
+		t.Errorf("%d calls cite two exports, want 3", both)
+	}
+}
+
+// The findings over the samples, counted by hand from the sample files (Asia/Shanghai):
+//
+// night-contact, 16: the complainant's calls.xml has 7 collection calls at night (01-20 22:35,
+// 01-21 07:40, 01-22 23:10, 01-25 22:50, 01-28 06:50, 02-15 22:40, 03-12 23:20); sms.xml 3
+// collector texts (01-22 23:15, 02-15 23:05, 03-12 07:30); the spouse's calls.xml 1 (01-25
+// 22:15); the phone manager's CSV 2 (03-05 23:50, 03-18 07:40); the WeChat CSV 2 (01-26
+// 22:41:05, 02-14 23:15) and the WeChat TXT 1 (03-22 22:30). The e-mail at 22:30 is not a
+// night contact (not a call or message), the 22:40 recording has no direction.
+//
+// after-agreement (after 2025-01-29), 28: calls.xml 9, sms.xml 4 texts + 1 MMS from collectors
+// + 1 text from 95188 (02-10), the CSV 4, the WeChat CSV 4, the WeChat TXT 4, the e-mail 1.
+//
+// third-party-contact, 4: all four calls on the spouse's phone.
+// unanswered-attempts, 1: 2025-01-27, 8 missed calls from 15900001111 (3 of them also in the
+// CSV, counted once). connected-calls, 1: 2025-01-24, 4 connected calls.
+// missed-installment, 2: due 03-10 (paid 03-12, late) and 04-10 (300.00 on 04-10 via WeChat
+// and 200.00 on 04-12 from case.yaml: partly paid); 02-10 was paid that day.
+func TestSamplesFindings(t *testing.T) {
+	c := sampleCase(t)
+	_, rep, err := c.Findings(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		findings.RuleNightContact:       16,
+		findings.RuleAfterAgreement:     28,
+		findings.RuleThirdPartyContact:  4,
+		findings.RuleUnansweredAttempts: 1,
+		findings.RuleConnectedCalls:     1,
+		findings.RuleMissedInstallment:  2,
+	}
+	for rule, n := range want {
+		if rep.Totals[rule] != n {
+			t.Errorf("%s: %d findings, want %d", rule, rep.Totals[rule], n)
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Rule == findings.RuleUnansweredAttempts && (f.Count != 8 || f.Counterpart != "15900001111" || f.Day.String() != "2025-01-27") {
+			t.Errorf("unanswered: %+v", f)
+		}
+		if f.Rule == findings.RuleConnectedCalls && (f.Count != 4 || f.Day.String() != "2025-01-24") {
+			t.Errorf("connected: %+v", f)
+		}
+		if len(f.Exhibits) == 0 {
+			t.Errorf("%s cites no exhibit", f.ID)
+		}
+	}
+	status := map[string]string{}
+	for _, row := range rep.Schedule {
+		status[row.Due.String()] = row.Status
+	}
+	for due, s := range map[string]string{"2025-02-10": findings.StatusPaidOnTime, "2025-03-10": findings.StatusPaidLate,
+		"2025-04-10": findings.StatusPartlyPaid, "2025-05-10": findings.StatusNotYetDue} {
+		if status[due] != s {
+			t.Errorf("installment due %s: %s, want %s", due, status[due], s)
+		}
+	}
+}
+
+func TestSamplesVerify(t *testing.T) {
+	c := sampleCase(t)
+	r, err := verify.Case(c.Folder.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() {
+		t.Fatalf("fresh sample case does not verify: %+v", r.Problems)
+	}
+}
