@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"codeberg.org/go-pdf/fpdf/contrib/gofpdi"
 
@@ -37,7 +38,10 @@ func (l *importLog) ImportObjects(objs map[string][]byte) {
 	if l.objs == nil {
 		l.objs = map[string][]byte{}
 	}
-	maps.Copy(l.objs, objs)
+	// Copies: the PDF library overwrites the placeholders of the slices it is given when it writes.
+	for k, v := range objs {
+		l.objs[k] = bytes.Clone(v)
+	}
 }
 
 func (l *importLog) ImportObjPos(pos map[string]map[int]string) {
@@ -200,26 +204,24 @@ func isEncryptionError(err error) bool {
 	return err != nil && bytes.Contains(bytes.ToLower([]byte(err.Error())), []byte("encrypt"))
 }
 
-// canonicalImports puts the objects the PDF library wrote for imported pages into an order that
-// does not depend on map iteration: the library numbers them in whatever order its map yields, and
-// lists the templates in the resource dictionary the same way. Objects are renumbered in the order
-// of their content hashes. The library writes every reference between imported objects as a
-// 40-character padded number and both the set of object numbers and the set of resource entries
-// stay the same, so every length is unchanged: only the bytes inside the block of imported objects,
-// the cross-reference entries of those objects and the order of the resource entries change.
+// canonicalImports makes the objects of imported pages independent of map iteration order.
+//
+// The importer writes dictionary entries in Go map order and numbers the objects it imports in the
+// order it meets their references, so the same PDF imports to different bytes on every run; the
+// PDF library then writes those objects, and lists the templates in the resource dictionary, in
+// map order too. After output, this rewrites the block of imported objects: every object is parsed
+// (references are the importer's 40-character placeholders at known positions), dictionaries are
+// written with sorted keys, and objects are numbered in the order a depth-first walk from the
+// templates (sorted by name) reaches them. The template entries of the resource dictionary are
+// sorted, and the cross-reference table is rewritten for the shifted offsets.
 func canonicalImports(pdf []byte, log *importLog) ([]byte, error) {
 	offsets, xrefAt, err := xrefOffsets(pdf)
 	if err != nil {
 		return nil, err
 	}
 	ids := slices.Sorted(maps.Keys(offsets))
-	// Find each imported object in the file by its content outside the reference slots.
-	hashes := slices.Sorted(maps.Keys(log.objs))
-	idOf := map[string]int{}
-	hashOf := map[int]string{}
 	starts := slices.Sorted(maps.Values(offsets))
-	// An object ends where the next one in the file begins.
-	endOf := func(id int) int {
+	endOf := func(id int) int { // an object ends where the next one in the file begins
 		i, _ := slices.BinarySearch(starts, offsets[id]+1)
 		if i < len(starts) {
 			return starts[i]
@@ -238,72 +240,144 @@ func canonicalImports(pdf []byte, log *importLog) ([]byte, error) {
 		}
 		return obj[nl+1:]
 	}
+	// Find the block: the library writes the imported objects one after another, each as the
+	// importer's bytes with the placeholders replaced by numbers.
+	hashes := slices.Sorted(maps.Keys(log.objs))
+	taken := map[int]bool{}
+	var block []int
 	for _, h := range hashes {
 		want := log.objs[h]
+		found := false
 		for _, id := range ids {
-			if _, taken := hashOf[id]; taken {
-				continue
+			if !taken[id] {
+				if body := bodyOf(id); len(body) == len(want)+1 && sameOutsideSlots(body, want, log.pos[h]) {
+					taken[id], found = true, true
+					block = append(block, id)
+					break
+				}
 			}
-			body := bodyOf(id)
-			if len(body) != len(want)+1 || !sameOutsideSlots(body, want, log.pos[h]) {
-				continue
-			}
-			idOf[h], hashOf[id] = id, h
-			break
 		}
-		if _, ok := idOf[h]; !ok {
+		if !found {
 			return nil, errors.New("imported object not found in output")
 		}
-	}
-	block := make([]int, 0, len(hashes))
-	for _, h := range hashes {
-		block = append(block, idOf[h])
 	}
 	slices.Sort(block)
 	lo, hi := block[0], block[len(block)-1]
 	if hi-lo+1 != len(block) {
 		return nil, errors.New("imported objects are not contiguous")
 	}
-	// Check the identification: every slot must hold the number found for the object it names.
+	blockStart, blockEnd := offsets[lo], endOf(hi)
+
+	// Parse every imported object and number them canonically.
+	objs := map[string]*importedObj{}
 	for _, h := range hashes {
-		body := bodyOf(idOf[h])
-		for p, ref := range log.pos[h] {
-			n, err := strconv.Atoi(string(bytes.TrimSpace(body[p : p+40])))
-			if err != nil || n != idOf[ref] {
-				return nil, errors.New("imported objects cannot be told apart")
-			}
+		o, err := parseImported(log.objs[h], log.pos[h])
+		if err != nil {
+			return nil, fmt.Errorf("imported object: %w", err)
 		}
+		objs[h] = o
 	}
 	newID := map[string]int{}
-	for i, h := range hashes {
-		newID[h] = lo + i
-	}
-	out := bytes.Clone(pdf)
-	start := offsets[lo]
-	w := start
-	newOffsets := map[int]int{}
-	for _, h := range hashes {
-		newOffsets[newID[h]] = w
-		head := strconv.Itoa(newID[h]) + " 0 obj\n"
-		w += copy(out[w:], head)
-		body := bytes.Clone(log.objs[h])
-		for p, ref := range log.pos[h] {
-			copy(body[p:p+40], fmt.Sprintf("%40d", newID[ref]))
+	var order []string
+	var visit func(h string)
+	visit = func(h string) {
+		o, ok := objs[h]
+		if _, seen := newID[h]; seen || !ok {
+			return
 		}
-		w += copy(out[w:], body)
-		out[w] = '\n'
-		w++
+		newID[h] = lo + len(order)
+		order = append(order, h)
+		o.value.refs(visit)
 	}
-	if w != endOf(hi) {
-		return nil, errors.New("imported block changed length")
+	names := slices.Sorted(maps.Keys(log.tpls))
+	for _, name := range names {
+		visit(log.tpls[name])
 	}
-	// Cross-reference entries: fixed 20-byte lines after "xref\n0 N\n".
-	table := xrefAt + bytes.IndexByte(pdf[xrefAt+5:], '\n') + 6
-	for id := lo; id <= hi; id++ {
-		copy(out[table+20*id:], fmt.Sprintf("%010d 00000 n \n", newOffsets[id]))
+	for _, h := range hashes { // unreachable objects, should there be any
+		visit(h)
 	}
-	// Resource entries "/TPLname N 0 R", written one per line in map order.
-	return reorderTemplateEntries(out, log, newID)
+	var nb bytes.Buffer
+	newOffsets := map[int]int{}
+	for _, h := range order {
+		newOffsets[newID[h]] = blockStart + nb.Len()
+		fmt.Fprintf(&nb, "%d 0 obj\n", newID[h])
+		objs[h].write(&nb, newID)
+	}
+
+	// The template entries of the resource dictionary, one per line after the block.
+	var tb bytes.Buffer
+	for i, name := range names {
+		if i > 0 {
+			tb.WriteByte('\n')
+		}
+		fmt.Fprintf(&tb, "%s %d 0 R", name, newID[log.tpls[name]])
+	}
+	first, last := -1, -1
+	for _, m := range templateEntry.FindAllSubmatchIndex(pdf[blockEnd:xrefAt], -1) {
+		if _, ok := log.tpls[string(pdf[blockEnd+m[2]:blockEnd+m[3]])]; ok {
+			if first < 0 {
+				first = blockEnd + m[0]
+			}
+			last = blockEnd + m[1]
+		}
+	}
+	type edit struct {
+		start, end int
+		with       []byte
+	}
+	edits := []edit{{blockStart, blockEnd, nb.Bytes()}}
+	if first >= 0 {
+		edits = append(edits, edit{first, last, tb.Bytes()})
+	}
+	var out bytes.Buffer
+	out.Grow(len(pdf) + 1024)
+	at := 0
+	for _, e := range edits {
+		out.Write(pdf[at:e.start])
+		out.Write(e.with)
+		at = e.end
+	}
+	out.Write(pdf[at:xrefAt])
+	shift := func(off int) int {
+		for _, e := range edits {
+			if off >= e.end {
+				off += len(e.with) - (e.end - e.start)
+			}
+		}
+		return off
+	}
+	for _, id := range ids {
+		if id < lo || id > hi {
+			newOffsets[id] = shift(offsets[id])
+		}
+	}
+	// Rewrite the cross-reference table and startxref; the trailer is unchanged.
+	newXref := out.Len()
+	tail := pdf[xrefAt:]
+	head := bytes.SplitN(tail, []byte("\n"), 3)
+	if len(head) < 3 {
+		return nil, errors.New("short xref")
+	}
+	out.Write(head[0])
+	out.WriteByte('\n')
+	out.Write(head[1])
+	out.WriteByte('\n')
+	rest := head[2]
+	for n := 0; len(rest) >= 20 && rest[0] >= '0' && rest[0] <= '9'; n++ {
+		if off, ok := newOffsets[n]; ok && rest[17] == 'n' {
+			fmt.Fprintf(&out, "%010d 00000 n \n", off)
+		} else {
+			out.Write(rest[:20])
+		}
+		rest = rest[20:]
+	}
+	sx := bytes.LastIndex(rest, []byte("startxref"))
+	if sx < 0 {
+		return nil, errors.New("no startxref")
+	}
+	out.Write(rest[:sx])
+	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", newXref)
+	return out.Bytes(), nil
 }
 
 func sameOutsideSlots(body, want []byte, slots map[int]string) bool {
@@ -319,33 +393,218 @@ func sameOutsideSlots(body, want []byte, slots map[int]string) bool {
 
 var templateEntry = regexp.MustCompile(`(?m)^(/\S+) (\d+) 0 R$`)
 
-func reorderTemplateEntries(pdf []byte, log *importLog, newID map[string]int) ([]byte, error) {
-	names := slices.Sorted(maps.Keys(log.tpls))
-	var first, last = -1, -1
-	for _, m := range templateEntry.FindAllSubmatchIndex(pdf, -1) {
-		if _, ok := log.tpls[string(pdf[m[2]:m[3]])]; !ok {
-			continue
+// importedObj is one object as the importer wrote it: a value and, for a stream, its data.
+type importedObj struct {
+	value  ival
+	stream []byte
+	isStrm bool
+}
+
+// ival is a parsed value of an imported object. Atoms keep their source text; references keep the
+// placeholder they stand for.
+type ival struct {
+	kind  byte // 'a' atom, 'r' reference, 'd' dictionary, 'l' array
+	text  string
+	keys  []string // dictionary keys, sorted
+	items []ival   // dictionary values (in key order) or array elements
+}
+
+func (v ival) refs(visit func(string)) {
+	if v.kind == 'r' {
+		visit(v.text)
+	}
+	for _, it := range v.items {
+		it.refs(visit)
+	}
+}
+
+func (v ival) write(b *bytes.Buffer, ids map[string]int) {
+	switch v.kind {
+	case 'a':
+		b.WriteString(v.text)
+	case 'r':
+		fmt.Fprintf(b, "%d 0 R", ids[v.text])
+	case 'd':
+		b.WriteString("<<")
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(k)
+			b.WriteByte(' ')
+			v.items[i].write(b, ids)
 		}
-		if first < 0 {
-			first = m[0]
+		b.WriteString(">>")
+	case 'l':
+		b.WriteByte('[')
+		for i, it := range v.items {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			it.write(b, ids)
 		}
-		last = m[1]
+		b.WriteByte(']')
 	}
-	if first < 0 {
-		return pdf, nil
+}
+
+func (o *importedObj) write(b *bytes.Buffer, ids map[string]int) {
+	o.value.write(b, ids)
+	if o.isStrm {
+		b.WriteString("\nstream\n")
+		b.Write(o.stream)
+		b.WriteString("\nendstream")
 	}
-	var b bytes.Buffer
-	for i, name := range names {
-		if i > 0 {
-			b.WriteByte('\n')
+	b.WriteString("\nendobj\n")
+}
+
+// parseImported reads what the importer wrote for one object: a value, maybe "stream\n" data
+// "\nendstream", then "endobj". slots maps the byte positions of reference placeholders.
+func parseImported(b []byte, slots map[int]string) (*importedObj, error) {
+	p := &iparser{b: b, slots: slots}
+	v, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	o := &importedObj{value: v}
+	p.space()
+	if bytes.HasPrefix(b[p.i:], []byte("stream")) {
+		start := p.i + len("stream")
+		if start < len(b) && b[start] == '\r' {
+			start++
 		}
-		fmt.Fprintf(&b, "%s %d 0 R", name, newID[log.tpls[name]])
+		if start < len(b) && b[start] == '\n' {
+			start++
+		}
+		end := bytes.LastIndex(b, []byte("\nendstream"))
+		if end < start {
+			return nil, errors.New("stream without endstream")
+		}
+		o.stream, o.isStrm = b[start:end], true
 	}
-	if b.Len() != last-first {
-		return nil, errors.New("template resource entries are not contiguous")
+	return o, nil
+}
+
+type iparser struct {
+	b     []byte
+	i     int
+	slots map[int]string
+}
+
+func (p *iparser) space() {
+	for p.i < len(p.b) && strings.IndexByte(" \n\r\t\f\x00", p.b[p.i]) >= 0 {
+		p.i++
 	}
-	copy(pdf[first:last], b.Bytes())
-	return pdf, nil
+}
+
+func (p *iparser) value(depth int) (ival, error) {
+	if depth > maxDepth {
+		return ival{}, errors.New("nested too deep")
+	}
+	p.space()
+	if p.i >= len(p.b) {
+		return ival{}, errors.New("unexpected end")
+	}
+	if h, ok := p.slots[p.i]; ok {
+		p.i += 40
+		p.space()
+		for _, tok := range []string{"0", "R"} { // generation and R
+			if !bytes.HasPrefix(p.b[p.i:], []byte(tok)) {
+				return ival{}, errors.New("malformed reference")
+			}
+			p.i += len(tok)
+			p.space()
+		}
+		return ival{kind: 'r', text: h}, nil
+	}
+	c := p.b[p.i]
+	switch {
+	case c == '<' && p.i+1 < len(p.b) && p.b[p.i+1] == '<':
+		p.i += 2
+		type kv struct {
+			k string
+			v ival
+		}
+		var entries []kv
+		for {
+			p.space()
+			if p.i+1 < len(p.b) && p.b[p.i] == '>' && p.b[p.i+1] == '>' {
+				p.i += 2
+				break
+			}
+			k, err := p.value(depth + 1)
+			if err != nil || k.kind != 'a' || !strings.HasPrefix(k.text, "/") {
+				return ival{}, errors.New("dictionary key is not a name")
+			}
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return ival{}, err
+			}
+			entries = append(entries, kv{k.text, v})
+		}
+		slices.SortStableFunc(entries, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+		d := ival{kind: 'd'}
+		for _, e := range entries {
+			d.keys = append(d.keys, e.k)
+			d.items = append(d.items, e.v)
+		}
+		return d, nil
+	case c == '[':
+		p.i++
+		l := ival{kind: 'l'}
+		for {
+			p.space()
+			if p.i >= len(p.b) {
+				return ival{}, errors.New("unterminated array")
+			}
+			if p.b[p.i] == ']' {
+				p.i++
+				return l, nil
+			}
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return ival{}, err
+			}
+			l.items = append(l.items, v)
+		}
+	case c == '(':
+		start := p.i
+		level := 0
+		for p.i < len(p.b) {
+			switch p.b[p.i] {
+			case '\\':
+				p.i++
+			case '(':
+				level++
+			case ')':
+				level--
+			}
+			p.i++
+			if level == 0 {
+				return ival{kind: 'a', text: string(p.b[start:p.i])}, nil
+			}
+		}
+		return ival{}, errors.New("unterminated string")
+	case c == '<':
+		end := bytes.IndexByte(p.b[p.i:], '>')
+		if end < 0 {
+			return ival{}, errors.New("unterminated hex string")
+		}
+		v := ival{kind: 'a', text: string(p.b[p.i : p.i+end+1])}
+		p.i += end + 1
+		return v, nil
+	default:
+		start := p.i
+		if c == '/' {
+			p.i++
+		}
+		for p.i < len(p.b) && !isDelim(p.b[p.i]) {
+			p.i++
+		}
+		if p.i == start {
+			return ival{}, fmt.Errorf("unexpected %q", c)
+		}
+		return ival{kind: 'a', text: string(p.b[start:p.i])}, nil
+	}
 }
 
 // xrefOffsets reads the classic cross-reference table the library writes.
