@@ -89,6 +89,7 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(initCmd(e), addCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
+	root.AddCommand(renderCmds(e)...)
 
 	err := root.Execute()
 	if err == nil {

@@ -82,3 +82,57 @@ func Append(path string, lines []byte) error {
 	}
 	return f.Close()
 }
+
+// Pending is a file being written that appears under its final name only when committed.
+type Pending struct {
+	*os.File
+	path string
+	done bool
+}
+
+// Create starts writing path: the bytes go to a temporary file beside it until Commit.
+func Create(path string, perm os.FileMode) (*Pending, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return &Pending{File: tmp, path: path}, nil
+}
+
+// Commit makes the file durable and puts it in place.
+func (p *Pending) Commit() error {
+	if p.done {
+		return nil
+	}
+	p.done = true
+	if err := p.File.Sync(); err != nil {
+		p.File.Close()
+		os.Remove(p.File.Name())
+		return fmt.Errorf("sync %s: %w", p.path, err)
+	}
+	if err := p.File.Close(); err != nil {
+		os.Remove(p.File.Name())
+		return fmt.Errorf("close %s: %w", p.path, err)
+	}
+	if err := os.Rename(p.File.Name(), p.path); err != nil {
+		os.Remove(p.File.Name())
+		return fmt.Errorf("rename into %s: %w", p.path, err)
+	}
+	return SyncDir(filepath.Dir(p.path))
+}
+
+// Abort drops the file; it is safe after Commit (then it does nothing).
+func (p *Pending) Abort() {
+	if p.done {
+		return
+	}
+	p.done = true
+	p.File.Close()
+	os.Remove(p.File.Name())
+}

@@ -50,10 +50,19 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		}
 	}
 	if r.OK() {
-		if en {
+		switch {
+		case r.Type == "case" && en:
 			fmt.Fprintln(w, "Result: nothing was changed. Every original matches the SHA-256 digest recorded when it was added, and the record of custody is intact.")
-		} else {
+		case r.Type == "case":
 			fmt.Fprintln(w, "结果：未发现任何改动。每一件原件都与登记时记录的 SHA-256 摘要一致，保管记录完整。")
+		case r.Type == "bag" && en:
+			fmt.Fprintln(w, "Result: nothing was changed. Every file is present and matches the SHA-256 and SHA-512 digests in the bag's manifests.")
+		case r.Type == "bag":
+			fmt.Fprintln(w, "结果：未发现任何改动。每个文件都在，且与证据包清单记录的 SHA-256 和 SHA-512 摘要一致。")
+		case en:
+			fmt.Fprintln(w, "Result: nothing was changed. The attached manifest is the one the cover names, and every embedded original matches it.")
+		default:
+			fmt.Fprintln(w, "结果：未发现任何改动。附件清单与封面所印摘要一致，每一件嵌入的原件都与清单一致。")
 		}
 		return nil
 	}

@@ -352,13 +352,3 @@ func sortProblems(ps []Problem) {
 		return ps[i].Line < ps[j].Line
 	})
 }
-
-// BagDir verifies a bag folder.
-func BagDir(dir string) (*Report, error) {
-	return nil, fmt.Errorf("%s: bag verification is not available in this build", dir)
-}
-
-// File verifies a bag zip or a packet PDF, told apart by their first bytes.
-func File(path string) (*Report, error) {
-	return nil, fmt.Errorf("%s: only case folders can be verified in this build", path)
-}

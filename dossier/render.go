@@ -1,0 +1,224 @@
+package dossier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/atomicfile"
+	"github.com/dossier-tool/dossier/dossier/bag"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/render/pdf"
+	"github.com/dossier-tool/dossier/dossier/render/xlsx"
+)
+
+// Default output names inside the case's out/ folder.
+const (
+	PacketName   = "packet.pdf"
+	WorkbookName = "workbook.xlsx"
+	BagName      = "bag"
+)
+
+// documentInputs reads the bundle and evaluates the findings the documents print. Installments
+// are judged at case.yaml's as_of or, when it is not set, on the day of the case's last change,
+// so the same case renders to the same bytes whenever it is rendered.
+func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, error) {
+	b, err := c.Bundle()
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, findings.Evaluate(b.Case, b.Events, b.Stamp), nil
+}
+
+// PDF writes the complaint packet to w.
+func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
+	b, r, err := c.documentInputs()
+	if err != nil {
+		return err
+	}
+	return pdf.Render(w, b, r, opt)
+}
+
+// XLSX writes the timeline workbook to w.
+func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
+	b, r, err := c.documentInputs()
+	if err != nil {
+		return err
+	}
+	return xlsx.Render(w, b, r, opt)
+}
+
+// OutPath is a path inside the case's out/ folder.
+func (c *Case) OutPath(name string) string { return filepath.Join(c.Folder.Dir, "out", name) }
+
+// WriteFileAtomic runs render into a temporary file that takes the name path only when render
+// succeeds, so an interrupted or failed run never leaves a half-written document behind.
+func WriteFileAtomic(path string, render func(w io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	p, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return err
+	}
+	defer p.Abort()
+	if err := render(p); err != nil {
+		return err
+	}
+	return p.Commit()
+}
+
+// BagOptions control a bag.
+type BagOptions struct {
+	PDF  pdf.Options
+	XLSX xlsx.Options
+	// Docs are already rendered documents to place in the bag; when nil, the packet and the
+	// workbook are rendered for it.
+	Docs []string
+}
+
+// Bag writes a BagIt bag of the originals and the rendered documents to target: a folder, or a
+// zip file when target ends in .zip.
+func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
+	b, r, err := c.documentInputs()
+	if err != nil {
+		return err
+	}
+	docs := opt.Docs
+	if docs == nil {
+		tmp, err := os.MkdirTemp(filepath.Dir(absOr(target)), ".dossier-docs-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		pdfPath, xlsxPath := filepath.Join(tmp, PacketName), filepath.Join(tmp, WorkbookName)
+		if err := WriteFileAtomic(pdfPath, func(w io.Writer) error { return pdf.Render(w, b, r, opt.PDF) }); err != nil {
+			return fmt.Errorf("render the packet for the bag: %w", err)
+		}
+		opt.XLSX.LinkPrefix = "./"
+		if err := WriteFileAtomic(xlsxPath, func(w io.Writer) error { return xlsx.Render(w, b, r, opt.XLSX) }); err != nil {
+			return fmt.Errorf("render the workbook for the bag: %w", err)
+		}
+		docs = []string{pdfPath, xlsxPath}
+	}
+	var files []bag.File
+	for _, d := range docs {
+		d := d
+		files = append(files, bag.File{Name: filepath.Base(d), Open: func() (io.ReadCloser, error) { return os.Open(d) }})
+	}
+	if strings.EqualFold(filepath.Ext(target), ".zip") {
+		return WriteFileAtomic(target, func(w io.Writer) error {
+			return bag.WriteZip(w, b, files, bag.Options{Name: bagFolderName(b)})
+		})
+	}
+	overwrite := false
+	if _, err := os.Stat(filepath.Join(target, bag.BagitTxt)); err == nil {
+		overwrite = true // a bag this command wrote before
+	}
+	if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
+		return err
+	}
+	err = bag.Write(target, b, files, bag.Options{Overwrite: overwrite})
+	if errors.Is(err, bag.ErrExists) {
+		return fmt.Errorf("%s exists and is not a bag; choose another folder with -o", target)
+	}
+	return err
+}
+
+func bagFolderName(b *evidence.Bundle) string { return "dossier-" + b.CaseID }
+
+func absOr(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// BuildOptions control build.
+type BuildOptions struct {
+	PDF  pdf.Options
+	XLSX xlsx.Options
+	// Step is told each step as it starts, for a progress display.
+	Step func(step, of int, what string)
+}
+
+// BuildResult names what build wrote.
+type BuildResult struct {
+	Packet, Workbook, Bag string
+	Took                  time.Duration
+}
+
+// Build renders the packet, the workbook and the bag into dir (default: the case's out/).
+func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildResult, error) {
+	start := time.Now()
+	if dir == "" {
+		dir = c.OutPath("")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	step := func(n int, what string) {
+		if opt.Step != nil {
+			opt.Step(n, 3, what)
+		}
+	}
+	b, r, err := c.documentInputs()
+	if err != nil {
+		return nil, err
+	}
+	res := &BuildResult{Packet: filepath.Join(dir, PacketName), Workbook: filepath.Join(dir, WorkbookName), Bag: filepath.Join(dir, BagName)}
+	step(1, "packet")
+	if err := WriteFileAtomic(res.Packet, func(w io.Writer) error { return pdf.Render(w, b, r, opt.PDF) }); err != nil {
+		return nil, fmt.Errorf("packet: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	step(2, "workbook")
+	// The workbook in out/ links to the originals in out/bag/data/; the copy inside the bag sits
+	// beside them.
+	outXLSX := opt.XLSX
+	outXLSX.LinkPrefix = BagName + "/data/"
+	if err := WriteFileAtomic(res.Workbook, func(w io.Writer) error { return xlsx.Render(w, b, r, outXLSX) }); err != nil {
+		return nil, fmt.Errorf("workbook: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	step(3, "bag")
+	tmp, err := os.MkdirTemp(dir, ".dossier-docs-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	bagXLSX := opt.XLSX
+	bagXLSX.LinkPrefix = "./"
+	inBag := filepath.Join(tmp, WorkbookName)
+	if err := WriteFileAtomic(inBag, func(w io.Writer) error { return xlsx.Render(w, b, r, bagXLSX) }); err != nil {
+		return nil, fmt.Errorf("workbook: %w", err)
+	}
+	if err := c.Bag(ctx, res.Bag, BagOptions{Docs: []string{res.Packet, inBag}}); err != nil {
+		return nil, fmt.Errorf("bag: %w", err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// TemplatesDir opens a folder of letter templates that override the embedded ones.
+func TemplatesDir(dir string) (fs.FS, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--templates %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("--templates %s: not a folder", dir)
+	}
+	return os.DirFS(dir), nil
+}

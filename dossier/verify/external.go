@@ -1,0 +1,190 @@
+package verify
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/dossier-tool/dossier/dossier/bag"
+	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/render/pdf"
+)
+
+// BagDir verifies a bag folder (RFC 8493: complete and valid, SHA-256 and SHA-512).
+func BagDir(dir string) (*Report, error) {
+	r := &Report{Target: dir, Type: "bag", Problems: []Problem{}}
+	for _, p := range bag.VerifyDir(dir) {
+		r.add(fromBag(p))
+	}
+	countPayload(os.DirFS(dir), r)
+	sortProblems(r.Problems)
+	return r, nil
+}
+
+// File verifies a bag zip or a packet PDF, told apart by their first bytes.
+func File(p string) (*Report, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 1024)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		r := &Report{Target: p, Type: "bag", Problems: []Problem{}}
+		for _, bp := range bag.VerifyZip(f, info.Size()) {
+			r.add(fromBag(bp))
+		}
+		if zr, err := zip.NewReader(f, info.Size()); err == nil {
+			countPayload(zr, r)
+		}
+		sortProblems(r.Problems)
+		return r, nil
+	case bytes.Contains(head, []byte("%PDF-")):
+		return Packet(f, info.Size(), p)
+	}
+	return nil, fmt.Errorf("%s is neither a case folder, a bag (folder or .zip) nor a packet PDF", p)
+}
+
+func fromBag(p bag.Problem) Problem {
+	kind := string(p.Kind)
+	return Problem{Kind: kind, Exhibit: p.Exhibit, Path: p.Path, Line: p.Line, Expected: p.Expected, Actual: p.Actual,
+		Name: exhibitName(p.Path), Detail: p.Detail}
+}
+
+// exhibitName is the original name inside a 证据NNN_<name> payload path.
+func exhibitName(p string) string {
+	base := path.Base(p)
+	if !strings.HasPrefix(base, "证据") {
+		return ""
+	}
+	if _, rest, ok := strings.Cut(base, "_"); ok {
+		return rest
+	}
+	return ""
+}
+
+// countPayload counts the payload files and bytes a bag's SHA-256 manifest lists, for the summary.
+func countPayload(fsys fs.FS, r *Report) {
+	root := "."
+	if _, err := fs.Stat(fsys, bag.BagitTxt); err != nil {
+		entries, _ := fs.ReadDir(fsys, ".")
+		if len(entries) == 1 && entries[0].IsDir() {
+			root = entries[0].Name()
+		}
+	}
+	f, err := fsys.Open(path.Join(root, "manifest-sha256.txt"))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		_, p, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		p = strings.TrimLeft(p, " *")
+		if !strings.HasPrefix(path.Base(p), "证据") {
+			continue // rendered documents
+		}
+		r.Items++
+		if info, err := fs.Stat(fsys, path.Join(root, bag.DecodePath(p))); err == nil {
+			r.Bytes += info.Size()
+		}
+	}
+}
+
+// Packet verifies a packet PDF: the embedded manifest must have the digest printed on the cover,
+// and every embedded original must have the digest the manifest records.
+func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
+	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
+	pk, err := pdf.ReadPacket(ra, size)
+	if err != nil {
+		r.add(Problem{Kind: Malformed, Path: name, Detail: "the PDF cannot be read as a dossier packet: " + err.Error()})
+		return r, nil
+	}
+	files := map[string]*pdf.EmbeddedFile{}
+	for i := range pk.Files {
+		files[pk.Files[i].Name] = &pk.Files[i]
+	}
+	mf := files[manifest.FileName]
+	if mf == nil {
+		r.add(Problem{Kind: Missing, Path: manifest.FileName, Detail: "the packet carries no manifest.json attachment"})
+		return r, nil
+	}
+	mb, err := mf.Bytes()
+	if err != nil {
+		r.add(Problem{Kind: Malformed, Path: manifest.FileName, Detail: err.Error()})
+		return r, nil
+	}
+	if got := manifest.DigestOf(mb); got != pk.ManifestDigest {
+		r.add(Problem{Kind: CoverMismatch, Path: manifest.FileName, Expected: pk.ManifestDigest, Actual: got,
+			Detail: "the manifest attached is not the one whose digest the cover prints"})
+	}
+	m, err := manifest.Parse(bytes.NewReader(mb))
+	if err != nil {
+		r.add(Problem{Kind: Malformed, Path: manifest.FileName, Detail: err.Error()})
+		return r, nil
+	}
+	embedded := 0
+	listed := map[string]bool{manifest.FileName: true}
+	for _, e := range m.Items {
+		listed[e.File] = true
+		if files[e.File] != nil {
+			embedded++
+		}
+	}
+	r.Items = len(m.Items)
+	if embedded == 0 && len(m.Items) > 0 {
+		r.Notes = append(r.Notes, "the originals are not embedded in this packet (made with --no-attach); only the manifest was checked")
+	}
+	for _, e := range m.Items {
+		ef := files[e.File]
+		if ef == nil {
+			if embedded > 0 && e.Size <= pdf.MaxAttachment {
+				r.add(Problem{Kind: Missing, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256,
+					Detail: "the original is not embedded in the packet"})
+			}
+			continue
+		}
+		rd, err := ef.Open()
+		if err != nil {
+			r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256, Detail: err.Error()})
+			continue
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, rd)
+		r.Bytes += n
+		got := hex.EncodeToString(h.Sum(nil))
+		switch {
+		case err != nil:
+			r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256,
+				Detail: "the embedded copy cannot be read: " + err.Error()})
+		case got != e.SHA256:
+			r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256, Actual: got,
+				Detail: "the embedded original differs from the manifest"})
+		}
+	}
+	for _, f := range pk.Files {
+		if !listed[f.Name] {
+			r.add(Problem{Kind: Extra, Path: f.Name, Detail: "an attachment the manifest does not list"})
+		}
+	}
+	sortProblems(r.Problems)
+	return r, nil
+}
