@@ -576,6 +576,32 @@ func TestWriteErrors(t *testing.T) {
 	}
 }
 
+// TestOpensOnce proves each original and document is read a single time: both digests are taken
+// while it is copied.
+func TestOpensOnce(t *testing.T) {
+	b := testBundle(t, sampleOriginals())
+	opened := map[string]int{}
+	open := b.Open
+	b.Open = func(sum string) (io.ReadCloser, error) { opened[sum]++; return open(sum) }
+	d := docs()
+	for i := range d {
+		inner, name := d[i].Open, d[i].Name
+		d[i].Open = func() (io.ReadCloser, error) { opened[name]++; return inner() }
+	}
+	var buf bytes.Buffer
+	if err := WriteZip(&buf, b, d, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(opened) != len(b.Items)+len(d) {
+		t.Errorf("opened %d distinct inputs, want %d", len(opened), len(b.Items)+len(d))
+	}
+	for k, n := range opened {
+		if n != 1 {
+			t.Errorf("%s opened %d times", k, n)
+		}
+	}
+}
+
 func TestOverwrite(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "bag")
 	os.MkdirAll(dir, 0o755)

@@ -86,6 +86,17 @@ func TestTimelineReadBack(t *testing.T) {
 			if got := cell("A"); got != strconv.Itoa(e.Seq) {
 				t.Errorf("seq %q", got)
 			}
+			wantChannel := map[event.Channel]string{event.Call: "通话", event.SMS: "短信", event.Chat: "聊天", event.Email: "邮件",
+				event.Payment: "支付", event.Agreement: "协议", event.Note: "备注"}[e.Channel]
+			if got := cell("C"); got != wantChannel {
+				t.Errorf("channel %q, want %q", got, wantChannel)
+			}
+			if got := cell("F"); got != e.Counterpart {
+				t.Errorf("counterpart %q, want %q", got, e.Counterpart)
+			}
+			if got, want := cell("D"), map[event.Direction]string{event.In: "收到", event.Out: "发出"}[e.Direction]; got != want {
+				t.Errorf("direction %q, want %q", got, want)
+			}
 			serialV, err := strconv.ParseFloat(cell("B"), 64)
 			if err != nil {
 				t.Fatalf("time cell %q is not a number: %v", cell("B"), err)
