@@ -299,7 +299,7 @@ func canonicalImports(pdf []byte, log *importLog) ([]byte, error) {
 	var nb bytes.Buffer
 	newOffsets := map[int]int{}
 	for _, h := range order {
-		newOffsets[newID[h]] = blockStart + nb.Len()
+		newOffsets[newID[h]] = nb.Len()
 		fmt.Fprintf(&nb, "%d 0 obj\n", newID[h])
 		objs[h].write(&nb, newID)
 	}
@@ -321,63 +321,11 @@ func canonicalImports(pdf []byte, log *importLog) ([]byte, error) {
 			last = blockEnd + m[1]
 		}
 	}
-	type edit struct {
-		start, end int
-		with       []byte
-	}
-	edits := []edit{{blockStart, blockEnd, nb.Bytes()}}
+	edits := []edit{{start: blockStart, end: blockEnd, with: nb.Bytes(), objs: newOffsets}}
 	if first >= 0 {
-		edits = append(edits, edit{first, last, tb.Bytes()})
+		edits = append(edits, edit{start: first, end: last, with: tb.Bytes()})
 	}
-	var out bytes.Buffer
-	out.Grow(len(pdf) + 1024)
-	at := 0
-	for _, e := range edits {
-		out.Write(pdf[at:e.start])
-		out.Write(e.with)
-		at = e.end
-	}
-	out.Write(pdf[at:xrefAt])
-	shift := func(off int) int {
-		for _, e := range edits {
-			if off >= e.end {
-				off += len(e.with) - (e.end - e.start)
-			}
-		}
-		return off
-	}
-	for _, id := range ids {
-		if id < lo || id > hi {
-			newOffsets[id] = shift(offsets[id])
-		}
-	}
-	// Rewrite the cross-reference table and startxref; the trailer is unchanged.
-	newXref := out.Len()
-	tail := pdf[xrefAt:]
-	head := bytes.SplitN(tail, []byte("\n"), 3)
-	if len(head) < 3 {
-		return nil, errors.New("short xref")
-	}
-	out.Write(head[0])
-	out.WriteByte('\n')
-	out.Write(head[1])
-	out.WriteByte('\n')
-	rest := head[2]
-	for n := 0; len(rest) >= 20 && rest[0] >= '0' && rest[0] <= '9'; n++ {
-		if off, ok := newOffsets[n]; ok && rest[17] == 'n' {
-			fmt.Fprintf(&out, "%010d 00000 n \n", off)
-		} else {
-			out.Write(rest[:20])
-		}
-		rest = rest[20:]
-	}
-	sx := bytes.LastIndex(rest, []byte("startxref"))
-	if sx < 0 {
-		return nil, errors.New("no startxref")
-	}
-	out.Write(rest[:sx])
-	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", newXref)
-	return out.Bytes(), nil
+	return splice(pdf, offsets, xrefAt, edits)
 }
 
 func sameOutsideSlots(body, want []byte, slots map[int]string) bool {

@@ -307,7 +307,7 @@ func (rd *reader) embedded(spec dict) (*EmbeddedFile, error) {
 type (
 	dict      map[string]any
 	array     []any
-	pdfName     string
+	pdfName   string
 	keyword   string
 	ref       int
 	pdfString []byte

@@ -94,7 +94,10 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	if err := final.f.Output(&buf); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
 	}
-	out := buf.Bytes()
+	out, err := canonicalImages(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
 	if final.imports.used() {
 		if out, err = canonicalImports(out, final.imports); err != nil {
 			return fmt.Errorf("pdf: %w", err)
