@@ -64,7 +64,12 @@ demo: build
 	$(BIN) -C $(DEMO)/case add ../../samples/evidence
 	$(BIN) -C $(DEMO)/case list
 	$(BIN) -C $(DEMO)/case events
+	$(BIN) -C $(DEMO)/case findings
+	$(BIN) -C $(DEMO)/case build
 	$(BIN) -C $(DEMO)/case verify
+	$(BIN) -C $(DEMO)/case verify out/bag
+	$(BIN) -C $(DEMO)/case verify out/packet.pdf
+	@echo "demo: the case, the packet, the workbook and the bag are in $(DEMO)/case/out"
 
 clean:
 	rm -rf bin $(DEMO)
