@@ -1,0 +1,25 @@
+// Package reliability holds the tests that prove the case's promises under failure: a process
+// killed at any moment, two processes writing one case, an edited byte anywhere in the store,
+// and files made to break readers.
+//
+// The tests drive the real command-line binary, built once per run, as a user would: a kill -9
+// can only be delivered to a separate process, and the exit codes and messages are part of
+// what is promised. A killed process loses nothing the kernel already holds, so these tests may
+// run the case on a memory file system (faster, same semantics for a process crash); power cuts,
+// which also lose the page cache, are the business of the fsync discipline in package
+// atomicfile and are not simulated here.
+//
+// Every randomised test prints its seed and takes -seed to replay one run. The short forms run
+// in `make test`; `make stress` builds with the stress tag, which raises the trial counts.
+//
+// What is checked, and where:
+//
+//	crash_test.go        kill -9 during add: verify clean, every object whole or absent, no
+//	                     duplicate, and the re-run stores the union gap-free
+//	concurrency_test.go  two adds of overlapping folders at once
+//	tamper_test.go       a flip, a truncation, a deletion and an insertion at every position
+//	                     class of every stored file; verify must name each one
+//	hostile_test.go      the hostile corpus: no panic, a warning naming the file, the original
+//	                     kept byte for byte, nothing written outside the case, bounded memory
+//	errors_test.go       user-facing errors name what failed and what to do, without Go detail
+package reliability
