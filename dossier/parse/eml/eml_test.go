@@ -378,3 +378,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSample checks the sample case's collection notice against the story: sent by the agency
+// after the agreement, at night, with the PDF notice attached.
+func TestSample(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "samples", "evidence", "email", "催收通知.eml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("sample missing: %v", err)
+	}
+	if !(Parser{}).Detect(&parse.Sniff{Head: head(data)}) {
+		t.Error("Detect rejected the sample")
+	}
+	res, got, err := run(t, filepath.Base(path), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := res.Events[0]
+	if ev.Subject != "关于您花呗欠款的催收通知" || ev.Counterpart != "notice@cuishou-agency.example" ||
+		ev.CounterpartName != "某某资产管理有限公司" || ev.Time.Format(time.RFC3339) != "2025-02-20T22:30:00+08:00" {
+		t.Errorf("event %+v", ev)
+	}
+	if !strings.Contains(ev.Text, "联系您的家属") || !strings.Contains(ev.Text, "[附件: 催收函.pdf → 证据11]") {
+		t.Errorf("text %s", ev.Text)
+	}
+	if len(got) != 1 || got[0].Name != "催收函.pdf" || !bytes.HasPrefix(got[0].data, []byte("%PDF-1.")) ||
+		!bytes.HasSuffix(bytes.TrimSpace(got[0].data), []byte("%%EOF")) {
+		t.Errorf("attachments %+v", got)
+	}
+	if len(res.Warnings) != 0 || res.Info["to"] != "张三 <zhangsan@example.com>" {
+		t.Errorf("warnings %v info %v", res.Warnings, res.Info)
+	}
+}

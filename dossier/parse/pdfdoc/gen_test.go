@@ -11,7 +11,6 @@ package pdfdoc
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"mime"
@@ -323,7 +322,7 @@ func collectionEmail(t *testing.T, sent time.Time, pdf []byte) []byte {
 	name := "催收函.pdf"
 	part(textproto.MIMEHeader{
 		"Content-Type":              {`application/pdf; name="` + mime.BEncoding.Encode("UTF-8", name) + `"`},
-		"Content-Disposition":       {"attachment; filename*=UTF-8''" + strings.ToUpper(pctEncode(name))},
+		"Content-Disposition":       {"attachment; filename*=UTF-8''" + pctEncode(name)},
 		"Content-Transfer-Encoding": {"base64"},
 	}, pdf)
 	if err := mw.Close(); err != nil {
@@ -338,7 +337,7 @@ func pctEncode(s string) string {
 		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.') {
 			b.WriteByte(c)
 		} else {
-			b.WriteString("%" + hex.EncodeToString([]byte{c}))
+			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
 	return b.String()
