@@ -8,6 +8,7 @@ package verify
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/evidence"
@@ -72,6 +74,18 @@ func Case(dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An add committing at this moment has objects in place before its custody line and index
+	// lines; read half-way, that looks like tampering. So verify waits for writers like a
+	// writer does. A case on read-only media cannot be locked, and nobody can be writing it.
+	unlock, err := f.Lock(context.Background(), lockWait, "dossier verify", nil)
+	switch {
+	case err == nil:
+		defer unlock()
+	case errors.Is(err, casefolder.ErrLockTimeout):
+		return nil, err
+	default:
+		r.Notes = append(r.Notes, "the case could not be locked ("+shortErr(err)+"); if another dossier process is adding to it, verify again when it is done")
+	}
 	if c, err := f.Case(); err != nil {
 		r.add(Problem{Kind: CaseFile, Path: casefolder.CaseFile, Detail: err.Error()})
 	} else {
@@ -93,6 +107,9 @@ func Case(dir string) (*Report, error) {
 	sortProblems(r.Problems)
 	return r, nil
 }
+
+// lockWait is how long verify waits for another process writing the case.
+const lockWait = 10 * time.Minute
 
 func set(xs []string) map[string]bool {
 	m := map[string]bool{}
