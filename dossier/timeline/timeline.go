@@ -8,7 +8,10 @@
 package timeline
 
 import (
+	"cmp"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
@@ -77,19 +80,7 @@ func locOf(c *caseconf.Case) *time.Location {
 
 // Merge sorts tagged events and folds duplicates.
 func Merge(all []event.Event) []event.Event {
-	sort.SliceStable(all, func(i, j int) bool {
-		a, b := &all[i], &all[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		if a.Channel != b.Channel {
-			return a.Channel < b.Channel
-		}
-		if a.Counterpart != b.Counterpart {
-			return a.Counterpart < b.Counterpart
-		}
-		return a.Exhibit < b.Exhibit
-	})
+	sortEvents(all)
 	out := all[:0]
 	for _, e := range all {
 		if j := findSame(out, &e); j >= 0 {
@@ -102,6 +93,51 @@ func Merge(all []event.Event) []event.Event {
 		out[i].Seq = i + 1
 	}
 	return out
+}
+
+// sortEvents orders events by time, channel, counterpart and exhibit, keeping the given order
+// among equals. An event is a few hundred bytes, so a sort that moves events (sort.SliceStable
+// moves each O(log n) times) spends its time copying them; this sorts their positions and then
+// moves every event once, following the permutation's cycles, without a second copy of the slice.
+func sortEvents(all []event.Event) {
+	idx := make([]int, len(all))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		a, b := &all[i], &all[j]
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(a.Channel), string(b.Channel)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Counterpart, b.Counterpart); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Exhibit, b.Exhibit); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j) // stable
+	})
+	// Position k is to hold the event now at idx[k].
+	for start := range idx {
+		if idx[start] == start {
+			continue
+		}
+		held := all[start]
+		k := start
+		for {
+			from := idx[k]
+			idx[k] = k
+			if from == start {
+				all[k] = held
+				break
+			}
+			all[k] = all[from]
+			k = from
+		}
+	}
 }
 
 // findSame looks back over the events within the window for one this event repeats.
