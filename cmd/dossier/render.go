@@ -207,4 +207,3 @@ func (s *steps) done() {
 		fmt.Fprint(s.e.stderr, "\r\033[K")
 	}
 }
-

@@ -30,6 +30,7 @@ package alipay
 import (
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"strings"
 	"time"
@@ -68,10 +69,10 @@ func (Parser) Name() string { return "alipay-bill" }
 // Detect accepts text whose head holds an Alipay header row, in any encoding textenc knows.
 func (Parser) Detect(s *parse.Sniff) bool {
 	text, _ := textenc.Decode(s.Head)
-	lr := newLineReader(strings.NewReader(text))
-	for lr.line < maxPreambleLines {
-		cells, _, err := lr.record()
-		if errors.Is(err, errLineTooLong) {
+	lr := csvtext.NewLineReader(strings.NewReader(text))
+	for lr.Line() < maxPreambleLines {
+		cells, _, err := lr.Record()
+		if errors.Is(err, csvtext.ErrLineTooLong) {
 			continue
 		}
 		if err != nil {
@@ -104,7 +105,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading: %w", err)
 	}
-	lr := newLineReader(text)
+	lr := csvtext.NewLineReader(text)
 	st := newStatement()
 
 	h, err := readPreamble(lr, st, loc)
@@ -116,22 +117,22 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	var repaid money.Amount
 	inTrailer := false
 	for {
-		cells, line, err := lr.record()
+		cells, line, err := lr.Record()
 		if err == io.EOF {
 			break
 		}
 		where := fmt.Sprintf("line %d", line)
-		if errors.Is(err, errLineTooLong) {
+		if errors.Is(err, csvtext.ErrLineTooLong) {
 			if !inTrailer {
 				rows++ // a row all the same, one that cannot be read
 			}
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "line longer than %d bytes skipped", maxLineBytes))
+			res.Warnings = append(res.Warnings, parse.Warnf(where, "line longer than %d bytes skipped", csvtext.MaxLineBytes))
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		text := joinCells(cells)
+		text := csvtext.JoinCells(cells)
 		switch {
 		case inTrailer:
 			st.note(text, loc)
@@ -187,13 +188,13 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 }
 
 // readPreamble reads lines up to and including the header, noting the facts they state.
-func readPreamble(lr *lineReader, st *statement, loc *time.Location) (*header, error) {
-	for lr.line < maxPreambleLines {
-		cells, line, err := lr.record()
+func readPreamble(lr *csvtext.LineReader, st *statement, loc *time.Location) (*header, error) {
+	for lr.Line() < maxPreambleLines {
+		cells, line, err := lr.Record()
 		if err == io.EOF {
 			return nil, ErrNotBill
 		}
-		if errors.Is(err, errLineTooLong) {
+		if errors.Is(err, csvtext.ErrLineTooLong) {
 			continue
 		}
 		if err != nil {
@@ -202,7 +203,7 @@ func readPreamble(lr *lineReader, st *statement, loc *time.Location) (*header, e
 		if h, ok := findHeader(cells); ok {
 			return h, nil
 		}
-		st.note(joinCells(cells), loc)
+		st.note(csvtext.JoinCells(cells), loc)
 	}
 	return nil, fmt.Errorf("%w in the first %d lines", ErrNotBill, maxPreambleLines)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -323,7 +324,7 @@ func TestMalformed(t *testing.T) {
 			`line 21: row skipped: bad amount: "35.0O": not a decimal amount`}},
 		{"bad date", gbk(t, strings.Replace(src, "2024-06-20 12:00:00", "2024-13-20 12:00:00", 1)), nil, 9, []string{
 			`line 21: row skipped: bad time "2024-13-20 12:00:00"`}},
-		{"over-long line", gbk(t, strings.Replace(src, "2024-06-20 12:00:00", strings.Repeat("长", maxLineBytes), 1)), nil, 9, []string{
+		{"over-long line", gbk(t, strings.Replace(src, "2024-06-20 12:00:00", strings.Repeat("长", csvtext.MaxLineBytes), 1)), nil, 9, []string{
 			"line 21: line longer than 65536 bytes skipped"}},
 		{"utf-8 re-save still reads", []byte(src), nil, 10, nil},
 		{"utf-16 re-save still reads", utf16(src), nil, 10, nil},

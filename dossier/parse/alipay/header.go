@@ -2,6 +2,7 @@ package alipay
 
 import (
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"strings"
 	"time"
 
@@ -71,7 +72,7 @@ func findHeader(cells []string) (*header, bool) {
 		h.col[i] = -1
 	}
 	for i, c := range cells {
-		c = clean(c)
+		c = csvtext.Clean(c)
 		if col, ok := columnNames[c]; ok && h.col[col] < 0 {
 			h.col[col] = i
 			h.named = i + 1
@@ -83,7 +84,7 @@ func findHeader(cells []string) (*header, bool) {
 		}
 	}
 	switch {
-	case h.col[colPayTime] >= 0 || clean(cells[h.col[colOrder]]) == "交易号":
+	case h.col[colPayTime] >= 0 || csvtext.Clean(cells[h.col[colOrder]]) == "交易号":
 		h.layout = Layout2019
 	case h.col[colDirection] == 0:
 		h.layout = Layout2021
@@ -109,7 +110,7 @@ func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragg
 		if i < 0 || i >= len(cells) {
 			return ""
 		}
-		return clean(cells[i])
+		return csvtext.Clean(cells[i])
 	}
 
 	when := get(colPayTime)

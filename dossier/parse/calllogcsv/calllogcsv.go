@@ -30,6 +30,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"regexp"
 	"strconv"
@@ -115,7 +116,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
 	}
-	budget := newBudgetReader(text, maxRecordBytes)
+	budget := csvtext.NewBudget(text, csvtext.MaxRecordBytes)
 	r := newCSVReader(budget)
 
 	var (
@@ -126,7 +127,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	)
 	for range headerScanLines {
 		rec, err := r.Read()
-		budget.reset()
+		budget.Reset()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -156,7 +157,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	lastLine, _ := r.FieldPos(0)
 	for {
 		rec, err := r.Read()
-		budget.reset()
+		budget.Reset()
 		if errors.Is(err, io.EOF) {
 			break
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -420,7 +421,7 @@ func TestRecordCap(t *testing.T) {
 	// An unbalanced quote would make encoding/csv read to the end of the file into one record.
 	var b bytes.Buffer
 	b.WriteString("号码,时间,类型\n15900001111,2025-01-27 09:00:00,未接\n\"")
-	b.Write(bytes.Repeat([]byte("x,"), maxRecordBytes))
+	b.Write(bytes.Repeat([]byte("x,"), csvtext.MaxRecordBytes))
 	res, err := Parser{}.Parse(input("big.csv", b.Bytes(), time.UTC))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
 	}
-	budget := newBudgetReader(text, maxRecordBytes)
+	budget := csvtext.NewBudget(text, csvtext.MaxRecordBytes)
 	r := newCSVReader(budget)
 	var (
 		head  csvLayout
@@ -129,7 +130,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 	)
 	for range csvHeaderLines {
 		rec, err := r.Read()
-		budget.reset()
+		budget.Reset()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -149,7 +150,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 	lastLine, _ := r.FieldPos(0)
 	for {
 		rec, err := r.Read()
-		budget.reset()
+		budget.Reset()
 		if errors.Is(err, io.EOF) {
 			break
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -297,7 +298,7 @@ func TestTXTLimits(t *testing.T) {
 func TestCSVRecordCap(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString("Type,IsSender,CreateTime,StrContent\n1,0,1742475900,你好\n1,0,1742475901,\"")
-	b.Write(bytes.Repeat([]byte("x\n"), maxRecordBytes))
+	b.Write(bytes.Repeat([]byte("x\n"), csvtext.MaxRecordBytes))
 	res, err := CSV{}.Parse(input("big.csv", b.Bytes(), time.UTC))
 	if err != nil {
 		t.Fatal(err)

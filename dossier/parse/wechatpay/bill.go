@@ -3,6 +3,7 @@ package wechatpay
 import (
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"regexp"
 	"strconv"
@@ -89,7 +90,7 @@ func findHeader(cells []string) (*header, bool) {
 		h.col[i] = -1
 	}
 	for i, c := range cells {
-		if col, ok := columnNames[clean(c)]; ok && h.col[col] < 0 {
+		if col, ok := columnNames[csvtext.Clean(c)]; ok && h.col[col] < 0 {
 			h.col[col] = i
 			h.named = i + 1
 		}
@@ -117,7 +118,7 @@ func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragg
 		if i < 0 || i >= len(cells) {
 			return ""
 		}
-		return clean(cells[i])
+		return csvtext.Clean(cells[i])
 	}
 	t, err := parseTime(get(colTime), loc)
 	if err != nil {
@@ -272,7 +273,7 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 			h = found
 			break
 		}
-		st.note(joinCells(cells), loc)
+		st.note(csvtext.JoinCells(cells), loc)
 	}
 
 	res := &parse.Result{Kind: parse.KindBill, Info: st.info}
@@ -294,7 +295,7 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		text := joinCells(cells)
+		text := csvtext.JoinCells(cells)
 		switch {
 		case inTrailer:
 			st.note(text, loc)

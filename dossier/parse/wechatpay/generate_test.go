@@ -3,6 +3,7 @@ package wechatpay
 import (
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ func TestGenerate(t *testing.T) {
 	rows := csvRows(t, sampleCSV)
 	var spent [][]string
 	for _, r := range rows {
-		if clean(r[4]) == "支出" {
+		if csvtext.Clean(r[4]) == "支出" {
 			spent = append(spent, r)
 		}
 	}
@@ -85,7 +86,7 @@ func csvRows(t *testing.T, path string) [][]string {
 			inRows = true
 			continue
 		}
-		if inRows && joinCells(cells) != "" {
+		if inRows && csvtext.JoinCells(cells) != "" {
 			rows = append(rows, cells)
 		}
 	}
@@ -111,11 +112,11 @@ func writeWorkbook(t *testing.T, path string, spec workbookSpec) {
 	counts := map[string]int{}
 	sums := map[string]money.Amount{}
 	for _, r := range spec.rows {
-		flow := clean(r[4])
+		flow := csvtext.Clean(r[4])
 		if flow != "收入" && flow != "支出" {
 			flow = "中性交易"
 		}
-		a, err := money.Parse(clean(r[5]))
+		a, err := money.Parse(csvtext.Clean(r[5]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,12 +164,12 @@ func writeWorkbook(t *testing.T, path string, spec workbookSpec) {
 			}
 		}
 		if spec.typedCells && i == 3 {
-			when, err := time.ParseInLocation("2006-01-02 15:04:05", clean(r[0]), time.UTC)
+			when, err := time.ParseInLocation("2006-01-02 15:04:05", csvtext.Clean(r[0]), time.UTC)
 			if err != nil {
 				t.Fatal(err)
 			}
 			values[0] = when
-			a, _ := money.Parse(clean(r[5]))
+			a, _ := money.Parse(csvtext.Clean(r[5]))
 			values[5] = float64(a.Fen()) / 100
 		}
 		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", 18+i), &values); err != nil {

@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"strings"
 	"time"
@@ -117,15 +118,15 @@ func ReadCSV(r io.Reader, loc *time.Location) (*parse.Result, error) {
 }
 
 // csvSource yields CSV records as rows named by their first physical line.
-type csvSource struct{ lr *lineReader }
+type csvSource struct{ lr *csvtext.LineReader }
 
-func newCSVSource(r io.Reader) *csvSource { return &csvSource{lr: newLineReader(r)} }
+func newCSVSource(r io.Reader) *csvSource { return &csvSource{lr: csvtext.NewLineReader(r)} }
 
 func (s *csvSource) next() ([]string, string, error) {
-	cells, line, err := s.lr.record()
+	cells, line, err := s.lr.Record()
 	where := fmt.Sprintf("line %d", line)
-	if errors.Is(err, errLineTooLong) {
-		return nil, where, unreadableRow(fmt.Sprintf("line longer than %d bytes skipped", maxLineBytes))
+	if errors.Is(err, csvtext.ErrLineTooLong) {
+		return nil, where, unreadableRow(fmt.Sprintf("line longer than %d bytes skipped", csvtext.MaxLineBytes))
 	}
 	if len(cells) > maxColumns {
 		cells = cells[:maxColumns]

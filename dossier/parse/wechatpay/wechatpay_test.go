@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,7 +241,7 @@ func TestMalformedCSV(t *testing.T) {
 			`line 21: row skipped: bad amount: "¥0.1O": not a decimal amount`}},
 		{"bad date", strings.Replace(src, "2024-08-20 12:00:00", "2024-08-32 12:00:00", 1), nil, 6, []string{
 			`line 21: row skipped: bad time "2024-08-32 12:00:00"`}},
-		{"over-long line", strings.Replace(src, "2024-08-20 12:00:00", strings.Repeat("x", maxLineBytes), 1), nil, 6, []string{
+		{"over-long line", strings.Replace(src, "2024-08-20 12:00:00", strings.Repeat("x", csvtext.MaxLineBytes), 1), nil, 6, []string{
 			"line 21: line longer than 65536 bytes skipped"}},
 		{"without BOM", strings.TrimPrefix(src, "\xEF\xBB\xBF"), nil, 7, nil},
 		{"gb18030 re-save", gb18030(t, strings.TrimPrefix(src, "\xEF\xBB\xBF")), nil, 7, nil},
