@@ -84,6 +84,11 @@ func Write(dir string, b *evidence.Bundle, docs []File, opt Options) (err error)
 	if err != nil {
 		return fmt.Errorf("bag: %w", err)
 	}
+	// MkdirTemp makes the folder private; a bag is meant to be handed on and read by others.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("bag: %w", err)
+	}
 	defer func() {
 		if err != nil {
 			os.RemoveAll(tmp)
