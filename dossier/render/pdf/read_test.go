@@ -1,0 +1,55 @@
+package pdf
+
+import (
+	"bytes"
+	"testing"
+)
+
+func FuzzReadPacket(f *testing.F) {
+	fx := newFixture(f)
+	fx.bundle.Items = fx.bundle.Items[:3]
+	var buf bytes.Buffer
+	if err := Render(&buf, fx.bundle, fx.report, Options{}); err != nil {
+		f.Fatal(err)
+	}
+	packet := buf.Bytes()
+	f.Add(packet)
+	f.Add(packet[len(packet)/2:])
+	f.Add(packet[:len(packet)-100])
+	f.Add([]byte("%PDF-1.4\nxref\n0 99999999\ntrailer<</Root 1 0 R>>\nstartxref\n9\n%%EOF"))
+	f.Add([]byte("%PDF-1.4\n1 0 obj\n<< /Names << /EmbeddedFiles << /Names [(a) 1 0 R] >> >> >>\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Root 1 0 R /Info 1 0 R>>\nstartxref\n86\n%%EOF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ReadPacket(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			if p != nil {
+				t.Fatal("error with a packet")
+			}
+			return
+		}
+		for i := range p.Files {
+			if r, err := p.Files[i].Open(); err == nil {
+				var sink bytes.Buffer
+				sink.ReadFrom(r)
+			}
+		}
+	})
+}
+
+func TestReadPacketRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data string
+	}{
+		{"empty", ""},
+		{"not pdf", "hello world, this is not a pdf at all"},
+		{"no startxref", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"},
+		{"xref out of range", "%PDF-1.4\nstartxref\n99999\n%%EOF"},
+		{"xref stream", "%PDF-1.5\n1 0 obj\n<</Type /XRef>>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ReadPacket(bytes.NewReader([]byte(tc.data)), int64(len(tc.data))); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+}
