@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -327,4 +328,55 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%d events for an agreement", len(res.Events))
 		}
 	})
+}
+
+func TestObjHeaders(t *testing.T) {
+	tests := []struct {
+		name   string
+		buf    string
+		limit  int
+		before bool
+		want   string // "num@at ..."
+	}{
+		{"simple", "1 0 obj\n<<>>\nendobj\n12 0 obj", 100, true, "1@0 12@20"},
+		{"endobj is no header", "endobj 3 0 obj", 100, true, "3@7"},
+		{"number cut at chunk start", "2 0 obj", 100, false, ""},
+		{"preceded by a delimiter", ">>7 0 obj", 100, false, "7@2"},
+		{"beyond the limit", "1 0 obj 2 0 obj", 8, true, "1@0"},
+		{"glued keyword", "1 0 object", 100, true, ""},
+		{"missing generation", "1 obj", 100, true, ""},
+		{"overlong number", "12345678901 0 obj", 100, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			objHeaders([]byte(tt.buf), tt.limit, tt.before, func(num, at int) {
+				got = append(got, strconv.Itoa(num)+"@"+strconv.Itoa(at))
+			})
+			if s := strings.Join(got, " "); s != tt.want {
+				t.Errorf("got %q, want %q", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestPageObjects(t *testing.T) {
+	tests := []struct {
+		buf  string
+		want int
+	}{
+		{"/Type /Page /Parent 1 0 R", 1},
+		{"/Type/Page>>", 1},
+		{"/Type /Pages /Kids []", 0},
+		{"/Type\n/Page\n/Type /Page", 2},
+		{"/Parent /Page", 0},
+		{"/Type /PageLabel", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.buf, func(t *testing.T) {
+			if got := pageObjects([]byte(tt.buf), len(tt.buf)); got != tt.want {
+				t.Errorf("got %d, want %d", got, tt.want)
+			}
+		})
+	}
 }

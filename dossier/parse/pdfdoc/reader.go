@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 
@@ -34,19 +33,21 @@ const (
 	maxObjectWindow = 4 << 20
 )
 
-// entry is one cross-reference entry: type 1 is an object at byte offset a; type 2 is object
-// number b... of the object stream numbered a, at index b.
+// entry is one cross-reference entry: type 1 is an object at byte offset a; type 2 is the b-th
+// object inside the object stream numbered a; type 0 is a free entry.
 type entry struct {
 	typ byte
 	a   int64
 	b   int
 }
 
-// objStm is a decoded object stream: its objects' offsets relative to first.
+// objStm is a decoded object stream: its objects' offsets relative to first, by object number
+// and in header order.
 type objStm struct {
 	data    []byte
 	first   int
 	offsets map[int]int
+	order   []int
 }
 
 // document reads just enough of a PDF to answer: how many pages, what does the info dictionary
@@ -633,6 +634,10 @@ func (d *document) fromObjStm(stmNum, index, num int) (any, bool) {
 		return nil, false
 	}
 	off, ok := os.offsets[num]
+	if !ok && index >= 0 && index < len(os.order) {
+		// The header does not list the number; trust the position the xref gave.
+		off, ok = os.order[index], true
+	}
 	if !ok || os.first+off >= len(os.data) || os.first+off < 0 {
 		return nil, false
 	}
@@ -673,15 +678,87 @@ func (d *document) loadObjStm(stmNum int) *objStm {
 			break
 		}
 		os.offsets[int(num)] = int(off)
+		os.order = append(os.order, int(off))
 	}
 	return os
 }
 
 var (
-	objHeader = regexp.MustCompile(`(?:^|[\x00\t\n\f\r ])(\d{1,10})[\x00\t\n\f\r ]+(\d{1,5})[\x00\t\n\f\r ]+obj\b`)
-	pageType  = regexp.MustCompile(`/Type[\x00\t\n\f\r ]*/Page(?:[^s\w]|$)`)
+	objKw     = []byte("obj")
+	pageKw    = []byte("/Page")
+	typeKw    = []byte("/Type")
 	trailerKw = []byte("trailer")
 )
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// objHeaders finds "num gen obj" headers in buf and returns each header's object number and
+// position. Only headers that start before limit are reported (the rest belong to the next
+// chunk); before tells whether the byte before buf[0] separates tokens.
+func objHeaders(buf []byte, limit int, before bool, fn func(num, at int)) {
+	for i := 0; ; {
+		j := bytes.Index(buf[i:], objKw)
+		if j < 0 {
+			return
+		}
+		p := i + j
+		i = p + len(objKw)
+		if i < len(buf) && !isSpace(buf[i]) && !isDelim(buf[i]) {
+			continue
+		}
+		k := p
+		for k > 0 && isSpace(buf[k-1]) {
+			k--
+		}
+		genEnd := k
+		for k > 0 && isDigit(buf[k-1]) {
+			k--
+		}
+		if k == genEnd || k == p || genEnd-k > 5 {
+			continue
+		}
+		sep := k
+		for k > 0 && isSpace(buf[k-1]) {
+			k--
+		}
+		numEnd := k
+		for k > 0 && isDigit(buf[k-1]) {
+			k--
+		}
+		if k == numEnd || numEnd == sep || numEnd-k > 10 || k >= limit {
+			continue
+		}
+		if (k > 0 && !isSpace(buf[k-1]) && !isDelim(buf[k-1])) || (k == 0 && !before) {
+			continue
+		}
+		if num, err := strconv.Atoi(string(buf[k:numEnd])); err == nil {
+			fn(num, k)
+		}
+	}
+}
+
+// pageObjects counts "/Type /Page" (not /Pages) entries that start before limit.
+func pageObjects(buf []byte, limit int) int {
+	n := 0
+	for i := 0; ; {
+		j := bytes.Index(buf[i:], pageKw)
+		if j < 0 {
+			return n
+		}
+		p := i + j
+		i = p + len(pageKw)
+		if i < len(buf) && !isSpace(buf[i]) && !isDelim(buf[i]) {
+			continue
+		}
+		k := p
+		for k > 0 && isSpace(buf[k-1]) {
+			k--
+		}
+		if k >= len(typeKw) && bytes.Equal(buf[k-len(typeKw):k], typeKw) && k-len(typeKw) < limit {
+			n++
+		}
+	}
+}
 
 // reconstruct scans the whole file (streamed, in overlapping chunks) for object headers, the last
 // trailer and page objects, the way PDF viewers repair a broken file.
@@ -699,20 +776,17 @@ func (d *document) reconstruct() {
 		if off+int64(len(buf)) < d.size {
 			limit = len(buf) - scanOverlap
 		}
-		for _, m := range objHeader.FindAllSubmatchIndex(buf, -1) {
-			if m[2] >= limit {
-				continue
-			}
-			num, err := strconv.Atoi(string(buf[m[2]:m[3]]))
-			if err == nil && len(d.scanObjs) < maxObjects {
-				d.scanObjs[num] = off + int64(m[2])
-			}
+		before := off == 0
+		if !before {
+			prev, _ := d.window(off-1, 1)
+			before = len(prev) == 1 && (isSpace(prev[0]) || isDelim(prev[0]))
 		}
-		for _, m := range pageType.FindAllIndex(buf, -1) {
-			if m[0] < limit {
-				d.scanPages++
+		objHeaders(buf, limit, before, func(num, at int) {
+			if len(d.scanObjs) < maxObjects {
+				d.scanObjs[num] = off + int64(at)
 			}
-		}
+		})
+		d.scanPages += pageObjects(buf, limit)
 		for i := 0; ; {
 			j := bytes.Index(buf[i:], trailerKw)
 			if j < 0 || i+j >= limit {
