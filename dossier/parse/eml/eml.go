@@ -170,7 +170,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 	} else {
 		w.warn("header", "no From address")
 	}
-	ev.Subject = w.decodeHeader(msg.Header.Get("Subject"))
+	ev.Subject = w.decodeHeader(msg.Header.Get("Subject"), "header Subject")
 	ev.Time, ev.TimeSource = w.messageTime(msg.Header)
 	ev.Text = w.text()
 
@@ -319,7 +319,7 @@ func (w *walker) walk(r io.Reader, h textproto.MIMEHeader, path string, depth in
 		return
 	}
 	disposition, dparams := w.disposition(h, where)
-	name := w.partName(h, dparams, params)
+	name := w.partName(where, dparams, params)
 	isBodyText := (mediaType == "text/plain" || mediaType == "text/html") && disposition != "attachment" && name == ""
 	body := &stopOnError{r: w.transferDecoder(r, h, where)}
 	if isBodyText {
@@ -416,10 +416,10 @@ func mergeLenient(params map[string]string, v string) {
 
 // partName is the attachment's name from Content-Disposition filename or Content-Type name,
 // decoded; "" when the part has none.
-func (w *walker) partName(h textproto.MIMEHeader, dparams, ctparams map[string]string) string {
+func (w *walker) partName(where string, dparams, ctparams map[string]string) string {
 	for _, v := range []string{dparams["filename"], ctparams["name"]} {
 		if v = strings.TrimSpace(v); v != "" {
-			return clean(w.decodeHeader(v))
+			return clean(w.decodeHeader(v, where))
 		}
 	}
 	return ""
@@ -620,7 +620,7 @@ func (w *walker) addresses(h mail.Header, key string) []*mail.Address {
 		}
 		return list
 	}
-	decoded := w.decodeHeader(raw)
+	decoded := w.decodeHeader(raw, "header "+key)
 	var out []*mail.Address
 	for _, piece := range strings.Split(decoded, ",") {
 		piece = strings.TrimSpace(piece)
@@ -662,7 +662,8 @@ func formatAddresses(list []*mail.Address) string {
 
 // decodeHeader decodes RFC 2047 encoded words; raw 8-bit text (GBK written straight into a
 // header by some clients) is converted too.
-func (w *walker) decodeHeader(v string) string {
+// Words that cannot be decoded (an unknown charset) are kept as written, with a warning.
+func (w *walker) decodeHeader(v, where string) string {
 	if v == "" {
 		return ""
 	}
@@ -671,6 +672,8 @@ func (w *walker) decodeHeader(v string) string {
 	}
 	if d, err := w.dec.DecodeHeader(v); err == nil {
 		v = d
+	} else {
+		w.warn(where, "encoded words kept as written: %v", err)
 	}
 	return strings.TrimSpace(strings.ToValidUTF8(v, "\uFFFD"))
 }

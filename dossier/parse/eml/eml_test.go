@@ -410,3 +410,38 @@ func TestSample(t *testing.T) {
 		t.Errorf("warnings %v info %v", res.Warnings, res.Info)
 	}
 }
+
+func TestDeriveFailure(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "nested.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &parse.Input{Name: "nested.eml", Size: int64(len(data)), Data: bytes.NewReader(data),
+		Derive: func(name string, r io.Reader) (parse.Derived, error) {
+			return parse.Derived{}, fmt.Errorf("disk full")
+		}}
+	res, err := Parser{}.Parse(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Events[0].Text, "[附件: 催收函.pdf, not stored]") ||
+		!hasWarning(res, `part 3: attachment "催收函.pdf" not stored: disk full`) {
+		t.Errorf("text %q warnings %v", res.Events[0].Text, res.Warnings)
+	}
+}
+
+func TestForwardedMessage(t *testing.T) {
+	msg := "From: a@b.example\r\nSubject: fwd\r\nContent-Type: multipart/mixed; boundary=f\r\n\r\n" +
+		"--f\r\nContent-Type: text/plain\r\n\r\nsee below\r\n" +
+		"--f\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d.example\r\nSubject: inner\r\n\r\ninner body\r\n--f--\r\n"
+	res, got, err := run(t, "fwd.eml", []byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "part-2.eml" || !bytes.Contains(got[0].data, []byte("Subject: inner")) {
+		t.Errorf("derived %+v", got)
+	}
+	if strings.Contains(res.Events[0].Text, "inner body") {
+		t.Errorf("the forwarded message leaked into the body: %q", res.Events[0].Text)
+	}
+}
