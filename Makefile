@@ -53,6 +53,29 @@ fuzz-short:
 fuzz:
 	$(call run-fuzz,$(FUZZTIME))
 
+# The performance table of dossier/bench/BENCHMARKS.md: generates its inputs in a temporary folder,
+# runs dossier and the standard tool side by side BENCHRUNS times each, alternately, and prints
+# medians, peak memory and the issue's targets. BENCHOUT=FILE also writes the table there;
+# BENCHONLY=verify,add,small,sms,pdf,xlsx picks works. Installs missing peers where it can.
+BENCHRUNS ?= 3
+BENCHONLY ?=
+BENCHOUT  ?=
+bench: build
+	@missing=""; \
+	for t in sha256sum:coreutils openssl:openssl hashdeep:hashdeep img2pdf:img2pdf /usr/bin/time:time; do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; \
+	done; \
+	/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || missing="$$missing python3-openpyxl"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing for the comparisons"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing$$missing and cannot install them here (need root and apt-get)"; exit 1; \
+	  fi; \
+	fi
+	$(GO) run ./dossier/bench/cmd/benchtable -dossier $(BIN) -runs $(BENCHRUNS) $(if $(BENCHONLY),-only $(BENCHONLY)) $(if $(BENCHOUT),-o $(BENCHOUT))
+
 lint:
 	@out=$$(gofmt -l cmd dossier templates); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
