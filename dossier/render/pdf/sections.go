@@ -164,7 +164,7 @@ func (d *doc) findingsSection() {
 		t.end()
 		d.heading(d.t("findings.detail"), 12)
 		t = d.table(8, column{title: d.t("findings.id"), width: 26}, column{title: d.t("findings.when"), width: 26},
-			column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 10, align: "R"},
+			column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 12, align: "R"},
 			column{title: d.t("findings.what"), width: 62}, column{title: d.t("exhibits.col"), width: 20})
 		for _, fd := range d.r.Findings {
 			when := fd.Day.String()
