@@ -294,9 +294,10 @@ func (w *walker) readHeaderBlock(br *bufio.Reader) ([]byte, error) {
 // excess of an over-long line is discarded.
 func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
+	over := false
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) <= limit {
+		if over = over || len(line)+len(chunk) > limit; !over {
 			line = append(line, chunk...)
 		}
 		if err == bufio.ErrBufferFull {
