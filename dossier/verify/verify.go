@@ -86,6 +86,12 @@ func Case(dir string) (*Report, error) {
 	default:
 		r.Notes = append(r.Notes, "the case could not be locked ("+shortErr(err)+"); if another dossier process is adding to it, verify again when it is done")
 	}
+	if b, err := os.ReadFile(f.Path("case.json")); err == nil {
+		want, _ := json.MarshalIndent(f.Meta, "", "  ")
+		if string(b) != string(want)+"\n" {
+			r.add(Problem{Kind: CaseFile, Path: "store/case.json", Detail: "the case description was rewritten"})
+		}
+	}
 	if c, err := f.Case(); err != nil {
 		r.add(Problem{Kind: CaseFile, Path: casefolder.CaseFile, Detail: err.Error()})
 	} else {
@@ -149,8 +155,9 @@ func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]
 		if cl.Seq != l.N {
 			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Detail: fmt.Sprintf("entry numbered %d on line %d: entries were removed or reordered", cl.Seq, l.N)})
 		}
-		if l.N == 1 && (cl.Action != "init" || cl.CaseID != f.Meta.ID) {
+		if l.N == 1 && (cl.Action != "init" || cl.CaseID != f.Meta.ID || !cl.Time.Equal(f.Meta.Created)) {
 			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: 1, Detail: "the first entry is not this case's creation"})
+			r.add(Problem{Kind: CaseFile, Path: "store/case.json", Detail: "the case's id or creation time differs from the custody log's first entry"})
 		}
 		for _, it := range cl.Items {
 			items[it.ID] = custodyItem{Item: it, line: l.N}
@@ -168,6 +175,10 @@ func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]
 	case err != nil:
 		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Detail: "cannot read the custody head: " + shortErr(err)})
 	case seq == lastSeq && hash == lastHash:
+		// The head is written as exactly this line; other spellings of it are edits too.
+		if b, err := os.ReadFile(f.Path("custody.head")); err == nil && string(b) != fmt.Sprintf("%d %s\n", seq, hash) {
+			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Detail: "the custody head was rewritten (same entry, different bytes)"})
+		}
 	case interrupted && seq == lastSeq-1:
 		r.Notes = append(r.Notes, "the custody head was not yet moved by the interrupted add")
 	default:
@@ -223,6 +234,11 @@ func checkIndex(f *casefolder.Folder, r *Report, custody map[string]custodyItem,
 		if a, b := canonical(it), canonical(rec.Item); a != b {
 			r.add(Problem{Kind: IndexEdited, Exhibit: rec.Exhibit, Name: rec.Name, Path: "store/index.jsonl", Line: l.N,
 				Detail: "index entry differs from the custody record (" + diffFields(rec.Item, it) + ")"})
+		} else if string(l.Bytes) != b || l.Torn {
+			// Index lines are written as exactly these bytes; any other spelling of the same
+			// record (spaces, escapes, a lost newline) is still an edit.
+			r.add(Problem{Kind: IndexEdited, Exhibit: rec.Exhibit, Name: rec.Name, Path: "store/index.jsonl", Line: l.N,
+				Detail: "index line was rewritten (same fields, different bytes)"})
 		}
 		return nil
 	})
