@@ -468,7 +468,12 @@ func (w *walker) readText(r io.Reader, mediaType, charset, where string) {
 	if dst.Len() > 0 {
 		dst.WriteString("\n")
 	}
-	dst.WriteString(strings.ToValidUTF8(string(buf), "\uFFFD"))
+	text := string(buf)
+	if strings.TrimSpace(charset) == "" && !utf8.ValidString(text) {
+		// No charset and not UTF-8: Chinese clients that omit the label write GBK.
+		text, _ = textenc.Decode(buf)
+	}
+	dst.WriteString(strings.ToValidUTF8(text, "\uFFFD"))
 }
 
 // attach hands a non-body part to Derive as a stream and records the line the event text shows.

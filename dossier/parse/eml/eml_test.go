@@ -445,3 +445,15 @@ func TestForwardedMessage(t *testing.T) {
 		t.Errorf("the forwarded message leaked into the body: %q", res.Events[0].Text)
 	}
 }
+
+func TestUnlabelledGBKBody(t *testing.T) {
+	gbk := []byte{0xC7, 0xEB, 0xBB, 0xB9, 0xBF, 0xEE} // 请还款
+	msg := append([]byte("From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n"), gbk...)
+	res, _, err := run(t, "gbk.eml", msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Events[0].Text != "请还款" {
+		t.Errorf("text %q", res.Events[0].Text)
+	}
+}
