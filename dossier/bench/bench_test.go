@@ -58,7 +58,9 @@ func TestParseTimeV(t *testing.T) {
 }
 
 func TestMedian(t *testing.T) {
-	s := func(ms int, mb int64) Sample { return Sample{Wall: time.Duration(ms) * time.Millisecond, MaxRSS: mb << 20} }
+	s := func(ms int, mb int64) Sample {
+		return Sample{Wall: time.Duration(ms) * time.Millisecond, MaxRSS: mb << 20}
+	}
 	tests := []struct {
 		name string
 		in   []Sample
