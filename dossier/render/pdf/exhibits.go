@@ -166,9 +166,9 @@ func (d *doc) image(it *evidence.Item) error {
 				}
 				break
 			}
-			f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(data))
+			d.register(name, "JPG", data)
 		case "png":
-			f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(data))
+			d.register(name, "PNG", data)
 			if f.Err() { // 16-bit or interlaced: the library refuses, the decoder does not
 				f.ClearError()
 				if err := d.registerDecoded(name, data, png.Decode); err != nil {
@@ -208,6 +208,17 @@ func (d *doc) image(it *evidence.Item) error {
 	return nil
 }
 
+// register hands an image to the library. The library's PNG parser panics on some truncated
+// files; that is caught and reported through the library's error like any other failure.
+func (d *doc) register(name, typ string, data []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.f.SetError(fmt.Errorf("image %s: %v", typ, r))
+		}
+	}()
+	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
+}
+
 // registerDecoded decodes an image and registers it as a PNG.
 func (d *doc) registerDecoded(name string, data []byte, decode func(io.Reader) (image.Image, error)) error {
 	img, err := decode(bytes.NewReader(data))
@@ -218,7 +229,7 @@ func (d *doc) registerDecoded(name string, data []byte, decode func(io.Reader) (
 	if err := png.Encode(&buf, img); err != nil {
 		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
 	}
-	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	d.register(name, "PNG", buf.Bytes())
 	if d.f.Err() {
 		err := d.f.Error()
 		d.f.ClearError()
@@ -287,7 +298,7 @@ func (d *doc) eventTable(it *evidence.Item, events []*event.Event) {
 		t := d.table(8.5, column{title: d.t("time"), width: 28}, column{title: d.t("direction"), width: 9},
 			column{title: d.t("counterpart"), width: 34}, column{title: d.t("content"), width: 75})
 		for _, e := range events {
-			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), d.summary(e))
+			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), d.content(e))
 		}
 		t.end()
 	}
@@ -297,8 +308,9 @@ func (d *doc) eventTable(it *evidence.Item, events []*event.Event) {
 // derived from the recording.
 func (d *doc) recording(it *evidence.Item, events []*event.Event) error {
 	dur := it.Info["duration"]
-	if s, err := strconv.ParseInt(dur, 10, 64); err == nil {
-		dur = d.duration(&event.Event{Duration: &s})
+	if s, err := strconv.ParseFloat(dur, 64); err == nil && s >= 0 && s < 1e9 { // seconds, maybe fractional
+		secs := int64(s + 0.5)
+		dur = d.duration(&event.Event{Duration: &secs})
 	}
 	for _, e := range events {
 		if dur == "" && e.Duration != nil {

@@ -268,3 +268,13 @@ func sortEvents(evs []event.Event) {
 		evs[i].Seq = i + 1
 	}
 }
+
+func imageRGBA64(w, h int) *image.RGBA64 {
+	img := image.NewRGBA64(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetRGBA64(x, y, color.RGBA64{uint16(x * 3000), uint16(y * 3000), 40000, 65535})
+		}
+	}
+	return img
+}

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
@@ -31,11 +32,23 @@ func newRedactor(c *caseconf.Case) *redactor {
 	return r
 }
 
+// spacedMobile is a mobile number written in groups: 139 0000 1234, 139-0000-1234.
+var spacedMobile = regexp.MustCompile(`(^|[^0-9A-Za-z])(1[3-9][0-9])([ -])([0-9]{4})([ -])([0-9]{4})($|[^0-9A-Za-z])`)
+
 // apply returns s with every personal number masked. A nil redactor leaves s alone.
 func (r *redactor) apply(s string) string {
 	if r == nil || !strings.ContainsAny(s, "0123456789") {
 		return s
 	}
+	mask := func(m string) string {
+		g := spacedMobile.FindStringSubmatch(m)
+		if r.keep[g[2]+g[4]+g[6]] {
+			return m
+		}
+		return g[1] + g[2] + g[3] + "****" + g[5] + g[6] + g[7]
+	}
+	// Twice: a match consumes the separator after it, which the next number needs as its boundary.
+	s = spacedMobile.ReplaceAllStringFunc(spacedMobile.ReplaceAllStringFunc(s, mask), mask)
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {

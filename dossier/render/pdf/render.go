@@ -335,7 +335,8 @@ func (d *doc) cell(w, h float64, s, align string, ln bool) {
 	}
 }
 
-// newPage starts a page of a section; title feeds the running header.
+// newPage starts a page; the header and footer functions draw the running title, the exhibit
+// stamp and the page number.
 func (d *doc) newPage() {
 	d.f.AddPage()
 }

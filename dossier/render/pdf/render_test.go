@@ -278,6 +278,9 @@ func TestRedactor(t *testing.T) {
 		{"bank card 16", "卡号6222021234567890", "卡号6222********7890"},
 		{"digest untouched", "a13900001234b 9f13900001234", "a13900001234b 9f13900001234"},
 		{"amount untouched", "1000.00", "1000.00"},
+		{"spaced phone", "电话 139 0000 1234。", "电话 139 **** 1234。"},
+		{"dashed collector kept", "159-0000-1111", "159-0000-1111"},
+		{"two spaced phones", "139 0000 1234 138 0013 8000", "139 **** 1234 138 **** 8000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := r.apply(tc.in); got != tc.want {

@@ -246,8 +246,18 @@ func (d *doc) duration(e *event.Event) string {
 	return fmt.Sprintf(d.t("minsec"), s/60, s%60)
 }
 
-// summary is the content column of the timeline: text, subject or amount.
+// summary is the content column of the timeline, shortened so that one message cannot fill pages
+// there; the exhibit's own table prints it whole.
 func (d *doc) summary(e *event.Event) string {
+	s := d.content(e)
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
+}
+
+// content is what an event says: subject, amount and text.
+func (d *doc) content(e *event.Event) string {
 	var parts []string
 	if e.Subject != "" {
 		parts = append(parts, e.Subject)
@@ -258,11 +268,7 @@ func (d *doc) summary(e *event.Event) string {
 	if e.Text != "" {
 		parts = append(parts, e.Text)
 	}
-	s := strings.Join(parts, " · ")
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return s
+	return strings.Join(parts, " · ")
 }
 
 func (d *doc) localTime(t time.Time) string {
