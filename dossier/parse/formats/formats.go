@@ -10,6 +10,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/alipay"
 	"github.com/dossier-tool/dossier/dossier/parse/calllogcsv"
+	"github.com/dossier-tool/dossier/dossier/parse/document"
 	"github.com/dossier-tool/dossier/dossier/parse/eml"
 	"github.com/dossier-tool/dossier/dossier/parse/image"
 	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
@@ -33,5 +34,6 @@ func All() []parse.Parser {
 		wechatchat.CSV{},
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
+		document.Parser{},
 	}
 }
