@@ -24,7 +24,7 @@ func TestLetterOverride(t *testing.T) {
 	over := fstest.MapFS{"letters/complaint.zh.tmpl": {Data: []byte("mine")}}
 	for _, tc := range []struct {
 		name, kind, lang, want string
-		err                   error
+		err                    error
 	}{
 		{"overridden", Complaint, "zh", "mine", nil},
 		{"falls back to embedded", Mediation, "zh", "", nil},
