@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -124,5 +125,24 @@ func TestLongMessageIsPrintedWholeInItsExhibit(t *testing.T) {
 	}
 	if !strings.Contains(text, squeeze(long)) {
 		t.Error(fmt.Sprintf("the long message is not printed whole (%d runes)", len([]rune(long))))
+	}
+}
+
+// The library's attachment keys (Attachement1, ..., Attachement10) are not in name-tree order from
+// the tenth on, and its file specifications leave /F empty; the packet fixes both.
+func TestAttachmentNameTree(t *testing.T) {
+	fx := newFixture(t)
+	data := render(t, fx, Options{})
+	keys := regexp.MustCompile(`\((Attachment\d{6})\) \d+ 0 R`).FindAllSubmatch(data, -1)
+	if len(keys) != len(fx.bundle.Items)+1 {
+		t.Fatalf("%d keys in the name tree, want %d", len(keys), len(fx.bundle.Items)+1)
+	}
+	for i := 1; i < len(keys); i++ {
+		if bytes.Compare(keys[i-1][1], keys[i][1]) >= 0 {
+			t.Errorf("name tree keys out of order: %s before %s", keys[i-1][1], keys[i][1])
+		}
+	}
+	if bytes.Contains(data, []byte("/F () ")) || bytes.Contains(data, []byte("Attachement")) {
+		t.Error("a file specification kept the library's empty /F or key")
 	}
 }

@@ -32,7 +32,16 @@
 //
 // The same bundle, report and options give the same bytes: the creation and modification dates are
 // the bundle's Stamp, catalog entries are sorted, nothing iterates a map into the output and the
-// attachments are in exhibit order after the manifest.
+// attachments are in exhibit order after the manifest. Where the library itself writes in map
+// order (images of equal width, imported pages) the output is put back into a canonical order
+// afterwards (canonical.go); the same pass pads the attachment keys so the name tree is sorted.
+//
+// # Memory
+//
+// The library holds the whole document — pages, images and attachments — until it writes it, and
+// the canonical ordering works on the written bytes, so a packet is built in memory. Each original
+// is read through a cap (MaxImage, MaxPDF, MaxText, MaxAttachment); an original over the attachment
+// cap is listed in the manifest but not embedded.
 //
 // # Reading a packet back
 //

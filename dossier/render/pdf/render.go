@@ -95,6 +95,9 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 		return fmt.Errorf("pdf: write: %w", err)
 	}
 	out, err := canonicalImages(buf.Bytes())
+	if err == nil {
+		out, err = canonicalNames(out)
+	}
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
