@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,13 +96,13 @@ func (d *doc) letterData() LetterData {
 		ld.Collectors = append(ld.Collectors, LetterContact{Name: ct.Name, ID: id, Role: d.t("role." + ct.Role)})
 	}
 	if a := c.Agreement; a != nil {
-		la := &LetterAgreement{Date: d.date(a.Date), Reference: a.Reference}
+		la := &LetterAgreement{Date: d.longDay(a.Date), Reference: a.Reference}
 		sched := a.Installments.Schedule()
 		if len(sched) > 0 {
 			if d.lang == "zh" {
-				la.Plan = fmt.Sprintf("共%d期，每期%s元，首期%s", len(sched), sched[0].Amount, d.date(sched[0].Due))
+				la.Plan = fmt.Sprintf("共%d期，每期%s元，首期%s", len(sched), sched[0].Amount, d.longDay(sched[0].Due))
 			} else {
-				la.Plan = fmt.Sprintf("%d installments of %s from %s", len(sched), sched[0].Amount, d.date(sched[0].Due))
+				la.Plan = fmt.Sprintf("%d installments of %s from %s", len(sched), sched[0].Amount, d.longDay(sched[0].Due))
 			}
 			if a.Installments.Count == 0 { // an explicit list: the amounts may differ
 				var total money.Amount
@@ -109,9 +110,9 @@ func (d *doc) letterData() LetterData {
 					total += s.Amount
 				}
 				if d.lang == "zh" {
-					la.Plan = fmt.Sprintf("共%d期，合计%s元，首期%s", len(sched), total, d.date(sched[0].Due))
+					la.Plan = fmt.Sprintf("共%d期，合计%s元，首期%s", len(sched), total, d.longDay(sched[0].Due))
 				} else {
-					la.Plan = fmt.Sprintf("%d installments totalling %s from %s", len(sched), total, d.date(sched[0].Due))
+					la.Plan = fmt.Sprintf("%d installments totalling %s from %s", len(sched), total, d.longDay(sched[0].Due))
 				}
 			}
 		}
@@ -197,6 +198,17 @@ func (d *doc) longDate(t time.Time) string {
 	return t.Format("2 January 2006")
 }
 
+// longDay writes a calendar day out as a letter does: 2025年1月29日 / 29 January 2025.
+func (d *doc) longDay(x caseconf.Date) string {
+	if x.IsZero() {
+		return ""
+	}
+	if d.lang == "zh" {
+		return fmt.Sprintf("%d年%d月%d日", x.Y, x.M, x.D)
+	}
+	return time.Date(x.Y, time.Month(x.M), x.D, 0, 0, 0, 0, time.UTC).Format("2 January 2006")
+}
+
 func (d *doc) date(x caseconf.Date) string {
 	if x.IsZero() {
 		return ""
@@ -238,6 +250,13 @@ func (d *doc) letter(src, origin string) error {
 	d.f.Bookmark(title, 0, -1)
 	f := d.f
 	var para []string
+	inList := false
+	endList := func() {
+		if inList {
+			f.Ln(1.5)
+			inList = false
+		}
+	}
 	flush := func() {
 		if len(para) > 0 {
 			d.paragraph(strings.Join(para, joiner(d.lang)), 11, 0, "L")
@@ -247,6 +266,9 @@ func (d *doc) letter(src, origin string) error {
 	}
 	for _, l := range lines {
 		trimmed := strings.TrimSpace(l)
+		if trimmed != "" && !strings.HasPrefix(trimmed, "- ") && !numbered.MatchString(trimmed) {
+			endList()
+		}
 		switch {
 		case strings.HasPrefix(trimmed, "## "):
 			flush()
@@ -262,16 +284,22 @@ func (d *doc) letter(src, origin string) error {
 			}
 			f.SetTextColor(0, 0, 0)
 			f.Ln(4)
-		case strings.HasPrefix(trimmed, "- "):
+		case strings.HasPrefix(trimmed, "- ") || numbered.MatchString(trimmed):
 			flush()
+			marker, item := "•", strings.TrimSpace(strings.TrimPrefix(trimmed, "- "))
+			if m := numbered.FindStringSubmatch(trimmed); m != nil {
+				marker, item = m[1], strings.TrimSpace(m[2])
+			}
 			d.ensure(6)
 			y := f.GetY()
 			f.SetFont(fontFamily, "", 11)
-			f.SetXY(marginX+2, y)
-			d.cell(4, 5.5, "•", "L", false)
+			f.SetXY(marginX+1.5, y)
+			d.cell(5, 5.5, marker, "L", false)
 			f.SetXY(marginX, y)
-			d.paragraph(strings.TrimSpace(trimmed[2:]), 11, 7, "L")
+			d.paragraph(item, 11, 7, "L")
 			f.Ln(1)
+			inList = true
+			continue
 		case strings.HasPrefix(trimmed, "> "):
 			flush()
 			d.paragraph(strings.TrimSpace(trimmed[2:]), 11, 0, "R")
@@ -284,6 +312,9 @@ func (d *doc) letter(src, origin string) error {
 	flush()
 	return nil
 }
+
+// numbered matches a numbered list item of a letter: "1. text".
+var numbered = regexp.MustCompile(`^(\d{1,3}\.) +(.*)$`)
 
 // joiner is what joins the lines of one paragraph: nothing between Chinese lines, a space
 // between English ones.
