@@ -23,6 +23,10 @@ import (
 // MaxImage caps how much of one image original is read to embed it.
 const MaxImage = 64 << 20
 
+// MaxPixels caps the canvas of an image that has to be decoded to be embedded (16.7 million
+// pixels: a 300 dpi scan of an A3 page; a phone screenshot has under 5 million).
+const MaxPixels = 1 << 24
+
 // MaxText caps how much of a transcript or text original is printed.
 const MaxText = 1 << 20
 
@@ -153,6 +157,12 @@ func (d *doc) image(it *evidence.Item) error {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 1<<15 || cfg.Height > 1<<15 {
 		return &notShown{why: fmt.Sprintf(d.t("why.image"), fmt.Sprintf("%d×%d pixels", cfg.Width, cfg.Height))}
+	}
+	// Everything but a plain JPEG is inflated whole to be embedded, and a few megabytes of PNG
+	// can claim a canvas of gigabytes; such an image is listed, not drawn.
+	plainJPEG := format == "jpeg" && (cfg.ColorModel == nil || !strings.Contains(fmt.Sprintf("%T", cfg.ColorModel), "CMYK"))
+	if !plainJPEG && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return &notShown{why: fmt.Sprintf(d.t("why.image"), fmt.Sprintf("%d×%d pixels, too many to decode", cfg.Width, cfg.Height))}
 	}
 	name := "ex-" + it.SHA256
 	f := d.f
