@@ -115,7 +115,7 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 		return nil, err
 	}
 	rep := &Report{}
-	files := collect(paths, rep)
+	files := collect(paths, rep, ownFiles(f))
 	if len(files) == 0 {
 		if rep.Failed > 0 {
 			return rep, fmt.Errorf("%w: no readable file in the given paths", ErrNothing)
@@ -498,7 +498,7 @@ func displayPath(p string) string { return filepath.ToSlash(p) }
 // collect walks the paths in order. Folders are walked in lexical order without following
 // symbolic links (a link could lead outside the folder the user meant); FIFOs, sockets and
 // devices are skipped and named; sidecars are read with their file, not added.
-func collect(paths []string, rep *Report) []file {
+func collect(paths []string, rep *Report, own map[string]bool) []file {
 	var out []file
 	skip := func(p, why string) {
 		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why})
@@ -539,6 +539,13 @@ func collect(paths []string, rep *Report) []file {
 				}
 				return nil
 			}
+			if isOwn(own, p) {
+				skip(p, "part of this case's own folder, not evidence")
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
 			if d.IsDir() {
 				return nil
 			}
@@ -573,6 +580,24 @@ func collect(paths []string, rep *Report) []file {
 		}
 	}
 	return kept
+}
+
+// ownFiles are the case's own files and folders (its store, its outputs, case.yaml), by absolute
+// path: adding a folder that holds the case must not take the lock file, the staged copies of
+// this very add or the rendered packets as evidence.
+func ownFiles(f *casefolder.Folder) map[string]bool {
+	own := map[string]bool{}
+	for _, p := range []string{f.Path(), filepath.Join(f.Dir, casefolder.OutDir), f.CaseYAML()} {
+		if abs, err := filepath.Abs(p); err == nil {
+			own[abs] = true
+		}
+	}
+	return own
+}
+
+func isOwn(own map[string]bool, p string) bool {
+	abs, err := filepath.Abs(p)
+	return err == nil && own[abs]
 }
 
 // pairTranscripts links a same-stem .txt beside a recording to it.
