@@ -25,7 +25,17 @@ var seedFlag = flag.Int64("seed", 0, "seed for the randomised trials (0: derive 
 // dossierBin is the command-line binary under test, built once by TestMain.
 var dossierBin string
 
+// rssEnv turns the test binary into a launcher: it runs the command in its arguments, waits,
+// and writes the command's peak resident memory to the file the variable names. Linux counts a
+// child's peak from the memory of the process that forked it, so the binary under test is
+// started from this small, fresh process rather than from the test process, whose own memory
+// (the generated corpus) would otherwise be counted as the command's.
+const rssEnv = "DOSSIER_RELIABILITY_MEASURE_RSS"
+
 func TestMain(m *testing.M) {
+	if out := os.Getenv(rssEnv); out != "" {
+		os.Exit(launch(out, os.Args[1:]))
+	}
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "dossier-reliability-bin-")
 	if err != nil {
@@ -48,6 +58,36 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+func launch(out string, argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, rssEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "launch:", err)
+		return 125
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = int64(ru.Maxrss) * 1024
+	}
+	if err := os.WriteFile(out, []byte(fmt.Sprint(rss)), 0o644); err != nil {
+		return 125
+	}
+	return code
 }
 
 // seed returns the seed of a randomised test and logs it so that a failure can be replayed.
@@ -117,16 +157,22 @@ func clip(s string) string {
 	return s
 }
 
-// dossier runs the binary in dir and waits for it.
+// dossier runs the binary in dir and waits for it, measuring its peak memory.
 func dossier(t *testing.T, dir string, args ...string) outcome {
 	t.Helper()
-	cmd := exec.Command(dossierBin, args...)
+	rssFile, err := os.CreateTemp("", "dossier-rss-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rssFile.Close()
+	defer os.Remove(rssFile.Name())
+	cmd := exec.Command(os.Args[0], append([]string{dossierBin}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=true")
+	cmd.Env = append(os.Environ(), "CI=true", rssEnv+"="+rssFile.Name())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	o := outcome{stdout: stdout.String(), stderr: stderr.String(), wall: time.Since(start)}
 	var ee *exec.ExitError
 	switch {
@@ -135,9 +181,14 @@ func dossier(t *testing.T, dir string, args ...string) outcome {
 	case err != nil:
 		t.Fatalf("run dossier %v: %v", args, err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		o.maxRSS = int64(ru.Maxrss) * 1024
+	if o.code == 125 {
+		t.Fatalf("run dossier %v: the launcher failed: %s", args, o)
 	}
+	b, err := os.ReadFile(rssFile.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Sscan(string(b), &o.maxRSS)
 	return o
 }
 
