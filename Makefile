@@ -76,6 +76,11 @@ bench: build
 	fi
 	$(GO) run ./dossier/bench/cmd/benchtable -dossier $(BIN) -runs $(BENCHRUNS) $(if $(BENCHONLY),-only $(BENCHONLY)) $(if $(BENCHOUT),-o $(BENCHOUT))
 
+# The long forms of the reliability trials (200 kill -9 crashes during add, more concurrent adds
+# and builds); the short forms run in `make test`. SEED=N replays one run.
+stress:
+	$(GO) test -count=1 -tags stress -timeout 60m ./dossier/reliability/ $(if $(SEED),-args -seed $(SEED))
+
 lint:
 	@out=$$(gofmt -l cmd dossier templates); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
