@@ -101,3 +101,34 @@ func (b *Bundle) ItemByExhibit(n int) *Item {
 	}
 	return nil
 }
+
+// purposes are what an item proves when the user has not said (证明目的), by kind.
+var purposes = map[string][2]string{
+	"call-log":   {"证明催收方来电的时间、号码、次数及接通情况", "Shows when the collection side called, from which numbers, how often and with what outcome"},
+	"sms":        {"证明催收短信、彩信的时间、号码和内容", "Shows the time, number and content of collection text messages"},
+	"chat":       {"证明催收方通过聊天软件联系的时间和内容", "Shows when and what the collection side wrote in chat"},
+	"recording":  {"证明通话的时间、时长和内容", "Shows the time, length and content of a call"},
+	"transcript": {"通话录音的文字记录", "Transcript of a call recording"},
+	"screenshot": {"证明截图所示内容及其时间", "Shows what the screen displayed and when"},
+	"photo":      {"证明照片所示内容", "Shows what the photograph depicts"},
+	"email":      {"证明催收邮件的发送时间和内容", "Shows when a collection e-mail was sent and what it said"},
+	"bill":       {"证明还款的时间和金额", "Shows the time and amount of repayments"},
+	"agreement":  {"证明双方达成的还款协议及其条款", "Shows the repayment agreement reached and its terms"},
+	"attachment": {"随附于另一证据的文件", "A file attached to another exhibit"},
+	"document":   {"证明文件所载内容", "Shows what the document states"},
+}
+
+// PurposeOr is what the item proves: what the user said, or a default for its kind in lang.
+func (it *Item) PurposeOr(lang string) string {
+	if it.Purpose != "" {
+		return it.Purpose
+	}
+	p, ok := purposes[it.Kind]
+	if !ok {
+		p = purposes["document"]
+	}
+	if lang == "en" {
+		return p[1]
+	}
+	return p[0]
+}

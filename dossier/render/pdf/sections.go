@@ -340,7 +340,7 @@ func (d *doc) index() {
 		if it.Title != "" && it.Title != it.Name {
 			name += "\n" + it.Name
 		}
-		t.row(strconv.Itoa(it.Exhibit), name, d.source(it), it.Purpose, page, it.SHA256)
+		t.row(strconv.Itoa(it.Exhibit), name, d.source(it), it.PurposeOr(d.lang), page, it.SHA256)
 	}
 	t.end()
 }

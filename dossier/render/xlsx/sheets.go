@@ -165,11 +165,7 @@ func (rd *renderer) evidenceSheet() *sheet {
 			v[0] = it.Exhibit
 			v[1] = str(it.DisplayTitle())
 			v[2] = str(rd.sourceOf(it.Source, it.Holder, it.HolderRole))
-			purpose := it.Purpose
-			if purpose == "" {
-				purpose = it.Summary
-			}
-			v[3] = str(purpose)
+			v[3] = str(it.PurposeOr(rd.lang))
 			v[4] = str(it.Kind)
 			v[5] = str(it.MIME)
 			v[6] = excelize.Cell{StyleID: rd.st.integer, Value: it.Size}
