@@ -93,6 +93,11 @@ func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
 	}
 	docs := opt.Docs
 	if docs == nil {
+		// The documents are staged beside the bag, so its folder must exist first (a fresh
+		// case has no out/ yet).
+		if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
+			return err
+		}
 		tmp, err := os.MkdirTemp(filepath.Dir(absOr(target)), ".dossier-docs-*")
 		if err != nil {
 			return err
