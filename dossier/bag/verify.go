@@ -584,5 +584,48 @@ func (v *verifier) checkTagManifests(tags, payload []*manifestFile) {
 			}
 		}
 	}
+	v.checkDossierTags(tags, payload)
 	v.hashAll(tags, nil, TagAltered)
+}
+
+// checkDossierTags holds a bag dossier wrote (it carries the dossier manifest) to what dossier
+// writes: a tag manifest beside every payload manifest, each listing every tag file. The RFC
+// leaves both optional, so without this a deleted tag manifest, or a line removed from one,
+// would go unnoticed.
+func (v *verifier) checkDossierTags(tags, payload []*manifestFile) {
+	root, err := fs.ReadDir(v.fsys, ".")
+	if err != nil {
+		return
+	}
+	var tagFiles []string
+	dossierBag := false
+	for _, de := range root {
+		name := de.Name()
+		if name == CaseManifest {
+			dossierBag = true
+		}
+		// Payload manifests missing from a tag manifest are reported by the caller already.
+		if !de.IsDir() && !strings.HasPrefix(name, "tagmanifest-") && !strings.HasPrefix(name, "manifest-") {
+			tagFiles = append(tagFiles, name)
+		}
+	}
+	if !dossierBag {
+		return
+	}
+	byAlg := map[string]*manifestFile{}
+	for _, t := range tags {
+		byAlg[t.alg] = t
+	}
+	for _, m := range payload {
+		if byAlg[m.alg] == nil {
+			v.add(Problem{Kind: Missing, Path: "tag" + m.name, Detail: "a dossier bag has a tag manifest beside every payload manifest"})
+		}
+	}
+	for _, t := range tags {
+		for _, name := range tagFiles {
+			if _, ok := t.entries[name]; !ok {
+				v.add(Problem{Kind: Malformed, Path: t.name, Detail: "does not list the tag file " + name})
+			}
+		}
+	}
 }
