@@ -35,6 +35,34 @@ func newRedactor(c *caseconf.Case) *redactor {
 // spacedMobile is a mobile number written in groups: 139 0000 1234, 139-0000-1234.
 var spacedMobile = regexp.MustCompile(`(^|[^0-9A-Za-z])(1[3-9][0-9])([ -])([0-9]{4})([ -])([0-9]{4})($|[^0-9A-Za-z])`)
 
+// spacedCard is a bank-card number written in groups of four: 6222 0212 3456 7890 123.
+var spacedCard = regexp.MustCompile(`(^|[^0-9A-Za-z])([0-9]{4}(?:[ -][0-9]{4}){2,3}[ -][0-9]{1,4})($|[^0-9A-Za-z])`)
+
+// maskCard keeps the first and last four digits of a grouped card number and its separators.
+func maskCard(m string) string {
+	g := spacedCard.FindStringSubmatch(m)
+	digits := 0
+	for i := 0; i < len(g[2]); i++ {
+		if isDigit(g[2][i]) {
+			digits++
+		}
+	}
+	if digits < 16 || digits > 19 {
+		return m
+	}
+	out := []byte(g[2])
+	seen := 0
+	for i := range out {
+		if isDigit(out[i]) {
+			seen++
+			if seen > 4 && seen <= digits-4 {
+				out[i] = '*'
+			}
+		}
+	}
+	return g[1] + string(out) + g[3]
+}
+
 // apply returns s with every personal number masked. A nil redactor leaves s alone.
 func (r *redactor) apply(s string) string {
 	if r == nil || !strings.ContainsAny(s, "0123456789") {
@@ -49,6 +77,7 @@ func (r *redactor) apply(s string) string {
 	}
 	// Twice: a match consumes the separator after it, which the next number needs as its boundary.
 	s = spacedMobile.ReplaceAllStringFunc(spacedMobile.ReplaceAllStringFunc(s, mask), mask)
+	s = spacedCard.ReplaceAllStringFunc(s, maskCard)
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
