@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -142,6 +143,17 @@ func (e *env) describe(err error) string {
 	}
 	if hint == "" {
 		hint = err.Error()
+		// A file-system error at the end of a chain reads "stat /a/b: no such file or
+		// directory": Go's operation name means nothing to a user; the path and the reason do.
+		var pe *fs.PathError
+		if errors.As(err, &pe) && strings.HasSuffix(hint, pe.Error()) {
+			head := strings.TrimSuffix(hint, pe.Error())
+			plain := pe.Path + ": " + pe.Err.Error()
+			if strings.Contains(head, pe.Path) {
+				plain = pe.Err.Error()
+			}
+			hint = head + plain + " (check the path and its permissions)"
+		}
 	}
 	if e.debug {
 		return fmt.Sprintf("%s\ndetail: %#v", hint, err)
