@@ -1,29 +1,140 @@
 package pdf
 
 import (
-	"codeberg.org/go-pdf/fpdf"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/manifest"
 )
 
-// attachments lists the manifest first, then the originals in exhibit order. Originals over
-// MaxAttachment or that cannot be read are left out; the manifest still lists them.
-func (d *doc) attachments(man []byte) ([]fpdf.Attachment, error) {
-	atts := []fpdf.Attachment{{Content: man, Filename: manifest.FileName, Description: manifest.Format}}
-	if d.opt.NoAttach {
-		return atts, nil
+// writePacket writes the library's output pdf to w and appends the update that carries the
+// images drawn on the exhibit pages and the attachments: the manifest first, then the originals
+// in exhibit order. Originals over MaxAttachment or that cannot be opened are left out; the
+// manifest still lists them. Nothing large is held: every image and original is streamed from
+// the store into w.
+func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
+	b, err := parseBase(pdf)
+	if err != nil {
+		return fmt.Errorf("pdf: library output: %w", err)
 	}
+	catalog, err := b.dictOf(pdf, b.root)
+	if err != nil {
+		return fmt.Errorf("pdf: library output: %w", err)
+	}
+	if catalog, err = withoutNames(catalog); err != nil {
+		return fmt.Errorf("pdf: library output: %w", err)
+	}
+	resources, err := b.dictOf(pdf, resourcesObj)
+	if err != nil {
+		return fmt.Errorf("pdf: library output: %w", err)
+	}
+	if _, err := w.Write(pdf); err != nil {
+		return fmt.Errorf("pdf: write: %w", err)
+	}
+	u := newUpdate(w, b, len(pdf))
+	xobjects, err := d.writeImages(u)
+	if err != nil {
+		return err
+	}
+	if len(xobjects) > 0 {
+		res, err := withXObjects(resources, xobjects)
+		if err != nil {
+			return fmt.Errorf("pdf: library output: %w", err)
+		}
+		u.object(resourcesObj, "<<"+string(res)+">>")
+	}
+
+	specs := []int{}
+	spec, err := u.embed(manifest.FileName, manifest.Format, bytes.NewReader(man))
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	specs = append(specs, spec)
 	for i := range d.b.Items {
+		if d.opt.NoAttach || d.b.Open == nil {
+			break
+		}
 		it := &d.b.Items[i]
 		if it.Size > MaxAttachment {
 			continue
 		}
-		data, err := d.open(it, MaxAttachment)
+		rc, err := d.b.Open(it.SHA256)
 		if err != nil {
 			continue // the exhibit's page already says the original cannot be read
 		}
-		atts = append(atts, fpdf.Attachment{Content: data, Filename: manifest.ExhibitFileName(it.Exhibit, it.Name),
-			Description: it.SHA256})
+		name := manifest.ExhibitFileName(it.Exhibit, it.Name)
+		spec, err := u.embed(name, it.SHA256, &capped{r: rc, left: MaxAttachment})
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("pdf: %s: %w", evidenceRef(it.Exhibit), err)
+		}
+		specs = append(specs, spec)
 	}
-	return atts, nil
+	// Zero-padded keys keep the name tree sorted, as it must be, in attachment order.
+	var tree strings.Builder
+	tree.WriteString("<< /Names [")
+	for i, s := range specs {
+		fmt.Fprintf(&tree, "\n(Attachment%06d) %d 0 R", i+1, s)
+	}
+	tree.WriteString("\n] >>")
+	treeObj, namesObj := u.alloc(), u.alloc()
+	u.object(treeObj, tree.String())
+	u.object(namesObj, fmt.Sprintf("<< /EmbeddedFiles %d 0 R >>", treeObj))
+	u.object(b.root, fmt.Sprintf("<<%s/Names %d 0 R\n>>", catalog, namesObj))
+	if err := u.finish(b); err != nil {
+		return fmt.Errorf("pdf: write: %w", err)
+	}
+	return nil
+}
+
+// resourcesObj is the number the library gives the resource dictionary every page shares.
+const resourcesObj = 2
+
+// evidenceRef names an exhibit in an error message.
+func evidenceRef(n int) string { return fmt.Sprintf("exhibit %d", n) }
+
+// capped reads at most left bytes and fails, rather than truncating, if there are more.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := c.r.Read(one[:]); n > 0 {
+			return 0, fmt.Errorf("larger than %d bytes", MaxAttachment)
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// withoutNames drops the library's /Names entry from the catalog: an /EmbeddedFiles name tree
+// with nothing in it, which the update's own replaces.
+func withoutNames(catalog []byte) ([]byte, error) {
+	i := bytes.Index(catalog, []byte("/Names"))
+	if i < 0 {
+		return catalog, nil
+	}
+	lx := &lexer{b: catalog[i:]}
+	lx.value(0)
+	names, ok := lx.value(0).(dict)
+	if !ok {
+		return nil, fmt.Errorf("the catalog's /Names is not a dictionary")
+	}
+	for k, v := range names {
+		tree, _ := v.(dict)
+		if entries, _ := tree["Names"].(array); k != "EmbeddedFiles" || len(entries) > 0 {
+			return nil, fmt.Errorf("the catalog's /Names holds %s", k)
+		}
+	}
+	return append(catalog[:i:i], catalog[i+lx.i:]...), nil
 }

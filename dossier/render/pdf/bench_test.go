@@ -59,7 +59,7 @@ func BenchmarkRender200Screenshots(b *testing.B) {
 // BenchmarkLineBreak measures breaking a long Chinese paragraph with the PDF font metrics.
 func BenchmarkLineBreak(b *testing.B) {
 	fx := newFixture(b)
-	d := newDoc(fx.bundle, fx.report, Options{}.withDefaults(fx.bundle), "", nil)
+	d := newDoc(fx.bundle, fx.report, Options{}.withDefaults(fx.bundle), "", nil, nil)
 	text := strings.Repeat(longParagraph, 20)
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {

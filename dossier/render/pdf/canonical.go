@@ -207,37 +207,3 @@ func canonicalImages(pdf []byte) ([]byte, error) {
 	}
 	return splice(pdf, offsets, xrefAt, edits)
 }
-
-var attachmentKey = regexp.MustCompile(`\(Attachement(\d+)\)`)
-
-// canonicalNames names the attachments properly. It pads the keys of the /EmbeddedFiles name tree. The library names attachments
-// Attachement1, Attachement2, ... and a name tree must be sorted by key, which those are not from
-// the tenth on; zero-padded keys sort in attachment order.
-func canonicalNames(pdf []byte) ([]byte, error) {
-	offsets, xrefAt, err := xrefOffsets(pdf)
-	if err != nil {
-		return nil, err
-	}
-	at := bytes.LastIndex(pdf[:xrefAt], []byte("/EmbeddedFiles"))
-	if at < 0 {
-		return pdf, nil
-	}
-	end := bytes.Index(pdf[at:xrefAt], []byte("]"))
-	if end < 0 {
-		return nil, errors.New("embedded files name tree without its array")
-	}
-	end += at
-	padded := attachmentKey.ReplaceAllFunc(pdf[at:end], func(m []byte) []byte {
-		n, _ := strconv.Atoi(string(attachmentKey.FindSubmatch(m)[1]))
-		return fmt.Appendf(nil, "(Attachment%06d)", n)
-	})
-	edits := []edit{{start: at, end: end, with: padded}}
-	// The library leaves /F empty and names the file only in /UF; readers that know only /F
-	// (PDF 1.6 and older) would show no name. Give /F the same text string.
-	for _, m := range emptyF.FindAllSubmatchIndex(pdf[:at], -1) {
-		edits = append(edits, edit{start: m[0], end: m[1], with: fmt.Appendf(nil, "/F %s /UF %s", pdf[m[2]:m[3]], pdf[m[2]:m[3]])})
-	}
-	return splice(pdf, offsets, xrefAt, edits)
-}
-
-var emptyF = regexp.MustCompile(`/F \(\) /UF (\((?:[^()\\]|\\.)*\))`)

@@ -1,19 +1,12 @@
 package pdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	_ "image/gif" // decoders for image.Decode
-	"image/jpeg"
-	"image/png"
 	"io"
 	"strconv"
 	"strings"
-
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/webp"
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
@@ -143,108 +136,24 @@ func (d *doc) open(it *evidence.Item, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// image embeds a picture fitted into the rest of the page at its own resolution. JPEG goes in as
-// it is (the PDF's DCT stream is the file's bytes); PNG as PNG when the library can take it and
-// otherwise re-encoded losslessly; WebP and GIF decoded and embedded as PNG.
+// image draws a picture fitted into the rest of the page at its own resolution. The picture is
+// written after the library's output (see images.go); here it is only inspected and placed.
 func (d *doc) image(it *evidence.Item) error {
-	data, err := d.open(it, MaxImage)
-	if err != nil {
-		return err
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 1<<15 || cfg.Height > 1<<15 {
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), fmt.Sprintf("%d×%d pixels", cfg.Width, cfg.Height))}
-	}
-	// Everything but a plain JPEG is inflated whole to be embedded, and a few megabytes of PNG
-	// can claim a canvas of gigabytes; such an image is listed, not drawn.
-	plainJPEG := format == "jpeg" && (cfg.ColorModel == nil || !strings.Contains(fmt.Sprintf("%T", cfg.ColorModel), "CMYK"))
-	if !plainJPEG && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), fmt.Sprintf("%d×%d pixels, too many to decode", cfg.Width, cfg.Height))}
-	}
-	name := "ex-" + it.SHA256
-	f := d.f
-	if f.GetImageInfo(name) == nil {
-		switch format {
-		case "jpeg":
-			if cfg.ColorModel != nil && strings.Contains(fmt.Sprintf("%T", cfg.ColorModel), "CMYK") {
-				// The library writes CMYK JPEG without the Adobe inversion viewers expect; draw it as PNG.
-				if err := d.registerDecoded(name, data, func(r io.Reader) (image.Image, error) { return jpeg.Decode(r) }); err != nil {
-					return err
-				}
-				break
-			}
-			d.register(name, "JPG", data)
-		case "png":
-			d.register(name, "PNG", data)
-			if f.Err() { // 16-bit or interlaced: the library refuses, the decoder does not
-				f.ClearError()
-				if err := d.registerDecoded(name, data, png.Decode); err != nil {
-					return err
-				}
-			}
-		case "webp":
-			if err := d.registerDecoded(name, data, webp.Decode); err != nil {
-				return err
-			}
-		default:
-			if err := d.registerDecoded(name, data, func(r io.Reader) (image.Image, error) { img, _, err := image.Decode(r); return img, err }); err != nil {
-				return err
-			}
-		}
-		if f.Err() {
-			err := f.Error()
-			f.ClearError()
-			return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-		}
+	p := d.plan(it)
+	if p.why != "" {
+		return &notShown{why: p.why}
 	}
 	// Natural size at 96 dpi, shrunk to fit the space left on the page, never enlarged.
-	w, h := float64(cfg.Width)*25.4/96, float64(cfg.Height)*25.4/96
+	f := d.f
+	w, h := float64(p.w)*25.4/96, float64(p.h)*25.4/96
 	boxW, boxH := contentW, bodyBottom-f.GetY()
 	scale := min(1, boxW/w, boxH/h)
 	w, h = w*scale, h*scale
 	x, y := marginX+(contentW-w)/2, f.GetY()
-	f.ImageOptions(name, x, y, w, h, false, fpdf.ImageOptions{ImageType: map[string]string{"jpeg": "JPG"}[format]}, 0, "")
+	d.drawImage(it, x, y, w, h)
 	f.SetDrawColor(190, 190, 190)
 	f.SetLineWidth(0.2)
 	f.Rect(x, y, w, h, "D")
-	if f.Err() {
-		err := f.Error()
-		f.ClearError()
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-	}
-	return nil
-}
-
-// register hands an image to the library. The library's PNG parser panics on some truncated
-// files; that is caught and reported through the library's error like any other failure.
-func (d *doc) register(name, typ string, data []byte) {
-	defer func() {
-		if r := recover(); r != nil {
-			d.f.SetError(fmt.Errorf("image %s: %v", typ, r))
-		}
-	}()
-	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
-}
-
-// registerDecoded decodes an image and registers it as a PNG.
-func (d *doc) registerDecoded(name string, data []byte, decode func(io.Reader) (image.Image, error)) error {
-	img, err := decode(bytes.NewReader(data))
-	if err != nil {
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-	}
-	d.register(name, "PNG", buf.Bytes())
-	if d.f.Err() {
-		err := d.f.Error()
-		d.f.ClearError()
-		return &notShown{why: fmt.Sprintf(d.t("why.image"), err)}
-	}
 	return nil
 }
 

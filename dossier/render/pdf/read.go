@@ -84,12 +84,15 @@ const (
 	maxObjects = 1 << 20
 	maxDict    = 1 << 20
 	maxDepth   = 32
+	// maxSections bounds the /Prev chain of cross-reference sections.
+	maxSections = 64
 )
 
 // ReadPacket reads the embedded files and the manifest digest of a packet. It understands the
-// subset of PDF that Render writes — a classic cross-reference table, a trailer with /Root and
-// /Info, a flat /EmbeddedFiles name tree, FlateDecode streams — and reports anything else as an
-// error rather than guessing.
+// subset of PDF that Render writes — classic cross-reference sections chained by /Prev (the
+// library's, then the incremental update that carries the images and attachments), a trailer
+// with /Root and /Info, a flat /EmbeddedFiles name tree, FlateDecode streams — and reports
+// anything else as an error rather than guessing.
 func ReadPacket(r io.ReaderAt, size int64) (*Packet, error) {
 	rd := &reader{r: r, size: size}
 	if size < 16 {
@@ -138,6 +141,8 @@ type reader struct {
 	offsets map[int]int64
 }
 
+// readXref reads the cross-reference sections from the last one back along /Prev, so that an
+// object's newest version wins, and returns the newest trailer.
 func (rd *reader) readXref() (dict, error) {
 	tail := make([]byte, min(tailSize, rd.size))
 	if _, err := rd.r.ReadAt(tail, rd.size-int64(len(tail))); err != nil && err != io.EOF {
@@ -155,58 +160,106 @@ func (rd *reader) readXref() (dict, error) {
 	if err != nil || at < 0 || at >= rd.size {
 		return nil, fmt.Errorf("%w: startxref %q out of range", ErrNotPacket, fields[0])
 	}
-	// xref head: "xref\n0 N\n"
-	headBuf := make([]byte, min(64, rd.size-at))
-	if _, err := rd.r.ReadAt(headBuf, at); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read xref: %w", err)
+	rd.offsets = map[int]int64{}
+	seen := map[int64]bool{}
+	var newest dict
+	for {
+		if seen[at] || len(seen) >= maxSections {
+			return nil, fmt.Errorf("%w: cross-reference sections loop or exceed %d", ErrNotPacket, maxSections)
+		}
+		seen[at] = true
+		trailer, err := rd.readSection(at)
+		if err != nil {
+			return nil, err
+		}
+		if newest == nil {
+			newest = trailer
+		}
+		prev, ok := trailer["Prev"].(int64)
+		if !ok {
+			return newest, nil
+		}
+		if prev < 0 || prev >= rd.size {
+			return nil, fmt.Errorf("%w: /Prev %d out of range", ErrNotPacket, prev)
+		}
+		at = prev
 	}
-	lines := bytes.SplitN(headBuf, []byte("\n"), 3)
-	if len(lines) < 3 || string(bytes.TrimSpace(lines[0])) != "xref" {
+}
+
+// readSection reads the classic cross-reference section at offset at — "xref", then subsections
+// of a "first count" line and count 20-byte entries — adding the objects not already known from a
+// newer section, and returns the trailer dictionary that follows.
+func (rd *reader) readSection(at int64) (dict, error) {
+	line, at, err := rd.line(at)
+	if err != nil || string(line) != "xref" {
 		return nil, fmt.Errorf("%w: xref at %d is not a classic table", ErrNotPacket, at)
 	}
-	sub := bytes.Fields(lines[1])
-	if len(sub) != 2 {
-		return nil, fmt.Errorf("%w: xref subsection at %d", ErrNotPacket, at)
-	}
-	first, err1 := strconv.Atoi(string(sub[0]))
-	count, err2 := strconv.Atoi(string(sub[1]))
-	if err1 != nil || err2 != nil || first < 0 || count < 0 || count > maxObjects {
-		return nil, fmt.Errorf("%w: xref subsection %q", ErrNotPacket, lines[1])
-	}
-	entriesAt := at + int64(len(lines[0])+len(lines[1])+2)
-	if entriesAt+int64(count)*20 > rd.size {
-		return nil, fmt.Errorf("%w: xref of %d entries runs past the end", ErrNotPacket, count)
-	}
-	entries := make([]byte, count*20)
-	if _, err := rd.r.ReadAt(entries, entriesAt); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read xref: %w", err)
-	}
-	rd.offsets = map[int]int64{}
-	for n := 0; n < count; n++ {
-		e := entries[n*20 : n*20+20]
-		if e[17] != 'n' {
-			continue
+	for {
+		line, next, err := rd.line(at)
+		if err != nil {
+			return nil, fmt.Errorf("%w: xref subsection at %d: %v", ErrNotPacket, at, err)
 		}
-		off, err := strconv.ParseInt(string(bytes.TrimSpace(e[:10])), 10, 64)
-		if err == nil && off >= 0 && off < rd.size {
-			rd.offsets[first+n] = off
+		if bytes.HasPrefix(line, []byte("trailer")) {
+			break
 		}
+		sub := bytes.Fields(line)
+		if len(sub) != 2 {
+			return nil, fmt.Errorf("%w: xref subsection %q at %d", ErrNotPacket, line, at)
+		}
+		first, err1 := strconv.Atoi(string(sub[0]))
+		count, err2 := strconv.Atoi(string(sub[1]))
+		if err1 != nil || err2 != nil || first < 0 || count < 0 || count > maxObjects-len(rd.offsets) || first > maxObjects {
+			return nil, fmt.Errorf("%w: xref subsection %q at %d", ErrNotPacket, line, at)
+		}
+		if next+int64(count)*20 > rd.size {
+			return nil, fmt.Errorf("%w: xref of %d entries runs past the end", ErrNotPacket, count)
+		}
+		entries := make([]byte, count*20)
+		if _, err := rd.r.ReadAt(entries, next); err != nil && err != io.EOF {
+			return nil, fmt.Errorf("read xref: %w", err)
+		}
+		for n := 0; n < count; n++ {
+			e := entries[n*20 : n*20+20]
+			if _, known := rd.offsets[first+n]; known || e[17] != 'n' {
+				continue
+			}
+			off, err := strconv.ParseInt(string(bytes.TrimSpace(e[:10])), 10, 64)
+			if err == nil && off >= 0 && off < rd.size {
+				rd.offsets[first+n] = off
+			}
+		}
+		at = next + int64(count)*20
 	}
-	trailerAt := entriesAt + int64(count)*20
-	buf := make([]byte, min(maxDict, rd.size-trailerAt))
-	if _, err := rd.r.ReadAt(buf, trailerAt); err != nil && err != io.EOF {
+	buf := make([]byte, min(maxDict, rd.size-at))
+	if _, err := rd.r.ReadAt(buf, at); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read trailer: %w", err)
 	}
-	j := bytes.Index(buf, []byte("trailer"))
-	if j < 0 {
-		return nil, fmt.Errorf("%w: no trailer", ErrNotPacket)
-	}
-	lx := &lexer{b: buf[j+7:]}
+	lx := &lexer{b: buf[len("trailer"):]}
 	t, ok := lx.value(0).(dict)
 	if !ok {
-		return nil, fmt.Errorf("%w: trailer is not a dictionary", ErrNotPacket)
+		return nil, fmt.Errorf("%w: trailer at %d is not a dictionary", ErrNotPacket, at)
 	}
 	return t, nil
+}
+
+// line reads the line at offset at (without its end of line) and where the next one starts.
+func (rd *reader) line(at int64) ([]byte, int64, error) {
+	if at < 0 || at >= rd.size {
+		return nil, 0, errors.New("offset out of range")
+	}
+	buf := make([]byte, min(80, rd.size-at))
+	if _, err := rd.r.ReadAt(buf, at); err != nil && err != io.EOF {
+		return nil, 0, err
+	}
+	end := bytes.IndexAny(buf, "\r\n")
+	if end < 0 {
+		return nil, 0, errors.New("line too long")
+	}
+	next := end + 1
+	if buf[end] == '\r' && next < len(buf) && buf[next] == '\n' {
+		next++
+	}
+	return bytes.TrimSpace(buf[:end]), at + int64(next), nil
 }
 
 // object reads object n: its value and, for a stream, where the data starts.

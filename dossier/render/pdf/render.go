@@ -38,7 +38,8 @@ type Options struct {
 const KeywordsPrefix = "dossier-manifest-sha256:"
 
 // MaxAttachment caps the size of one original embedded as an attachment; larger ones are listed
-// as not embedded. The PDF library holds attachments in memory, so the cap bounds memory use.
+// as not embedded. Attachments are streamed from the store, so the cap bounds the size of the
+// packet, not the memory used to write it.
 const MaxAttachment = 256 << 20
 
 // ErrNoBundle is returned when Render is given nothing to render.
@@ -72,32 +73,29 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	digest := manifest.DigestOf(man)
 
 	// First pass: lay out to learn where every exhibit starts and how many pages there are.
-	first := newDoc(b, r, opt, digest, nil)
+	// Images are inspected here, once; the second pass and the writer reuse what was found.
+	first := newDoc(b, r, opt, digest, nil, nil)
 	if err := first.build(letterText, letterOrigin); err != nil {
 		return err
 	}
 	firstLayout := first.layout()
-	final := newDoc(b, r, opt, digest, &firstLayout)
+	plans := first.plans
+	final := newDoc(b, r, opt, digest, &firstLayout, plans)
 	if err := final.build(letterText, letterOrigin); err != nil {
 		return err
 	}
-	if got, want := final.layout(), first.layout(); !got.equal(want) {
+	if got := final.layout(); !got.equal(firstLayout) {
 		// Cannot happen unless a decision depends on something other than the inputs.
-		return fmt.Errorf("pdf: layout changed between passes (%d pages, then %d)", want.pages, got.pages)
+		return fmt.Errorf("pdf: layout changed between passes (%d pages, then %d)", firstLayout.pages, got.pages)
 	}
-	atts, err := final.attachments(man)
-	if err != nil {
-		return err
-	}
-	final.f.SetAttachments(atts)
+	// The library's output holds the pages, the fonts, the cover's QR code and imported PDF pages,
+	// not the exhibits' images or the attachments, which writePacket streams after it.
 	var buf bytes.Buffer
 	if err := final.f.Output(&buf); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
 	}
+	final.f = nil // the library keeps a copy of its output; let it go
 	out, err := canonicalImages(buf.Bytes())
-	if err == nil {
-		out, err = canonicalNames(out)
-	}
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -106,8 +104,7 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 			return fmt.Errorf("pdf: %w", err)
 		}
 	}
-	_, err = w.Write(out)
-	return err
+	return final.writePacket(w, out, man)
 }
 
 func (o Options) withDefaults(b *evidence.Bundle) Options {
@@ -161,11 +158,18 @@ type doc struct {
 	imports      *importLog
 	sectionTitle string
 	m            *metrics
+	// plans holds the inspection of every image original by SHA-256, shared by both passes.
+	plans map[string]*imagePlan
+	// placed are the items whose images the pages draw, in the order first drawn.
+	placed []*evidence.Item
 }
 
-func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout) *doc {
+func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout, plans map[string]*imagePlan) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev,
+	if plans == nil {
+		plans = map[string]*imagePlan{}
+	}
+	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev, plans: plans,
 		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), imports: &importLog{}}
 	if opt.Redact {
 		d.red = newRedactor(b.Case)
