@@ -129,7 +129,8 @@ func TestLongMessageIsPrintedWholeInItsExhibit(t *testing.T) {
 }
 
 // The library's attachment keys (Attachement1, ..., Attachement10) are not in name-tree order from
-// the tenth on, and its file specifications leave /F empty; the packet fixes both.
+// the tenth on, and its file specifications leave /F empty; the packet's own attachments have
+// neither defect.
 func TestAttachmentNameTree(t *testing.T) {
 	fx := newFixture(t)
 	data := render(t, fx, Options{})

@@ -20,8 +20,10 @@
 // images, outlines, attachments — and avoided where it is known to be wrong:
 //   - its MultiCell and SplitText drop a CJK character at every line break, so all text is broken
 //     by package linebreak and every line is drawn on its own;
+//   - it holds the whole document in memory until it writes it, images and attachments included,
+//     so the exhibits' images and the attachments never go through it (see Memory);
 //   - its page-anchored attachment annotations produce an invalid file, so the originals and the
-//     manifest are document-level attachments (SetAttachments);
+//     manifest are document-level attachments, listed in the catalog's /EmbeddedFiles name tree;
 //   - its PDF importer (contrib/gofpdi) panics on encrypted files and writes the imported objects
 //     in map order; imports run behind a recover, encrypted files get a page saying they are
 //     attached but not shown, and the imported objects are put back into a canonical order after
@@ -34,19 +36,30 @@
 // the bundle's Stamp, catalog entries are sorted, nothing iterates a map into the output and the
 // attachments are in exhibit order after the manifest. Where the library itself writes in map
 // order (images of equal width, imported pages) the output is put back into a canonical order
-// afterwards (canonical.go); the same pass pads the attachment keys so the name tree is sorted.
+// afterwards (canonical.go). The update is written in a fixed order and its name tree keys are
+// zero-padded, so they sort in attachment order as a name tree must.
 //
 // # Memory
 //
-// The library holds the whole document — pages, images and attachments — until it writes it, and
-// the canonical ordering works on the written bytes, so a packet is built in memory. Each original
-// is read through a cap (MaxImage, MaxPDF, MaxText, MaxAttachment); an original over the attachment
-// cap is listed in the manifest but not embedded.
+// The library lays out the pages and writes the small part of the packet: text, fonts, the cover's
+// QR code and the pages of imported PDFs; the page that shows an image names it but does not
+// carry it. What is large is appended after the library's output as an incremental update
+// (ISO 32000-1 §7.5.6, update.go): every exhibit image as an XObject streamed from the store
+// (a JPEG's bytes and a plain PNG's IDAT data as they are, anything else decoded one image at a
+// time, images.go), then the manifest and every original as an embedded file compressed on the
+// fly, with its size and MD5 written after it; then new versions of the shared resource
+// dictionary (naming the images) and of the catalog (with the name tree), and a cross-reference
+// section whose trailer points back with /Prev. Memory is therefore the library's part plus a
+// few fixed buffers, whatever the size of the originals. Each image original is read twice, as a
+// stream: once before layout to decide whether and how it can be drawn, once to write it.
+// Each original is still read through a cap (MaxImage, MaxPDF, MaxText, MaxAttachment); an
+// original over the attachment cap is listed in the manifest but not embedded.
 //
 // # Reading a packet back
 //
-// ReadPacket is a small, tolerant reader of the PDFs this package writes (a classic xref table, the
-// trailer, the /EmbeddedFiles name tree, FlateDecode streams). The manifest digest printed on the
+// ReadPacket is a small, tolerant reader of the PDFs this package writes (classic cross-reference
+// sections followed along /Prev, the newest trailer, the /EmbeddedFiles name tree, FlateDecode
+// streams). The manifest digest printed on the
 // cover is also stored in the document information dictionary as /Keywords
 // "dossier-manifest-sha256:<hex>", so a verifier can read it without extracting text.
 //

@@ -16,6 +16,10 @@ func FuzzReadPacket(f *testing.F) {
 	f.Add(packet)
 	f.Add(packet[len(packet)/2:])
 	f.Add(packet[:len(packet)-100])
+	if i := bytes.Index(packet, []byte("%%EOF")); i > 0 { // the library's part without the update
+		f.Add(packet[:i+6])
+	}
+	f.Add([]byte("%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 9 >>\nstartxref\n9\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\nxref\n0 99999999\ntrailer<</Root 1 0 R>>\nstartxref\n9\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj\n<< /Names << /EmbeddedFiles << /Names [(a) 1 0 R] >> >> >>\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Root 1 0 R /Info 1 0 R>>\nstartxref\n86\n%%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -44,6 +48,8 @@ func TestReadPacketRejects(t *testing.T) {
 		{"not pdf", "hello world, this is not a pdf at all"},
 		{"no startxref", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"},
 		{"xref out of range", "%PDF-1.4\nstartxref\n99999\n%%EOF"},
+		{"prev loop", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 9 >>\nstartxref\n9\n%%EOF"},
+		{"prev out of range", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 99999 >>\nstartxref\n9\n%%EOF"},
 		{"xref stream", "%PDF-1.5\n1 0 obj\n<</Type /XRef>>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
