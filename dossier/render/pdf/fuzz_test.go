@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/dossier-tool/dossier/dossier/event"
@@ -29,6 +30,23 @@ func FuzzRender(f *testing.F) {
 		}
 		if _, err := ReadPacket(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
 			t.Fatalf("ReadPacket of a rendered packet: %v", err)
+		}
+	})
+}
+
+// FuzzWalkPNG: any bytes give a header that plans a drawable image, or an error; never a panic.
+func FuzzWalkPNG(f *testing.F) {
+	f.Add(encodePNG(screenshot(20, 10, 1)))
+	f.Add(rgbaPNG())
+	f.Add(palettedPNG())
+	f.Add(pngSignature)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := walkPNG(bytes.NewReader(data), io.Discard)
+		if err != nil {
+			return
+		}
+		if p := h.plan(); p.kind == asPNGData && (p.colors == 0 || p.depth == 0 || p.depth > 8) {
+			t.Fatalf("pass-through plan %+v", p)
 		}
 	})
 }
