@@ -324,18 +324,27 @@ func (f *Folder) Items() ([]evidence.Item, error) {
 	return out, err
 }
 
+// minEventLine is less than the shortest line an event is stored as ({"time":…,"channel":…}).
+const minEventLine = 32
+
 // Events reads the events extracted from one item.
 func (f *Folder) Events(it *evidence.Item) ([]event.Event, error) {
 	if it.Events == 0 {
 		return nil, nil
 	}
-	var out []event.Event
+	// Sized from the index up front: growing a slice of a million events by doubling holds the
+	// old and the new array at once, half a gigabyte more than the events themselves. The
+	// file's size bounds the count, so an edited index cannot make this allocate at will.
+	n := it.Events
+	if info, err := os.Stat(f.EventsPath(it.ID)); err == nil {
+		n = int(min(int64(n), info.Size()/minEventLine))
+	}
+	out := make([]event.Event, 0, max(n, 0))
 	err := ReadLines(f.EventsPath(it.ID), func(l RawLine) error {
-		var e event.Event
-		if err := json.Unmarshal(l.Bytes, &e); err != nil {
+		out = append(out, event.Event{})
+		if err := json.Unmarshal(l.Bytes, &out[len(out)-1]); err != nil {
 			return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), l.N, err)
 		}
-		out = append(out, e)
 		return nil
 	})
 	if err != nil {

@@ -22,13 +22,22 @@ import (
 // SameEventWindow is how far apart two exports may place one event.
 const SameEventWindow = 2 * time.Second
 
+// maxPrealloc bounds the events allocated ahead from the index's counts.
+const maxPrealloc = 1 << 22
+
 // Loader returns the events extracted from an item.
 type Loader func(it *evidence.Item) ([]event.Event, error)
 
 // Build merges the events of items into one timeline ordered by time, with Seq set to the
 // 1-based position. Events without a time are left out (ingest warned about them).
 func Build(c *caseconf.Case, items []evidence.Item, load Loader) ([]event.Event, error) {
-	var all []event.Event
+	// One allocation of the right size: appending a million events to a growing slice would
+	// hold two arrays of them at once. The index's counts are capped in case it was edited.
+	total := 0
+	for i := range items {
+		total += min(max(items[i].Events, 0), maxPrealloc)
+	}
+	all := make([]event.Event, 0, min(total, maxPrealloc))
 	for i := range items {
 		it := &items[i]
 		evs, err := load(it)
