@@ -176,7 +176,12 @@ func (s *Store) Commit(staged []*Staged) error {
 // Remove deletes an object; used only to roll back an interrupted add.
 func (s *Store) Remove(sha string) error {
 	p := s.Path(sha)
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// A crash before the object was moved in: nothing to undo, and its fan-out
+			// folder may not exist either.
+			return nil
+		}
 		return err
 	}
 	return atomicfile.SyncDir(filepath.Dir(p))
