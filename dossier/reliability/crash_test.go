@@ -90,6 +90,8 @@ func killAfter(t *testing.T, dir string, delay time.Duration, args ...string) bo
 	cmd := exec.Command(dossierBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CI=true")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func killAfter(t *testing.T, dir string, delay time.Duration, args ...string) bo
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("dossier %v ended on its own with %v before the kill", args, err)
+			t.Fatalf("dossier %v ended on its own with %v before the kill:\n%s", args, err, stderr.String())
 		}
 		return false
 	case <-time.After(delay):

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -112,9 +111,50 @@ func namesBagFile(rep *verify.Report, rel string, manifest []byte, isManifest bo
 	return false
 }
 
-// attachmentStream locates the data of every embedded file in a packet by its /CheckSum, which
-// the packet reader reports with each attachment's name.
-var attachmentStream = regexp.MustCompile(`/Type /EmbeddedFile /Length (\d+) [^>]*/CheckSum <([0-9a-f]+)>[^\n]*>>\s*stream\r?\n`)
+// embeddedFile finds the dictionary and the start of the data of every embedded file stream.
+var embeddedFile = regexp.MustCompile(`<<\s*/Type\s*/EmbeddedFile([^>]*(?:>>[^>]*)?)>>\s*stream\r?\n`)
+
+var (
+	checkSum  = regexp.MustCompile(`/CheckSum\s*<([0-9a-fA-F]+)>`)
+	paramsRef = regexp.MustCompile(`/Params\s+(\d+)\s+0\s+R`)
+)
+
+// attachmentStreams locates the data of every embedded file of a packet and names it by its
+// /CheckSum (inline or in an indirect /Params object), which the packet reader reports with
+// each attachment's name.
+func attachmentStreams(t *testing.T, raw []byte, names map[string]string) []attachment {
+	t.Helper()
+	var out []attachment
+	for _, m := range embeddedFile.FindAllSubmatchIndex(raw, -1) {
+		dict := raw[m[2]:m[3]]
+		sum := checkSum.FindSubmatch(dict)
+		if sum == nil {
+			if ref := paramsRef.FindSubmatch(dict); ref != nil {
+				obj := regexp.MustCompile(`(?s)\n` + string(ref[1]) + ` 0 obj\s*<<.*?>>`).Find(raw)
+				sum = checkSum.FindSubmatch(obj)
+			}
+		}
+		if sum == nil {
+			t.Fatalf("the embedded file at byte %d has no /CheckSum", m[0])
+		}
+		name := names[strings.ToLower(string(sum[1]))]
+		if name == "" {
+			t.Fatalf("the embedded file at byte %d has a checksum no attachment reports", m[0])
+		}
+		end := bytes.Index(raw[m[1]:], []byte("endstream"))
+		if end < 0 {
+			t.Fatalf("the embedded file at byte %d has no end", m[0])
+		}
+		data := bytes.TrimRight(raw[m[1]:m[1]+end], "\r\n")
+		out = append(out, attachment{name: name, start: m[1], end: m[1] + len(data)})
+	}
+	return out
+}
+
+type attachment struct {
+	name       string
+	start, end int
+}
 
 // TestPacketTamperMatrix changes every attachment of a packet PDF (the manifest and each
 // embedded original) at the first, middle and last byte of its stream, and removes, inserts
@@ -134,21 +174,9 @@ func TestPacketTamperMatrix(t *testing.T) {
 	}
 	names := map[string]string{}
 	for _, f := range pk.Files {
-		names[f.CheckSum] = f.Name
+		names[strings.ToLower(f.CheckSum)] = f.Name
 	}
-	type stream struct {
-		name       string
-		start, end int
-	}
-	var streams []stream
-	for _, m := range attachmentStream.FindAllSubmatchIndex(orig, -1) {
-		n, _ := strconv.Atoi(string(orig[m[2]:m[3]]))
-		name := names[string(orig[m[4]:m[5]])]
-		if name == "" {
-			t.Fatalf("an embedded file at byte %d has a checksum no attachment reports", m[0])
-		}
-		streams = append(streams, stream{name: name, start: m[1], end: m[1] + n})
-	}
+	streams := attachmentStreams(t, orig, names)
 	if len(streams) != len(pk.Files) || len(streams) < 2 {
 		t.Fatalf("found %d attachment streams, the packet reader reports %d attachments", len(streams), len(pk.Files))
 	}
