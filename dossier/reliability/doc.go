@@ -14,12 +14,20 @@
 //
 // What is checked, and where:
 //
-//	crash_test.go        kill -9 during add: verify clean, every object whole or absent, no
-//	                     duplicate, and the re-run stores the union gap-free
-//	concurrency_test.go  two adds of overlapping folders at once
-//	tamper_test.go       a flip, a truncation, a deletion and an insertion at every position
-//	                     class of every stored file; verify must name each one
-//	hostile_test.go      the hostile corpus: no panic, a warning naming the file, the original
-//	                     kept byte for byte, nothing written outside the case, bounded memory
-//	errors_test.go       user-facing errors name what failed and what to do, without Go detail
+//	crash_test.go           kill -9 during add: verify clean, every object whole or absent, no
+//	                        duplicate, and the re-run stores the union numbered 1..n
+//	build_crash_test.go     kill -9 during build: whatever is under a final name is whole
+//	concurrency_test.go     two adds of overlapping folders at once, verify running beside them
+//	tamper_test.go          a flip, a truncation, a deletion and an insertion at every position
+//	                        class of every stored file and log line; verify must name each one
+//	tamper_outputs_test.go  the same for every bag file and manifest line and every packet
+//	                        attachment
+//	hostile_test.go         the hostile corpus: no panic, a warning naming the file, the original
+//	                        kept byte for byte, nothing written outside the case, bounded memory
+//	output_safety_test.go   no formula built from evidence in the workbook; --redact masks every
+//	                        spelling of the masked numbers
+//	errors_test.go          user-facing errors name what failed and what to do, without Go detail
+//
+// Peak memory is measured per command from the kernel's accounting (rusage), with the binary
+// started by a small launcher process so that the test process's own memory is not counted.
 package reliability
