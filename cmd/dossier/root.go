@@ -136,6 +136,8 @@ func (e *env) describe(err error) string {
 		hint = err.Error() + " (fix case.yaml and run the command again)"
 	case errors.Is(err, ingest.ErrNothing):
 		hint = err.Error() + " (give files or folders that hold evidence)"
+	case errors.Is(err, casefolder.ErrDamaged):
+		hint = err.Error() + "; nothing was added"
 	case errors.Is(err, casefolder.ErrLockTimeout):
 		hint = err.Error() + " (wait for it to finish, or raise --wait)"
 	case errors.Is(err, context.Canceled):

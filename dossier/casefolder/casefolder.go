@@ -48,6 +48,8 @@ var ZeroHash = strings.Repeat("0", 64)
 var (
 	ErrNoCase = errors.New("no case here")
 	ErrExists = errors.New("a case already exists here")
+	// ErrDamaged refuses to write to a case whose custody records cannot be trusted.
+	ErrDamaged = errors.New("the case's custody records are damaged")
 )
 
 // Meta is store/case.json.
@@ -262,11 +264,13 @@ func (f *Folder) PendingDir() string          { return f.Path("pending") }
 // appendCustody appends one custody line chained to the last one and moves the head.
 func (f *Folder) appendCustody(cl *CustodyLine) error {
 	seq, prev, err := f.Head()
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) && cl.Action == "init" {
 		seq, prev, err = 0, ZeroHash, nil
 	}
 	if err != nil {
-		return err
+		// Rebuilding the head from the log would bless an edit of the log's last line.
+		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed",
+			ErrDamaged, headFile, err)
 	}
 	cl.Seq = seq + 1
 	cl.Prev = prev

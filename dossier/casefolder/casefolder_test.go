@@ -204,3 +204,22 @@ func TestLockWaitsAndTimesOut(t *testing.T) {
 		t.Fatalf("timeout: %v", err)
 	}
 }
+
+func TestMissingHeadIsNotRebuilt(t *testing.T) {
+	f := newCase(t)
+	os.Remove(f.Path(headFile))
+	if _, err := f.Recover(); err != nil {
+		t.Fatal(err)
+	}
+	var b Batch
+	stageItem(t, f, &b, 1, "alpha")
+	if _, _, err := f.Head(); err == nil {
+		t.Fatal("recovery rebuilt a deleted custody head")
+	}
+	if err := f.Commit(&b, time.Now()); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("commit with no head: %v, want ErrDamaged", err)
+	}
+	if objs, _ := f.Store.List(); len(objs) != 0 {
+		t.Fatalf("a refused commit moved objects into the store: %v", objs)
+	}
+}

@@ -89,6 +89,10 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 		f.Discard(b)
 		return nil
 	}
+	// Refuse before anything moves, rather than after the objects are in place.
+	if _, _, err := f.Head(); err != nil {
+		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
+	}
 	if err := f.Store.Sync(b.Objects); err != nil {
 		return err
 	}
@@ -268,11 +272,8 @@ func (f *Folder) Recover() ([]string, error) {
 // the head update (the head then names the line before the last).
 func (f *Folder) repairHead(last CustodyLine) error {
 	seq, hash, err := f.Head()
-	if err == nil && seq == last.Seq {
-		return nil
-	}
-	if err == nil && !(seq == last.Seq-1 && hash == last.Prev) {
-		return nil // not a crash pattern: leave it for verify to report
+	if err != nil || seq == last.Seq || !(seq == last.Seq-1 && hash == last.Prev) {
+		return nil // nothing to do, or not a crash pattern: leave it for verify to report
 	}
 	var lastRaw []byte
 	if err := ReadLines(f.CustodyPath(), func(l RawLine) error {
