@@ -169,6 +169,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	removeStale(dir)
 	step := func(n int, what string) {
 		if opt.Step != nil {
 			opt.Step(n, 3, what)
@@ -214,6 +215,25 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// removeStale deletes what an interrupted build left beside its outputs: temporary files and
+// folders never got their final names, so nobody can mistake them for documents, but they take
+// space. Only names this package and the bag writer make are touched.
+func removeStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		stale := strings.HasPrefix(n, ".dossier-docs-") ||
+			strings.HasPrefix(n, "."+PacketName+".tmp-") || strings.HasPrefix(n, "."+WorkbookName+".tmp-") ||
+			strings.HasPrefix(n, "."+BagName+".tmp-")
+		if stale {
+			os.RemoveAll(filepath.Join(dir, n))
+		}
+	}
 }
 
 // TemplatesDir opens a folder of letter templates that override the embedded ones.
