@@ -36,6 +36,8 @@ func TestParseTimeV(t *testing.T) {
 		{"no memory line", strings.Replace(timeReport, "Maximum resident", "Minimum resident", 1), Sample{}, "no wall clock or resident set size"},
 		{"garbled clock", strings.Replace(timeReport, "0:05.43", "soon", 1), Sample{}, "line 5"},
 		{"garbled memory", strings.Replace(timeReport, "2304", "lots", 1), Sample{}, "line 7"},
+		{"negative memory", strings.Replace(timeReport, "2304", "-2304", 1), Sample{}, "out of range"},
+		{"infinite clock", strings.Replace(timeReport, "0:05.43", "0:Inf", 1), Sample{}, "line 5"},
 		{"empty", "", Sample{}, "no wall clock"},
 	}
 	for _, tt := range tests {
@@ -55,6 +57,18 @@ func TestParseTimeV(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzParseTimeV(f *testing.F) {
+	f.Add(timeReport)
+	f.Add(strings.Replace(timeReport, "0:05.43", "1:02:03", 1))
+	f.Add("Elapsed (wall clock) time (h:mm:ss or m:ss): NaN:1\nMaximum resident set size (kbytes): -1\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := ParseTimeV(strings.NewReader(in))
+		if err == nil && (s.Wall < 0 || s.MaxRSS < 0) {
+			t.Fatalf("accepted a negative measurement: %+v", s)
+		}
+	})
 }
 
 func TestMedian(t *testing.T) {

@@ -117,6 +117,9 @@ func ParseTimeV(r io.Reader) (Sample, error) {
 			s.Wall, haveWall = d, true
 		case key == "Maximum resident set size (kbytes)":
 			kb, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+			if err == nil && (kb < 0 || kb > 1<<40) {
+				err = errors.New("out of range")
+			}
 			if err != nil {
 				return s, fmt.Errorf("time report line %d: resident set size %q: %w", n, val, err)
 			}
@@ -141,7 +144,7 @@ func parseClock(v string) (time.Duration, error) {
 	var total float64
 	for _, p := range parts {
 		x, err := strconv.ParseFloat(p, 64)
-		if err != nil || x < 0 {
+		if err != nil || !(x >= 0 && x < 1e6) { // also refuses NaN and Inf
 			return 0, fmt.Errorf("wall clock %q: not a number of seconds", v)
 		}
 		total = total*60 + x
