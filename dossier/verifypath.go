@@ -10,7 +10,10 @@ import (
 )
 
 // Verify checks a case folder, a bag (folder or zip) or a packet PDF, whichever path names.
-func Verify(path string) (*verify.Report, error) {
+func Verify(path string) (*verify.Report, error) { return VerifyWithProgress(path, nil) }
+
+// VerifyWithProgress is Verify telling p how the re-hashing of a case goes (p may be nil).
+func VerifyWithProgress(path string, p verify.Progress) (*verify.Report, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -20,7 +23,7 @@ func Verify(path string) (*verify.Report, error) {
 	}
 	if info.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, casefolder.StoreDir)); err == nil {
-			return verify.Case(path)
+			return verify.CaseWithProgress(path, p)
 		}
 		if _, err := os.Stat(filepath.Join(path, "bagit.txt")); err == nil {
 			return verify.BagDir(path)

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier"
+	"github.com/dossier-tool/dossier/dossier/verify"
 )
 
 func verifyCmd(e *env) *cobra.Command {
@@ -21,7 +22,12 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 			if len(args) == 1 {
 				target = args[0]
 			}
-			rep, err := dossier.Verify(target)
+			var prog verify.Progress // stays a nil interface off a terminal
+			if bar := newProgress(e, "verifying"); bar != nil {
+				prog = bar
+				defer bar.finish()
+			}
+			rep, err := dossier.VerifyWithProgress(target, prog)
 			if err != nil {
 				return err
 			}

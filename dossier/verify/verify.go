@@ -67,8 +67,17 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
 func (r *Report) add(p Problem) { r.Problems = append(r.Problems, p) }
 
+// Progress is told how much there is to re-hash and how much is done, for a display.
+type Progress interface {
+	Total(files int, bytes int64)
+	Advance(bytes int64)
+}
+
 // Case verifies a case folder.
-func Case(dir string) (*Report, error) {
+func Case(dir string) (*Report, error) { return CaseWithProgress(dir, nil) }
+
+// CaseWithProgress verifies a case folder, reporting the re-hashing to p (which may be nil).
+func CaseWithProgress(dir string, p Progress) (*Report, error) {
 	r := &Report{Target: dir, Type: "case", Problems: []Problem{}}
 	f, err := casefolder.Open(dir)
 	if err != nil {
@@ -109,7 +118,7 @@ func Case(dir string) (*Report, error) {
 
 	custody := checkCustody(f, r, len(pendingItems) > 0)
 	items := checkIndex(f, r, custody, pendingItem)
-	checkObjects(f, r, items, pendingObject)
+	checkObjects(f, r, items, pendingObject, p)
 	sortProblems(r.Problems)
 	return r, nil
 }
@@ -293,7 +302,7 @@ func diffFields(want, got evidence.Item) string {
 
 // checkObjects re-hashes every original and every events file, and looks for objects nobody
 // recorded.
-func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool) {
+func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool, prog Progress) {
 	type expect struct {
 		item   evidence.Item
 		events bool
@@ -339,9 +348,19 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 		}
 		r.add(p)
 	}
+	if prog != nil {
+		var total int64
+		for _, j := range jobs {
+			total += j.Size
+		}
+		prog.Total(len(jobs), total)
+	}
 	store.Rehash(jobs, func(h store.HashResult) {
 		e := want[h.Path]
 		r.Bytes += h.Size
+		if prog != nil {
+			prog.Advance(h.Size)
+		}
 		switch {
 		case h.Err != nil:
 			r.add(Problem{Kind: Missing, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
