@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -34,37 +35,116 @@ func (b *Batch) Len() int { return len(b.Items) }
 
 // StageEvents writes an item's events to tmp/ and returns their digest for the item record.
 func (f *Folder) StageEvents(b *Batch, itemID string, evs []event.Event) (string, error) {
-	if len(evs) == 0 {
-		return "", nil
-	}
-	tmp, err := os.CreateTemp(f.Path("tmp"), "stage-events-*")
-	if err != nil {
-		return "", fmt.Errorf("stage events: %w", err)
-	}
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 256<<10)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	w := f.EventsWriter(b, itemID)
 	for i := range evs {
-		if err := enc.Encode(&evs[i]); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return "", fmt.Errorf("stage events: %w", err)
+		if err := w.Write(&evs[i]); err != nil {
+			return "", err
 		}
 	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("stage events: %w", err)
+	sum, _, err := w.Close()
+	return sum, err
+}
+
+// EventsWriter streams one item's events, a JSON line each, into a file under tmp/ that Commit
+// moves into events/. The digest is computed while writing, so neither the events nor the file
+// are ever read back. Nothing is created until the first event: an item without events has no
+// events file, as StageEvents has always done.
+type EventsWriter struct {
+	f      *Folder
+	b      *Batch
+	itemID string
+	tmp    *os.File
+	hash   hash.Hash
+	buf    *bufio.Writer
+	enc    *json.Encoder
+	n      int
+	err    error
+}
+
+// eventsBuffer is large enough that a write system call carries hundreds of events.
+const eventsBuffer = 64 << 10
+
+// EventsWriter starts the events file of an item in a batch. Finish it with Close, or Abort it.
+func (f *Folder) EventsWriter(b *Batch, itemID string) *EventsWriter {
+	return &EventsWriter{f: f, b: b, itemID: itemID}
+}
+
+// Write appends one event. After an error every later Write returns the same error.
+func (w *EventsWriter) Write(e *event.Event) error {
+	if w.err != nil {
+		return w.err
 	}
-	if err := tmp.Close(); err != nil {
-		return "", err
+	if w.tmp == nil {
+		tmp, err := os.CreateTemp(w.f.Path("tmp"), "stage-events-*")
+		if err != nil {
+			w.err = fmt.Errorf("stage events of item %s: %w", w.itemID, err)
+			return w.err
+		}
+		w.tmp, w.hash = tmp, sha256.New()
+		w.buf = bufio.NewWriterSize(io.MultiWriter(tmp, w.hash), eventsBuffer)
+		w.enc = json.NewEncoder(w.buf)
+		w.enc.SetEscapeHTML(false)
 	}
-	if b.events == nil {
-		b.events = map[string]string{}
+	if err := w.enc.Encode(e); err != nil {
+		w.fail(fmt.Errorf("stage events of item %s: event %d: %w", w.itemID, w.n+1, err))
+		return w.err
 	}
-	b.events[itemID] = tmp.Name()
-	return hex.EncodeToString(h.Sum(nil)), nil
+	w.n++
+	return nil
+}
+
+// Len is the number of events written so far.
+func (w *EventsWriter) Len() int { return w.n }
+
+// Close finishes the file and hands it to the batch. It returns the digest of the file ("" when
+// no event was written) and the number of events.
+func (w *EventsWriter) Close() (sum string, n int, err error) {
+	if w.err != nil {
+		return "", 0, w.err
+	}
+	if w.tmp == nil {
+		return "", 0, nil
+	}
+	if err := w.buf.Flush(); err != nil {
+		w.fail(fmt.Errorf("stage events of item %s: %w", w.itemID, err))
+		return "", 0, w.err
+	}
+	name := w.tmp.Name()
+	if err := w.tmp.Close(); err != nil {
+		os.Remove(name)
+		w.err = fmt.Errorf("stage events of item %s: %w", w.itemID, err)
+		return "", 0, w.err
+	}
+	w.tmp = nil
+	w.err = errClosed
+	if w.b.events == nil {
+		w.b.events = map[string]string{}
+	}
+	w.b.events[w.itemID] = name
+	return hex.EncodeToString(w.hash.Sum(nil)), w.n, nil
+}
+
+// Abort throws away what was written; the item then has no staged events. It is safe after
+// Close (the file then belongs to the batch and stays) and more than once.
+func (w *EventsWriter) Abort() {
+	if w.tmp != nil {
+		w.tmp.Close()
+		os.Remove(w.tmp.Name())
+		w.tmp = nil
+	}
+	w.n = 0
+	if w.err == nil {
+		w.err = errClosed
+	}
+}
+
+var errClosed = errors.New("events writer already closed")
+
+func (w *EventsWriter) fail(err error) {
+	w.err = err
+	w.tmp.Close()
+	os.Remove(w.tmp.Name())
+	w.tmp = nil
 }
 
 // Discard removes everything a batch staged.

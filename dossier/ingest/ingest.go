@@ -337,13 +337,19 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 		}
 	}
 	sniff := &parse.Sniff{Name: it.Name, Ext: ext, MIME: it.MIME, Head: head, Size: st.Size}
+	sink := newEventSink(func() *casefolder.EventsWriter { return a.f.EventsWriter(&a.batch, it.ID) })
+	defer func() { sink.w.Abort() }() // after close the file is the batch's and stays
+	in.Emit = sink.add
 	var res *parse.Result
 	var parserName string
 	if desc.Kind == parse.KindTranscript {
 		// A transcript's text is already the recording's event; it is kept as it is.
 		res = &parse.Result{Kind: parse.KindTranscript, Summary: "transcript"}
 	} else {
-		res, parserName = a.parse(sniff, in)
+		res, parserName = a.parse(sniff, in, sink)
+	}
+	if sink.err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, sink.err)
 	}
 	it.Parser = parserName
 	it.Kind = res.Kind
@@ -360,13 +366,18 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
-	evs := res.Events
+	for i := range res.Events {
+		if err := sink.add(res.Events[i]); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	res.Events = nil
 	if !res.Time.IsZero() {
 		t := res.Time
 		it.Time, it.TimeSource = &t, res.TimeSource
-	} else if len(evs) == 1 {
-		t := evs[0].Time
-		it.Time, it.TimeSource = &t, evs[0].TimeSource
+	} else if sink.n == 1 {
+		t := sink.first.Time
+		it.Time, it.TimeSource = &t, sink.first.TimeSource
 	}
 	if desc.Time != "" {
 		ut, _ := ParseUserTime(desc.Time, a.c.Location())
@@ -374,27 +385,25 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 		// A single-moment item (a screenshot, a document) takes the user's time; logs keep
 		// the times their rows carry.
 		switch {
-		case len(evs) == 1 && evs[0].TimeSource != event.TimeFromContent:
-			evs[0].Time, evs[0].TimeSource = ut, event.TimeFromUser
-		case len(evs) == 0 && (it.Kind == parse.KindAgreement || it.Kind == parse.KindDocument):
+		case sink.n == 1 && sink.first.TimeSource != event.TimeFromContent:
+			sink.first.Time, sink.first.TimeSource = ut, event.TimeFromUser
+		case sink.n == 0 && (it.Kind == parse.KindAgreement || it.Kind == parse.KindDocument):
 			ch := event.Note
 			if it.Kind == parse.KindAgreement {
 				ch = event.Agreement
 			}
-			evs = append(evs, event.Event{Time: ut, TimeSource: event.TimeFromUser, Channel: ch, Text: it.DisplayTitle()})
+			if err := sink.add(event.Event{Time: ut, TimeSource: event.TimeFromUser, Channel: ch, Text: it.DisplayTitle()}); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", name, err)
+			}
 		}
 	}
-	for i := range evs {
-		if evs[i].Time.IsZero() {
-			warnings = append(warnings, fmt.Sprintf("event %d has no time; left out of the timeline", i+1))
-		}
-	}
-	it.Warnings = prefixName(it.Name, warnings)
-	it.Events = len(evs)
-	sum, err := a.f.StageEvents(&a.batch, it.ID, evs)
+	sum, n, err := sink.close()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
+	warnings = append(warnings, sink.warnings...)
+	it.Warnings = prefixName(it.Name, warnings)
+	it.Events = n
 	it.EventsSHA256 = sum
 	a.batch.Items = append(a.batch.Items, it)
 	// Keep the map pointing at the committed copy for later duplicates.
@@ -404,7 +413,10 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 
 // parse runs the first parser that recognises the file; a parser that fails or panics hands the
 // file to the fallback (the last parser) with the reason as a warning.
-func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string) {
+//
+// Events a failed parser emitted before failing are thrown away: the fallback starts from an
+// empty events file. A sink that can no longer write ends the parse at once; item reports it.
+func (a *adder) parse(s *parse.Sniff, in *parse.Input, sink *eventSink) (*parse.Result, string) {
 	ps := a.opt.Parsers
 	if len(ps) == 0 {
 		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parsers configured; kept as a document"}}}, ""
@@ -417,6 +429,10 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string) {
 		if err == nil && res != nil {
 			return res, p.Name()
 		}
+		if sink.err != nil {
+			return &parse.Result{}, p.Name()
+		}
+		sink.reset()
 		if i == len(ps)-1 {
 			break
 		}
@@ -426,7 +442,11 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input) (*parse.Result, string) {
 		}
 		fb := ps[len(ps)-1]
 		fres, ferr := safeParse(fb, in)
+		if sink.err != nil {
+			return &parse.Result{}, fb.Name()
+		}
 		if ferr != nil || fres == nil {
+			sink.reset()
 			fres = &parse.Result{Kind: parse.KindDocument}
 		}
 		fres.Warnings = append([]parse.Warning{{What: fmt.Sprintf("not readable as %s (%s); kept as a document", p.Name(), why)}}, fres.Warnings...)
@@ -451,6 +471,83 @@ func safeParse(p parse.Parser, in *parse.Input) (res *parse.Result, err error) {
 		}
 	}()
 	return p.Parse(in)
+}
+
+// eventSink receives an item's events, from Parse through Input.Emit and then from
+// Result.Events, and streams them into the item's events file, so a parser that emits never has
+// its events in memory all at once.
+//
+// The first event is held back until a second one arrives (or the parse ends): when it turns
+// out to be the only one, --time may still replace its time before it is written, exactly as
+// when every parser returned its events in a slice. The "has no time" warning is decided when
+// an event is written, after that override, and numbers events in file order.
+type eventSink struct {
+	open     func() *casefolder.EventsWriter
+	w        *casefolder.EventsWriter
+	first    event.Event
+	held     bool
+	n        int // events received, the held one included
+	written  int
+	warnings []string
+	// err is a failure to write; it survives reset, since it ends the whole add.
+	err error
+}
+
+func newEventSink(open func() *casefolder.EventsWriter) *eventSink {
+	return &eventSink{open: open, w: open()}
+}
+
+func (s *eventSink) add(e event.Event) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.n++
+	if s.n == 1 {
+		s.first, s.held = e, true
+		return nil
+	}
+	if s.held {
+		s.held = false
+		if err := s.write(&s.first); err != nil {
+			return err
+		}
+	}
+	return s.write(&e)
+}
+
+func (s *eventSink) write(e *event.Event) error {
+	s.written++
+	if e.Time.IsZero() {
+		s.warnings = append(s.warnings, fmt.Sprintf("event %d has no time; left out of the timeline", s.written))
+	}
+	if err := s.w.Write(e); err != nil {
+		s.err = err
+		return err
+	}
+	return nil
+}
+
+// reset throws away everything received, for a parser that failed after emitting.
+func (s *eventSink) reset() {
+	if s.err != nil {
+		return
+	}
+	s.w.Abort()
+	*s = eventSink{open: s.open, w: s.open()}
+}
+
+// close writes the held event and finishes the file.
+func (s *eventSink) close() (string, int, error) {
+	if s.held {
+		s.held = false
+		if err := s.write(&s.first); err != nil {
+			return "", 0, err
+		}
+	}
+	if s.err != nil {
+		return "", 0, s.err
+	}
+	return s.w.Close()
 }
 
 func prefixName(name string, ws []string) []string {

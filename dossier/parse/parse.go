@@ -65,6 +65,15 @@ type Input struct {
 	// its own, linked to this one. name is untrusted and is sanitised by the store. May be nil, in
 	// which case embedded files are only mentioned.
 	Derive func(name string, r io.Reader) (Derived, error)
+	// Emit, when non-nil, takes events one by one as the parser reads them, so that a log of
+	// hundreds of thousands of rows never sits in memory as a slice: the caller writes each to
+	// disk at once. A parser MAY deliver its events through Emit instead of appending them to
+	// Result.Events; events delivered this way are not repeated in Result.Events, and the caller
+	// takes the emitted ones first, then Result.Events. Parsers that produce few events can
+	// ignore it. An error from Emit means the events can no longer be kept (a full disk): the
+	// parser stops and returns an error. If Parse returns an error, whatever it emitted is
+	// thrown away.
+	Emit func(e event.Event) error
 }
 
 // Derived identifies an item created by Input.Derive.

@@ -69,11 +69,14 @@ func (callsParser) Parse(in *parse.Input) (*parse.Result, error) {
 		if ev.Kind == kindWithheld {
 			counts["withheld"]++
 		}
-		x.res.Events = append(x.res.Events, ev)
+		x.keep(ev)
 	})
+	if x.emitErr != nil {
+		return nil, x.emitErr
+	}
 	x.finish(read)
 
-	n := len(x.res.Events)
+	n := x.kept
 	x.res.Info["calls"] = strconv.Itoa(n)
 	for k, v := range counts {
 		x.res.Info[k] = strconv.Itoa(v)

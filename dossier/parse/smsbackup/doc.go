@@ -14,8 +14,10 @@
 // that keeps every token small: it lifts each part's `data` value out of the stream and leaves
 // its offset and length in its place, and it cuts any other oversized value. A binary part is
 // then decoded straight from the original (Input.Data) with a base64 decoder over a section
-// reader and handed to Input.Derive, which stores it as an item of its own. Memory therefore
-// depends on the number of events kept, not on the size of the file or of any attribute.
+// reader and handed to Input.Derive, which stores it as an item of its own. Each event goes out
+// through Input.Emit as soon as its element is read, when the caller provides it, so memory
+// depends neither on the size of the file or of any attribute nor on the number of messages;
+// without Emit the events are returned in Result.Events and memory grows with their number.
 //
 // # Reading the attributes
 //

@@ -30,6 +30,10 @@ type export struct {
 	ended bool
 	// unknown counts child elements of the root that are not part of the format.
 	unknown map[string]int
+	// kept counts the events delivered, through Input.Emit or into res.Events.
+	kept int
+	// emitErr is Input.Emit's refusal, which ends the parse with an error.
+	emitErr error
 }
 
 // openExport reads up to the root element and checks that it is the one expected.
@@ -96,6 +100,23 @@ func (x *export) next() xml.Token {
 		return nil
 	}
 	return tok
+}
+
+// keep delivers an event: through Input.Emit when the caller streams, so that a backup of
+// hundreds of thousands of messages is never held as a slice, else into the result.
+func (x *export) keep(ev event.Event) {
+	x.kept++
+	if x.in.Emit == nil {
+		x.res.Events = append(x.res.Events, ev)
+		return
+	}
+	if x.emitErr != nil {
+		return
+	}
+	if err := x.in.Emit(ev); err != nil {
+		x.emitErr = fmt.Errorf("%s: %s: %w", x.in.Name, ev.Locator, err)
+		x.ended = true
+	}
 }
 
 // skip consumes the rest of the element whose start was just read.

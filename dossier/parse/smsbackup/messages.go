@@ -69,7 +69,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 			if ev, ok := x.sms(attrs(se.Attr)); ok {
 				t.sms++
 				t.count(ev)
-				x.res.Events = append(x.res.Events, ev)
+				x.keep(ev)
 			}
 			x.skip()
 		case "mms":
@@ -77,13 +77,16 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 			if ev, ok := x.mms(se, t); ok {
 				t.mms++
 				t.count(ev)
-				x.res.Events = append(x.res.Events, ev)
+				x.keep(ev)
 			}
 		default:
 			x.ignore(se)
 			x.skip()
 		}
 	})
+	if x.emitErr != nil {
+		return nil, x.emitErr
+	}
 	x.finish(t.elements)
 
 	x.res.Info["sms"] = strconv.Itoa(t.sms)
