@@ -386,5 +386,6 @@ func fuzzParser(f *testing.F, p parse.Parser) {
 				t.Fatalf("incomplete event %+v", ev)
 			}
 		}
+		sameAsSlice(t, p, "f.xml", data)
 	})
 }
