@@ -11,6 +11,11 @@
 // parses, so exhibit numbers follow the order of the paths (folders in lexical order) whatever
 // the timing. Items are committed in batches (package casefolder) so that a folder of ten
 // thousand small files costs a handful of file-system syncs, not tens of thousands.
+//
+// Events go to the item's events file as they come: a parser may hand them over one by one
+// through parse.Input.Emit while it reads, and whatever it returns in Result.Events follows, so a
+// backup of hundreds of thousands of messages never sits in memory as a slice. Only the first
+// event is held back, because --time replaces the time of an item's single event.
 package ingest
 
 import (
