@@ -30,6 +30,7 @@ package alipay
 import (
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
 	"strings"
@@ -106,13 +107,13 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		return nil, fmt.Errorf("reading: %w", err)
 	}
 	lr := csvtext.NewLineReader(text)
-	st := newStatement()
+	st := billstmt.New()
 
 	h, err := readPreamble(lr, st, loc)
 	if err != nil {
 		return nil, err
 	}
-	res := &parse.Result{Kind: parse.KindBill, Info: st.info}
+	res := &parse.Result{Kind: parse.KindBill, Info: st.Info}
 	rows, repayments := 0, 0
 	var repaid money.Amount
 	inTrailer := false
@@ -135,13 +136,13 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		text := csvtext.JoinCells(cells)
 		switch {
 		case inTrailer:
-			st.note(text, loc)
+			st.Note(text, loc)
 			continue
 		case text == "":
 			continue
-		case isTrailerStart(text):
+		case billstmt.IsTrailerStart(text, "导出信息"):
 			inTrailer = true
-			st.note(text, loc)
+			st.Note(text, loc)
 			continue
 		}
 		if _, again := findHeader(cells); again {
@@ -171,16 +172,16 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	if capped.hit {
 		res.Warnings = append(res.Warnings, parse.Warnf("", "file larger than %d MiB; the rest is not read", maxBillBytes>>20))
 	}
-	if st.records >= 0 && st.records != rows {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "the bill states %d records but %d rows were found", st.records, rows))
+	if w, ok := st.CountWarning(rows); ok {
+		res.Warnings = append(res.Warnings, w)
 	}
-	st.info["layout"] = h.layout
-	st.info["encoding"] = enc
-	st.info["rows"] = fmt.Sprint(rows)
-	st.info["events"] = fmt.Sprint(len(res.Events))
-	st.info["repayments"] = fmt.Sprintf("%d (%s)", repayments, repaid)
-	if !st.exportTime.IsZero() {
-		res.Time, res.TimeSource = st.exportTime, event.TimeFromContent
+	st.Info["layout"] = h.layout
+	st.Info["encoding"] = enc
+	st.Info["rows"] = fmt.Sprint(rows)
+	st.Info["events"] = fmt.Sprint(len(res.Events))
+	st.Info["repayments"] = fmt.Sprintf("%d (%s)", repayments, repaid)
+	if !st.ExportTime.IsZero() {
+		res.Time, res.TimeSource = st.ExportTime, event.TimeFromContent
 	}
 	res.Summary = fmt.Sprintf("支付宝账单 %s版: %s, %s (%s)", h.layout,
 		plural(len(res.Events), "row"), plural(repayments, "repayment"), repaid)
@@ -188,7 +189,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 }
 
 // readPreamble reads lines up to and including the header, noting the facts they state.
-func readPreamble(lr *csvtext.LineReader, st *statement, loc *time.Location) (*header, error) {
+func readPreamble(lr *csvtext.LineReader, st *billstmt.Statement, loc *time.Location) (*header, error) {
 	for lr.Line() < maxPreambleLines {
 		cells, line, err := lr.Record()
 		if err == io.EOF {
@@ -203,7 +204,7 @@ func readPreamble(lr *csvtext.LineReader, st *statement, loc *time.Location) (*h
 		if h, ok := findHeader(cells); ok {
 			return h, nil
 		}
-		st.note(csvtext.JoinCells(cells), loc)
+		st.Note(csvtext.JoinCells(cells), loc)
 	}
 	return nil, fmt.Errorf("%w in the first %d lines", ErrNotBill, maxPreambleLines)
 }

@@ -2,6 +2,7 @@ package alipay
 
 import (
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragg
 	if when == "" {
 		when = get(colTime)
 	}
-	t, err := parseTime(when, loc)
+	t, err := billstmt.ParseTime(when, loc)
 	if err != nil {
 		return ev, "", err
 	}

@@ -3,9 +3,9 @@ package wechatpay
 import (
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +120,7 @@ func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragg
 		}
 		return csvtext.Clean(cells[i])
 	}
-	t, err := parseTime(get(colTime), loc)
+	t, err := billstmt.ParseTime(get(colTime), loc)
 	if err != nil {
 		return ev, "", err
 	}
@@ -165,96 +165,10 @@ func direction(flow string) event.Direction {
 	return event.None
 }
 
-// The preamble is free text, one fact a line, each in the first cell of its row.
-var (
-	reNickname    = regexp.MustCompile(`微信昵称[:：]\s*\[([^\]]*)\]`)
-	rePeriodStart = regexp.MustCompile(`起始时间[:：]\s*\[([^\]]*)\]`)
-	rePeriodEnd   = regexp.MustCompile(`终止时间[:：]\s*\[([^\]]*)\]`)
-	reExportType  = regexp.MustCompile(`导出类型[:：]\s*\[([^\]]*)\]`)
-	reExportTime  = regexp.MustCompile(`导出时间[:：]\s*\[([^\]]*)\]`)
-	reRecords     = regexp.MustCompile(`^共\s*(\d+)\s*笔记录`)
-	reTotal       = regexp.MustCompile(`^(收入|支出|中性交易)[:：]\s*(\d+)\s*笔\s*[,，]?\s*([0-9.,]+)\s*元`)
-)
-
-var totalKeys = map[string]string{"收入": "income", "支出": "expense", "中性交易": "neutral"}
-
-// statement collects what the bill says about itself.
-type statement struct {
-	info       map[string]string
-	exportTime time.Time
-	records    int // -1 when not stated
-}
-
-func (st *statement) note(text string, loc *time.Location) {
-	if m := reNickname.FindStringSubmatch(text); m != nil {
-		st.info["name"] = strings.TrimSpace(m[1])
-	}
-	if m := rePeriodStart.FindStringSubmatch(text); m != nil {
-		st.info["period_start"] = strings.TrimSpace(m[1])
-	}
-	if m := rePeriodEnd.FindStringSubmatch(text); m != nil {
-		st.info["period_end"] = strings.TrimSpace(m[1])
-	}
-	if m := reExportType.FindStringSubmatch(text); m != nil {
-		st.info["export_type"] = strings.TrimSpace(m[1])
-	}
-	if m := reExportTime.FindStringSubmatch(text); m != nil {
-		st.info["export_time"] = strings.TrimSpace(m[1])
-		if t, err := parseTime(m[1], loc); err == nil {
-			st.exportTime = t
-		}
-	}
-	if m := reRecords.FindStringSubmatch(text); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil {
-			st.records = n
-			st.info["records_stated"] = m[1]
-		}
-	}
-	if m := reTotal.FindStringSubmatch(text); m != nil {
-		if a, err := money.Parse(m[3]); err == nil {
-			st.info[totalKeys[m[1]]] = fmt.Sprintf("%s笔 %s元", m[2], a)
-		}
-	}
-}
-
-// isTrailerStart reports whether a line after the header ends the rows. The WeChat bill has no
-// footer, but a user may paste notes or a second export's preamble below the rows.
-func isTrailerStart(text string) bool {
-	return strings.HasPrefix(text, "---") || reRecords.MatchString(text) ||
-		strings.HasPrefix(text, "微信支付账单明细") || reTotal.MatchString(text)
-}
-
-var timeLayouts = []string{
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04",
-	"2006/1/2 15:04:05",
-	"2006/1/2 15:04",
-	"2006-01-02T15:04:05",
-	"1/2/06 15:04",
-}
-
-// parseTime reads a local time in the case zone. A spreadsheet may hold the time as a date
-// serial number when a user retyped the cell; that is read too.
-func parseTime(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range timeLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	if serial, err := strconv.ParseFloat(s, 64); err == nil && serial > 1 && serial < 2958466 {
-		// Days since 1899-12-30 (the 1900 leap-year bug folded in), to the nearest second.
-		secs := int64(serial*86400 + 0.5)
-		wall := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Add(time.Duration(secs) * time.Second)
-		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc), nil
-	}
-	return time.Time{}, fmt.Errorf("bad time %q", s)
-}
-
 // readBill reads a bill from its rows: preamble to the header, then the rows to the end or to
 // a trailer. format names the container in the summary ("CSV", "XLSX").
 func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, error) {
-	st := &statement{info: map[string]string{}, records: -1}
+	st := billstmt.New()
 	var h *header
 	for seen := 0; h == nil; seen++ {
 		if seen >= maxPreambleRows {
@@ -273,10 +187,10 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 			h = found
 			break
 		}
-		st.note(csvtext.JoinCells(cells), loc)
+		st.Note(csvtext.JoinCells(cells), loc)
 	}
 
-	res := &parse.Result{Kind: parse.KindBill, Info: st.info}
+	res := &parse.Result{Kind: parse.KindBill, Info: st.Info}
 	rows, repayments := 0, 0
 	var repaid money.Amount
 	inTrailer := false
@@ -298,13 +212,13 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 		text := csvtext.JoinCells(cells)
 		switch {
 		case inTrailer:
-			st.note(text, loc)
+			st.Note(text, loc)
 			continue
 		case text == "":
 			continue
-		case isTrailerStart(text):
+		case billstmt.IsTrailerStart(text, "微信支付账单明细"):
 			inTrailer = true
-			st.note(text, loc)
+			st.Note(text, loc)
 			continue
 		}
 		if _, again := findHeader(cells); again {
@@ -330,15 +244,15 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 		}
 		res.Events = append(res.Events, ev)
 	}
-	if st.records >= 0 && st.records != rows {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "the bill states %d records but %d rows were found", st.records, rows))
+	if w, ok := st.CountWarning(rows); ok {
+		res.Warnings = append(res.Warnings, w)
 	}
-	st.info["format"] = strings.ToLower(format)
-	st.info["rows"] = strconv.Itoa(rows)
-	st.info["events"] = strconv.Itoa(len(res.Events))
-	st.info["repayments"] = fmt.Sprintf("%d (%s)", repayments, repaid)
-	if !st.exportTime.IsZero() {
-		res.Time, res.TimeSource = st.exportTime, event.TimeFromContent
+	st.Info["format"] = strings.ToLower(format)
+	st.Info["rows"] = strconv.Itoa(rows)
+	st.Info["events"] = strconv.Itoa(len(res.Events))
+	st.Info["repayments"] = fmt.Sprintf("%d (%s)", repayments, repaid)
+	if !st.ExportTime.IsZero() {
+		res.Time, res.TimeSource = st.ExportTime, event.TimeFromContent
 	}
 	res.Summary = fmt.Sprintf("微信支付账单 %s: %s, %s (%s)", format,
 		plural(len(res.Events), "row"), plural(repayments, "repayment"), repaid)
