@@ -26,7 +26,6 @@
 package calllogcsv
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -69,28 +68,11 @@ var bodyHeaders = map[string]bool{
 
 // Detect accepts a text file whose first lines contain a call-log header row.
 func (Parser) Detect(s *parse.Sniff) bool {
-	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".csv" {
-		return false
-	}
-	head := s.Head
-	if int64(len(head)) < s.Size {
-		// Drop the partial last line so that a record cut by the head limit is not misread.
-		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
-			head = head[:i+1]
-		}
-	}
-	text, _ := textenc.Decode(head)
-	r := newCSVReader(strings.NewReader(text))
-	for range headerScanLines {
-		rec, err := r.Read()
-		if err != nil {
-			return false
-		}
-		if _, ok := mapHeader(rec); ok {
-			return !hasBody(rec)
-		}
-	}
-	return false
+	rec := csvtext.FindInHead(s, headerScanLines, func(rec []string) bool {
+		_, ok := mapHeader(rec)
+		return ok
+	})
+	return rec != nil && !hasBody(rec)
 }
 
 func hasBody(cells []string) bool {
@@ -102,14 +84,6 @@ func hasBody(cells []string) bool {
 	return false
 }
 
-func newCSVReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	return cr
-}
-
 // Parse implements parse.Parser.
 func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	text, enc, err := textenc.NewReader(in.Reader())
@@ -117,7 +91,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
 	}
 	budget := csvtext.NewBudget(text, csvtext.MaxRecordBytes)
-	r := newCSVReader(budget)
+	r := csvtext.NewReader(budget)
 
 	var (
 		head     layout

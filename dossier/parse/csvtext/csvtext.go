@@ -11,9 +11,14 @@ package csvtext
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/textenc"
 )
 
 // Limits on untrusted input. A real bill line is a few hundred bytes and a quoted cell never
@@ -185,4 +190,42 @@ func (b *Budget) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.left -= int64(n)
 	return n, err
+}
+
+// NewReader is an encoding/csv reader as lenient as spreadsheet programs: ragged rows, stray
+// quotes. The record it returns is reused by the next Read.
+func NewReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	return cr
+}
+
+// FindInHead reads up to maxLines records from the head of a text file (decoded from whatever
+// encoding it has) and returns a copy of the first that match accepts, or nil. A partial last line
+// of a head shorter than the file is left out, so a record cut by the head limit is not misread.
+// Files that are neither text nor named .csv are not read.
+func FindInHead(s *parse.Sniff, maxLines int, match func(rec []string) bool) []string {
+	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".csv" {
+		return nil
+	}
+	head := s.Head
+	if int64(len(head)) < s.Size {
+		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+			head = head[:i+1]
+		}
+	}
+	text, _ := textenc.Decode(head)
+	r := NewReader(strings.NewReader(text))
+	for range maxLines {
+		rec, err := r.Read()
+		if err != nil {
+			return nil
+		}
+		if match(rec) {
+			return append([]string(nil), rec...)
+		}
+	}
+	return nil
 }

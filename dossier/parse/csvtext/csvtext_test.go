@@ -2,6 +2,7 @@ package csvtext
 
 import (
 	"errors"
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"io"
 	"strings"
 	"testing"
@@ -89,4 +90,27 @@ func FuzzLineReader(f *testing.F) {
 		}
 		t.Fatal("no end")
 	})
+}
+
+func TestFindInHead(t *testing.T) {
+	isHeader := func(rec []string) bool { return len(rec) > 1 && rec[0] == "号码" }
+	gbk := "\xba\xc5\xc2\xeb,\xca\xb1\xbc\xe4\n" // 号码,时间 in GBK
+	tests := []struct {
+		name string
+		s    parse.Sniff
+		want bool
+	}{
+		{"header after a preamble", parse.Sniff{MIME: "text/plain", Head: []byte("导出时间：2025\n号码,时间\n1,2\n"), Size: 30}, true},
+		{"GBK header", parse.Sniff{MIME: "text/plain", Head: []byte(gbk), Size: int64(len(gbk))}, true},
+		{"binary file", parse.Sniff{MIME: "image/png", Head: []byte("号码,时间\n"), Size: 20}, false},
+		{"header beyond the lines looked at", parse.Sniff{MIME: "text/csv", Head: []byte("a\nb\nc\n号码,时间\n"), Size: 20}, false},
+		{"header cut by the head limit", parse.Sniff{MIME: "text/csv", Head: []byte("x\n号码,时"), Size: 1000}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FindInHead(&tt.s, 3, isHeader) != nil; got != tt.want {
+				t.Fatalf("found = %v, want %v", got, tt.want)
+			}
+		})
+	}
 }

@@ -1,7 +1,6 @@
 package wechatchat
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -82,38 +81,12 @@ func (l *csvLayout) maxCol() int {
 	return m
 }
 
-func newCSVReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	return cr
-}
-
 // Detect accepts a text file whose first lines hold the message-table header.
 func (CSV) Detect(s *parse.Sniff) bool {
-	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".csv" {
-		return false
-	}
-	head := s.Head
-	if int64(len(head)) < s.Size {
-		// Drop the partial last line so that a record cut by the head limit is not misread.
-		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
-			head = head[:i+1]
-		}
-	}
-	text, _ := textenc.Decode(head)
-	r := newCSVReader(strings.NewReader(text))
-	for range csvHeaderLines {
-		rec, err := r.Read()
-		if err != nil {
-			return false
-		}
-		if _, ok := mapCSVHeader(rec); ok {
-			return true
-		}
-	}
-	return false
+	return csvtext.FindInHead(s, csvHeaderLines, func(rec []string) bool {
+		_, ok := mapCSVHeader(rec)
+		return ok
+	}) != nil
 }
 
 // Parse implements parse.Parser.
@@ -123,7 +96,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
 	}
 	budget := csvtext.NewBudget(text, csvtext.MaxRecordBytes)
-	r := newCSVReader(budget)
+	r := csvtext.NewReader(budget)
 	var (
 		head  csvLayout
 		found bool
