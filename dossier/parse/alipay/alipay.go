@@ -101,7 +101,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	capped := &cappedReader{r: r, left: maxBillBytes}
+	capped := &csvtext.Capped{R: r, Left: maxBillBytes}
 	text, enc, err := textenc.NewReader(capped)
 	if err != nil {
 		return nil, fmt.Errorf("reading: %w", err)
@@ -116,7 +116,6 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	res := &parse.Result{Kind: parse.KindBill, Info: st.Info}
 	rows, repayments := 0, 0
 	var repaid money.Amount
-	inTrailer := false
 	for {
 		cells, line, err := lr.Record()
 		if err == io.EOF {
@@ -124,7 +123,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		}
 		where := fmt.Sprintf("line %d", line)
 		if errors.Is(err, csvtext.ErrLineTooLong) {
-			if !inTrailer {
+			if !st.InTrailer() {
 				rows++ // a row all the same, one that cannot be read
 			}
 			res.Warnings = append(res.Warnings, parse.Warnf(where, "line longer than %d bytes skipped", csvtext.MaxLineBytes))
@@ -134,15 +133,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		text := csvtext.JoinCells(cells)
-		switch {
-		case inTrailer:
-			st.Note(text, loc)
-			continue
-		case text == "":
-			continue
-		case billstmt.IsTrailerStart(text, "导出信息"):
-			inTrailer = true
-			st.Note(text, loc)
+		if st.Skip(text, loc, "导出信息") {
 			continue
 		}
 		if _, again := findHeader(cells); again {
@@ -169,7 +160,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		}
 		res.Events = append(res.Events, ev)
 	}
-	if capped.hit {
+	if capped.Hit {
 		res.Warnings = append(res.Warnings, parse.Warnf("", "file larger than %d MiB; the rest is not read", maxBillBytes>>20))
 	}
 	if w, ok := st.CountWarning(rows); ok {
@@ -214,29 +205,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// cappedReader ends the input after left bytes and remembers that it did, so the parser can say
-// the bill was cut rather than silently reading a part of it.
-type cappedReader struct {
-	r    io.Reader
-	left int64
-	hit  bool
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		// Only a byte beyond the cap means the bill was cut; a file of exactly the cap was not.
-		var probe [1]byte
-		if n, _ := io.ReadFull(c.r, probe[:]); n > 0 {
-			c.hit = true
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	return n, err
 }

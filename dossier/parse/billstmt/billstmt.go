@@ -43,6 +43,8 @@ type Statement struct {
 	Info       map[string]string
 	ExportTime time.Time
 	Records    int // the record count the bill states, -1 when it states none
+
+	inTrailer bool
 }
 
 // New returns an empty statement.
@@ -83,6 +85,27 @@ func (st *Statement) Note(text string, loc *time.Location) {
 		}
 	}
 }
+
+// Skip reports whether a line after the header is not a row: an empty line, or a line of the
+// trailer (the lines from the first one IsTrailerStart recognises to the end), whose facts it
+// notes. titles are the bill's own section titles that may start a trailer.
+func (st *Statement) Skip(text string, loc *time.Location, titles ...string) bool {
+	switch {
+	case st.inTrailer:
+		st.Note(text, loc)
+		return true
+	case text == "":
+		return true
+	case IsTrailerStart(text, titles...):
+		st.inTrailer = true
+		st.Note(text, loc)
+		return true
+	}
+	return false
+}
+
+// InTrailer reports whether Skip has seen the start of the trailer.
+func (st *Statement) InTrailer() bool { return st.inTrailer }
 
 // IsTrailerStart reports whether a line after the header ends the rows: a dashed separator, the
 // record count, a stated total, or a line starting with one of the bill's own section titles.

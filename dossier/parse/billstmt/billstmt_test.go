@@ -81,3 +81,25 @@ func TestParseTime(t *testing.T) {
 		t.Error("nonsense parsed")
 	}
 }
+
+func TestSkip(t *testing.T) {
+	st := New()
+	lines := []struct {
+		text string
+		skip bool
+	}{
+		{"2025-02-10,信用借还", false},
+		{"", true},
+		{"------------------------", true},
+		{"2025-02-11,这行在汇总之后", true},
+		{"共2笔记录", true},
+	}
+	for _, l := range lines {
+		if got := st.Skip(l.text, time.UTC, "导出信息"); got != l.skip {
+			t.Fatalf("Skip(%q) = %v", l.text, got)
+		}
+	}
+	if !st.InTrailer() || st.Records != 2 {
+		t.Fatalf("trailer %v, records %d", st.InTrailer(), st.Records)
+	}
+}

@@ -229,3 +229,28 @@ func FindInHead(s *parse.Sniff, maxLines int, match func(rec []string) bool) []s
 	}
 	return nil
 }
+
+// Capped ends the input after Left bytes and remembers whether anything was cut (Hit), so a
+// parser can say a file was cut rather than silently reading a part of it.
+type Capped struct {
+	R    io.Reader
+	Left int64
+	Hit  bool
+}
+
+func (c *Capped) Read(p []byte) (int, error) {
+	if c.Left <= 0 {
+		// Only a byte beyond the cap means the input was cut; a file of exactly the cap was not.
+		var probe [1]byte
+		if n, _ := io.ReadFull(c.R, probe[:]); n > 0 {
+			c.Hit = true
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.Left {
+		p = p[:c.Left]
+	}
+	n, err := c.R.Read(p)
+	c.Left -= int64(n)
+	return n, err
+}

@@ -114,3 +114,19 @@ func TestFindInHead(t *testing.T) {
 		})
 	}
 }
+
+func TestCapped(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   string
+		hit  bool
+	}{{"shorter than the cap", "abc", false}, {"exactly the cap", "abcd", false}, {"longer", "abcde", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Capped{R: strings.NewReader(tt.in), Left: 4}
+			b, _ := io.ReadAll(c)
+			if string(b) != tt.in[:min(4, len(tt.in))] || c.Hit != tt.hit {
+				t.Fatalf("read %q, hit %v", b, c.Hit)
+			}
+		})
+	}
+}

@@ -193,14 +193,13 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 	res := &parse.Result{Kind: parse.KindBill, Info: st.Info}
 	rows, repayments := 0, 0
 	var repaid money.Amount
-	inTrailer := false
 	for {
 		cells, where, err := src.next()
 		if err == io.EOF {
 			break
 		}
 		if isUnreadable(err) {
-			if !inTrailer {
+			if !st.InTrailer() {
 				rows++
 			}
 			res.Warnings = append(res.Warnings, parse.Warnf(where, "%v", err))
@@ -210,15 +209,7 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		text := csvtext.JoinCells(cells)
-		switch {
-		case inTrailer:
-			st.Note(text, loc)
-			continue
-		case text == "":
-			continue
-		case billstmt.IsTrailerStart(text, "微信支付账单明细"):
-			inTrailer = true
-			st.Note(text, loc)
+		if st.Skip(text, loc, "微信支付账单明细") {
 			continue
 		}
 		if _, again := findHeader(cells); again {

@@ -101,7 +101,7 @@ func ReadCSV(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	capped := &cappedReader{r: r, left: maxCSVBytes}
+	capped := &csvtext.Capped{R: r, Left: maxCSVBytes}
 	text, enc, err := textenc.NewReader(capped)
 	if err != nil {
 		return nil, fmt.Errorf("reading: %w", err)
@@ -111,7 +111,7 @@ func ReadCSV(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		return nil, err
 	}
 	res.Info["encoding"] = enc
-	if capped.hit {
+	if capped.Hit {
 		res.Warnings = append(res.Warnings, parse.Warnf("", "file larger than %d MiB; the rest is not read", maxCSVBytes>>20))
 	}
 	return res, nil
@@ -132,27 +132,4 @@ func (s *csvSource) next() ([]string, string, error) {
 		cells = cells[:maxColumns]
 	}
 	return cells, where, err
-}
-
-// cappedReader ends the input after left bytes and remembers whether anything was cut.
-type cappedReader struct {
-	r    io.Reader
-	left int64
-	hit  bool
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		var probe [1]byte
-		if n, _ := io.ReadFull(c.r, probe[:]); n > 0 {
-			c.hit = true
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	return n, err
 }
