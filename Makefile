@@ -62,7 +62,7 @@ fuzz:
 
 # The performance table of dossier/bench/BENCHMARKS.md: generates its inputs in a temporary folder,
 # runs dossier and the standard tool side by side BENCHRUNS times each, alternately, and prints
-# medians, peak memory and the issue's targets. BENCHOUT=FILE also writes the table there;
+# medians, peak memory and the performance targets. BENCHOUT=FILE also writes the table there;
 # BENCHONLY=verify,add,small,sms,pdf,xlsx picks works. Installs missing peers where it can.
 BENCHRUNS ?= 3
 BENCHONLY ?=

@@ -100,7 +100,7 @@ func TestBigCount(t *testing.T) {
 		spec MixedSpec
 		want int
 	}{
-		{"the issue's gigabyte", MixedSpec{Files: 2000, Big: 20 << 20, Small: 50 << 10, Total: 1 << 30}, 46},
+		{"the benchmark's gigabyte", MixedSpec{Files: 2000, Big: 20 << 20, Small: 50 << 10, Total: 1 << 30}, 46},
 		{"all small", MixedSpec{Files: 10, Big: 1 << 20, Small: 1 << 10, Total: 10 << 10}, 0},
 		{"more than fits", MixedSpec{Files: 10, Big: 1 << 20, Small: 1 << 10, Total: 1 << 40}, 10},
 		{"big not bigger", MixedSpec{Files: 10, Big: 1, Small: 1, Total: 100}, 0},

@@ -21,7 +21,7 @@ type Sample struct {
 	MaxRSS int64 // peak resident memory in bytes, of the command or its largest child
 }
 
-// TimeTool is the GNU time binary the issue names; when it is missing the runner falls back to
+// TimeTool is GNU time, which reports peak memory; when it is missing the runner falls back to
 // the rusage the kernel returns on wait, which is what GNU time reads too.
 const TimeTool = "/usr/bin/time"
 

@@ -17,7 +17,7 @@ type Measured struct {
 // Median is the median run.
 func (m Measured) Median() Sample { return Median(m.Samples) }
 
-// Check is one target of the issue: a measured value that must not exceed its limit.
+// Check is one performance target: a measured value that must not exceed its limit.
 type Check struct {
 	What  string
 	Got   float64
