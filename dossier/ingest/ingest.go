@@ -147,7 +147,19 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 	}
 	defer f.Discard(&a.batch)
 
-	for st := range stageAll(f.Store, files, opt.Progress) {
+	staging := stageAll(f.Store, files, opt.Progress)
+	// On an early return the stagers are still copying: let them finish into the void, so no
+	// goroutine blocks for ever and no staged copy outlives this call.
+	defer func() {
+		go func() {
+			for st := range staging {
+				if st.staged != nil {
+					f.Store.Discard(st.staged)
+				}
+			}
+		}()
+	}()
+	for st := range staging {
 		if st.err != nil {
 			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: st.err.Error()})
 			rep.Failed++
