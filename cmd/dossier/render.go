@@ -47,6 +47,17 @@ func (p *pdfFlags) options() (pdf.Options, error) {
 	return opt, nil
 }
 
+// open checks the packet flags, then opens the case: a usage error is reported before anything
+// else is looked at.
+func (p *pdfFlags) open(e *env) (pdf.Options, *dossier.Case, error) {
+	opt, err := p.options()
+	if err != nil {
+		return opt, nil, err
+	}
+	c, err := e.open()
+	return opt, c, err
+}
+
 func renderCmds(e *env) []*cobra.Command {
 	return []*cobra.Command{pdfCmd(e), xlsxCmd(e), bagCmd(e), buildCmd(e)}
 }
@@ -59,21 +70,14 @@ func pdfCmd(e *env) *cobra.Command {
 		Short: "Write the complaint packet (PDF): letter, findings, timeline, evidence list, exhibits, integrity appendix",
 		Args:  argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt, err := pf.options()
-			if err != nil {
-				return err
-			}
-			c, err := e.open()
+			opt, c, err := pf.open(e)
 			if err != nil {
 				return err
 			}
 			if out == "" {
 				out = c.OutPath(dossier.PacketName)
 			}
-			if err := writeOut(e, out, func(w io.Writer) error { return c.PDF(w, opt) }); err != nil {
-				return err
-			}
-			return nil
+			return writeOut(e, out, func(w io.Writer) error { return c.PDF(w, opt) })
 		},
 	}
 	pf.register(cmd.Flags())
@@ -132,11 +136,7 @@ func bagCmd(e *env) *cobra.Command {
 		Short: "Write a BagIt (RFC 8493) bag of the originals and the rendered documents",
 		Args:  argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt, err := pf.options()
-			if err != nil {
-				return err
-			}
-			c, err := e.open()
+			opt, c, err := pf.open(e)
 			if err != nil {
 				return err
 			}
@@ -164,11 +164,7 @@ func buildCmd(e *env) *cobra.Command {
 		Short: "Write the packet, the workbook and the bag in one go",
 		Args:  argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt, err := pf.options()
-			if err != nil {
-				return err
-			}
-			c, err := e.open()
+			opt, c, err := pf.open(e)
 			if err != nil {
 				return err
 			}
