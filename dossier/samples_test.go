@@ -1,10 +1,7 @@
 package dossier
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,10 +9,9 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/verify"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleCase builds a case from samples/ exactly as `make demo` does.
 func sampleCase(t *testing.T) *Case {
@@ -56,30 +52,10 @@ func TestSamplesTimeline(t *testing.T) {
 			t.Fatalf("event %d not in the case zone: %v", i, evs[i].Time)
 		}
 	}
-	var got bytes.Buffer
-	enc := json.NewEncoder(&got)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(struct {
+	golden.CheckJSON(t, filepath.Join("testdata", "samples-events.golden.json"), struct {
 		Timezone string        `json:"timezone"`
 		Events   []event.Event `json:"events"`
-	}{conf.Timezone, evs}); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "samples-events.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		os.WriteFile(golden+".got", got.Bytes(), 0o644)
-		t.Fatalf("timeline differs from %s; see %s.got", golden, golden)
-	}
+	}{conf.Timezone, evs})
 
 	// Every kind of input is on it.
 	channels := map[event.Channel]int{}

@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +21,9 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func hexSum(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 
@@ -672,20 +670,7 @@ func TestGoldenTagFiles(t *testing.T) {
 	for _, name := range []string{"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"} {
 		fmt.Fprintf(&got, "== %s\n%s", name, must(os.ReadFile(filepath.Join(dir, name))))
 	}
-	golden := filepath.Join("testdata", "sample-tags.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got.String() != string(want) {
-		t.Errorf("tag files differ from %s:\n%s", golden, got.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "sample-tags.golden"), []byte(got.String()))
 }
 
 func FuzzVerify(f *testing.F) {

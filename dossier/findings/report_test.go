@@ -3,16 +3,13 @@ package findings
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // story is a short version of the sample case: collectors calling many times a day and at night,
 // the spouse called, an agreement on 2025-01-29, contact after it, late and partial repayments.
@@ -61,26 +58,6 @@ func story(t testing.TB) []event.Event {
 	return sorted(evs...)
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after checking):\n%s", path, got)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name, lang, file string
@@ -105,7 +82,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.file, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", tt.file), b.Bytes())
 		})
 	}
 }

@@ -2,9 +2,7 @@ package xlsx
 
 import (
 	"bytes"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,29 +13,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestGolden(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			b, r := sampleBundle(t)
 			got := dump(t, open(t, render(t, b, r, Options{Lang: lang})))
-			path := filepath.Join("testdata", "sample-"+lang+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("workbook differs from %s; run with -update and review the diff", path)
-			}
+			golden.Check(t, filepath.Join("testdata", "sample-"+lang+".golden"), []byte(got))
 		})
 	}
 }

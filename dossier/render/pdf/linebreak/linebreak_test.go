@@ -1,15 +1,13 @@
 package linebreak
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
+)
 
 // monospace measures a CJK or full-width character as 2 and anything else as 1, like a terminal,
 // so that the golden files can be checked by eye.
@@ -52,19 +50,7 @@ func TestBreakGolden(t *testing.T) {
 			for _, l := range lines {
 				b.WriteString("|" + l + "|\n")
 			}
-			golden := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if b.String() != string(want) {
-				t.Errorf("lines differ from %s:\n%s\nwant:\n%s", golden, b.String(), want)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.name+".golden"), []byte(b.String()))
 			checkInvariants(t, tc.text, tc.width, lines)
 		})
 	}
