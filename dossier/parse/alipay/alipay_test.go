@@ -2,11 +2,9 @@ package alipay
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,26 +17,19 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/money"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 )
 
 var (
-	update   = flag.Bool("update", false, "rewrite golden files")
 	generate = flag.Bool("generate", false, "rewrite the GBK test bills and the sample bill from their UTF-8 sources")
 )
 
 // sampleBill is the invented case's Alipay bill, generated from testdata/src/sample.txt.
 var sampleBill = filepath.Join("..", "..", "..", "samples", "evidence", "bills", "支付宝交易明细(20250101-20250415).csv")
-
-func shanghai(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 // gbk encodes UTF-8 text the way Alipay writes it: GBK with Windows line endings.
 func gbk(t testing.TB, utf8 string) []byte {
@@ -74,8 +65,8 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-// golden is the stable JSON shape a parse result is compared in.
-type golden struct {
+// snapshot is the stable JSON shape a parse result is compared in.
+type snapshot struct {
 	Kind       string            `json:"kind"`
 	Summary    string            `json:"summary"`
 	Time       string            `json:"time,omitempty"`
@@ -85,8 +76,8 @@ type golden struct {
 	Events     []event.Event     `json:"events"`
 }
 
-func toGolden(res *parse.Result) golden {
-	g := golden{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
+func toSnapshot(res *parse.Result) snapshot {
+	g := snapshot{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
 	if !res.Time.IsZero() {
 		g.Time = res.Time.Format(time.RFC3339)
 	}
@@ -97,7 +88,7 @@ func toGolden(res *parse.Result) golden {
 }
 
 func TestGolden(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		name, input, golden string
 	}{
@@ -117,31 +108,13 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(toGolden(res), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", tt.golden), toSnapshot(res))
 		})
 	}
 }
 
 func TestLayouts(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		file, layout, name, export string
 		events, repayments         int
@@ -187,7 +160,7 @@ func TestLayouts(t *testing.T) {
 
 // TestSample pins the rows of the invented case's bill that the findings depend on.
 func TestSample(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	res := readFile(t, sampleBill, loc)
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings: %v", res.Warnings)
@@ -230,7 +203,7 @@ func TestSample(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	const head = "导出信息：\n共1笔记录\n交易时间,交易分类,交易对方,对方账号,商品说明,收/支,金额,收/付款方式,交易状态,交易订单号,商家订单号,备注,\n"
 	tests := []struct {
 		name, row string
@@ -301,7 +274,7 @@ func TestRows(t *testing.T) {
 }
 
 func TestMalformed(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	whole, err := os.ReadFile(filepath.Join("testdata", "src", "2023.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -385,7 +358,7 @@ func utf16(s string) []byte {
 
 // TestExactAmounts adds many ten-fen rows: a float sum would drift, the fen sum must not.
 func TestExactAmounts(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	for _, n := range []int{1, 3, 10, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var b strings.Builder
@@ -484,7 +457,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("交易时间,交易分类,交易对方,对方账号,商品说明,收/支,金额,收/付款方式,交易状态,交易订单号,商家订单号,备注,\n\"open"))
-	loc := shanghai(f)
+	loc := parsetest.Shanghai(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Read(bytes.NewReader(data), loc)
 		if err != nil {
@@ -510,7 +483,7 @@ func BenchmarkRead(b *testing.B) {
 			i%28+1, i%60, i%60, i%500, i%100, i, i)
 	}
 	data := gbk(b, src.String())
-	loc := shanghai(b)
+	loc := parsetest.Shanghai(b)
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for b.Loop() {

@@ -2,10 +2,7 @@ package calllogcsv
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,30 +13,19 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func shanghai(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
+// sniff and input describe a file the way ingest would for this parser's exports.
 func sniff(name string, data []byte) *parse.Sniff {
-	head := data
-	if len(head) > parse.HeadSize {
-		head = head[:parse.HeadSize]
-	}
-	return &parse.Sniff{Name: name, Ext: strings.ToLower(filepath.Ext(name)), MIME: "text/plain; charset=utf-8", Head: head, Size: int64(len(data))}
+	return parsetest.Sniff(name, "text/plain; charset=utf-8", data)
 }
 
 func input(name string, data []byte, loc *time.Location) *parse.Input {
-	return &parse.Input{Name: name, Ext: filepath.Ext(name), MIME: "text/csv", Size: int64(len(data)), Data: bytes.NewReader(data), Zone: loc}
+	return parsetest.Input(name, "text/csv", data, loc)
 }
 
 // gbkSource is the UTF-8 text of testdata/gbk_phone_manager.csv, which Excel on Chinese Windows
@@ -60,57 +46,42 @@ func TestGBKFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join("testdata", "gbk_phone_manager.csv")
-	if *update {
-		if err := os.WriteFile(path, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is not the GBK encoding of gbkSource; run with -update", path)
-	}
+	// The fixture is the GBK encoding of gbkSource; -update regenerates it from there.
+	golden.Check(t, path, want)
 }
 
-// golden is what a golden file records of a parse.
-type golden struct {
+// snapshot is what a golden file records of a parse.
+type snapshot struct {
 	Kind     string            `json:"kind"`
 	Time     string            `json:"time,omitempty"`
 	Summary  string            `json:"summary"`
 	Info     map[string]string `json:"info"`
-	Events   []goldenEvent     `json:"events"`
+	Events   []snapshotEvent   `json:"events"`
 	Warnings []string          `json:"warnings"`
 }
 
-// goldenEvent shows the time in the case zone so that the files can be checked by eye.
-type goldenEvent struct {
+// snapshotEvent shows the time in the case zone so that the files can be checked by eye.
+type snapshotEvent struct {
 	Local string `json:"local"`
 	event.Event
 }
 
-func render(t *testing.T, res *parse.Result, loc *time.Location) []byte {
-	t.Helper()
-	g := golden{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []goldenEvent{}, Warnings: []string{}}
+func toSnapshot(res *parse.Result, loc *time.Location) snapshot {
+	g := snapshot{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
 	if !res.Time.IsZero() {
 		g.Time = res.Time.In(loc).Format(time.RFC3339) + " (" + res.TimeSource + ")"
 	}
 	for _, e := range res.Events {
-		g.Events = append(g.Events, goldenEvent{Local: e.Time.In(loc).Format("2006-01-02 15:04:05"), Event: e})
+		g.Events = append(g.Events, snapshotEvent{Local: e.Time.In(loc).Format("2006-01-02 15:04:05"), Event: e})
 	}
 	for _, w := range res.Warnings {
 		g.Warnings = append(g.Warnings, w.String())
 	}
-	out, err := json.MarshalIndent(g, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(out, '\n')
+	return g
 }
 
 func TestGolden(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	for _, name := range []string{"utf8_bom.csv", "preamble.csv", "english.csv", "date_time_split.csv", "gbk_phone_manager.csv"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", name))
@@ -124,20 +95,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := render(t, res, loc)
-			path := filepath.Join("testdata", strings.TrimSuffix(name, ".csv")+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", strings.TrimSuffix(name, ".csv")+".golden.json"), toSnapshot(res, loc))
 		})
 	}
 }
@@ -237,7 +195,7 @@ func TestWrongEncoding(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	const header = "号码,类型,时间,时长\n"
 	tests := []struct {
 		name        string
@@ -485,7 +443,7 @@ func TestSample(t *testing.T) {
 	if err != nil {
 		t.Skipf("sample not present: %v", err)
 	}
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	if !(Parser{}).Detect(sniff(filepath.Base(path), data)) {
 		t.Fatal("sample not detected")
 	}

@@ -2,18 +2,15 @@ package document
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func input(name, mimeType, kind string, data []byte) *parse.Input {
 	return &parse.Input{Name: name, Ext: filepath.Ext(name), MIME: mimeType, Size: int64(len(data)),
@@ -45,26 +42,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(res); err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", strings.TrimSuffix(fx.file, filepath.Ext(fx.file))+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("result differs from %s:\n%s", golden, buf.Bytes())
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", strings.TrimSuffix(fx.file, filepath.Ext(fx.file))+".golden.json"), res)
 			if res.Info["encoding"] != fx.encoding || res.Info["lines"] != fx.lines {
 				t.Errorf("encoding %q lines %q, want %q %q", res.Info["encoding"], res.Info["lines"], fx.encoding, fx.lines)
 			}

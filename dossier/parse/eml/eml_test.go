@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
@@ -73,30 +70,10 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(struct {
+			golden.CheckJSON(t, filepath.Join("testdata", name+".golden.json"), struct {
 				Result  *parse.Result `json:"result"`
 				Derived []derived     `json:"derived"`
-			}{res, derivedFiles}); err != nil {
-				t.Fatal(err)
-			}
-			got := buf.Bytes()
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s:\n%s", golden, got)
-			}
+			}{res, derivedFiles})
 		})
 	}
 }

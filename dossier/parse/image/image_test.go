@@ -3,8 +3,6 @@ package image
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"flag"
 	"hash/crc32"
 	stdimage "image"
 	"image/color"
@@ -18,10 +16,9 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var shanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -350,28 +347,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(res, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s:\n%s", golden, got)
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", "golden", name+".json"), res)
 		})
 	}
 }

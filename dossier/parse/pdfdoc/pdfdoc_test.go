@@ -2,8 +2,6 @@ package pdfdoc
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var modTime = time.Date(2025, 2, 1, 8, 0, 0, 0, time.UTC)
 
@@ -46,10 +43,6 @@ func TestGolden(t *testing.T) {
 				t.Error("Detect rejected the fixture")
 			}
 			res, err := Parser{}.Parse(input(filepath.Base(file), data, parse.KindAgreement))
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
 			out := struct {
 				Result *parse.Result `json:"result,omitempty"`
 				Error  string        `json:"error,omitempty"`
@@ -57,22 +50,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				out.Error = err.Error()
 			}
-			if err := enc.Encode(out); err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("result differs from %s:\n%s", golden, buf.Bytes())
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", name+".golden.json"), out)
 		})
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,10 +13,9 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
@@ -73,7 +70,8 @@ func detect(t *testing.T, name string, data []byte) parse.Parser {
 	return found[0]
 }
 
-type golden struct {
+// snapshot is the stable JSON shape a parse result is compared in.
+type snapshot struct {
 	Parser   string            `json:"parser"`
 	Kind     string            `json:"kind"`
 	Summary  string            `json:"summary"`
@@ -117,7 +115,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			g := golden{Parser: p.Name(), Kind: res.Kind, Summary: res.Summary, Time: res.Time,
+			g := snapshot{Parser: p.Name(), Kind: res.Kind, Summary: res.Summary, Time: res.Time,
 				Source: res.TimeSource, Info: res.Info, Events: res.Events}
 			for _, w := range res.Warnings {
 				g.Warnings = append(g.Warnings, w.String())
@@ -126,27 +124,7 @@ func TestGolden(t *testing.T) {
 				sum := sha256.Sum256(stub.data[i])
 				g.Derived = append(g.Derived, derivedFile{name, len(stub.data[i]), hex.EncodeToString(sum[:])})
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(g); err != nil {
-				t.Fatal(err)
-			}
-			got := buf.Bytes()
-			path := strings.TrimSuffix(f, filepath.Ext(f)) + ".golden.json"
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.CheckJSON(t, strings.TrimSuffix(f, filepath.Ext(f))+".golden.json", g)
 		})
 	}
 }

@@ -3,9 +3,7 @@ package wechatchat
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,51 +12,43 @@ import (
 	_ "time/tzdata"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func shanghai(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
+// sniff and input describe a file the way ingest would for this parser's exports.
 func sniff(name string, data []byte) *parse.Sniff {
-	head := data
-	if len(head) > parse.HeadSize {
-		head = head[:parse.HeadSize]
-	}
-	return &parse.Sniff{Name: name, Ext: strings.ToLower(filepath.Ext(name)), MIME: "text/plain; charset=utf-8", Head: head, Size: int64(len(data))}
+	return parsetest.Sniff(name, "text/plain; charset=utf-8", data)
 }
 
 func input(name string, data []byte, loc *time.Location) *parse.Input {
-	return &parse.Input{Name: name, Ext: filepath.Ext(name), MIME: "text/plain", Size: int64(len(data)), Data: bytes.NewReader(data), Zone: loc}
+	return parsetest.Input(name, "text/plain", data, loc)
 }
 
-type golden struct {
+// snapshot is what a golden file records of a parse.
+type snapshot struct {
 	Kind     string            `json:"kind"`
 	Summary  string            `json:"summary"`
 	Info     map[string]string `json:"info"`
-	Events   []goldenEvent     `json:"events"`
+	Events   []snapshotEvent   `json:"events"`
 	Warnings []string          `json:"warnings"`
 }
 
-// goldenEvent shows the time in the case zone so that the files can be checked by eye.
-type goldenEvent struct {
+// snapshotEvent shows the time in the case zone so that the files can be checked by eye.
+type snapshotEvent struct {
 	Local string `json:"local"`
 	event.Event
 }
 
+// render keeps json.MarshalIndent's escaping of <, > and &, which the golden files were written
+// with, rather than golden.CheckJSON's literal form.
 func render(t *testing.T, res *parse.Result, loc *time.Location) []byte {
 	t.Helper()
-	g := golden{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []goldenEvent{}, Warnings: []string{}}
+	g := snapshot{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
 	for _, e := range res.Events {
-		g.Events = append(g.Events, goldenEvent{Local: e.Time.In(loc).Format(time.DateTime), Event: e})
+		g.Events = append(g.Events, snapshotEvent{Local: e.Time.In(loc).Format(time.DateTime), Event: e})
 	}
 	for _, w := range res.Warnings {
 		g.Warnings = append(g.Warnings, w.String())
@@ -71,7 +61,7 @@ func render(t *testing.T, res *parse.Result, loc *time.Location) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		file   string
 		parser parse.Parser
@@ -98,18 +88,7 @@ func TestGolden(t *testing.T) {
 			}
 			got := render(t, res, loc)
 			path := filepath.Join("testdata", strings.TrimSuffix(tc.file, filepath.Ext(tc.file))+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.Check(t, path, got)
 		})
 	}
 }
@@ -377,7 +356,7 @@ func bench(b *testing.B, p parse.Parser, name string, data []byte) {
 
 // TestSamples checks the sample case's chat exports against the story they must tell.
 func TestSamples(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		file   string
 		parser parse.Parser

@@ -5,9 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,20 +17,12 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/money"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func shanghai(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 // parseFile runs the parser the way ingest does, on a stored original.
 func parseFile(t testing.TB, path string, loc *time.Location) (*parse.Result, error) {
@@ -49,7 +39,8 @@ func parseBytes(name string, data []byte, loc *time.Location) (*parse.Result, er
 	return Parser{}.Parse(in)
 }
 
-type golden struct {
+// snapshot is the stable JSON shape a parse result is compared in.
+type snapshot struct {
 	Kind       string            `json:"kind"`
 	Summary    string            `json:"summary"`
 	Time       string            `json:"time,omitempty"`
@@ -60,7 +51,7 @@ type golden struct {
 }
 
 func TestGolden(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		name, input, golden string
 	}{
@@ -75,39 +66,21 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := golden{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
+			g := snapshot{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
 			if !res.Time.IsZero() {
 				g.Time = res.Time.Format(time.RFC3339)
 			}
 			for _, w := range res.Warnings {
 				g.Warnings = append(g.Warnings, w.String())
 			}
-			got, err := json.MarshalIndent(g, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", tt.golden), g)
 		})
 	}
 }
 
 // TestSample pins the repayment the findings apply to the agreement, in both forms of the bill.
 func TestSample(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	tests := []struct {
 		name, path, summary, sheet string
 	}{
@@ -143,7 +116,7 @@ func TestSample(t *testing.T) {
 
 // TestFormsAgree reads the test bill in both forms: the workbook must give the CSV's events.
 func TestFormsAgree(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	fromCSV, err := parseFile(t, filepath.Join("testdata", "bill.csv"), loc)
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +143,7 @@ func TestFormsAgree(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	const head = "\xEF\xBB\xBF微信支付账单明细,,,,,,,,\n共1笔记录,,,,,,,,\n交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n"
 	tests := []struct {
 		name, row  string
@@ -218,7 +191,7 @@ func TestRows(t *testing.T) {
 }
 
 func TestMalformedCSV(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	whole, err := os.ReadFile(filepath.Join("testdata", "bill.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -276,7 +249,7 @@ func TestMalformedCSV(t *testing.T) {
 }
 
 func TestMalformedXLSX(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	good, err := os.ReadFile(sampleXLSX)
 	if err != nil {
 		t.Fatal(err)
@@ -368,7 +341,7 @@ func gb18030(t *testing.T, s string) string {
 
 // TestExactAmounts sums many ten-fen rows: a float sum would drift, the fen sum must not.
 func TestExactAmounts(t *testing.T) {
-	loc := shanghai(t)
+	loc := parsetest.Shanghai(t)
 	for _, n := range []int{3, 10, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var b strings.Builder
@@ -442,7 +415,7 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	loc := shanghai(f)
+	loc := parsetest.Shanghai(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := ReadCSV(bytes.NewReader(data), loc)
 		checkFuzzResult(t, res, err, "line ")
@@ -458,7 +431,7 @@ func FuzzReadXLSX(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	loc := shanghai(f)
+	loc := parsetest.Shanghai(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc)
 		checkFuzzResult(t, res, err, "row ")
@@ -497,7 +470,7 @@ func BenchmarkReadCSV(b *testing.B) {
 		src.WriteString(strings.Join(r, ",") + "\n")
 	}
 	data := []byte(src.String())
-	loc := shanghai(b)
+	loc := parsetest.Shanghai(b)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		res, err := ReadCSV(bytes.NewReader(data), loc)
@@ -532,7 +505,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	}
 	f.Close()
 	data := buf.Bytes()
-	loc := shanghai(b)
+	loc := parsetest.Shanghai(b)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc)
