@@ -61,33 +61,21 @@ var requiredColumns = []column{colTime, colCounterpart, colDirection, colAmount,
 
 // header is a located header row: where each field sits and which layout it is.
 type header struct {
-	col    [numColumns]int // cell index, -1 when the layout lacks the field
-	named  int             // cells up to and including the last named one
+	*billstmt.Columns
 	layout string
 }
 
 // findHeader reports whether cells are an Alipay header row and maps its columns.
 func findHeader(cells []string) (*header, bool) {
-	h := &header{}
-	for i := range h.col {
-		h.col[i] = -1
+	cols, ok := billstmt.FindColumns(cells, columnNames, int(numColumns), requiredColumns)
+	if !ok {
+		return nil, false
 	}
-	for i, c := range cells {
-		c = csvtext.Clean(c)
-		if col, ok := columnNames[c]; ok && h.col[col] < 0 {
-			h.col[col] = i
-			h.named = i + 1
-		}
-	}
-	for _, c := range requiredColumns {
-		if h.col[c] < 0 {
-			return nil, false
-		}
-	}
+	h := &header{Columns: cols}
 	switch {
-	case h.col[colPayTime] >= 0 || csvtext.Clean(cells[h.col[colOrder]]) == "交易号":
+	case h.Pos[colPayTime] >= 0 || csvtext.Clean(cells[h.Pos[colOrder]]) == "交易号":
 		h.layout = Layout2019
-	case h.col[colDirection] == 0:
+	case h.Pos[colDirection] == 0:
 		h.layout = Layout2021
 	default:
 		h.layout = Layout2023
@@ -98,21 +86,11 @@ func findHeader(cells []string) (*header, bool) {
 // event turns one row into a payment event. ragged describes a row shorter than the header that
 // still holds every required cell; err says why a row is unusable.
 func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged string, err error) {
-	for _, c := range requiredColumns {
-		if h.col[c] >= len(cells) {
-			return ev, "", fmt.Errorf("row has %d cells, the header has %d", len(cells), h.named)
-		}
+	ragged, err = h.Check(cells)
+	if err != nil {
+		return ev, "", err
 	}
-	if len(cells) < h.named {
-		ragged = fmt.Sprintf("row has %d cells, the header has %d; the missing cells are read as empty", len(cells), h.named)
-	}
-	get := func(c column) string {
-		i := h.col[c]
-		if i < 0 || i >= len(cells) {
-			return ""
-		}
-		return csvtext.Clean(cells[i])
-	}
+	get := func(c column) string { return h.Cell(cells, int(c)) }
 
 	when := get(colPayTime)
 	if when == "" {

@@ -103,3 +103,44 @@ func TestSkip(t *testing.T) {
 		t.Fatalf("trailer %v, records %d", st.InTrailer(), st.Records)
 	}
 }
+
+func TestColumns(t *testing.T) {
+	type col int
+	const (
+		when col = iota
+		amount
+		note
+		n
+	)
+	names := map[string]col{"交易时间": when, "金额": amount, "备注": note}
+	required := []col{when, amount}
+	if _, ok := FindColumns([]string{"交易时间", "备注"}, names, int(n), required); ok {
+		t.Fatal("a header without 金额 accepted")
+	}
+	c, ok := FindColumns([]string{" 金额 ", "交易时间", "其他", "备注", ""}, names, int(n), required)
+	if !ok || c.Pos[amount] != 0 || c.Pos[when] != 1 || c.Pos[note] != 3 || c.Named != 4 {
+		t.Fatalf("columns %+v", c)
+	}
+	tests := []struct {
+		name   string
+		cells  []string
+		ragged bool
+		bad    bool
+	}{
+		{"complete", []string{"1.00", "2025-02-10", "x", "/"}, false, false},
+		{"short but every required cell", []string{"1.00", "2025-02-10"}, true, false},
+		{"lacks a required cell", []string{"1.00"}, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ragged, err := c.Check(tt.cells)
+			if (err != nil) != tt.bad || (ragged != "") != tt.ragged {
+				t.Fatalf("ragged %q, err %v", ragged, err)
+			}
+		})
+	}
+	if c.Cell([]string{"1.00", "t", "x", " / "}, int(note)) != "" || c.Cell([]string{"1.00"}, int(note)) != "" ||
+		c.Cell([]string{" 1.00\t"}, int(amount)) != "1.00" {
+		t.Fatal("Cell")
+	}
+}

@@ -79,47 +79,23 @@ var requiredColumns = []column{colTime, colCounterpart, colDirection, colAmount,
 // repaidStatuses are the 当前状态 values of a repayment that went through.
 var repaidStatuses = map[string]bool{"支付成功": true, "已支付": true, "还款成功": true, "已转账": true}
 
-type header struct {
-	col   [numColumns]int // cell index, -1 when absent
-	named int             // cells up to and including the last named one
-}
+type header struct{ *billstmt.Columns }
 
 func findHeader(cells []string) (*header, bool) {
-	h := &header{}
-	for i := range h.col {
-		h.col[i] = -1
+	cols, ok := billstmt.FindColumns(cells, columnNames, int(numColumns), requiredColumns)
+	if !ok {
+		return nil, false
 	}
-	for i, c := range cells {
-		if col, ok := columnNames[csvtext.Clean(c)]; ok && h.col[col] < 0 {
-			h.col[col] = i
-			h.named = i + 1
-		}
-	}
-	for _, c := range requiredColumns {
-		if h.col[c] < 0 {
-			return nil, false
-		}
-	}
-	return h, true
+	return &header{cols}, true
 }
 
 // event turns one row into a payment event; see the package doc for the mapping.
 func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged string, err error) {
-	for _, c := range requiredColumns {
-		if h.col[c] >= len(cells) {
-			return ev, "", fmt.Errorf("row has %d cells, the header has %d", len(cells), h.named)
-		}
+	ragged, err = h.Check(cells)
+	if err != nil {
+		return ev, "", err
 	}
-	if len(cells) < h.named {
-		ragged = fmt.Sprintf("row has %d cells, the header has %d; the missing cells are read as empty", len(cells), h.named)
-	}
-	get := func(c column) string {
-		i := h.col[c]
-		if i < 0 || i >= len(cells) {
-			return ""
-		}
-		return csvtext.Clean(cells[i])
-	}
+	get := func(c column) string { return h.Cell(cells, int(c)) }
 	t, err := billstmt.ParseTime(get(colTime), loc)
 	if err != nil {
 		return ev, "", err
