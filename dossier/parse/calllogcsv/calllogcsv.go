@@ -26,7 +26,6 @@
 package calllogcsv
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
@@ -136,12 +135,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 			break
 		}
 		if err != nil {
-			// FieldPos is unusable after an error; the record began after the last good one.
-			line := lastLine + 1
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
+			line := csvtext.ErrorLine(err, lastLine)
 			res.Warnings = append(res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line),
 				"stopped reading: %v", err))
 			break

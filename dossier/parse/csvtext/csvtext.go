@@ -254,3 +254,13 @@ func (c *Capped) Read(p []byte) (int, error) {
 	c.Left -= int64(n)
 	return n, err
 }
+
+// ErrorLine is the line a failed csv.Reader.Read stopped at. FieldPos is unusable after an error,
+// so without a *csv.ParseError the record is taken to begin on the line after the last good one.
+func ErrorLine(err error, lastGood int) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.StartLine
+	}
+	return lastGood + 1
+}

@@ -130,3 +130,16 @@ func TestCapped(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorLine(t *testing.T) {
+	r := NewReader(strings.NewReader("a,b\n\"open"))
+	r.LazyQuotes = false
+	r.Read()
+	_, err := r.Read()
+	if got := ErrorLine(err, 1); got != 2 {
+		t.Fatalf("parse error at line %d, want 2 (%v)", got, err)
+	}
+	if got := ErrorLine(errors.New("disk"), 7); got != 8 {
+		t.Fatalf("other error: line %d, want 8", got)
+	}
+}

@@ -1,7 +1,6 @@
 package wechatchat
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
@@ -128,11 +127,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 			break
 		}
 		if err != nil {
-			line := lastLine + 1
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
+			line := csvtext.ErrorLine(err, lastLine)
 			res.Warnings = append(res.Warnings, lineWarn(line, "stopped reading: %v", err))
 			break
 		}
