@@ -127,7 +127,7 @@ func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
 		r.add(Problem{Kind: Missing, Path: manifest.FileName, Detail: "the packet carries no manifest.json attachment"})
 		return r, nil
 	}
-	mb, err := mf.Bytes()
+	mb, err := readManifest(mf)
 	if err != nil {
 		r.add(Problem{Kind: Malformed, Path: manifest.FileName, Detail: err.Error()})
 		return r, nil
@@ -187,4 +187,21 @@ func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
 	}
 	sortProblems(r.Problems)
 	return r, nil
+}
+
+// readManifest reads the attached manifest, refusing one larger than any real manifest so that a
+// forged packet cannot make verify hold a gigabyte in memory.
+func readManifest(f *pdf.EmbeddedFile) ([]byte, error) {
+	rd, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(rd, manifest.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", manifest.FileName, err)
+	}
+	if len(b) > manifest.MaxSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes; no packet dossier writes has one", manifest.FileName, manifest.MaxSize)
+	}
+	return b, nil
 }
