@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ingest"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 var kinds = []string{parse.KindScreenshot, parse.KindPhoto, parse.KindCallLog, parse.KindSMS, parse.KindChat, parse.KindRecording,
@@ -104,7 +105,7 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 		case r.Skipped != "":
 			e.msg("%s: %s", r.Path, r.Skipped)
 		case r.DuplicateOf > 0:
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\talready in the case (same SHA-256)\n", evidence.Label(lang, r.DuplicateOf), r.Kind, r.Path)
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\talready in the case (same SHA-256)\n", evidence.Label(lang, r.DuplicateOf), vocab.Kind(lang, r.Kind), r.Path)
 		default:
 			what := r.Summary
 			if what == "" {
@@ -113,7 +114,7 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 			if r.DerivedFrom > 0 {
 				what += fmt.Sprintf(" (from %s)", evidence.Label(lang, r.DerivedFrom))
 			}
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.Exhibit), r.Kind, r.Path, what)
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.Exhibit), vocab.Kind(lang, r.Kind), r.Path, what)
 			for _, w := range r.Warnings {
 				fmt.Fprintf(e.stdout, "\twarning: %s\n", w)
 			}

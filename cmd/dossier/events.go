@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // eventsJSON is the stable shape of `dossier events --json`.
@@ -54,7 +55,9 @@ func eventsCmd(e *env) *cobra.Command {
 					text = string(r[:60]) + "…"
 				}
 				text = strings.ReplaceAll(text, "\n", " ")
-				tw.add(ev.Time.Format("2006-01-02 15:04:05"), string(ev.Channel), string(ev.Direction), ev.Status, who, ev.Role, dur,
+				lang := conf.Language
+				tw.add(ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
+					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur,
 					exhibits(ev.Exhibits), text)
 			}
 			if err := tw.write(e.stdout); err != nil {

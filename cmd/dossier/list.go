@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // listJSON is the stable shape of `dossier list --json`.
@@ -46,13 +47,13 @@ func listCmd(e *env) *cobra.Command {
 			for _, it := range items {
 				when := ""
 				if it.Time != nil {
-					when = it.Time.In(loc).Format("2006-01-02 15:04:05") + " (" + it.TimeSource + ")"
+					when = it.Time.In(loc).Format("2006-01-02 15:04:05") + " (" + vocab.TimeSource(conf.Language, it.TimeSource) + ")"
 				}
 				name := it.Name
 				if it.DerivedFrom != "" {
 					name = "  └ " + name
 				}
-				tw.add(evidence.Label(conf.Language, it.Exhibit), it.Kind, name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256))
+				tw.add(evidence.Label(conf.Language, it.Exhibit), vocab.Kind(conf.Language, it.Kind), name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256))
 				for _, w := range it.Warnings {
 					tw.note("warning: " + w)
 				}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Source documents, each as the case language cites it. English keeps the Chinese title in
@@ -26,34 +27,19 @@ const (
 	cardEN = "Measures for the Supervision and Administration of Credit Card Business of Commercial Banks, Article 68 [" + cardZH + "]"
 )
 
-// phrases is everything the report says, in one language.
+// phrases is what the report says in sentences, in one language; the names of rules, statuses
+// and roles come from the shared vocabulary.
 type phrases struct {
-	title      map[string]string
-	channel    map[event.Channel]string
-	holderRole map[string]string
-	status     map[string]string
-	sources    map[string]string // rule -> source, the agreement excluded
+	channel map[event.Channel]string
+	sources map[string]string // rule -> source, the agreement excluded
 	agreementSrc,
 	afterAgreementNote string
 }
 
 var zh = phrases{
-	title: map[string]string{
-		RuleNightContact:       "夜间催收",
-		RuleUnansweredAttempts: "单日未接来电过多",
-		RuleConnectedCalls:     "单日接通来电过多",
-		RuleAfterAgreement:     "达成还款协议后仍催收",
-		RuleThirdPartyContact:  "向家人或第三方催收",
-		RuleMissedInstallment:  "分期未按期足额还款",
-	},
 	channel: map[event.Channel]string{
 		event.Call: "来电", event.SMS: "短信", event.MMS: "彩信", event.Chat: "聊天消息",
 		event.Email: "电子邮件", event.Recording: "来电（录音）",
-	},
-	holderRole: map[string]string{HolderFamily: "家人", HolderThirdParty: "第三方"},
-	status: map[string]string{
-		StatusPaidOnTime: "按期还清", StatusPaidLate: "逾期还清", StatusPartlyPaid: "部分还款",
-		StatusUnpaid: "未还款", StatusNotYetDue: "未到期",
 	},
 	sources: map[string]string{
 		RuleNightContact:       cbaZH + "；" + nifaZH,
@@ -66,22 +52,9 @@ var zh = phrases{
 }
 
 var en = phrases{
-	title: map[string]string{
-		RuleNightContact:       "Contact at night",
-		RuleUnansweredAttempts: "Too many unanswered calls in a day",
-		RuleConnectedCalls:     "Too many connected calls in a day",
-		RuleAfterAgreement:     "Collection after the repayment agreement",
-		RuleThirdPartyContact:  "Collection through family or third parties",
-		RuleMissedInstallment:  "Installment not covered by its due date",
-	},
 	channel: map[event.Channel]string{
 		event.Call: "call", event.SMS: "text message", event.MMS: "MMS", event.Chat: "chat message",
 		event.Email: "e-mail", event.Recording: "recorded call",
-	},
-	holderRole: map[string]string{HolderFamily: "family", HolderThirdParty: "third party"},
-	status: map[string]string{
-		StatusPaidOnTime: "paid on time", StatusPaidLate: "paid late", StatusPartlyPaid: "partly paid",
-		StatusUnpaid: "unpaid", StatusNotYetDue: "not yet due",
 	},
 	sources: map[string]string{
 		RuleNightContact:       cbaEN + "; " + nifaEN,
@@ -155,7 +128,7 @@ func (ev *evaluator) holderSuffix(holder, holderRole string) string {
 	}
 	who := holder
 	if who == "" {
-		who = ev.text().holderRole[holderRole]
+		who = vocab.Holder(ev.lang, holderRole)
 	}
 	if ev.lang == "en" {
 		return " (evidence held by " + who + ")"
@@ -195,7 +168,7 @@ func (ev *evaluator) afterAgreementMessage(e *event.Event, f *Finding) string {
 func (ev *evaluator) thirdPartyMessage(e *event.Event, f *Finding) string {
 	at := f.Time.Format(clock)
 	who := ev.who(f.Counterpart, f.Name)
-	role := ev.text().holderRole[e.HolderRole]
+	role := vocab.Holder(ev.lang, e.HolderRole)
 	if ev.lang == "en" {
 		target := role
 		if e.Holder != "" {
@@ -322,7 +295,6 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		c = &caseconf.Case{}
 	}
 	lang := language(c)
-	p := phrasesFor(lang)
 	ew := &errWriter{w: w}
 	L := func(zhs, ens string) string {
 		if lang == "en" {
@@ -339,7 +311,7 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		fmt.Sprintf("Findings (as of %s, time zone %s): %d in all", r.AsOf, r.Timezone, total)))
 	var summary [][]string
 	for _, rule := range ruleOrder {
-		summary = append(summary, []string{rule, p.title[rule], strconv.Itoa(r.Totals[rule])})
+		summary = append(summary, []string{rule, vocab.Rule(lang, rule), strconv.Itoa(r.Totals[rule])})
 	}
 	writeTable(ew, summary)
 
@@ -353,7 +325,7 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		if len(fs) == 0 {
 			continue
 		}
-		ew.printf("\n%s\n", L(fmt.Sprintf("%s（%d）", p.title[rule], len(fs)), fmt.Sprintf("%s (%d)", p.title[rule], len(fs))))
+		ew.printf("\n%s\n", L(fmt.Sprintf("%s（%d）", vocab.Rule(lang, rule), len(fs)), fmt.Sprintf("%s (%d)", vocab.Rule(lang, rule), len(fs))))
 		if lang == "en" {
 			ew.printf("Source: %s\n", fs[0].Source)
 		} else {
@@ -388,7 +360,7 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 				ex += "case.yaml"
 			}
 			table = append(table, []string{strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(),
-				s.PaidByDue.String(), paidOn, p.status[s.Status], ex})
+				s.PaidByDue.String(), paidOn, vocab.Installment(lang, s.Status), ex})
 		}
 		writeTable(ew, table)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // MaxImage caps how much of one image original is read to embed it.
@@ -197,7 +198,7 @@ func (d *doc) eventTable(it *evidence.Item, events []*event.Event) {
 		t := d.table(8.5, column{title: d.t("time"), width: 30}, column{title: d.t("direction"), width: 10},
 			column{title: d.t("counterpart"), width: 48}, column{title: d.t("status"), width: 18}, column{title: d.t("duration"), width: 16, align: "R"})
 		for _, e := range events {
-			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), d.t(e.Status), d.duration(e))
+			t.row(d.localTime(e.Time), d.direction(e), d.counterpart(e), vocab.Status(d.lang, e.Status), d.duration(e))
 		}
 		t.end()
 	case parse.KindBill:

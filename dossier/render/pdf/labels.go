@@ -1,5 +1,7 @@
 package pdf
 
+import "github.com/dossier-tool/dossier/dossier/vocab"
+
 // labels holds every fixed string the packet prints, per language. Lookups go through text so a
 // missing key shows up as the key itself rather than as an empty cell.
 var labels = map[string]map[string]string{
@@ -9,8 +11,6 @@ var labels = map[string]map[string]string{
 		"cover.subtitle.complaint": "致平台投诉书及证据",
 		"cover.subtitle.mediation": "消费纠纷调解申请书及证据",
 		"cover.subtitle.regulator": "金融消费投诉书及证据",
-		"complainant":              "投诉人",
-		"respondent":               "被投诉人",
 		"date":                     "日期",
 		"dossier.id":               "案卷编号",
 		"evidence.count":           "证据数量",
@@ -94,38 +94,10 @@ var labels = map[string]map[string]string{
 		"size":                     "大小",
 		"item.time":                "证据时间",
 		"holder":                   "持有人",
-		"in":                       "呼入",
-		"out":                      "呼出",
-		"in.msg":                   "收到",
-		"out.msg":                  "发出",
 		"sec":                      "%d秒",
 		"minsec":                   "%d分%02d秒",
-		"role.creditor":            "债权方",
-		"role.collector":           "催收方",
-		"role.family":              "家属",
-		"role.self":                "本人",
-		"role.other":               "其他",
-		"holder.family":            "家属",
-		"holder.third-party":       "第三方",
-		"source.self":              "投诉人本人设备",
-		"rule.night-contact":       "夜间催收（22:00–08:00）",
-		"rule.unanswered-attempts": "单日未接来电超限",
-		"rule.connected-calls":     "单日接通电话超限",
-		"rule.after-agreement":     "达成协议后仍催收",
-		"rule.third-party-contact": "联系第三人",
-		"rule.missed-installment":  "分期未按期还款",
-		"st.paid-on-time":          "按期还清",
-		"st.paid-late":             "逾期还清",
-		"st.partly-paid":           "部分还款",
-		"st.unpaid":                "未还",
-		"st.not-yet-due":           "未到期",
-		"answered":                 "已接", "missed": "未接", "rejected": "拒接", "blocked": "拦截",
-		"voicemail": "语音信箱", "answered-externally": "他处接听", "outgoing": "已拨",
-		"received": "已收", "sent": "已发", "draft": "草稿", "outbox": "待发", "failed": "失败", "queued": "排队",
-		"call": "电话", "sms": "短信", "mms": "彩信", "chat": "聊天", "email": "邮件",
-		"screenshot": "截图", "payment": "支付", "agreement": "协议", "note": "备注",
-		"pages.attached": "本证据共%d页，以下为其原始页面。",
-		"letter.error":   "模板 %s 无法生成：%v",
+		"pages.attached":           "本证据共%d页，以下为其原始页面。",
+		"letter.error":             "模板 %s 无法生成：%v",
 	},
 	"en": {
 		"packet":                   "Evidence packet",
@@ -133,8 +105,6 @@ var labels = map[string]map[string]string{
 		"cover.subtitle.complaint": "Complaint to the platform, with evidence",
 		"cover.subtitle.mediation": "Application for mediation, with evidence",
 		"cover.subtitle.regulator": "Complaint to the financial regulator, with evidence",
-		"complainant":              "Complainant",
-		"respondent":               "Respondent",
 		"date":                     "Date",
 		"dossier.id":               "Dossier id",
 		"evidence.count":           "Exhibits",
@@ -218,45 +188,19 @@ var labels = map[string]map[string]string{
 		"size":                     "Size",
 		"item.time":                "Time",
 		"holder":                   "Holder",
-		"in":                       "in",
-		"out":                      "out",
-		"in.msg":                   "in",
-		"out.msg":                  "out",
 		"sec":                      "%ds",
 		"minsec":                   "%dm%02ds",
-		"role.creditor":            "creditor",
-		"role.collector":           "collector",
-		"role.family":              "family",
-		"role.self":                "self",
-		"role.other":               "other",
-		"holder.family":            "family",
-		"holder.third-party":       "third party",
-		"source.self":              "the complainant's own device",
-		"rule.night-contact":       "Night-time contact (22:00–08:00)",
-		"rule.unanswered-attempts": "Too many unanswered calls in a day",
-		"rule.connected-calls":     "Too many connected calls in a day",
-		"rule.after-agreement":     "Contact after the agreement",
-		"rule.third-party-contact": "Contact with third parties",
-		"rule.missed-installment":  "Missed installment",
-		"st.paid-on-time":          "paid on time",
-		"st.paid-late":             "paid late",
-		"st.partly-paid":           "partly paid",
-		"st.unpaid":                "unpaid",
-		"st.not-yet-due":           "not yet due",
-		"answered":                 "answered", "missed": "missed", "rejected": "rejected", "blocked": "blocked",
-		"voicemail": "voicemail", "answered-externally": "answered elsewhere", "outgoing": "dialled",
-		"received": "received", "sent": "sent", "draft": "draft", "outbox": "outbox", "failed": "failed", "queued": "queued",
-		"call": "call", "sms": "SMS", "mms": "MMS", "chat": "chat", "email": "e-mail",
-		"screenshot": "screenshot", "payment": "payment", "agreement": "agreement", "note": "note",
-		"pages.attached": "This exhibit has %d pages; its own pages follow.",
-		"letter.error":   "template %s failed: %v",
+		"pages.attached":           "This exhibit has %d pages; its own pages follow.",
+		"letter.error":             "template %s failed: %v",
 	},
 }
 
-// text returns the label for key in lang, or the key itself when there is none.
+// text returns the label for key in lang; terms shared with the workbook and the command line
+// (parties, rules, statuses, roles) come from the vocabulary, and a key neither knows comes back
+// as itself.
 func text(lang, key string) string {
 	if s, ok := labels[lang][key]; ok {
 		return s
 	}
-	return key
+	return vocab.Term(lang, key)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/money"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // LetterData is what a letter template receives. Every string is printed through the packet's
@@ -93,7 +94,7 @@ func (d *doc) letterData() LetterData {
 		if id == "" {
 			id = ct.Email
 		}
-		ld.Collectors = append(ld.Collectors, LetterContact{Name: ct.Name, ID: id, Role: d.t("role." + ct.Role)})
+		ld.Collectors = append(ld.Collectors, LetterContact{Name: ct.Name, ID: id, Role: vocab.Role(d.lang, ct.Role)})
 	}
 	if a := c.Agreement; a != nil {
 		la := &LetterAgreement{Date: d.longDay(a.Date), Reference: a.Reference}
@@ -135,7 +136,7 @@ func (d *doc) letterData() LetterData {
 				}
 			}
 			if n > 0 {
-				ld.Findings = append(ld.Findings, LetterFinding{Rule: rule, Title: d.t("rule." + rule), Count: n, Exhibits: d.exhibitList(ex)})
+				ld.Findings = append(ld.Findings, LetterFinding{Rule: rule, Title: vocab.Rule(d.lang, rule), Count: n, Exhibits: d.exhibitList(ex)})
 				ld.FindingsTotal += n
 			}
 		}

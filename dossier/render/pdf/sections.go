@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func (d *doc) coverPage() {
@@ -67,8 +68,8 @@ func (d *doc) coverPage() {
 		}
 	}
 	rows := [][2]string{
-		{d.t("complainant"), party(c.Complainant.Name, []string{c.Complainant.Phone})},
-		{d.t("respondent"), party(c.Respondent.Name, []string{c.Respondent.Product, c.Respondent.Phone})},
+		{d.t(vocab.Complainant), party(c.Complainant.Name, []string{c.Complainant.Phone})},
+		{d.t(vocab.Respondent), party(c.Respondent.Name, []string{c.Respondent.Product, c.Respondent.Phone})},
 		{d.t("date"), d.longDate(d.b.Stamp)},
 		{d.t("dossier.id"), d.b.CaseID},
 		{d.t("evidence.count"), strconv.Itoa(len(d.b.Items)) + d.t("items")},
@@ -158,7 +159,7 @@ func (d *doc) findingsSection() {
 				}
 			}
 			if n > 0 {
-				t.row(d.t("rule."+rule), strconv.Itoa(n), d.exhibitList(ex), source)
+				t.row(vocab.Rule(d.lang, rule), strconv.Itoa(n), d.exhibitList(ex), source)
 			}
 		}
 		t.end()
@@ -192,7 +193,7 @@ func (d *doc) findingsSection() {
 			column{title: d.t("schedule.paidon"), width: 22}, column{title: d.t("schedule.status"), width: 20},
 			column{title: d.t("exhibits.col"), width: 24})
 		for _, s := range d.r.Schedule {
-			t.row(strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(), d.date(s.PaidOn), d.t("st."+s.Status), d.exhibitNums(s.Exhibits))
+			t.row(strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(), d.date(s.PaidOn), vocab.Installment(d.lang, s.Status), d.exhibitNums(s.Exhibits))
 		}
 		t.end()
 	}
@@ -214,25 +215,13 @@ func (d *doc) counterpart(e *event.Event) string {
 		s = e.CounterpartName + " " + s
 	}
 	if e.Role != "" {
-		s += " (" + d.t("role."+e.Role) + ")"
+		s += " (" + vocab.Role(d.lang, e.Role) + ")"
 	}
 	return strings.TrimSpace(s)
 }
 
 func (d *doc) direction(e *event.Event) string {
-	switch e.Direction {
-	case event.In:
-		if e.Channel == event.Call {
-			return d.t("in")
-		}
-		return d.t("in.msg")
-	case event.Out:
-		if e.Channel == event.Call {
-			return d.t("out")
-		}
-		return d.t("out.msg")
-	}
-	return ""
+	return vocab.Direction(d.lang, e.Direction, e.Channel == event.Call)
 }
 
 func (d *doc) duration(e *event.Event) string {
@@ -285,7 +274,7 @@ func (d *doc) timeline() {
 		column{title: d.t("status"), width: 13}, column{title: d.t("content"), width: 50}, column{title: d.t("exhibits.col"), width: 12})
 	for i := range d.b.Events {
 		e := &d.b.Events[i]
-		status := d.t(e.Status)
+		status := vocab.Status(d.lang, e.Status)
 		if dur := d.duration(e); dur != "" {
 			status += " " + dur
 		}
@@ -293,7 +282,7 @@ func (d *doc) timeline() {
 		if seq == 0 {
 			seq = i + 1
 		}
-		t.row(strconv.Itoa(seq), d.localTime(e.Time), d.t(string(e.Channel)), d.direction(e), d.counterpart(e),
+		t.row(strconv.Itoa(seq), d.localTime(e.Time), vocab.Channel(d.lang, e.Channel), d.direction(e), d.counterpart(e),
 			strings.TrimSpace(status), d.summary(e), d.exhibitNums(exhibitsOf(e)))
 	}
 	t.end()
@@ -316,13 +305,13 @@ func (d *doc) source(it *evidence.Item) string {
 		return it.Source
 	}
 	if it.Holder != "" {
-		role := d.t("holder." + it.HolderRole)
+		role := vocab.Holder(d.lang, it.HolderRole)
 		if d.lang == "zh" {
 			return it.Holder + "（" + role + "）"
 		}
 		return it.Holder + " (" + role + ")"
 	}
-	return d.t("source.self")
+	return vocab.Holder(d.lang, "self")
 }
 
 func (d *doc) index() {
@@ -373,7 +362,7 @@ func (d *doc) appendix() {
 			if c.Actor != "" {
 				note = strings.TrimSpace(c.Actor + " " + note)
 			}
-			t.row(strconv.Itoa(c.Seq), d.localTime(c.Time), c.Action, ex, d.clean(note), c.Hash)
+			t.row(strconv.Itoa(c.Seq), d.localTime(c.Time), vocab.Custody(d.lang, c.Action), ex, d.clean(note), c.Hash)
 		}
 		t.end()
 	}

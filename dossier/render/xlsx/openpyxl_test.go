@@ -71,7 +71,7 @@ func TestOpenpyxlReadsWorkbook(t *testing.T) {
 		ok       bool
 		got, why any
 	}{
-		{"sheet names", strings.Join(got.Sheets, ",") == "时间线,证据目录,违规事实,还款计划,汇总", got.Sheets, "the zh names"},
+		{"sheet names", strings.Join(got.Sheets, ",") == "时间线,证据目录,违规情况,还款计划,汇总", got.Sheets, "the zh names"},
 		{"date cell", got.TimeIsDate && got.Time == "2025-01-20T22:41:05", got.Time, "the Shanghai wall clock as a date"},
 		{"duration format", got.DurationFormat == "[h]:mm:ss", got.DurationFormat, "[h]:mm:ss"},
 		{"frozen header", got.Freeze == "A2", got.Freeze, "A2"},

@@ -13,6 +13,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/money"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Lists longer than this in one cell (the events a finding cites) are cut with a count.
@@ -51,11 +52,7 @@ func (rd *renderer) flagText(bits uint8) string {
 	var parts []string
 	for i, id := range ruleOrder {
 		if bits&(1<<i) != 0 {
-			if rd.lang == "en" {
-				parts = append(parts, id)
-			} else {
-				parts = append(parts, word(rd.l.rule, id))
-			}
+			parts = append(parts, vocab.Rule(rd.lang, id))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -105,10 +102,10 @@ func (rd *renderer) holderText(name, role string) string {
 	if role == "" {
 		return name
 	}
-	if rd.lang == "en" {
-		return name + " (" + role + ")"
+	if rd.lang == vocab.EN {
+		return name + " (" + vocab.Holder(rd.lang, role) + ")"
 	}
-	return name + "（" + word(rd.l.role, role) + "）"
+	return name + "（" + vocab.Holder(rd.lang, role) + "）"
 }
 
 func (rd *renderer) roleOf(e *event.Event) string {
@@ -128,12 +125,12 @@ func (rd *renderer) timelineSheet() *sheet {
 			seq := seqOf(i, e)
 			v[0] = seq
 			v[1] = rd.dateTimeCell(e.Time)
-			v[2] = str(word(l.channel, e.Channel))
-			v[3] = str(word(l.direction, e.Direction))
-			v[4] = str(word(l.status, e.Status))
+			v[2] = str(vocab.Channel(rd.lang, e.Channel))
+			v[3] = str(vocab.Direction(rd.lang, e.Direction, e.Channel == event.Call))
+			v[4] = str(vocab.Status(rd.lang, e.Status))
 			v[5] = str(e.Counterpart)
 			v[6] = str(e.CounterpartName)
-			v[7] = str(word(l.role, rd.roleOf(e)))
+			v[7] = str(vocab.Role(rd.lang, rd.roleOf(e)))
 			if e.Duration != nil {
 				v[8] = excelize.Cell{StyleID: rd.st.duration, Value: float64(*e.Duration) / 86400}
 			}
@@ -166,7 +163,7 @@ func (rd *renderer) evidenceSheet() *sheet {
 			v[1] = str(it.DisplayTitle())
 			v[2] = str(rd.sourceOf(it.Source, it.Holder, it.HolderRole))
 			v[3] = str(it.PurposeOr(rd.lang))
-			v[4] = str(it.Kind)
+			v[4] = str(vocab.Kind(rd.lang, it.Kind))
 			v[5] = str(it.MIME)
 			v[6] = excelize.Cell{StyleID: rd.st.integer, Value: it.Size}
 			v[7] = str(it.SHA256)
@@ -188,10 +185,8 @@ func (rd *renderer) sourceOf(source, holder, role string) string {
 	switch {
 	case source != "":
 		return source
-	case holder != "" && rd.lang == "en":
-		return fmt.Sprintf(rd.l.heldBy, holder, role)
 	case holder != "":
-		return fmt.Sprintf(rd.l.heldBy, holder, word(rd.l.role, role))
+		return fmt.Sprintf(rd.l.heldBy, holder, vocab.Holder(rd.lang, role))
 	}
 	return rd.l.fromComplainant
 }
@@ -203,14 +198,14 @@ func (rd *renderer) findingsSheet() *sheet {
 		fill: func(i int, v []any) {
 			fd := &rd.r.Findings[i]
 			v[0] = str(fd.ID)
-			v[1] = str(word(l.rule, fd.Rule))
+			v[1] = str(vocab.Rule(rd.lang, fd.Rule))
 			if fd.Time != nil {
 				v[2] = rd.dateTimeCell(*fd.Time)
 			}
 			v[3] = rd.dateCell(fd.Day)
 			v[4] = str(fd.Counterpart)
 			v[5] = str(fd.Name)
-			v[6] = str(word(l.role, fd.Role))
+			v[6] = str(vocab.Role(rd.lang, fd.Role))
 			v[7] = str(fd.Holder)
 			v[8] = fd.Count
 			if fd.Threshold > 0 {
@@ -300,7 +295,7 @@ func (rd *renderer) scheduleSheet() *sheet {
 			v[3] = rd.moneyCell(s.Paid)
 			v[4] = rd.moneyCell(s.PaidByDue)
 			v[5] = rd.dateCell(s.PaidOn)
-			v[6] = str(word(l.instState, s.Status))
+			v[6] = str(vocab.Installment(rd.lang, s.Status))
 			v[7] = exhibitsCell(0, s.Exhibits)
 		},
 	}, {
@@ -429,7 +424,7 @@ func (rd *renderer) summarySheet() *sheet {
 		fill: func(i int, v []any) { v[0], v[1] = info[i].k, info[i].v },
 	}, {
 		title: l.findingsTotal, n: len(ruleOrder),
-		fill: func(i int, v []any) { v[0], v[1] = word(l.rule, ruleOrder[i]), rd.r.Totals[ruleOrder[i]] },
+		fill: func(i int, v []any) { v[0], v[1] = vocab.Rule(rd.lang, ruleOrder[i]), rd.r.Totals[ruleOrder[i]] },
 	}, {
 		title: l.chartTitle, heads: l.dayHeads, n: len(days),
 		fill: func(i int, v []any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/internal/golden"
 	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func TestGolden(t *testing.T) {
@@ -32,10 +33,10 @@ func TestSheetNames(t *testing.T) {
 		name, lang, caseLang string
 		want                 []string
 	}{
-		{"default is the case language zh", "", "zh", []string{"时间线", "证据目录", "违规事实", "还款计划", "汇总"}},
+		{"default is the case language zh", "", "zh", []string{"时间线", "证据目录", "违规情况", "还款计划", "汇总"}},
 		{"case language en", "", "en", []string{"Timeline", "Evidence", "Findings", "Schedule", "Summary"}},
 		{"option overrides the case", "en", "zh", []string{"Timeline", "Evidence", "Findings", "Schedule", "Summary"}},
-		{"unknown language falls back to zh", "fr", "zh", []string{"时间线", "证据目录", "违规事实", "还款计划", "汇总"}},
+		{"unknown language falls back to zh", "fr", "zh", []string{"时间线", "证据目录", "违规情况", "还款计划", "汇总"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,9 +55,9 @@ func TestTimelineReadBack(t *testing.T) {
 	b, r := sampleBundle(t)
 	f := open(t, render(t, b, r, Options{}))
 	const sh = "时间线"
-	flagged := map[int]string{1: "夜间催收", 2: "夜间催收", 3: "联系第三方", 13: "夜间催收, 协议后仍催收"}
+	flagged := map[int]string{1: "夜间催收", 2: "夜间催收", 3: "向家属或第三方催收", 13: "夜间催收, 达成还款协议后仍催收"}
 	for i := 4; i <= 11; i++ {
-		flagged[i] = "频繁未接来电"
+		flagged[i] = "单日未接来电超限"
 	}
 	for i, e := range b.Events {
 		row := i + 2
@@ -71,15 +72,15 @@ func TestTimelineReadBack(t *testing.T) {
 			if got := cell("A"); got != strconv.Itoa(e.Seq) {
 				t.Errorf("seq %q", got)
 			}
-			wantChannel := map[event.Channel]string{event.Call: "通话", event.SMS: "短信", event.Chat: "聊天", event.Email: "邮件",
-				event.Payment: "支付", event.Agreement: "协议", event.Note: "备注"}[e.Channel]
+			// The workbook says what the packet says: the terms come from the shared vocabulary.
+			wantChannel := vocab.Channel("zh", e.Channel)
 			if got := cell("C"); got != wantChannel {
 				t.Errorf("channel %q, want %q", got, wantChannel)
 			}
 			if got := cell("F"); got != e.Counterpart {
 				t.Errorf("counterpart %q, want %q", got, e.Counterpart)
 			}
-			if got, want := cell("D"), map[event.Direction]string{event.In: "收到", event.Out: "发出"}[e.Direction]; got != want {
+			if got, want := cell("D"), vocab.Direction("zh", e.Direction, e.Channel == event.Call); got != want {
 				t.Errorf("direction %q, want %q", got, want)
 			}
 			serialV, err := strconv.ParseFloat(cell("B"), 64)

@@ -1,0 +1,116 @@
+package vocab
+
+// terms holds every term as {Chinese, English}. Chinese is the wording a Chinese complaint or
+// mediation file uses; English is plain words, not a transliteration.
+var terms = map[string][2]string{
+	// The parties. The complaint letter, the packet, the workbook and the command line all say
+	// 投诉人/被投诉人; only the mediation application's own letter calls them 申请人/被申请人, as
+	// that form of document requires.
+	Complainant: {"投诉人", "Complainant"},
+	Respondent:  {"被投诉人", "Respondent"},
+	Agreement:   {"还款协议", "Repayment agreement"},
+
+	// Finding rules (findings.Rule*).
+	"rule.night-contact":       {"夜间催收", "Contact at night"},
+	"rule.unanswered-attempts": {"单日未接来电超限", "Too many unanswered calls in a day"},
+	"rule.connected-calls":     {"单日接通来电超限", "Too many connected calls in a day"},
+	"rule.after-agreement":     {"达成还款协议后仍催收", "Collection after the repayment agreement"},
+	"rule.third-party-contact": {"向家属或第三方催收", "Collection through family or third parties"},
+	"rule.missed-installment":  {"分期未按期足额还款", "Installment not covered by its due date"},
+	"rule.prohibited-conduct":  {"催收言行违规", "Prohibited collection conduct"},
+
+	// Finding categories.
+	"category.breach":       {"违规催收", "Breaches of the collection rules"},
+	"category.inconsistent": {"与协议不符", "Inconsistent with the agreement"},
+	"category.performance":  {"协议履行情况", "Performance of the agreement"},
+
+	// Installment statuses (findings.Status*).
+	"installment.paid-on-time": {"按期还清", "paid on time"},
+	"installment.paid-late":    {"逾期还清", "paid late"},
+	"installment.partly-paid":  {"部分还款", "partly paid"},
+	"installment.unpaid":       {"未还款", "unpaid"},
+	"installment.not-yet-due":  {"未到期", "not yet due"},
+
+	// Event channels (event.Channel).
+	"channel.call":       {"电话", "call"},
+	"channel.sms":        {"短信", "SMS"},
+	"channel.mms":        {"彩信", "MMS"},
+	"channel.chat":       {"聊天", "chat"},
+	"channel.email":      {"邮件", "e-mail"},
+	"channel.recording":  {"录音", "recording"},
+	"channel.screenshot": {"截图", "screenshot"},
+	"channel.payment":    {"支付", "payment"},
+	"channel.agreement":  {"协议", "agreement"},
+	"channel.note":       {"备注", "note"},
+
+	// Directions, seen from the holder of the evidence.
+	"direction.in":       {"收到", "in"},
+	"direction.out":      {"发出", "out"},
+	"direction.call.in":  {"呼入", "in"},
+	"direction.call.out": {"呼出", "out"},
+
+	// Call and message statuses (event.Status*).
+	"status.answered":            {"已接", "answered"},
+	"status.missed":              {"未接", "missed"},
+	"status.rejected":            {"拒接", "rejected"},
+	"status.blocked":             {"拦截", "blocked"},
+	"status.voicemail":           {"语音信箱", "voicemail"},
+	"status.answered-externally": {"他处接听", "answered elsewhere"},
+	"status.outgoing":            {"已拨", "dialled"},
+	"status.received":            {"已收", "received"},
+	"status.sent":                {"已发", "sent"},
+	"status.draft":               {"草稿", "draft"},
+	"status.outbox":              {"待发", "outbox"},
+	"status.failed":              {"发送失败", "failed"},
+	"status.queued":              {"排队", "queued"},
+
+	// Counterpart roles (case.yaml contacts).
+	"role.creditor":  {"债权方", "creditor"},
+	"role.collector": {"催收方", "collector"},
+	"role.self":      {"本人", "self"},
+	"role.family":    {"家属", "family"},
+	"role.other":     {"其他", "other"},
+
+	// Holder roles (add --holder-role).
+	"holder.family":      {"家属", "family"},
+	"holder.third-party": {"第三方", "third party"},
+	"holder.self":        {"投诉人本人设备", "the complainant's own device"},
+
+	// Where a time came from (event.TimeFrom*).
+	"timesource.content":   {"文件内容", "file content"},
+	"timesource.metadata":  {"文件元数据", "embedded metadata"},
+	"timesource.file-name": {"文件名", "file name"},
+	"timesource.mod-time":  {"文件修改时间", "file modification time"},
+	"timesource.user":      {"用户填写", "given by the user"},
+	"timesource.ocr":       {"文字识别", "OCR"},
+
+	// Custody-log actions.
+	"custody.init":      {"创建案卷", "case created"},
+	"custody.add":       {"添加证据", "evidence added"},
+	"custody.duplicate": {"重复提交", "duplicate presented"},
+	"custody.edit":      {"修改说明", "description changed"},
+	"custody.ocr":       {"文字识别", "text recognised"},
+	"custody.timestamp": {"时间戳", "timestamp"},
+
+	// Evidence kinds (parse.Kind*).
+	"kind.screenshot": {"截图", "screenshot"},
+	"kind.photo":      {"照片", "photo"},
+	"kind.call-log":   {"通话记录", "call log"},
+	"kind.sms":        {"短信", "SMS"},
+	"kind.chat":       {"聊天记录", "chat"},
+	"kind.recording":  {"通话录音", "recording"},
+	"kind.transcript": {"录音文字稿", "transcript"},
+	"kind.email":      {"电子邮件", "e-mail"},
+	"kind.bill":       {"账单", "bill"},
+	"kind.agreement":  {"还款协议", "agreement"},
+	"kind.attachment": {"附件", "attachment"},
+	"kind.document":   {"文件", "document"},
+
+	// Workbook sheets (names are also link targets: keep them short, no punctuation).
+	SheetSummary:  {"汇总", "Summary"},
+	SheetTimeline: {"时间线", "Timeline"},
+	SheetEvidence: {"证据目录", "Evidence"},
+	SheetFindings: {"违规情况", "Findings"},
+	SheetSchedule: {"还款计划", "Schedule"},
+	SheetContacts: {"每日联系", "Contacts per day"},
+}

@@ -1,0 +1,152 @@
+// Package vocab is the one vocabulary of user-facing terms: the words the PDF packet, the
+// workbook, the command line and the web app use for the same thing. A mediator who reads
+// 单日未接来电超限 in the packet must find the same words in the workbook's filter and in the
+// terminal, so each term is defined here once, in both languages side by side, and every surface
+// looks it up instead of spelling it.
+//
+// Keys are "namespace.code", where code is the value the data carries (a rule id, an event
+// channel, a status, a role): Term("zh", "rule.night-contact"). The helpers (Rule, Channel, ...)
+// build the key from the code. A key the table does not know comes back as the code itself, so a
+// value a newer parser emits is still shown rather than blanked.
+//
+// Adding a term: add one line to terms with both languages; the package test fails when a
+// language is missing.
+package vocab
+
+import (
+	"slices"
+	"strings"
+)
+
+// Languages the vocabulary speaks; any other value is treated as Chinese, the default.
+const (
+	ZH = "zh"
+	EN = "en"
+)
+
+// Lang normalises a case or option language to ZH or EN.
+func Lang(lang string) string {
+	if strings.EqualFold(lang, EN) {
+		return EN
+	}
+	return ZH
+}
+
+// Term returns the word for key in lang. An unknown key returns its code (the part after the
+// first dot), or the key itself when it has none.
+func Term(lang, key string) string {
+	if t, ok := terms[key]; ok {
+		if Lang(lang) == EN {
+			return t[1]
+		}
+		return t[0]
+	}
+	if _, code, ok := strings.Cut(key, "."); ok {
+		return code
+	}
+	return key
+}
+
+// Has reports whether key is defined.
+func Has(key string) bool {
+	_, ok := terms[key]
+	return ok
+}
+
+// Keys returns every defined key with the given prefix (such as "rule."), for completions and
+// for tests that walk a namespace.
+func Keys(prefix string) []string {
+	var out []string
+	for k := range terms {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The namespaces, one helper each so callers pass the code they hold.
+
+// Rule names a finding rule (findings.Rule* ids).
+func Rule(lang, id string) string { return Term(lang, "rule."+id) }
+
+// Category names a finding category (breach, inconsistent, performance).
+func Category(lang, c string) string { return Term(lang, "category."+c) }
+
+// Installment names an installment status (findings.Status* values).
+func Installment(lang, status string) string { return Term(lang, "installment."+status) }
+
+// Channel names an event channel.
+func Channel[S ~string](lang string, ch S) string { return Term(lang, "channel."+string(ch)) }
+
+// Direction names an event direction; calls read 呼入/呼出, everything else 收到/发出.
+func Direction[S ~string](lang string, dir S, call bool) string {
+	if dir == "" {
+		return ""
+	}
+	if call {
+		return Term(lang, "direction.call."+string(dir))
+	}
+	return Term(lang, "direction."+string(dir))
+}
+
+// Status names a call or message status (event.Status* values).
+func Status(lang, status string) string {
+	if status == "" {
+		return ""
+	}
+	return Term(lang, "status."+status)
+}
+
+// Role names a counterpart's role (creditor, collector, self, family, other).
+func Role(lang, role string) string {
+	if role == "" {
+		return ""
+	}
+	return Term(lang, "role."+role)
+}
+
+// Holder names the role of the person whose device held the evidence (family, third-party).
+func Holder(lang, role string) string {
+	if role == "" {
+		return ""
+	}
+	return Term(lang, "holder."+role)
+}
+
+// TimeSource names where a time came from (event.TimeFrom* values).
+func TimeSource(lang, src string) string {
+	if src == "" {
+		return ""
+	}
+	return Term(lang, "timesource."+src)
+}
+
+// Custody names a custody-log action.
+func Custody(lang, action string) string { return Term(lang, "custody."+action) }
+
+// Kind names an evidence kind (parse.Kind* values).
+func Kind(lang, kind string) string {
+	if kind == "" {
+		return ""
+	}
+	return Term(lang, "kind."+kind)
+}
+
+// Party labels and other single terms, as keys.
+const (
+	Complainant = "party.complainant"
+	Respondent  = "party.respondent"
+	Agreement   = "party.agreement"
+)
+
+// Sheet and section names.
+const (
+	SheetSummary  = "sheet.summary"
+	SheetTimeline = "sheet.timeline"
+	SheetEvidence = "sheet.evidence"
+	SheetFindings = "sheet.findings"
+	SheetSchedule = "sheet.schedule"
+	SheetContacts = "sheet.contacts"
+)

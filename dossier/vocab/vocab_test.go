@@ -1,0 +1,62 @@
+package vocab
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEveryTermInBothLanguages(t *testing.T) {
+	for k, v := range terms {
+		if !strings.Contains(k, ".") {
+			t.Errorf("key %q has no namespace", k)
+		}
+		if strings.TrimSpace(v[0]) == "" || strings.TrimSpace(v[1]) == "" {
+			t.Errorf("%s: a language is missing: %q", k, v)
+		}
+	}
+}
+
+// Two codes of one namespace must not share a word, or a filter on the word would merge them.
+func TestNoTwoCodesOneWord(t *testing.T) {
+	for _, ns := range []string{"rule.", "installment.", "channel.", "status.", "role.", "category.", "timesource.", "custody.", "kind.", "sheet."} {
+		for _, lang := range []string{ZH, EN} {
+			seen := map[string]string{}
+			for _, k := range Keys(ns) {
+				w := Term(lang, k)
+				if lang == EN && (ns == "custody." || ns == "timesource.") {
+					w = strings.ToLower(w)
+				}
+				if prev, ok := seen[w]; ok {
+					t.Errorf("%s: %s and %s both read %q", lang, prev, k, w)
+				}
+				seen[w] = k
+			}
+		}
+	}
+}
+
+func TestLookups(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"party zh", Term("zh", Complainant), "投诉人"},
+		{"party default language", Term("", Complainant), "投诉人"},
+		{"party en", Term("en", Complainant), "Complainant"},
+		{"rule", Rule("zh", "unanswered-attempts"), "单日未接来电超限"},
+		{"installment", Installment("zh", "paid-on-time"), "按期还清"},
+		{"unknown code shows the code", Status("zh", "new-status"), "new-status"},
+		{"unknown key without namespace", Term("zh", "plain"), "plain"},
+		{"call direction", Direction("zh", "in", true), "呼入"},
+		{"message direction", Direction("zh", "in", false), "收到"},
+		{"no direction", Direction("zh", "", false), ""},
+		{"empty role", Role("zh", ""), ""},
+		{"channel typed", Channel("en", "sms"), "SMS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
