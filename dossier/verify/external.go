@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,7 +30,16 @@ func BagDir(dir string) (*Report, error) {
 	return r, nil
 }
 
-// File verifies a bag zip or a packet PDF, told apart by their first bytes.
+// A file that is readable but is not something dossier made has nothing to compare with, which
+// is not the same as finding it changed: these errors say what the file is instead.
+var (
+	ErrNotPacket  = errors.New("not a dossier packet")
+	ErrNotBag     = errors.New("not a dossier bag")
+	ErrNotDossier = errors.New("neither a case folder, a bag (folder or .zip) nor a packet PDF")
+)
+
+// File verifies a bag zip or a packet PDF, told apart by their first bytes. A file that is
+// neither, a zip that is no bag and a PDF that is no packet are errors naming what the file is.
 func File(p string) (*Report, error) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -45,19 +55,50 @@ func File(p string) (*Report, error) {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		zr, err := zip.NewReader(f, info.Size())
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot be read as a zip archive (cut short or damaged?): %w", p, err)
+		}
+		if err := isBag(zr); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
 		r := &Report{Target: p, Type: "bag", Problems: []Problem{}}
 		for _, bp := range bag.VerifyZip(f, info.Size()) {
 			r.add(fromBag(bp))
 		}
-		if zr, err := zip.NewReader(f, info.Size()); err == nil {
-			countPayload(zr, r)
-		}
+		countPayload(zr, r)
 		sortProblems(r.Problems)
 		return r, nil
 	case bytes.Contains(head, []byte("%PDF-")):
 		return Packet(f, info.Size(), p)
 	}
-	return nil, fmt.Errorf("%s is neither a case folder, a bag (folder or .zip) nor a packet PDF", p)
+	return nil, fmt.Errorf("%s: %w", p, ErrNotDossier)
+}
+
+// isBag tells a zipped bag (bagit.txt at the top or in the one top folder) from other zips.
+func isBag(zr *zip.Reader) error {
+	top := map[string]bool{}
+	xlsx := false
+	for _, f := range zr.File {
+		name := strings.TrimPrefix(f.Name, "./")
+		if name == bag.BagitTxt {
+			return nil
+		}
+		first, _, _ := strings.Cut(name, "/")
+		top[first] = true
+		xlsx = xlsx || name == "[Content_Types].xml" || strings.HasPrefix(name, "xl/")
+	}
+	if len(top) == 1 {
+		for t := range top {
+			if _, err := fs.Stat(zr, t+"/"+bag.BagitTxt); err == nil {
+				return nil
+			}
+		}
+	}
+	if xlsx {
+		return fmt.Errorf("%w: an Office document (an Excel workbook or similar), not a BagIt bag; verify the bag or the packet PDF instead", ErrNotBag)
+	}
+	return fmt.Errorf("%w: a zip without bagit.txt", ErrNotBag)
 }
 
 func fromBag(p bag.Problem) Problem {
@@ -112,11 +153,13 @@ func countPayload(fsys fs.FS, r *Report) {
 // Packet verifies a packet PDF: the embedded manifest must have the digest printed on the cover,
 // and every embedded original must have the digest the manifest records.
 func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
-	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
 	pk, err := pdf.ReadPacket(ra, size)
 	if err != nil {
-		r.add(Problem{Kind: Malformed, Path: name, Detail: "the PDF cannot be read as a dossier packet: " + err.Error()})
-		return r, nil
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
+	for _, w := range pk.Warnings {
+		r.Notes = append(r.Notes, "the PDF's structure needed repair to be read: "+w)
 	}
 	files := map[string]*pdf.EmbeddedFile{}
 	for i := range pk.Files {
@@ -124,7 +167,12 @@ func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
 	}
 	mf := files[manifest.FileName]
 	if mf == nil {
-		r.add(Problem{Kind: Missing, Path: manifest.FileName, Detail: "the packet carries no manifest.json attachment"})
+		if pk.ManifestDigest == "" {
+			return nil, fmt.Errorf("%s: %w: no %s attachment", name, ErrNotPacket, manifest.FileName)
+		}
+		// The cover's digest is there: this was a packet, and its manifest was taken out.
+		r.add(Problem{Kind: Missing, Path: manifest.FileName, Expected: pk.ManifestDigest,
+			Detail: "the packet's manifest.json attachment was removed"})
 		return r, nil
 	}
 	mb, err := readManifest(mf)

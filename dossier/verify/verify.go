@@ -101,11 +101,13 @@ func CaseWithProgress(dir string, p Progress) (*Report, error) {
 			r.add(Problem{Kind: CaseFile, Path: "store/case.json", Detail: "the case description was rewritten"})
 		}
 	}
-	if c, err := f.Case(); err != nil {
-		r.add(Problem{Kind: CaseFile, Path: casefolder.CaseFile, Detail: err.Error()})
-	} else {
-		r.Language = c.Language
+	// case.yaml is the user's to edit and no digest covers it: when it cannot be read the case
+	// cannot be judged, which is an error to fix, not a sign of tampering.
+	c, err := f.Case()
+	if err != nil {
+		return nil, fmt.Errorf("the case cannot be read: %w", err)
 	}
+	r.Language = c.Language
 	pendingItems, pendingObjects, err := f.Pending()
 	if err != nil {
 		return nil, err

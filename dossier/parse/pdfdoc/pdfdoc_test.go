@@ -284,7 +284,8 @@ func TestSample(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+// addTestdataPDFs seeds a fuzz target with the PDFs in testdata.
+func addTestdataPDFs(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.pdf"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
@@ -293,6 +294,10 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	addTestdataPDFs(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		(Parser{}).Detect(&parse.Sniff{Head: data})
 		res, err := Parser{}.Parse(input("fuzz.pdf", data, parse.KindAgreement))

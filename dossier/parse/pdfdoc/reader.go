@@ -68,6 +68,9 @@ type document struct {
 	resolving map[int]bool
 	loads     int
 	objBytes  int64
+	// maxLoads and maxObjBytes cap the objects parsed and the bytes read to parse them.
+	maxLoads    int
+	maxObjBytes int64
 
 	scanned   bool
 	scanObjs  map[int]int64
@@ -86,7 +89,7 @@ var errNotPDF = errors.New("not a PDF: no %PDF- header in the first 1024 bytes")
 // open reads the header and the cross-reference data.
 func open(r io.ReaderAt, size int64) (*document, error) {
 	d := &document{r: r, size: size, xref: map[int]entry{}, cache: map[int]any{},
-		objStms: map[int]*objStm{}, resolving: map[int]bool{}}
+		objStms: map[int]*objStm{}, resolving: map[int]bool{}, maxLoads: maxLoads, maxObjBytes: maxObjectBytes}
 	head, _ := d.window(0, 1024)
 	i := bytes.Index(head, []byte("%PDF-"))
 	if i < 0 {
@@ -393,8 +396,8 @@ func be(b []byte) int64 {
 // parseAt reads the indirect object at off, widening the read window as needed.
 func (d *document) parseAt(off int64) (ref, any, error) {
 	for n := firstWindow; ; n *= 4 {
-		if d.objBytes > maxObjectBytes {
-			return ref{}, nil, fmt.Errorf("offset %d: more than %d MiB read to parse objects; giving up", off, maxObjectBytes>>20)
+		if d.objBytes > d.maxObjBytes {
+			return ref{}, nil, fmt.Errorf("offset %d: more than %d MiB read to parse objects; giving up", off, d.maxObjBytes>>20)
 		}
 		buf, eof := d.window(off, n)
 		d.objBytes += int64(len(buf))
@@ -581,7 +584,7 @@ func (d *document) object(num int) any {
 	if v, ok := d.cache[num]; ok {
 		return v
 	}
-	if d.resolving[num] || d.loads >= maxLoads {
+	if d.resolving[num] || d.loads >= d.maxLoads {
 		return nil
 	}
 	d.resolving[num] = true

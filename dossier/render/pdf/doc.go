@@ -57,9 +57,9 @@
 //
 // # Reading a packet back
 //
-// ReadPacket is a small, tolerant reader of the PDFs this package writes (classic cross-reference
-// sections followed along /Prev, the newest trailer, the /EmbeddedFiles name tree, FlateDecode
-// streams). The manifest digest printed on the
+// ReadPacket reads a packet back through pdfdoc, the one reader of PDF structure (classic and
+// stream cross-references, object streams, incremental updates, repair by scanning), so a packet
+// another tool re-saved losslessly still shows its attachments. The manifest digest printed on the
 // cover is also stored in the document information dictionary as /Keywords
 // "dossier-manifest-sha256:<hex>", so a verifier can read it without extracting text.
 //

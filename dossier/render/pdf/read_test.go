@@ -39,22 +39,31 @@ func FuzzReadPacket(f *testing.F) {
 	})
 }
 
+// Only what is not a PDF at all is an error; a PDF whose structure is damaged is read as far as
+// it can be, and the caller decides what its missing parts mean.
 func TestReadPacketRejects(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data string
+		err  bool
 	}{
-		{"empty", ""},
-		{"not pdf", "hello world, this is not a pdf at all"},
-		{"no startxref", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"},
-		{"xref out of range", "%PDF-1.4\nstartxref\n99999\n%%EOF"},
-		{"prev loop", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 9 >>\nstartxref\n9\n%%EOF"},
-		{"prev out of range", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 99999 >>\nstartxref\n9\n%%EOF"},
-		{"xref stream", "%PDF-1.5\n1 0 obj\n<</Type /XRef>>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF"},
+		{"empty", "", true},
+		{"not pdf", "hello world, this is not a pdf at all", true},
+		{"no startxref", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", false},
+		{"xref out of range", "%PDF-1.4\nstartxref\n99999\n%%EOF", false},
+		{"prev loop", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 9 >>\nstartxref\n9\n%%EOF", false},
+		{"prev out of range", "%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Prev 99999 >>\nstartxref\n9\n%%EOF", false},
+		{"xref stream", "%PDF-1.5\n1 0 obj\n<</Type /XRef>>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := ReadPacket(bytes.NewReader([]byte(tc.data)), int64(len(tc.data))); err == nil {
+			p, err := ReadPacket(bytes.NewReader([]byte(tc.data)), int64(len(tc.data)))
+			switch {
+			case tc.err && err == nil:
 				t.Error("no error")
+			case !tc.err && err != nil:
+				t.Errorf("error: %v", err)
+			case !tc.err && (len(p.Files) != 0 || p.ManifestDigest != ""):
+				t.Errorf("found parts in a damaged PDF: %+v", p)
 			}
 		})
 	}
