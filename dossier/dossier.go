@@ -112,6 +112,28 @@ func (c *Case) Add(ctx context.Context, paths []string, opt AddOptions) (*ingest
 	return rep, err
 }
 
+// EditOptions control an edit.
+type EditOptions struct {
+	ingest.EditOptions
+	Lock  LockOptions
+	Notes func(string)
+}
+
+// Edit changes the description of one exhibit (never its bytes), custody-logged.
+func (c *Case) Edit(ctx context.Context, exhibit int, opt EditOptions) (*ingest.EditResult, error) {
+	conf, err := c.Folder.Case()
+	if err != nil {
+		return nil, err
+	}
+	var res *ingest.EditResult
+	err = c.Write(ctx, opt.Lock, opt.Notes, func() error {
+		var err error
+		res, err = ingest.Edit(c.Folder, conf, exhibit, opt.EditOptions)
+		return err
+	})
+	return res, err
+}
+
 // Items lists the items by exhibit number.
 func (c *Case) Items() ([]evidence.Item, error) { return c.Folder.Items() }
 

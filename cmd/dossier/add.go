@@ -14,12 +14,10 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ingest"
-	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
-var kinds = []string{parse.KindScreenshot, parse.KindPhoto, parse.KindCallLog, parse.KindSMS, parse.KindChat, parse.KindRecording,
-	parse.KindTranscript, parse.KindEmail, parse.KindBill, parse.KindAgreement, parse.KindAttachment, parse.KindDocument}
+var kinds = ingest.Kinds
 
 func addCmd(e *env) *cobra.Command {
 	var opt dossier.AddOptions
@@ -42,19 +40,11 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 			if opt.HolderRole != "" && opt.Holder == "" {
 				return usageError{fmt.Errorf("--holder-role needs --holder NAME")}
 			}
-			c, err := e.open()
+			c, conf, err := e.openCase()
 			if err != nil {
 				return err
 			}
-			conf, err := c.Folder.Case()
-			if err != nil {
-				return err
-			}
-			opt.Lock.Command = "dossier add"
-			opt.Lock.Waiting = func(holder string) {
-				e.msg("waiting for another dossier process writing this case (%s)", holder)
-			}
-			opt.Notes = func(n string) { e.msg("%s", n) }
+			opt.Lock, opt.Notes = e.writer("dossier add", opt.Lock.Wait)
 			bar := newProgress(e, "adding")
 			if bar != nil {
 				opt.Progress = bar

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -42,6 +43,26 @@ func (e *env) msg(format string, args ...any) {
 }
 
 func (e *env) open() (*dossier.Case, error) { return dossier.Open(e.dir) }
+
+// openCase opens the case and reads its case.yaml.
+func (e *env) openCase() (*dossier.Case, *caseconf.Case, error) {
+	c, err := e.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	conf, err := c.Folder.Case()
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, conf, nil
+}
+
+// writer is how a command that writes the case waits for another one and tells what recovery did.
+func (e *env) writer(command string, wait time.Duration) (dossier.LockOptions, func(string)) {
+	return dossier.LockOptions{Wait: wait, Command: command, Waiting: func(holder string) {
+		e.msg("waiting for another dossier process writing this case (%s)", holder)
+	}}, func(n string) { e.msg("%s", n) }
+}
 
 // usageError marks errors that exit with 2.
 type usageError struct{ error }
@@ -89,7 +110,7 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 		return nil
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(initCmd(e), addCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
+	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
 	root.AddCommand(renderCmds(e)...)
 
 	err := root.Execute()
@@ -138,6 +159,8 @@ func (e *env) describe(err error) string {
 		hint = err.Error() + " (give files or folders that hold evidence)"
 	case errors.Is(err, casefolder.ErrDamaged):
 		hint = err.Error() + "; nothing was added"
+	case errors.Is(err, casefolder.ErrNoExhibit):
+		hint = err.Error() + " (see 'dossier list')"
 	case errors.Is(err, casefolder.ErrLockTimeout):
 		hint = err.Error() + " (wait for it to finish, or raise --wait)"
 	case errors.Is(err, context.Canceled):

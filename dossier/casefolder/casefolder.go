@@ -191,8 +191,10 @@ type CustodyLine struct {
 	// For "duplicate": the exhibit the presented file already is, and where it came from.
 	Exhibit int    `json:"exhibit,omitempty"`
 	SHA256  string `json:"sha256,omitempty"`
-	Note    string `json:"note,omitempty"`
-	Prev    string `json:"prev"`
+	// For "edit": what changed; Items then holds the item as it is after the edit.
+	Changes []Change `json:"changes,omitempty"`
+	Note    string   `json:"note,omitempty"`
+	Prev    string   `json:"prev"`
 }
 
 // RawLine is a line of a log as found on disk, with its position.
@@ -362,8 +364,11 @@ func CustodyEntries(lines []CustodyLine, hashes map[int]string) []evidence.Custo
 	var out []evidence.CustodyEntry
 	for _, cl := range lines {
 		base := evidence.CustodyEntry{Seq: cl.Seq, Time: cl.Time, Action: cl.Action, Actor: cl.Actor, Prev: cl.Prev, Hash: hashes[cl.Seq], Note: cl.Note}
-		if len(cl.Items) == 0 {
+		if len(cl.Items) == 0 || cl.Action == "edit" {
 			base.Exhibit, base.SHA256 = cl.Exhibit, cl.SHA256
+			if len(cl.Changes) > 0 {
+				base.Note = describeChanges(cl.Changes)
+			}
 			out = append(out, base)
 			continue
 		}
@@ -407,4 +412,16 @@ func (f *Folder) Bundle() (*evidence.Bundle, error) {
 	}
 	b.Open = func(sha string) (io.ReadCloser, error) { return f.Store.Open(sha) }
 	return b, nil
+}
+
+// describeChanges is the note an edit's custody row carries: `title: "old" → "new"; ...`.
+func describeChanges(cs []Change) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s: %q → %q", c.Field, c.Old, c.New)
+	}
+	return b.String()
 }

@@ -183,13 +183,8 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	for _, st := range b.Objects {
 		j.Objects = append(j.Objects, st.SHA256)
 	}
-	jb, _ := json.Marshal(j)
-	id, err := uuid.NewV7()
+	jpath, err := f.writeJournal(j)
 	if err != nil {
-		return err
-	}
-	jpath := filepath.Join(f.PendingDir(), id.String()+".json")
-	if err := atomicfile.WriteBytes(jpath, jb, 0o644); err != nil {
 		return err
 	}
 	if err := f.Store.Commit(b.Objects); err != nil {
@@ -218,6 +213,20 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	}
 	*b = Batch{}
 	return atomicfile.SyncDir(f.PendingDir())
+}
+
+// writeJournal makes a commit's journal durable in pending/ and returns its path.
+func (f *Folder) writeJournal(j any) (string, error) {
+	jb, err := json.Marshal(j)
+	if err != nil {
+		return "", err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	jpath := filepath.Join(f.PendingDir(), id.String()+".json")
+	return jpath, atomicfile.WriteBytes(jpath, jb, 0o644)
 }
 
 func (f *Folder) appendIndex(items []evidence.Item) error {
@@ -258,7 +267,10 @@ func (f *Folder) Pending() ([]string, []string, error) {
 			continue
 		}
 		var j journal
-		if json.Unmarshal(b, &j) == nil {
+		var ej editJournal
+		if json.Unmarshal(b, &ej) == nil && ej.Edit != "" {
+			items = append(items, ej.Edit)
+		} else if json.Unmarshal(b, &j) == nil {
 			items = append(items, j.Items...)
 			objects = append(objects, j.Objects...)
 		}
@@ -304,6 +316,19 @@ func (f *Folder) Recover() ([]string, error) {
 		var j journal
 		if err != nil || json.Unmarshal(b, &j) != nil {
 			os.Remove(jpath)
+			continue
+		}
+		if ej := (editJournal{}); json.Unmarshal(b, &ej) == nil && ej.Edit != "" {
+			note, err := f.recoverEdit(ej, inCustody)
+			if err != nil {
+				return notes, err
+			}
+			if note != "" {
+				notes = append(notes, note)
+			}
+			if err := os.Remove(jpath); err != nil {
+				return notes, err
+			}
 			continue
 		}
 		committed := len(j.Items) > 0

@@ -5,18 +5,28 @@
 //	store/case.json            format, the dossier id (UUID v7) and the creation time
 //	store/objects/ab/cd/<sha>  the originals, by SHA-256, read-only (package store)
 //	store/events/<id>.jsonl    the events extracted from each item, one JSON object a line
-//	store/index.jsonl          one line per item (evidence.Item), in the order they were added
+//	store/index.jsonl          one line per item (evidence.Item), in the order they were added,
+//	                           each the item's latest custody record (its current description)
 //	store/custody.jsonl        the custody log: append-only, each line carrying the SHA-256 of
 //	                           the line before it ("prev"), so any edit breaks the chain
 //	store/custody.head         "<seq> <sha256 of the last custody line>", so that an edit of the
 //	                           last line is caught too
-//	store/pending/<id>.json    the journal of an add being committed (see below)
+//	store/pending/<id>.json    the journal of an add or an edit being committed (see below)
 //	store/tmp/                 files being staged
 //	store/lock                 the lock file (flock); holds the holder's pid and command
 //
-// Custody line: {"seq":N,"time":...,"action":"init"|"add"|"duplicate","actor":...,
-// "case_id":..., "items":[evidence.Item...], "note":..., "prev":"<hex>"}. The first line is the
-// init entry and its prev is 64 zeros.
+// Custody line: {"seq":N,"time":...,"action":"init"|"add"|"duplicate"|"edit","actor":...,
+// "case_id":..., "items":[evidence.Item...], "exhibit":N, "sha256":..., "changes":[...],
+// "note":..., "prev":"<hex>"}. The first line is the init entry and its prev is 64 zeros.
+//
+// An edit changes what the user said of an item (title, purpose, source, time, kind), never its
+// bytes: its line carries "changes" ([{"field","old","new"}...]) and, in "items", the whole
+// item as it is after the edit, so the last custody record of an item is always its current
+// description and the index line must equal it byte for byte (verify compares them). A time
+// that moves the item's single event also replaces its events file, whose new digest the record
+// carries. The edit's journal ({"edit":id,"events":<staged file in tmp/>}) is written before the
+// custody line; Recover then rewrites the events file and the index line from the custody
+// record, which is right whether or not the line was appended.
 //
 // Committing a batch of new items is crash-safe. Files are staged in tmp/ and made durable with
 // one file-system sync; the journal pending/<batch>.json names the items; the objects and event

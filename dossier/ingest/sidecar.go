@@ -1,14 +1,17 @@
 package ingest
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
 // SidecarSuffix marks the file that describes another: photo.jpg.meta.yaml describes photo.jpg.
@@ -32,8 +35,16 @@ const (
 	HolderThirdParty = "third-party"
 )
 
-// Check validates the fields that have a fixed set of values.
+// Kinds are the kinds a user may give an item (--kind, a sidecar's kind:, dossier edit).
+var Kinds = []string{parse.KindScreenshot, parse.KindPhoto, parse.KindCallLog, parse.KindSMS, parse.KindChat, parse.KindRecording,
+	parse.KindTranscript, parse.KindEmail, parse.KindBill, parse.KindAgreement, parse.KindAttachment, parse.KindDocument}
+
+// Check validates the fields that have a fixed set of values, with the same words whether they
+// came from flags, a sidecar or the web app.
 func (d *Describe) Check(loc *time.Location) error {
+	if d.Kind != "" && !slices.Contains(Kinds, d.Kind) {
+		return fmt.Errorf("kind %q: use one of %s", d.Kind, strings.Join(Kinds, ", "))
+	}
 	switch d.HolderRole {
 	case "", HolderFamily, HolderThirdParty:
 	default:
@@ -78,13 +89,72 @@ func readSidecar(path string) (Describe, bool, error) {
 	if err != nil {
 		return Describe{}, true, fmt.Errorf("%s: %w", path+SidecarSuffix, err)
 	}
-	var d Describe
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&d); err != nil && err != io.EOF {
-		return Describe{}, true, fmt.Errorf("%s: %s", path+SidecarSuffix, strings.TrimPrefix(err.Error(), "yaml: "))
+	d, err := decodeSidecar(data)
+	if err != nil {
+		return Describe{}, true, fmt.Errorf("%s: %w", path+SidecarSuffix, err)
 	}
 	return d, true, nil
+}
+
+// sidecarKeys are the keys a sidecar may hold, in the order the messages list them.
+var sidecarKeys = []string{"title", "purpose", "source", "time", "kind", "holder", "holder_role"}
+
+// decodeSidecar reads a sidecar's keys one by one from the YAML tree, so that every message
+// names the line the user has to fix and says what is allowed.
+func decodeSidecar(data []byte) (Describe, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return Describe{}, syntaxError(err)
+	}
+	var d Describe
+	if len(root.Content) == 0 {
+		return d, nil // empty file
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return d, fmt.Errorf("line %d: a sidecar is a list of keys (%s: ...)", doc.Line, strings.Join(sidecarKeys, ", "))
+	}
+	fields := map[string]*string{"title": &d.Title, "purpose": &d.Purpose, "source": &d.Source, "time": &d.Time,
+		"kind": &d.Kind, "holder": &d.Holder, "holder_role": &d.HolderRole}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		dst, ok := fields[k.Value]
+		if !ok {
+			return d, fmt.Errorf("line %d: unknown key %q: use %s", k.Line, k.Value, strings.Join(sidecarKeys, ", "))
+		}
+		if first, dup := seen[k.Value]; dup {
+			return d, fmt.Errorf("line %d: %s is given twice (also line %d)", k.Line, k.Value, first)
+		}
+		seen[k.Value] = k.Line
+		if v.Kind != yaml.ScalarNode {
+			return d, fmt.Errorf("line %d: %s must be one piece of text, not a list or a map", v.Line, k.Value)
+		}
+		*dst = v.Value
+	}
+	return d, nil
+}
+
+// syntaxError gives a YAML syntax error the line it is on. The YAML library counts the lines
+// of its parser errors ("did not find expected ...") from zero, and leaves the line out on the
+// first line, while it counts those of its scanner errors from one.
+func syntaxError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	rest, line := msg, 0
+	if strings.HasPrefix(msg, "line ") {
+		if i := strings.Index(msg, ": "); i > 0 {
+			if n, aerr := strconv.Atoi(msg[len("line "):i]); aerr == nil {
+				line, rest = n, msg[i+2:]
+			}
+		}
+	}
+	if strings.HasPrefix(rest, "did not find expected") || strings.HasPrefix(rest, "found undefined tag handle") {
+		line++
+	}
+	if line == 0 {
+		line = 1
+	}
+	return fmt.Errorf("line %d: %s", line, rest)
 }
 
 // ParseUserTime reads a time given by the user: RFC 3339, or a local "2006-01-02 15:04[:05]" or
