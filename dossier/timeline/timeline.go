@@ -2,9 +2,13 @@
 //
 // Each event is placed by its instant and tagged with what only the case knows: the exhibit it
 // comes from, who held the device (the complainant, or family or a third party named at add time),
-// and the counterpart's role from case.yaml. The same event found in two exports (same holder,
+// and the counterpart's role from case.yaml. The same record found in two exports (same holder,
 // channel, direction, counterpart, duration and text, times within two seconds — a call in both
-// an SMS Backup file and a phone manager's CSV) is listed once and cites both exhibits.
+// an SMS Backup file and a phone manager's CSV, one SMS in two backups) is listed once and cites
+// both exhibits. Only records that exports copy are folded: calls, messages and bill rows. An
+// event that stands for an original of its own — a screenshot, photo, recording, e-mail or
+// document — is never folded into another, however close in time: two such files are two pieces
+// of evidence even when nothing tells them apart but their bytes.
 package timeline
 
 import (
@@ -159,6 +163,9 @@ func findSame(out []event.Event, e *event.Event) int {
 		if o.Exhibit == e.Exhibit || containsInt(o.Exhibits, e.Exhibit) {
 			continue // two rows of one export are two events
 		}
+		if !copiedRecord(e.Channel) {
+			return -1
+		}
 		if o.Channel == e.Channel && o.Direction == e.Direction && o.Counterpart == e.Counterpart &&
 			o.Holder == e.Holder && o.Status == e.Status && o.DurationOr(-1) == e.DurationOr(-1) && o.Text == e.Text &&
 			amountEq(o, e) {
@@ -166,6 +173,16 @@ func findSame(out []event.Event, e *event.Event) int {
 		}
 	}
 	return -1
+}
+
+// copiedRecord reports whether events of the channel are records that several exports can hold
+// (a phone's call log, its messages, a bill's rows), as opposed to one event per original file.
+func copiedRecord(c event.Channel) bool {
+	switch c {
+	case event.Call, event.SMS, event.MMS, event.Chat, event.Payment:
+		return true
+	}
+	return false
 }
 
 func amountEq(a, b *event.Event) bool {

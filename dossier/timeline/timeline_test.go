@@ -83,6 +83,55 @@ func TestBuild(t *testing.T) {
 					t.Fatalf("zone/seq: %+v", evs)
 				}
 			}},
+		{name: "three screenshots taken within two seconds are three events",
+			items: map[int][]event.Event{
+				1: {{Time: t0.Add(123 * time.Millisecond), TimeSource: event.TimeFromFileName, Channel: event.Screenshot, App: "支付宝", Locator: "file"}},
+				2: {{Time: t0.Add(876 * time.Millisecond), TimeSource: event.TimeFromFileName, Channel: event.Screenshot, App: "支付宝", Locator: "file"}},
+				3: {{Time: t0.Add(1010 * time.Millisecond), TimeSource: event.TimeFromFileName, Channel: event.Screenshot, App: "支付宝", Locator: "file"}}},
+			check: func(t *testing.T, evs []event.Event) {
+				if len(evs) != 3 {
+					t.Fatalf("%d events: %+v", len(evs), evs)
+				}
+			}},
+		{name: "two photos timed by modification time under two seconds apart stay two",
+			items: map[int][]event.Event{
+				1: {{Time: t0, TimeSource: event.TimeFromModTime, Channel: event.Screenshot, Locator: "file"}},
+				2: {{Time: t0.Add(1500 * time.Millisecond), TimeSource: event.TimeFromModTime, Channel: event.Screenshot, Locator: "file"}}},
+			check: func(t *testing.T, evs []event.Event) {
+				if len(evs) != 2 {
+					t.Fatalf("%+v", evs)
+				}
+			}},
+		{name: "a flac and an ogg recording of the same minute stay two",
+			items: map[int][]event.Event{
+				1: {{Time: t0, TimeSource: event.TimeFromFileName, Channel: event.Recording, Counterpart: "15900001111", Duration: event.Seconds(60), Locator: "file"}},
+				2: {{Time: t0, TimeSource: event.TimeFromFileName, Channel: event.Recording, Counterpart: "15900001111", Duration: event.Seconds(60), Locator: "file"}}},
+			check: func(t *testing.T, evs []event.Event) {
+				if len(evs) != 2 {
+					t.Fatalf("%+v", evs)
+				}
+			}},
+		{name: "two e-mails and two documents of one second stay apart",
+			items: map[int][]event.Event{
+				1: {{Time: t0, Channel: event.Email, Direction: event.In, Counterpart: "a@b.cn", Locator: "message"}},
+				2: {{Time: t0, Channel: event.Email, Direction: event.In, Counterpart: "a@b.cn", Locator: "message"}},
+				3: {{Time: t0, Channel: event.Agreement, Locator: "document info"}},
+				4: {{Time: t0, Channel: event.Agreement, Locator: "document info"}}},
+			check: func(t *testing.T, evs []event.Event) {
+				if len(evs) != 4 {
+					t.Fatalf("%+v", evs)
+				}
+			}},
+		{name: "one sms in two backups is listed once; a different text is another message",
+			items: map[int][]event.Event{
+				1: {{Time: t0, Channel: event.SMS, Direction: event.In, Counterpart: "15900001111", Status: event.StatusReceived, Text: "请尽快还款"}},
+				2: {{Time: t0, Channel: event.SMS, Direction: event.In, Counterpart: "15900001111", Status: event.StatusReceived, Text: "请尽快还款"},
+					{Time: t0, Channel: event.SMS, Direction: event.In, Counterpart: "15900001111", Status: event.StatusReceived, Text: "最后通知"}}},
+			check: func(t *testing.T, evs []event.Event) {
+				if len(evs) != 2 || fmt.Sprint(evs[0].Exhibits) != "[1 2]" || evs[1].Text != "最后通知" {
+					t.Fatalf("%+v", evs)
+				}
+			}},
 		{name: "events without a time are left out",
 			items: map[int][]event.Event{1: {{Channel: event.Note, Text: "no time"}, call(0, "1", event.StatusMissed, 0)}},
 			check: func(t *testing.T, evs []event.Event) {
