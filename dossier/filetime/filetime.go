@@ -172,6 +172,18 @@ var rules = []rule{
 			t, ok := civil(loc, m[3], m[4], m[5], m[6], m[7], m[8], "")
 			return party(Result{Time: t}, m[1], m[2]), ok
 		}},
+	// MIUI leaves the brackets out when the contact has no name: "通话录音@15900001111_…", also
+	// without the prefix ("@+8615900001111_…"); a saved contact without a stored number gives
+	// "通话录音@张三_…".
+	{PatternMIUIRecording,
+		regexp.MustCompile(`^[^@]*@([^@()（）]+?)_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$`),
+		func(m []string, loc *time.Location) (Result, bool) {
+			t, ok := civil(loc, m[2], m[3], m[4], m[5], m[6], m[7], "")
+			if isNumber(m[1]) {
+				return party(Result{Time: t}, "", m[1]), ok
+			}
+			return party(Result{Time: t}, m[1], ""), ok
+		}},
 	{PatternSamsungRecording,
 		regexp.MustCompile(`^(?i:call recording|通话录音|录音) (.+?)_(\d{2})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$`),
 		func(m []string, loc *time.Location) (Result, bool) {
