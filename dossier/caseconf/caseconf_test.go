@@ -103,3 +103,29 @@ func TestTemplateParses(t *testing.T) {
 		}
 	}
 }
+
+func TestContactMatchesEveryFormOfANumber(t *testing.T) {
+	c, err := Parse(strings.NewReader(`contacts:
+  - {number: "010-8888-6666", name: 某资产北京, role: collector}
+  - {number: "+852 9123 4567", name: 香港催收, role: collector}
+  - {number: "95188", name: 支付宝客服, role: creditor}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ counterpart, want string }{
+		{"+86 10 8888 6666", "某资产北京"},
+		{"01088886666", "某资产北京"},
+		{"00852 9123 4567", "香港催收"},
+		{"+85291234567", "香港催收"},
+		{"+86 95188", "支付宝客服"},
+		{"95188", "支付宝客服"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.counterpart, func(t *testing.T) {
+			if ct, ok := c.Contact(tt.counterpart); !ok || ct.Name != tt.want {
+				t.Fatalf("Contact(%q) = %+v, %v; want %s", tt.counterpart, ct, ok, tt.want)
+			}
+		})
+	}
+}
