@@ -12,11 +12,14 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/textenc"
 )
 
 // HeadSize is how many leading bytes Detect sees.
@@ -39,12 +42,68 @@ const (
 )
 
 // Sniff is what detection sees of a file.
+//
+// Parsers that need the head as text ask Text or Lines instead of decoding Head themselves: the
+// head is judged binary or text once and decoded once per file, however many parsers look at
+// it (adding ten thousand photos must not pay for a GB18030 decode of each, once per CSV
+// format).
 type Sniff struct {
 	Name string // original base name, NFC
 	Ext  string // lower-case extension with the dot: ".xml"
 	MIME string // detected from the bytes by mimetype, e.g. "text/xml; charset=utf-8"
 	Head []byte // up to HeadSize leading bytes
 	Size int64
+
+	decoded   bool
+	binary    bool
+	text      string
+	lines     string
+	linesDone bool
+}
+
+// Text returns the head decoded to UTF-8 (without a byte-order mark) and true, or "" and false
+// when the head is binary (see textenc.Binary). The result is computed once and shared by every
+// parser's Detect.
+func (s *Sniff) Text() (string, bool) {
+	if !s.decoded {
+		s.decoded = true
+		s.binary = textenc.Binary(s.Head)
+		if !s.binary {
+			s.text, _ = textenc.Decode(s.Head)
+		}
+	}
+	return s.text, !s.binary
+}
+
+// Lines is Text without a partial last line when the head is shorter than the file, so that a
+// line cut by the head limit is not misread as a whole one.
+func (s *Sniff) Lines() (string, bool) {
+	text, ok := s.Text()
+	if !ok || s.linesDone {
+		return s.lines, ok
+	}
+	s.linesDone = true
+	s.lines = text
+	if int64(len(s.Head)) >= s.Size {
+		return s.lines, true
+	}
+	i := bytes.LastIndexByte(s.Head, '\n')
+	if i < 0 {
+		return s.lines, true
+	}
+	cut := s.Head[:i+1]
+	switch enc := textenc.Detect(s.Head); {
+	case enc != textenc.Detect(cut), enc == textenc.UTF16LE, enc == textenc.UTF16BE:
+		// Either only the partial line made the head undecodable as what the whole lines
+		// are, or a newline byte is not a newline character: decode the whole lines alone.
+		s.lines, _ = textenc.Decode(cut)
+	default:
+		// In UTF-8 and GB18030 a newline byte is always a newline character.
+		if j := strings.LastIndexByte(text, '\n'); j >= 0 {
+			s.lines = text[:j+1]
+		}
+	}
+	return s.lines, true
 }
 
 // Input is one original as a parser reads it.

@@ -43,6 +43,36 @@ func Detect(head []byte) string {
 	return GB18030
 }
 
+// Binary reports whether a head is certainly not text in any encoding Detect names: it has no
+// byte-order mark, is not UTF-8, and holds a NUL byte and at least one more control byte that
+// text never holds (0x01–0x08, 0x0E–0x1A, 0x1C–0x1F; tab, line ends, form feed and escape are
+// text). Photos, recordings and archives are rejected here in one scan instead of being decoded
+// as GB18030 by every text format's detection; a text file with one stray NUL stays text.
+func Binary(head []byte) bool {
+	nul, other := false, false
+	for _, c := range head {
+		if c >= 0x20 || !binaryControl[c] {
+			continue
+		}
+		if c == 0 && !nul {
+			nul = true
+		} else {
+			other = true
+		}
+		if nul && other {
+			return Detect(head) == GB18030
+		}
+	}
+	return false
+}
+
+var binaryControl = func() (t [0x20]bool) {
+	for c := range t {
+		t[c] = c <= 0x08 || c >= 0x0E && c != 0x1B
+	}
+	return t
+}()
+
 // validPrefix is utf8.Valid, tolerant of a multi-byte rune cut at the end of the sample.
 func validPrefix(b []byte) bool {
 	for i := 0; i < 3 && len(b) > 0; i++ {

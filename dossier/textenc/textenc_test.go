@@ -40,3 +40,31 @@ func TestDetectCutRune(t *testing.T) {
 		t.Fatalf("cut rune: %s", got)
 	}
 }
+
+func TestBinary(t *testing.T) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("交易时间,交易分类\n")
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"png signature", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", true},
+		{"jpeg start", "\xff\xd8\xff\xe0\x00\x10JFIF\x00", true},
+		{"two NULs in GBK-looking bytes", gbk + "\x00\x00", true},
+		{"GBK text", gbk, false},
+		{"GBK text with one stray NUL", gbk + "\x00", false},
+		{"UTF-8 text with NULs and controls", "a\x00b\x01c", false},
+		{"UTF-16LE with BOM", "\xff\xfea\x00\x01\x00", false},
+		{"UTF-8 BOM", "\xef\xbb\xbf\x00\x01\xff", false},
+		{"controls but no NUL", "\xff\x01\x02\x03", false},
+		{"escape and form feed are text", "\xb4\x00\x1b\x0c\xb4", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Binary([]byte(tt.head)); got != tt.want {
+				t.Errorf("Binary(%q) = %v, want %v", tt.head, got, tt.want)
+			}
+		})
+	}
+}

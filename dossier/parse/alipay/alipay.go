@@ -69,7 +69,10 @@ func (Parser) Name() string { return "alipay-bill" }
 
 // Detect accepts text whose head holds an Alipay header row, in any encoding textenc knows.
 func (Parser) Detect(s *parse.Sniff) bool {
-	text, _ := textenc.Decode(s.Head)
+	text, ok := s.Text()
+	if !ok {
+		return false
+	}
 	lr := csvtext.NewLineReader(strings.NewReader(text))
 	for lr.Line() < maxPreambleLines {
 		cells, _, err := lr.Record()

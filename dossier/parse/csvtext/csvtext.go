@@ -11,14 +11,12 @@ package csvtext
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/parse"
-	"github.com/dossier-tool/dossier/dossier/textenc"
 )
 
 // Limits on untrusted input. A real bill line is a few hundred bytes and a quoted cell never
@@ -210,13 +208,10 @@ func FindInHead(s *parse.Sniff, maxLines int, match func(rec []string) bool) []s
 	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".csv" {
 		return nil
 	}
-	head := s.Head
-	if int64(len(head)) < s.Size {
-		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
-			head = head[:i+1]
-		}
+	text, ok := s.Lines()
+	if !ok {
+		return nil
 	}
-	text, _ := textenc.Decode(head)
 	r := NewReader(strings.NewReader(text))
 	for range maxLines {
 		rec, err := r.Read()

@@ -63,7 +63,10 @@ func (TXT) Detect(s *parse.Sniff) bool {
 	if !strings.HasPrefix(s.MIME, "text/") && s.Ext != ".txt" {
 		return false
 	}
-	text, _ := textenc.Decode(s.Head)
+	text, ok := s.Text()
+	if !ok {
+		return false
+	}
 	stamps, nonBlank := 0, 0
 	for line := range strings.Lines(text) {
 		if strings.TrimSpace(line) == "" {

@@ -62,7 +62,10 @@ func (Parser) Detect(s *parse.Sniff) bool {
 		}
 		return true
 	}
-	text, _ := textenc.Decode(s.Head)
+	text, ok := s.Text()
+	if !ok {
+		return false
+	}
 	src := newCSVSource(strings.NewReader(text))
 	for i := 0; i < maxPreambleRows; i++ {
 		cells, _, err := src.next()
