@@ -28,31 +28,46 @@ const (
 
 // documentInputs reads the bundle and evaluates the findings the documents print. Installments
 // are judged at case.yaml's as_of or, when it is not set, on the day of the case's last change,
-// so the same case renders to the same bytes whenever it is rendered.
-func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, error) {
+// so the same case renders to the same bytes whenever it is rendered. The bundle's originals are
+// read through a guard: the caller runs its check before putting anything in place.
+func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, *guard, error) {
 	b, err := c.Bundle()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return b, findings.Evaluate(b.Case, b.Events, b.Stamp), nil
+	g := c.guardStore(b)
+	return b, findings.Evaluate(b.Case, b.Events, b.Stamp), g, nil
 }
 
-// PDF writes the complaint packet to w.
+// checked runs a renderer and then the guard's check: a changed original is the error, whatever
+// else the renderer made of it.
+func (g *guard) checked(render func() error) error {
+	if err := render(); err != nil {
+		if bad := g.failed(); bad != nil {
+			return bad
+		}
+		return err
+	}
+	return g.check()
+}
+
+// PDF writes the complaint packet to w. It fails with ErrTampered, before the caller commits w,
+// when an original or its events no longer match their digests.
 func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
-	b, r, err := c.documentInputs()
+	b, r, g, err := c.documentInputs()
 	if err != nil {
 		return err
 	}
-	return pdf.Render(w, b, r, opt)
+	return g.checked(func() error { return pdf.Render(w, b, r, opt) })
 }
 
-// XLSX writes the timeline workbook to w.
+// XLSX writes the timeline workbook to w, failing like PDF on a changed store.
 func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
-	b, r, err := c.documentInputs()
+	b, r, g, err := c.documentInputs()
 	if err != nil {
 		return err
 	}
-	return xlsx.Render(w, b, r, opt)
+	return g.checked(func() error { return xlsx.Render(w, b, r, opt) })
 }
 
 // OutPath is a path inside the case's out/ folder.
@@ -81,18 +96,22 @@ type BagOptions struct {
 	XLSX xlsx.Options
 	// Docs are already rendered documents to place in the bag; when nil, the packet and the
 	// workbook are rendered for it.
-	Docs []string
+	Docs []bag.File
 }
 
 // Bag writes a BagIt bag of the originals and the rendered documents to target: a folder, or a
 // zip file when target ends in .zip.
 func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
-	b, r, err := c.documentInputs()
+	b, r, g, err := c.documentInputs()
 	if err != nil {
 		return err
 	}
-	docs := opt.Docs
-	if docs == nil {
+	return c.writeBag(target, b, r, g, opt)
+}
+
+func (c *Case) writeBag(target string, b *evidence.Bundle, r *findings.Report, g *guard, opt BagOptions) error {
+	files := opt.Docs
+	if files == nil {
 		// The documents are staged beside the bag, so its folder must exist first (a fresh
 		// case has no out/ yet).
 		if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
@@ -104,23 +123,18 @@ func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
 		}
 		defer os.RemoveAll(tmp)
 		pdfPath, xlsxPath := filepath.Join(tmp, PacketName), filepath.Join(tmp, WorkbookName)
-		if err := WriteFileAtomic(pdfPath, func(w io.Writer) error { return pdf.Render(w, b, r, opt.PDF) }); err != nil {
+		if err := WriteFileAtomic(pdfPath, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) }); err != nil {
 			return fmt.Errorf("render the packet for the bag: %w", err)
 		}
 		opt.XLSX.LinkPrefix = "./"
 		if err := WriteFileAtomic(xlsxPath, func(w io.Writer) error { return xlsx.Render(w, b, r, opt.XLSX) }); err != nil {
 			return fmt.Errorf("render the workbook for the bag: %w", err)
 		}
-		docs = []string{pdfPath, xlsxPath}
-	}
-	var files []bag.File
-	for _, d := range docs {
-		d := d
-		files = append(files, bag.File{Name: filepath.Base(d), Open: func() (io.ReadCloser, error) { return os.Open(d) }})
+		files = []bag.File{docFile(PacketName, pdfPath), docFile(WorkbookName, xlsxPath)}
 	}
 	if strings.EqualFold(filepath.Ext(target), ".zip") {
 		return WriteFileAtomic(target, func(w io.Writer) error {
-			return bag.WriteZip(w, b, files, bag.Options{Name: bagFolderName(b)})
+			return g.checked(func() error { return bag.WriteZip(w, b, files, bag.Options{Name: bagFolderName(b)}) })
 		})
 	}
 	overwrite := false
@@ -130,11 +144,19 @@ func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
 	if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
 		return err
 	}
-	err = bag.Write(target, b, files, bag.Options{Overwrite: overwrite})
+	err := bag.Write(target, b, files, bag.Options{Overwrite: overwrite, BeforeCommit: g.check})
 	if errors.Is(err, bag.ErrExists) {
 		return fmt.Errorf("%s exists and is not a bag; choose another folder with -o", target)
 	}
+	if bad := g.failed(); bad != nil {
+		return bad
+	}
 	return err
+}
+
+// docFile is a rendered document for the bag, read from path under the name it has in the bag.
+func docFile(name, path string) bag.File {
+	return bag.File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 }
 
 func bagFolderName(b *evidence.Bundle) string { return "dossier-" + b.CaseID }
@@ -160,7 +182,9 @@ type BuildResult struct {
 	Took                  time.Duration
 }
 
-// Build renders the packet, the workbook and the bag into dir (default: the case's out/).
+// Build renders the packet, the workbook and the bag into dir (default: the case's out/). Nothing
+// in dir is replaced until all three are made and every original has been checked against its
+// digest: on a changed store dir stays exactly as it was.
 func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildResult, error) {
 	start := time.Now()
 	if dir == "" {
@@ -175,15 +199,19 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 			opt.Step(n, 3, what)
 		}
 	}
-	b, r, err := c.documentInputs()
+	b, r, g, err := c.documentInputs()
 	if err != nil {
 		return nil, err
 	}
 	res := &BuildResult{Packet: filepath.Join(dir, PacketName), Workbook: filepath.Join(dir, WorkbookName), Bag: filepath.Join(dir, BagName)}
 	step(1, "packet")
-	if err := WriteFileAtomic(res.Packet, func(w io.Writer) error { return pdf.Render(w, b, r, opt.PDF) }); err != nil {
+	packet, err := stage(res.Packet, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) })
+	if errors.Is(err, ErrTampered) {
+		return nil, err
+	} else if err != nil {
 		return nil, fmt.Errorf("packet: %w", err)
 	}
+	defer packet.Abort()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -192,9 +220,11 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	// beside them.
 	outXLSX := opt.XLSX
 	outXLSX.LinkPrefix = BagName + "/data/"
-	if err := WriteFileAtomic(res.Workbook, func(w io.Writer) error { return xlsx.Render(w, b, r, outXLSX) }); err != nil {
+	workbook, err := stage(res.Workbook, func(w io.Writer) error { return xlsx.Render(w, b, r, outXLSX) })
+	if err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
+	defer workbook.Abort()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -210,11 +240,35 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	if err := WriteFileAtomic(inBag, func(w io.Writer) error { return xlsx.Render(w, b, r, bagXLSX) }); err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
-	if err := c.Bag(ctx, res.Bag, BagOptions{Docs: []string{res.Packet, inBag}}); err != nil {
+	docs := []bag.File{docFile(PacketName, packet.Name()), docFile(WorkbookName, inBag)}
+	if err := c.writeBag(res.Bag, b, r, g, BagOptions{Docs: docs}); err != nil {
+		if errors.Is(err, ErrTampered) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("bag: %w", err)
+	}
+	if err := packet.Commit(); err != nil {
+		return nil, fmt.Errorf("packet: %w", err)
+	}
+	if err := workbook.Commit(); err != nil {
+		return nil, fmt.Errorf("workbook: %w", err)
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// stage renders into a file that takes the name path only when committed; on error nothing is
+// left behind.
+func stage(path string, render func(w io.Writer) error) (*atomicfile.Pending, error) {
+	p, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := render(p); err != nil {
+		p.Abort()
+		return nil, err
+	}
+	return p, nil
 }
 
 // removeStale deletes what an interrupted build left beside its outputs: temporary files and

@@ -121,6 +121,11 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	if errors.As(err, &pe) {
 		return exitProblems
 	}
+	if errors.Is(err, dossier.ErrTampered) {
+		// A render refused because the store was changed: a verification finding, not a fault.
+		e.msg("%s", e.describe(err))
+		return exitProblems
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		e.msg("%s", ue.messageOr(err))

@@ -49,6 +49,9 @@ type Options struct {
 	SourceOrganization string
 	// Overwrite lets Write replace an existing non-empty folder.
 	Overwrite bool
+	// BeforeCommit, when set, is called once the bag is complete in its temporary folder; an
+	// error leaves the target as it was.
+	BeforeCommit func() error
 }
 
 // Errors callers may test for.
@@ -104,6 +107,11 @@ func Write(dir string, b *evidence.Bundle, docs []File, opt Options) (err error)
 	}
 	if err := syncDir(tmp); err != nil {
 		return err
+	}
+	if opt.BeforeCommit != nil {
+		if err := opt.BeforeCommit(); err != nil {
+			return err
+		}
 	}
 	// Move an existing target aside first: rename cannot replace a non-empty folder.
 	var old string
