@@ -211,13 +211,13 @@ func TestExportsParseAsTheAppsOwn(t *testing.T) {
 				t.Fatal("the parser does not recognise the export")
 			}
 			pictures := 0
-			derive := func(name string, r io.Reader) (parse.Derived, error) {
+			derive := func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 				n, err := io.Copy(io.Discard, r)
 				if n != 300 {
-					t.Errorf("picture %s has %d bytes, want 300", name, n)
+					t.Errorf("picture %s has %d bytes, want 300", e.Name, n)
 				}
 				pictures++
-				return parse.Derived{Exhibit: 100 + pictures, Name: name}, err
+				return parse.Derived{Exhibit: 100 + pictures, Name: e.Name}, err
 			}
 			res, err := tt.parser.Parse(&parse.Input{Name: tt.name + ".xml", Ext: ".xml", Size: int64(b.Len()), Data: bytes.NewReader(b.Bytes()),
 				Zone: shanghai, Derive: derive})

@@ -75,6 +75,9 @@ const (
 	TimeFromFileName = "file-name" // a naming convention of the app that wrote the file
 	TimeFromModTime  = "mod-time"  // the file system's modification time
 	TimeFromUser     = "user"      // --time or a sidecar
+	// TimeFromMessage is the time of the message that carried a file (an MMS part, an e-mail
+	// attachment) when the file itself says nothing better.
+	TimeFromMessage = "message"
 )
 
 // Event is one entry of the timeline.

@@ -229,7 +229,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("transcript %s not stored: %v", filepath.Base(fl.transcript), terr))
 		}
 	}
-	it, derived, err := a.item(baseName(fl.path), fl.path, fl.modTime, st, desc, "", transcript, 0)
+	it, derived, err := a.item(baseName(fl.path), fl.path, fl.modTime, time.Time{}, st, desc, "", transcript, 0)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 			if tinfo != nil {
 				mt = tinfo.ModTime()
 			}
-			tit, _, err := a.item(baseName(fl.transcript), fl.transcript, mt, tstaged, tdesc, it.ID, "", 1)
+			tit, _, err := a.item(baseName(fl.transcript), fl.transcript, mt, time.Time{}, tstaged, tdesc, it.ID, "", 1)
 			if err != nil {
 				return err
 			}
@@ -293,7 +293,7 @@ const maxDepth = 3
 
 // item detects, parses and stages one stored original. depth counts how deep inside another
 // file it was found (MMS parts, e-mail attachments).
-func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged, desc Describe, parent, transcript string, depth int) (*evidence.Item, []Result, error) {
+func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *store.Staged, desc Describe, parent, transcript string, depth int) (*evidence.Item, []Result, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return nil, nil, err
@@ -331,19 +331,19 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 
 	var derived []Result
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
-		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript}
+		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime}
 	if depth < maxDepth {
-		in.Derive = func(dname string, r io.Reader) (parse.Derived, error) {
+		in.Derive = func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 			dst, err := a.f.Store.Stage(r)
 			if err != nil {
-				return parse.Derived{}, fmt.Errorf("store embedded file %q: %w", dname, err)
+				return parse.Derived{}, fmt.Errorf("store embedded file %q: %w", e.Name, err)
 			}
 			if prev := a.bySHA[dst.SHA256]; prev != nil {
 				a.f.Store.Discard(dst)
 				return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
 			}
 			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source}
-			dit, sub, err := a.item(manifest.SafeName(dname), "", time.Time{}, dst, ddesc, it.ID, "", depth+1)
+			dit, sub, err := a.item(manifest.SafeName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, it.ID, "", depth+1)
 			if err != nil {
 				return parse.Derived{}, err
 			}
@@ -395,6 +395,11 @@ func (a *adder) item(name, origPath string, modTime time.Time, st *store.Staged,
 	} else if sink.n == 1 {
 		t := sink.first.Time
 		it.Time, it.TimeSource = &t, sink.first.TimeSource
+	} else if sink.n == 0 && !messageTime.IsZero() {
+		// An attachment nothing inside dates (a document, a file of no known format) was at
+		// least there when its message was.
+		t := messageTime.In(a.c.Location())
+		it.Time, it.TimeSource = &t, event.TimeFromMessage
 	}
 	if desc.Time != "" {
 		ut, _ := ParseUserTime(desc.Time, a.c.Location())

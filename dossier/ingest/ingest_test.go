@@ -18,6 +18,9 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
+// noteTime is the time the note parser gives the message its attachments came in.
+var noteTime = time.Date(2025, 4, 13, 12, 0, 0, 0, time.UTC)
+
 // noteParser reads "NOTE <text>" files: one event per line; lines "PANIC" and "FAIL" misbehave.
 type noteParser struct{}
 
@@ -38,7 +41,7 @@ func (noteParser) Parse(in *parse.Input) (*parse.Result, error) {
 	for i, line := range strings.Split(strings.TrimSpace(s), "\n") {
 		text := strings.TrimPrefix(line, "NOTE ")
 		if strings.HasPrefix(text, "ATTACH ") && in.Derive != nil {
-			d, err := in.Derive("../../"+strings.TrimPrefix(text, "ATTACH "), strings.NewReader("attached "+text))
+			d, err := in.Derive(parse.Embedded{Name: "../../" + strings.TrimPrefix(text, "ATTACH "), MessageTime: noteTime}, strings.NewReader("attached "+text))
 			if err != nil {
 				return nil, err
 			}
@@ -160,6 +163,9 @@ func TestAdd(t *testing.T) {
 				}
 				if items[1].Name != "evil.png" {
 					t.Fatalf("derived name %q", items[1].Name)
+				}
+				if items[1].Time == nil || !items[1].Time.Equal(noteTime) || items[1].TimeSource != event.TimeFromMessage {
+					t.Fatalf("an attachment nothing dates takes its message's time: %v %q", items[1].Time, items[1].TimeSource)
 				}
 			}},
 		{name: "transcript travels with its recording", files: map[string]string{"call.mp3": "NOTE rec", "call.txt": "对方：请按时还款"},

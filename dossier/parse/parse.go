@@ -120,10 +120,12 @@ type Input struct {
 	Kind string
 	// Transcript is the text of a same-stem .txt found beside a recording.
 	Transcript string
+	// MessageTime is, for a file embedded in a message (an MMS part, an e-mail attachment), the
+	// message's time; zero otherwise. Parsers use it where they would use ModTime.
+	MessageTime time.Time
 	// Derive stores a file embedded in this one (an MMS part, an e-mail attachment) as an item of
-	// its own, linked to this one. name is untrusted and is sanitised by the store. May be nil, in
-	// which case embedded files are only mentioned.
-	Derive func(name string, r io.Reader) (Derived, error)
+	// its own, linked to this one. May be nil, in which case embedded files are only mentioned.
+	Derive func(e Embedded, r io.Reader) (Derived, error)
 	// Emit, when non-nil, takes events one by one as the parser reads them, so that a log of
 	// hundreds of thousands of rows never sits in memory as a slice: the caller writes each to
 	// disk at once. A parser MAY deliver its events through Emit instead of appending them to
@@ -133,6 +135,16 @@ type Input struct {
 	// parser stops and returns an error. If Parse returns an error, whatever it emitted is
 	// thrown away.
 	Emit func(e event.Event) error
+}
+
+// Embedded describes a file handed to Input.Derive.
+type Embedded struct {
+	// Name is the name the container gives the file. It is untrusted and is sanitised by the store.
+	Name string
+	// MessageTime is the time of the message that carried the file, zero when unknown.
+	MessageTime time.Time
+	// ModTime is the modification time the container recorded for the file, zero when none.
+	ModTime time.Time
 }
 
 // Derived identifies an item created by Input.Derive.
@@ -145,6 +157,19 @@ type Derived struct {
 
 // Reader returns a fresh reader over the whole original.
 func (in *Input) Reader() io.Reader { return io.NewSectionReader(in.Data, 0, in.Size) }
+
+// FallbackTime is the time a single-moment file takes when neither its content nor its name
+// dates it: the time of the message that carried it, else its modification time. The source is
+// "" when there is neither.
+func (in *Input) FallbackTime() (time.Time, string) {
+	switch {
+	case !in.MessageTime.IsZero():
+		return in.MessageTime, event.TimeFromMessage
+	case !in.ModTime.IsZero():
+		return in.ModTime, event.TimeFromModTime
+	}
+	return time.Time{}, ""
+}
 
 // Location returns the case zone, or UTC when none was given.
 func (in *Input) Location() *time.Location {

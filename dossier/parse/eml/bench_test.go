@@ -31,10 +31,10 @@ func BenchmarkLargeAttachment(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var got int64
 		in := &parse.Input{Name: "big.eml", Size: int64(len(data)), Data: bytes.NewReader(data),
-			Derive: func(name string, r io.Reader) (parse.Derived, error) {
+			Derive: func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 				n, err := io.Copy(io.Discard, r)
 				got = n
-				return parse.Derived{Exhibit: 2, Name: name}, err
+				return parse.Derived{Exhibit: 2, Name: e.Name}, err
 			}}
 		res, err := Parser{}.Parse(in)
 		if err != nil || got < size || !strings.Contains(res.Events[0].Text, "big.bin") {

@@ -160,6 +160,11 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 		return nil, fmt.Errorf("%s: not an e-mail: no From, Date or Subject header", in.Name)
 	}
 
+	// The Date header is read before the body so that attachments can take the message's time.
+	sent, sentFrom := w.messageTime(msg.Header)
+	if sentFrom == event.TimeFromContent {
+		w.sent = sent
+	}
 	w.walk(br, h, "", 0)
 
 	ev := event.Event{Channel: event.Email, Direction: event.In, Locator: "message"}
@@ -171,7 +176,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 		w.warn("header", "no From address")
 	}
 	ev.Subject = w.decodeHeader(msg.Header.Get("Subject"), "header Subject")
-	ev.Time, ev.TimeSource = w.messageTime(msg.Header)
+	ev.Time, ev.TimeSource = sent, sentFrom
 	ev.Text = w.text()
 
 	to := w.addresses(msg.Header, "To")
@@ -226,6 +231,7 @@ type walker struct {
 	truncated   bool
 	attachments []string // the lines "[附件: ...]" in part order
 	warnings    []parse.Warning
+	sent        time.Time // the message's own time, handed to its attachments; zero when unknown
 }
 
 func (w *walker) warn(where, format string, args ...any) {
@@ -493,7 +499,7 @@ func (w *walker) attach(r io.Reader, name, mediaType, path, where string) {
 		w.attachments = append(w.attachments, fmt.Sprintf("[附件: %s, %d bytes]", name, n))
 		return
 	}
-	d, err := w.in.Derive(name, r)
+	d, err := w.in.Derive(parse.Embedded{Name: name, MessageTime: w.sent}, r)
 	if err != nil {
 		w.warn(where, "attachment %q not stored: %v", name, err)
 		w.attachments = append(w.attachments, fmt.Sprintf("[附件: %s, not stored]", name))
@@ -579,6 +585,10 @@ func (w *walker) messageTime(h mail.Header) (time.Time, string) {
 				return t, event.TimeFromContent
 			}
 		}
+	}
+	if !w.in.MessageTime.IsZero() {
+		w.warn("header Date", "time taken from the message that carried this one")
+		return w.in.MessageTime, event.TimeFromMessage
 	}
 	if !w.in.ModTime.IsZero() {
 		w.warn("header Date", "time taken from the file's modification time")

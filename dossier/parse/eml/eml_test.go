@@ -27,7 +27,9 @@ type derived struct {
 	Name   string `json:"name"`
 	Size   int    `json:"size"`
 	SHA256 string `json:"sha256"`
-	data   []byte
+	// Sent is the message time handed with the attachment.
+	Sent time.Time `json:"sent"`
+	data []byte
 }
 
 // run parses one fixture with a recording Derive and returns the result and the derived files.
@@ -37,14 +39,14 @@ func run(t testing.TB, name string, data []byte) (*parse.Result, []derived, erro
 	in := &parse.Input{
 		Name: name, Ext: filepath.Ext(name), MIME: "message/rfc822", Size: int64(len(data)),
 		Data: bytes.NewReader(data), ModTime: modTime, Zone: shanghai,
-		Derive: func(n string, r io.Reader) (parse.Derived, error) {
+		Derive: func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 			b, err := io.ReadAll(r)
 			if err != nil {
 				return parse.Derived{}, err
 			}
 			sum := sha256.Sum256(b)
-			got = append(got, derived{Name: n, Size: len(b), SHA256: hex.EncodeToString(sum[:]), data: b})
-			return parse.Derived{Exhibit: 10 + len(got), Name: n}, nil
+			got = append(got, derived{Name: e.Name, Size: len(b), SHA256: hex.EncodeToString(sum[:]), Sent: e.MessageTime, data: b})
+			return parse.Derived{Exhibit: 10 + len(got), Name: e.Name}, nil
 		},
 	}
 	res, err := Parser{}.Parse(in)
@@ -394,7 +396,7 @@ func TestDeriveFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &parse.Input{Name: "nested.eml", Size: int64(len(data)), Data: bytes.NewReader(data),
-		Derive: func(name string, r io.Reader) (parse.Derived, error) {
+		Derive: func(parse.Embedded, io.Reader) (parse.Derived, error) {
 			return parse.Derived{}, fmt.Errorf("disk full")
 		}}
 	res, err := Parser{}.Parse(in)

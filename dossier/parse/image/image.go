@@ -140,11 +140,10 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		if problem != "" {
 			warn("EXIF DateTimeOriginal", "%s", problem)
 		}
-		switch {
-		case named:
+		if named {
 			ev.Time, ev.TimeSource = name.Time, event.TimeFromFileName
-		case !in.ModTime.IsZero():
-			ev.Time, ev.TimeSource = in.ModTime, event.TimeFromModTime
+		} else {
+			ev.Time, ev.TimeSource = in.FallbackTime()
 		}
 	}
 	if named {
@@ -183,6 +182,7 @@ var sourceWords = map[string]string{
 	event.TimeFromMetadata: "from EXIF",
 	event.TimeFromFileName: "from file name",
 	event.TimeFromModTime:  "from file time",
+	event.TimeFromMessage:  "from its message",
 }
 
 func summary(w, h int, format string, ev event.Event, loc *time.Location) string {

@@ -389,3 +389,21 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+func TestPictureInAMessageTakesItsTime(t *testing.T) {
+	sent := time.Date(2025, 4, 10, 22, 31, 5, 0, shanghai)
+	in := input("part-2.jpg", jpegOf(t, 90, 200))
+	in.ModTime, in.MessageTime = time.Time{}, sent
+	res, err := Parser{}.Parse(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 1 || !res.Events[0].Time.Equal(sent) || res.TimeSource != event.TimeFromMessage {
+		t.Fatalf("time %v from %q, events %+v; want the message's time", res.Time, res.TimeSource, res.Events)
+	}
+	for _, w := range res.Warnings {
+		if strings.Contains(w.What, "no time") {
+			t.Errorf("warning %q", w)
+		}
+	}
+}

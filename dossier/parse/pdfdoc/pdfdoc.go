@@ -108,6 +108,9 @@ func agreementEvent(in *parse.Input, info *Info, res *parse.Result) event.Event 
 	case !info.Modified.IsZero():
 		ev.Time, ev.TimeSource = info.Modified, event.TimeFromMetadata
 		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate; the agreement is dated by ModDate"))
+	case !in.MessageTime.IsZero():
+		ev.Time, ev.TimeSource = in.MessageTime, event.TimeFromMessage
+		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate or ModDate; the agreement is dated by the message that carried it"))
 	default:
 		ev.Time, ev.TimeSource = in.ModTime, event.TimeFromModTime
 		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate or ModDate; the agreement is dated by the file's modification time"))

@@ -205,8 +205,8 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		if ft.Name != "" {
 			res.Info["name"] = ft.Name
 		}
-	} else if !in.ModTime.IsZero() {
-		ev.Time, ev.TimeSource = in.ModTime, event.TimeFromModTime
+	} else {
+		ev.Time, ev.TimeSource = in.FallbackTime()
 	}
 	if ev.TimeSource != "" {
 		res.Info["time_source"] = ev.TimeSource

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/parse"
@@ -233,6 +234,14 @@ func TestMMSParts(t *testing.T) {
 		}
 		if res.Summary != "0 SMS, 1 MMS (3 attachments)" {
 			t.Errorf("summary %q", res.Summary)
+		}
+		for i, at := range stub.sent {
+			if !at.Equal(time.UnixMilli(1740051000000)) {
+				t.Errorf("part %d is handed the message time %v, want the MMS date", i, at)
+			}
+		}
+		if len(stub.sent) != len(names) {
+			t.Errorf("%d message times for %d parts", len(stub.sent), len(names))
 		}
 	})
 	t.Run("without derive the parts are only named", func(t *testing.T) {

@@ -58,7 +58,7 @@ type hashingDerive struct {
 	last [32]byte
 }
 
-func (h *hashingDerive) derive(name string, r io.Reader) (parse.Derived, error) {
+func (h *hashingDerive) derive(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 	hash := sha256.New()
 	n, err := io.Copy(hash, r)
 	if err != nil {
@@ -67,7 +67,7 @@ func (h *hashingDerive) derive(name string, r io.Reader) (parse.Derived, error) 
 	h.n++
 	h.size += n
 	copy(h.last[:], hash.Sum(nil))
-	return parse.Derived{Exhibit: h.n, Name: name}, nil
+	return parse.Derived{Exhibit: h.n, Name: e.Name}, nil
 }
 
 // TestLargeExportMemory parses a ~50 MB export whose bulk is one 36 MB picture (48 MB of base64

@@ -10,8 +10,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
 const (
@@ -76,7 +78,7 @@ func (x *export) mms(se xml.StartElement, t *messageTally) (event.Event, bool) {
 					}
 					continue
 				}
-				addText(x.mmsPart(attrs(el.Attr), parts, t))
+				addText(x.mmsPart(attrs(el.Attr), parts, ev.Time, t))
 			case "addr":
 				if addrs++; addrs > maxAddrs {
 					continue
@@ -113,7 +115,7 @@ func (x *export) mms(se xml.StartElement, t *messageTally) (event.Event, bool) {
 
 // mmsPart handles one <part> and returns the text it contributes: its own text, or a mention of
 // the file it carries.
-func (x *export) mmsPart(a attrs, index int, t *messageTally) string {
+func (x *export) mmsPart(a attrs, index int, sent time.Time, t *messageTally) string {
 	ct := strings.ToLower(strings.TrimSpace(a.get("ct")))
 	if a.get("seq") == "-1" || ct == "application/smil" {
 		return "" // the slide layout, not content
@@ -149,7 +151,7 @@ func (x *export) mmsPart(a attrs, index int, t *messageTally) string {
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	rec := &errRecorder{r: r}
-	d, err := x.in.Derive(name, rec)
+	d, err := x.in.Derive(parse.Embedded{Name: name, MessageTime: sent}, rec)
 	if err == nil && rec.err != nil {
 		err = rec.err
 	}

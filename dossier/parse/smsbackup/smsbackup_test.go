@@ -23,10 +23,13 @@ var shanghai = time.FixedZone("CST", 8*3600)
 type deriveStub struct {
 	names []string
 	data  [][]byte
+	sent  []time.Time
 	fail  bool
 }
 
-func (d *deriveStub) derive(name string, r io.Reader) (parse.Derived, error) {
+func (d *deriveStub) derive(e parse.Embedded, r io.Reader) (parse.Derived, error) {
+	name := e.Name
+	d.sent = append(d.sent, e.MessageTime)
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return parse.Derived{}, err
@@ -40,7 +43,7 @@ func (d *deriveStub) derive(name string, r io.Reader) (parse.Derived, error) {
 	return parse.Derived{Exhibit: 100 + len(d.names), Name: name, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
-func input(name string, data []byte, derive func(string, io.Reader) (parse.Derived, error)) *parse.Input {
+func input(name string, data []byte, derive func(parse.Embedded, io.Reader) (parse.Derived, error)) *parse.Input {
 	return &parse.Input{
 		Name: name, Ext: filepath.Ext(name), Size: int64(len(data)),
 		Data: bytes.NewReader(data), Zone: shanghai, Derive: derive,
