@@ -82,6 +82,7 @@ var terms = map[string][2]string{
 	"timesource.file-name": {"文件名", "file name"},
 	"timesource.mod-time":  {"文件修改时间", "file modification time"},
 	"timesource.user":      {"用户填写", "given by the user"},
+	"timesource.message":   {"所属消息的时间", "time of its message"},
 	"timesource.ocr":       {"文字识别", "OCR"},
 
 	// Custody-log actions.
