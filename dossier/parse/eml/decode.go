@@ -3,7 +3,6 @@ package eml
 import (
 	"encoding/base64"
 	"fmt"
-	"html"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/net/html"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -195,73 +195,42 @@ func decodeBytes(charset string, b []byte) string {
 
 // htmlToText renders an HTML body as plain text: tags dropped, block elements and <br> as line
 // breaks, script/style/head content skipped, entities unescaped, whitespace collapsed as a
-// browser would.
+// browser would. The HTML5 tokenizer reads the markup, so a ">" inside a quoted attribute, a
+// comment or a CDATA section never ends a tag early and leaks the rest of it into the text.
 func htmlToText(s string) string {
 	var b strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] != '<' {
-			j := strings.IndexByte(s[i:], '<')
-			if j < 0 {
-				j = len(s) - i
-			}
-			b.WriteString(collapseSpace(html.UnescapeString(s[i : i+j])))
-			i += j
-			continue
-		}
-		if strings.HasPrefix(s[i:], "<!--") {
-			end := strings.Index(s[i+4:], "-->")
-			if end < 0 {
-				break
-			}
-			i += 4 + end + 3
-			continue
-		}
-		end := strings.IndexByte(s[i:], '>')
-		if end < 0 {
-			break
-		}
-		tag := s[i+1 : i+end]
-		i += end + 1
-		closing := strings.HasPrefix(tag, "/")
-		name := strings.ToLower(tagName(strings.TrimPrefix(tag, "/")))
-		switch name {
-		case "script", "style", "head", "title":
-			if !closing && !strings.HasSuffix(tag, "/") {
-				i = skipElement(s, i, name)
-			}
-		case "br", "p", "div", "tr", "li", "table", "blockquote", "ul", "ol", "hr",
-			"h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "article", "footer", "header":
-			b.WriteString("\n")
-		case "td", "th":
-			b.WriteString(" ")
-		}
-	}
-	return tidyLines(b.String())
-}
-
-func tagName(tag string) string {
-	for i := 0; i < len(tag); i++ {
-		c := tag[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' || c == '>' {
-			return tag[:i]
-		}
-	}
-	return tag
-}
-
-// skipElement returns the index just after the closing tag </name>, or len(s).
-func skipElement(s string, i int, name string) int {
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := "" // the raw-text element whose content is not shown
 	for {
-		j := strings.Index(s[i:], "</")
-		if j < 0 {
-			return len(s)
-		}
-		i += j + 2
-		if len(s)-i >= len(name) && strings.EqualFold(s[i:i+len(name)], name) {
-			if k := strings.IndexByte(s[i:], '>'); k >= 0 {
-				return i + k + 1
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return tidyLines(b.String())
+		case html.TextToken:
+			if skip == "" {
+				b.WriteString(collapseSpace(string(z.Text())))
 			}
-			return len(s)
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			nameBytes, _ := z.TagName()
+			name := string(nameBytes)
+			switch name {
+			case "script", "style", "title", "noscript", "template":
+				switch {
+				case tt == html.StartTagToken && skip == "":
+					skip = name
+				case tt == html.EndTagToken && skip == name:
+					skip = ""
+				}
+			case "br", "p", "div", "tr", "li", "table", "blockquote", "ul", "ol", "hr",
+				"h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "article", "footer", "header":
+				if skip == "" {
+					b.WriteString("\n")
+				}
+			case "td", "th":
+				if skip == "" {
+					b.WriteString(" ")
+				}
+			}
 		}
 	}
 }

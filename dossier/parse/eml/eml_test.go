@@ -436,3 +436,24 @@ func TestUnlabelledGBKBody(t *testing.T) {
 		t.Errorf("text %q", res.Events[0].Text)
 	}
 }
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ name, html, want string }{
+		{"quoted > in an attribute", `<p>请<a title="a>b" href="x">点击这里</a>还款</p>`, "请点击这里还款"},
+		{"single-quoted > in an attribute", `<img alt='x > y' src="a.png">逾期通知`, "逾期通知"},
+		{"comment holding a tag", `<!-- <p>hidden</p> -->您好`, "您好"},
+		{"script with a closing-tag lookalike", `<script>var s = "</p>";</script>正文`, "正文"},
+		{"style and title skipped", `<html><head><title>标题</title><style>p{color:red}</style></head><body><p>第一行</p><p>第二行</p></body></html>`, "第一行\n\n第二行"},
+		{"head without its end keeps the body", `<head><meta charset="utf-8"><p>催收通知</p>`, "催收通知"},
+		{"entities", `金额&nbsp;&yen;1,000&#x3002;&lt;b&gt;`, "金额 ¥1,000。<b>"},
+		{"br and table cells", `一<br>二<table><tr><td>甲</td><td>乙</td></tr></table>`, "一\n二\n\n甲 乙"},
+		{"unclosed tag at the end", `正文<a href="x`, "正文"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := htmlToText(tt.html); got != tt.want {
+				t.Errorf("htmlToText(%q) = %q, want %q", tt.html, got, tt.want)
+			}
+		})
+	}
+}
