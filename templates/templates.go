@@ -14,17 +14,32 @@
 // (Bitstream Vera licence, fonts/DejaVu-LICENSE) has Latin, digits and general punctuation. The
 // renderer picks one per character. TrueType collections and CFF-flavoured OpenType fonts are
 // deliberately not used: the PDF library subsets only glyf TrueType fonts.
+//
+// The PDF library reads only a font's Basic Multilingual Plane (cmap format 4), so characters
+// beyond it — emoji, flags, CJK Extension B and later — and symbols neither main font has are
+// drawn by the renderer itself as glyph outlines from the fallback fonts (FallbackFonts), in
+// order: Symbola (emoji, pictographs, arrows, dingbats; "free for any use", fonts/Symbola-LICENSE)
+// and HanaMinB (CJK Extensions B, C, D, E and F; Hanazono Font License or SIL OFL 1.1,
+// fonts/Hanazono-LICENSE). Both are the files Debian ships (fonts-symbola, fonts-hanazono),
+// gzip-compressed as they are and decompressed only when a document first needs them.
 package templates
 
 import (
+	"bytes"
+	"compress/gzip"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"sync"
 )
 
-//go:embed letters/*.tmpl fonts/LICENSE fonts/NOTICE fonts/DejaVu-LICENSE
+//go:embed letters/*.tmpl fonts/LICENSE fonts/NOTICE fonts/DejaVu-LICENSE fonts/Symbola-LICENSE fonts/Hanazono-LICENSE
 var assets embed.FS
+
+//go:embed fonts/Symbola.ttf.gz fonts/HanaMinB.ttf.gz
+var fallbackFS embed.FS
 
 //go:embed fonts/DroidSansFallbackFull.ttf
 var font []byte
@@ -52,6 +67,43 @@ func Font() []byte { return font }
 // LatinFont returns the bytes of the embedded Latin TrueType font, for letters, digits and the
 // punctuation the CJK font lacks. The slice is shared: do not modify it.
 func LatinFont() []byte { return latinFont }
+
+// FallbackFont is one font of the fallback chain.
+type FallbackFont struct {
+	Name string
+	file string
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// Data returns the font's bytes, decompressed on the first call. The slice is shared: do not
+// modify it.
+func (f *FallbackFont) Data() ([]byte, error) {
+	f.once.Do(func() {
+		gz, err := fallbackFS.ReadFile(f.file)
+		if err != nil {
+			f.err = err
+			return
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			f.err = fmt.Errorf("font %s: %w", f.Name, err)
+			return
+		}
+		// The embedded files are known; the cap only guards against a corrupted build.
+		f.data, f.err = io.ReadAll(io.LimitReader(zr, 64<<20))
+	})
+	return f.data, f.err
+}
+
+var fallbacks = []*FallbackFont{
+	{Name: "Symbola", file: "fonts/Symbola.ttf.gz"},
+	{Name: "HanaMinB", file: "fonts/HanaMinB.ttf.gz"},
+}
+
+// FallbackFonts returns the fallback fonts in the order they are tried.
+func FallbackFonts() []*FallbackFont { return fallbacks }
 
 // LetterName is the relative path of a letter template: letters/complaint.zh.tmpl.
 func LetterName(kind, lang string) string { return "letters/" + kind + "." + lang + ".tmpl" }

@@ -56,3 +56,12 @@ func TestFontsAndLicences(t *testing.T) {
 		}
 	}
 }
+
+func TestFallbackFontsDecompress(t *testing.T) {
+	for _, f := range FallbackFonts() {
+		data, err := f.Data()
+		if err != nil || len(data) < 1<<20 || string(data[:4]) != "\x00\x01\x00\x00" {
+			t.Errorf("%s: %d bytes, %v", f.Name, len(data), err)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func (d *doc) exhibits() {
 		if i == 0 {
 			d.f.Bookmark(d.t("exhibits"), 0, -1)
 		}
-		d.f.Bookmark(d.clean(evidence.Label(d.lang, it.Exhibit)+" "+it.DisplayTitle()), 1, -1)
+		d.f.Bookmark(bmpOnly(d.clean(evidence.Label(d.lang, it.Exhibit)+" "+it.DisplayTitle())), 1, -1)
 		d.exhibitHead(it)
 		if err := d.exhibitBody(it); err != nil {
 			var ns *notShown

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"sync"
+	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
@@ -23,6 +24,7 @@ const fontFamily = fontCJK
 
 type metrics struct {
 	cjk, latin []uint16 // glyph-unit widths by rune; 0 means the font has no glyph
+	fb         *fallbacks
 }
 
 var (
@@ -34,6 +36,10 @@ var (
 func addFonts(f *fpdf.Fpdf) *metrics {
 	f.AddUTF8FontFromBytes(fontCJK, "", templates.Font())
 	f.AddUTF8FontFromBytes(fontLatin, "", templates.LatinFont())
+	return loadMetrics()
+}
+
+func loadMetrics() *metrics {
 	fontMetricsOnce.Do(func() { fontMetrics = measureFonts() })
 	return fontMetrics
 }
@@ -41,7 +47,7 @@ func addFonts(f *fpdf.Fpdf) *metrics {
 // measureFonts reads which runes each font has (from its cmap: the library reports a default
 // width for missing glyphs, so it cannot tell) and their widths as the library computes them.
 func measureFonts() *metrics {
-	m := &metrics{cjk: make([]uint16, 0x10000), latin: make([]uint16, 0x10000)}
+	m := &metrics{cjk: make([]uint16, 0x10000), latin: make([]uint16, 0x10000), fb: newFallbacks()}
 	f := fpdf.New("P", "mm", "A4", "")
 	f.AddUTF8FontFromBytes(fontCJK, "", templates.Font())
 	f.AddUTF8FontFromBytes(fontLatin, "", templates.LatinFont())
@@ -72,7 +78,9 @@ func measureFonts() *metrics {
 }
 
 // fontFor picks the font for a rune: ideographs and full-width forms from the CJK font, everything
-// the Latin font has from it, and the CJK font as the last resort.
+// the Latin font has from it, and what neither has — emoji, characters beyond U+FFFF, rare
+// symbols — from the fallback (fallback.go). White space and control characters neither font has
+// stay with the CJK font, which draws them as blank space, as it always has.
 func (m *metrics) fontFor(r rune) string {
 	if r < 0x10000 {
 		if r < 0x2E80 && m.latin[r] > 0 {
@@ -84,17 +92,20 @@ func (m *metrics) fontFor(r rune) string {
 		if m.latin[r] > 0 {
 			return fontLatin
 		}
+		if r < 0x20 || (r >= 0x7F && r < 0xA0) || unicode.IsSpace(r) || (r >= 0xD800 && r < 0xE000) {
+			return fontCJK
+		}
 	}
-	return fontCJK
+	return fontFallback
 }
 
 // width is the glyph-unit width of r in the font fontFor picks.
 func (m *metrics) width(r rune) int {
-	if r >= 0x10000 {
-		return 1000
-	}
-	if m.fontFor(r) == fontLatin {
+	switch m.fontFor(r) {
+	case fontLatin:
 		return int(m.latin[r])
+	case fontFallback:
+		return m.fallbackWidth(r)
 	}
 	if w := m.cjk[r]; w > 0 {
 		return int(w)

@@ -248,7 +248,7 @@ func (d *doc) letter(src, origin string) error {
 	}
 	d.sectionTitle = title
 	d.newPage()
-	d.f.Bookmark(title, 0, -1)
+	d.f.Bookmark(bmpOnly(title), 0, -1)
 	f := d.f
 	var para []string
 	inList := false

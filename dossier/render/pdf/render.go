@@ -183,9 +183,9 @@ func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, 
 	f.SetCreationDate(b.Stamp.UTC())
 	f.SetModificationDate(b.Stamp.UTC())
 	f.SetCompression(true)
-	f.SetTitle(d.clean(b.Case.Title), true)
+	f.SetTitle(bmpOnly(d.clean(b.Case.Title)), true)
 	f.SetSubject(text(d.lang, "cover.subtitle."+opt.Letter), true)
-	f.SetAuthor(d.clean(b.Case.Complainant.Name), true)
+	f.SetAuthor(bmpOnly(d.clean(b.Case.Complainant.Name)), true)
 	f.SetCreator("dossier", false)
 	f.SetProducer("dossier", false)
 	f.SetKeywords(KeywordsPrefix+digest, false)
@@ -328,8 +328,13 @@ func (d *doc) cell(w, h float64, s, align string, ln bool) {
 		cx = x + w - total
 	}
 	for _, r := range d.m.runs(s) {
-		f.SetFont(r.font, "", size)
 		rw := d.width(r.text)
+		if r.font == fontFallback {
+			d.drawFallback(cx, y, h, r.text)
+			cx += rw
+			continue
+		}
+		f.SetFont(r.font, "", size)
 		f.SetXY(cx, y)
 		f.CellFormat(rw, h, r.text, "", 0, "L", false, 0, "")
 		cx += rw
@@ -361,7 +366,7 @@ func (d *doc) ensure(h float64) bool {
 func (d *doc) section(title string) {
 	d.sectionTitle = title
 	d.newPage()
-	d.f.Bookmark(title, 0, -1)
+	d.f.Bookmark(bmpOnly(title), 0, -1)
 	d.heading(title, 16)
 }
 
