@@ -33,6 +33,16 @@ test-tools:
 	    echo "poppler-utils/qpdf missing and cannot be installed here; PDF checks will be skipped"; \
 	  fi; \
 	fi
+	@# The workbook checks open it in LibreOffice Calc and in openpyxl, two independent readers.
+	@if ! command -v soffice >/dev/null 2>&1 || ! python3 -c 'import openpyxl' >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing libreoffice-calc and python3-openpyxl for the workbook checks"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc python3-openpyxl >/dev/null) \
+	      || echo "could not install libreoffice-calc/python3-openpyxl; workbook checks will be skipped"; \
+	  else \
+	    echo "libreoffice-calc/python3-openpyxl missing and cannot be installed here; workbook checks will be skipped"; \
+	  fi; \
+	fi
 
 # OCR of screenshots needs PaddleOCR's models and the ONNX Runtime library, fetched with
 # `npm pack` (no install scripts run) and checked against the SHA-256 pinned in dossier/ocr.

@@ -107,11 +107,17 @@ var terms = map[string][2]string{
 	"kind.attachment": {"附件", "attachment"},
 	"kind.document":   {"文件", "document"},
 
+	// Fixed locators (see Locator for "line N", "row N", "part N").
+	"locator.file":          {"整个文件", "file"},
+	"locator.body":          {"正文", "body"},
+	"locator.message":       {"整封邮件", "message"},
+	"locator.document info": {"文档信息", "document info"},
+
 	// Workbook sheets (names are also link targets: keep them short, no punctuation).
 	SheetSummary:  {"汇总", "Summary"},
 	SheetTimeline: {"时间线", "Timeline"},
 	SheetEvidence: {"证据目录", "Evidence"},
-	SheetFindings: {"违规情况", "Findings"},
+	SheetFindings: {"核查结果", "Findings"},
 	SheetSchedule: {"还款计划", "Schedule"},
 	SheetContacts: {"每日联系", "Contacts per day"},
 }

@@ -150,3 +150,26 @@ const (
 	SheetSchedule = "sheet.schedule"
 	SheetContacts = "sheet.contacts"
 )
+
+// Locator says where in its file an event was read, in the words of lang. Parsers record it in a
+// small fixed language ("line 44", "row 17", "part 2.1", "body", "file"); anything else is shown
+// as written.
+func Locator(lang, loc string) string {
+	if Lang(lang) == EN || loc == "" {
+		return loc
+	}
+	if t, ok := terms["locator."+loc]; ok {
+		return t[0]
+	}
+	word, rest, ok := strings.Cut(loc, " ")
+	if !ok || rest == "" || strings.ContainsAny(rest, " \t") {
+		return loc
+	}
+	switch word {
+	case "line", "row":
+		return "第" + rest + "行"
+	case "part":
+		return "第" + rest + "部分"
+	}
+	return loc
+}

@@ -60,3 +60,23 @@ func TestLookups(t *testing.T) {
 		})
 	}
 }
+
+func TestLocator(t *testing.T) {
+	tests := []struct{ name, lang, in, want string }{
+		{"line", "zh", "line 44", "第44行"},
+		{"row", "zh", "row 17", "第17行"},
+		{"mime part", "zh", "part 2.1", "第2.1部分"},
+		{"fixed word", "zh", "body", "正文"},
+		{"english unchanged", "en", "line 44", "line 44"},
+		{"unknown shown as written", "zh", "call[0]", "call[0]"},
+		{"not a number pattern", "zh", "line 4 of 5", "line 4 of 5"},
+		{"empty", "zh", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Locator(tt.lang, tt.in); got != tt.want {
+				t.Errorf("Locator(%q, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+			}
+		})
+	}
+}

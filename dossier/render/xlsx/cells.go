@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -190,4 +191,64 @@ func joinInts(ns []int, limit int) string {
 func hyperlinkFormula(target, label string) string {
 	q := func(s string) string { return `"` + strings.ReplaceAll(text(s), `"`, `""`) + `"` }
 	return "HYPERLINK(" + q(target) + "," + q(label) + ")"
+}
+
+// widthSlack allows for fonts wider than the one column widths are measured in: Calc and Excel
+// substitute their own fonts, and a number that does not fit shows as "###".
+const widthSlack = 1.15
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// cellWidth is the width of a cell as it is shown: a styled number takes the width of its number
+// format's output (a date-time is "yyyy-mm-dd hh:mm:ss", nineteen characters), not of the serial.
+func (rd *renderer) cellWidth(v any) float64 {
+	c, ok := v.(excelize.Cell)
+	if !ok {
+		return cellWidth(v)
+	}
+	f, isNum := c.Value.(float64)
+	switch {
+	case c.Formula != "":
+		return cellWidth(c.Value)
+	case !isNum:
+		if n, ok := c.Value.(int64); ok && c.StyleID == rd.st.integer {
+			return float64(len(strconv.FormatInt(n, 10)))
+		}
+		return cellWidth(c.Value)
+	case c.StyleID == rd.st.dateTime:
+		return float64(len("2006-01-02 15:04:05"))
+	case c.StyleID == rd.st.date:
+		return float64(len("2006-01-02"))
+	case c.StyleID == rd.st.duration:
+		secs := int64(math.Round(f * 86400))
+		return float64(len(fmt.Sprintf("%d:%02d:%02d", secs/3600, secs/60%60, secs%60)))
+	case c.StyleID == rd.st.money:
+		return float64(len(groupThousands(strconv.FormatFloat(f, 'f', 2, 64))))
+	}
+	return cellWidth(c.Value)
+}
+
+// groupThousands writes "1234567.50" as "1,234,567.50", as the #,##0.00 format shows it.
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
 }

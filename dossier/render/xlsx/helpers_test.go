@@ -60,13 +60,13 @@ func amount(s string) *money.Amount { a := money.MustParse(s); return &a }
 func sampleBundle(t testing.TB) (*evidence.Bundle, *findings.Report) {
 	c := sampleCase(t)
 	ev := []event.Event{
-		{Time: at("2025-01-20 22:41:05"), Channel: event.Call, Direction: event.In, Status: event.StatusAnswered, Counterpart: "15900001111", CounterpartName: "某某资产催收员", Role: "collector", Duration: event.Seconds(185), Exhibit: 1, Locator: "call[0]"},
-		{Time: at("2025-01-21 07:12:00"), Channel: event.SMS, Direction: event.In, Status: event.StatusReceived, Counterpart: "17700002222", Role: "collector", Text: "【某某律所】张三您好，您的花呗欠款已逾期，请于今日处理。", Exhibit: 2, Locator: "sms[0]"},
-		{Time: at("2025-01-22 20:00:00"), Channel: event.SMS, Direction: event.In, Status: event.StatusReceived, Counterpart: "15900001111", Role: "collector", Text: "请尽快联系我们，否则将上门", Exhibit: 5, Holder: "李四", HolderRole: "family", Locator: "sms[3]"},
+		{Time: at("2025-01-20 22:41:05"), Channel: event.Call, Direction: event.In, Status: event.StatusAnswered, Counterpart: "15900001111", CounterpartName: "某某资产催收员", Role: "collector", Duration: event.Seconds(185), Exhibit: 1, Locator: "line 44"},
+		{Time: at("2025-01-21 07:12:00"), Channel: event.SMS, Direction: event.In, Status: event.StatusReceived, Counterpart: "17700002222", Role: "collector", Text: "【某某律所】张三您好，您的花呗欠款已逾期，请于今日处理。", Exhibit: 2, Locator: "line 12"},
+		{Time: at("2025-01-22 20:00:00"), Channel: event.SMS, Direction: event.In, Status: event.StatusReceived, Counterpart: "15900001111", Role: "collector", Text: "请尽快联系我们，否则将上门", Exhibit: 5, Holder: "李四", HolderRole: "family", Locator: "line 30"},
 	}
 	for i := 0; i < 8; i++ {
 		ev = append(ev, event.Event{Time: at(fmt.Sprintf("2025-01-27 %02d:15:00", 9+i)), Channel: event.Call, Direction: event.In, Status: event.StatusMissed,
-			Counterpart: "15900001111", Role: "collector", Duration: event.Seconds(0), Exhibit: 1, Locator: fmt.Sprintf("call[%d]", i+1)})
+			Counterpart: "15900001111", Role: "collector", Duration: event.Seconds(0), Exhibit: 1, Locator: fmt.Sprintf("line %d", 45+i)})
 	}
 	ev = append(ev,
 		event.Event{Time: at("2025-01-29 10:30:00"), Channel: event.Agreement, Counterpart: "95188", Role: "creditor", Text: "协商还款协议 HB2025012900321", Exhibits: []int{3, 4}},
@@ -83,7 +83,7 @@ func sampleBundle(t testing.TB) (*evidence.Bundle, *findings.Report) {
 	}
 	acq := at("2025-04-14 20:00:00")
 	items := []evidence.Item{
-		{Exhibit: 1, ID: "0196a000-0000-7000-8000-000000000001", SHA256: strings.Repeat("a1", 32), Name: "calls-20250415.xml", MIME: "text/xml", Kind: "calls", Size: 20480, Acquired: acq, Title: "通话记录", Purpose: "证明催收方频繁来电及夜间来电", Events: 10},
+		{Exhibit: 1, ID: "0196a000-0000-7000-8000-000000000001", SHA256: strings.Repeat("a1", 32), Name: "calls-20250415.xml", MIME: "text/xml", Kind: "call-log", Size: 20480, Acquired: acq, Title: "通话记录", Purpose: "证明催收方频繁来电及夜间来电", Events: 10},
 		{Exhibit: 2, ID: "0196a000-0000-7000-8000-000000000002", SHA256: strings.Repeat("b2", 32), Name: "sms-20250415.xml", MIME: "text/xml", Kind: "sms", Size: 10240, Acquired: acq, Events: 1, Summary: "短信 1 条"},
 		{Exhibit: 3, ID: "0196a000-0000-7000-8000-000000000003", SHA256: strings.Repeat("c3", 32), Name: "还款协议.pdf", MIME: "application/pdf", Kind: "agreement", Size: 50000, Acquired: acq, Purpose: "证明已达成分期还款协议", Source: "支付宝App"},
 		{Exhibit: 4, ID: "0196a000-0000-7000-8000-000000000004", SHA256: strings.Repeat("d4", 32), Name: "=HYPERLINK(\"http://x\").png", MIME: "image/png", Kind: "screenshot", Size: 1234, Acquired: acq},

@@ -19,6 +19,9 @@ type labels struct {
 	// Summary sheet.
 	caseID, complainant, respondent, items, events, firstEvent, lastEvent, stamp, findingsTotal string
 	agreement, total, payments, chartTitle, fromComplainant, heldBy, caseYAML                   string
+	period, periodFmt, asOf, repayment, sheets, agreedTotal, dueBy, paidBy, owedBy              string
+	planList, planMonthly, sep                                                                  string
+	categoryHeads, ruleHeads                                                                    []string
 }
 
 var zhLabels = labels{
@@ -27,10 +30,14 @@ var zhLabels = labels{
 	findingsHeads: []string{"编号", "规则", "时间", "日期", "对方", "对方名称", "角色", "持有人", "次数", "阈值", "事件序号", "证据", "说明", "依据", "备注"},
 	scheduleHeads: []string{"期数", "应还日期", "应还金额", "已还金额", "到期日前已还", "还清日期", "状态", "证据"},
 	paymentHeads:  []string{"还款日期", "还款时间", "金额", "方式", "说明", "证据"},
-	dayHeads:      []string{"日期", "催收方来电及信息", "来电", "未接来电", "短信及消息", "夜间"},
-	caseID:        "案卷编号", items: "证据数量", events: "事件数量",
-	firstEvent: "最早事件", lastEvent: "最晚事件", stamp: "生成时间", findingsTotal: "违规事实统计",
-	total: "合计", payments: "还款记录", chartTitle: "催收方每日来电及信息（收到）",
+	dayHeads:      []string{"日期", "催收方联系合计", "来电", "未接来电", "短信及消息", "夜间"},
+	categoryHeads: []string{"分类", "数量"}, ruleHeads: []string{"规则", "分类", "数量"},
+	period: "证据时间范围", periodFmt: "%s 至 %s", asOf: "核查截至", repayment: "还款情况", sheets: "工作表",
+	agreedTotal: "协议应还合计", dueBy: "截至 %s 已到期应还", paidBy: "截至 %s 已还", owedBy: "截至 %s 到期未还",
+	planList: "共 %d 期", planMonthly: "分 %d 期，每期 %s 元，首期 %s", sep: "，",
+	caseID: "案卷编号", items: "证据数量", events: "事件数量",
+	firstEvent: "最早事件", lastEvent: "最晚事件", stamp: "生成时间", findingsTotal: "核查结果统计",
+	total: "合计", payments: "还款记录", chartTitle: "催收方每日来电及信息（按角色）",
 	heldBy: "由%s（%s）提供", caseYAML: "案件配置",
 }
 
@@ -41,9 +48,13 @@ var enLabels = labels{
 	scheduleHeads: []string{"No.", "Due", "Amount", "Paid", "Paid by due", "Paid on", "Status", "Exhibits"},
 	paymentHeads:  []string{"Date", "Time", "Amount", "Method", "Note", "Exhibit"},
 	dayHeads:      []string{"Day", "Collection contacts", "Calls", "Unanswered calls", "Messages", "At night"},
-	caseID:        "Dossier id", items: "Items", events: "Events",
-	firstEvent: "First event", lastEvent: "Last event", stamp: "Generated", findingsTotal: "Findings per rule",
-	total: "Total", payments: "Payments", chartTitle: "Incoming collection contacts per day",
+	categoryHeads: []string{"Category", "Count"}, ruleHeads: []string{"Rule", "Category", "Count"},
+	period: "Period covered", periodFmt: "%s to %s", asOf: "As of", repayment: "Repayment", sheets: "Sheets",
+	agreedTotal: "Agreed in total", dueBy: "Due by %s", paidBy: "Paid by %s", owedBy: "Due and unpaid on %s",
+	planList: "%d installments", planMonthly: "%d monthly installments of %s from %s", sep: ", ",
+	caseID: "Dossier id", items: "Items", events: "Events",
+	firstEvent: "First event", lastEvent: "Last event", stamp: "Generated", findingsTotal: "Findings",
+	total: "Total", payments: "Payments", chartTitle: "Incoming collection contacts per day, by role",
 	heldBy: "provided by %s (%s)", caseYAML: "case.yaml",
 }
 

@@ -13,8 +13,8 @@ import (
 const readerScript = `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-tl = wb.worksheets[0]
-ev = wb.worksheets[1]
+tl = wb.worksheets[1]
+ev = wb.worksheets[2]
 out = {
   "sheets": wb.sheetnames,
   "time": tl["B2"].value.isoformat() if hasattr(tl["B2"].value, "isoformat") else repr(tl["B2"].value),
@@ -26,7 +26,7 @@ out = {
   "injected_type": tl["K14"].data_type,
   "injected_value": tl["K14"].value,
   "link": ev["L2"].value,
-  "charts": len(wb.worksheets[4]._charts),
+  "charts": len(wb.worksheets[5]._charts),
 }
 print(json.dumps(out))
 `
@@ -71,7 +71,7 @@ func TestOpenpyxlReadsWorkbook(t *testing.T) {
 		ok       bool
 		got, why any
 	}{
-		{"sheet names", strings.Join(got.Sheets, ",") == "时间线,证据目录,违规情况,还款计划,汇总", got.Sheets, "the zh names"},
+		{"sheet names", strings.Join(got.Sheets, ",") == "汇总,时间线,证据目录,核查结果,还款计划,每日联系", got.Sheets, "the zh names"},
 		{"date cell", got.TimeIsDate && got.Time == "2025-01-20T22:41:05", got.Time, "the Shanghai wall clock as a date"},
 		{"duration format", got.DurationFormat == "[h]:mm:ss", got.DurationFormat, "[h]:mm:ss"},
 		{"frozen header", got.Freeze == "A2", got.Freeze, "A2"},

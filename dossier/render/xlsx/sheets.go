@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -144,7 +143,7 @@ func (rd *renderer) timelineSheet() *sheet {
 			v[10] = str(body)
 			v[11] = exhibitsCell(e.Exhibit, e.Exhibits)
 			v[12] = str(rd.holderText(e.Holder, e.HolderRole))
-			v[13] = str(e.Locator)
+			v[13] = str(vocab.Locator(rd.lang, e.Locator))
 			if seq < len(flags) {
 				v[14] = str(rd.flagText(flags[seq]))
 			}
@@ -317,138 +316,4 @@ func (rd *renderer) scheduleSheet() *sheet {
 			v[5] = p.exhibit
 		},
 	}}}
-}
-
-// dayCount is one local day of incoming collection-side contacts.
-type dayCount struct {
-	day                                   caseconf.Date
-	contacts, calls, unanswered, messages int
-	night                                 int
-}
-
-// contactChannels are the channels that count as the collection side reaching the holder.
-var contactChannels = map[event.Channel]bool{event.Call: true, event.SMS: true, event.MMS: true, event.Chat: true, event.Email: true}
-
-// maxFilledDays bounds filling quiet days in between: a timeline spanning more than ten years
-// lists only the days with contacts.
-const maxFilledDays = 3660
-
-func (rd *renderer) dailyContacts() []dayCount {
-	quietStart, quietEnd := 22*60, 8*60
-	if c := rd.b.Case; c != nil {
-		quietStart, quietEnd = caseconf.ClockMinutes(c.Rules.QuietStart), caseconf.ClockMinutes(c.Rules.QuietEnd)
-	}
-	byDay := map[caseconf.Date]*dayCount{}
-	for i := range rd.b.Events {
-		e := &rd.b.Events[i]
-		if e.Direction != event.In || !contactChannels[e.Channel] || e.Time.IsZero() || !caseconf.CollectionSide(rd.roleOf(e)) {
-			continue
-		}
-		local := e.Time.In(rd.loc)
-		d := caseconf.DateOf(local, rd.loc)
-		dc := byDay[d]
-		if dc == nil {
-			dc = &dayCount{day: d}
-			byDay[d] = dc
-		}
-		dc.contacts++
-		switch {
-		case e.Channel == event.Call:
-			dc.calls++
-			if e.Unanswered() {
-				dc.unanswered++
-			}
-		default:
-			dc.messages++
-		}
-		m := local.Hour()*60 + local.Minute()
-		if quietStart > quietEnd && (m >= quietStart || m < quietEnd) || quietStart < quietEnd && m >= quietStart && m < quietEnd {
-			dc.night++
-		}
-	}
-	days := make([]dayCount, 0, len(byDay))
-	for _, dc := range byDay {
-		days = append(days, *dc)
-	}
-	slices.SortFunc(days, func(a, b dayCount) int {
-		switch {
-		case a.day.Before(b.day):
-			return -1
-		case a.day.After(b.day):
-			return 1
-		}
-		return 0
-	})
-	if len(days) < 2 {
-		return days
-	}
-	first, last := days[0].day.Start(time.UTC), days[len(days)-1].day.Start(time.UTC)
-	if last.Sub(first) > maxFilledDays*24*time.Hour {
-		return days
-	}
-	filled := make([]dayCount, 0, int(last.Sub(first).Hours()/24)+1)
-	for d, k := days[0].day, 0; !d.After(days[len(days)-1].day); d = d.AddDays(1) {
-		if k < len(days) && days[k].day == d {
-			filled = append(filled, days[k])
-			k++
-		} else {
-			filled = append(filled, dayCount{day: d})
-		}
-	}
-	return filled
-}
-
-func (rd *renderer) summarySheet() *sheet {
-	l := rd.l
-	b := rd.b
-	type kv struct {
-		k string
-		v any
-	}
-	var info []kv
-	if c := b.Case; c != nil {
-		info = append(info, kv{l.complainant, str(c.Complainant.Name)}, kv{l.respondent, str(strings.TrimSpace(c.Respondent.Name + " " + c.Respondent.Product))})
-	}
-	info = append(info, kv{l.caseID, str(b.CaseID)}, kv{l.items, len(b.Items)}, kv{l.events, len(b.Events)})
-	if n := len(b.Events); n > 0 {
-		info = append(info, kv{l.firstEvent, rd.dateTimeCell(b.Events[0].Time)}, kv{l.lastEvent, rd.dateTimeCell(b.Events[n-1].Time)})
-	}
-	info = append(info, kv{l.stamp, rd.dateTimeCell(b.Stamp)})
-	title := ""
-	if b.Case != nil {
-		title = b.Case.Title
-	}
-	days := rd.dailyContacts()
-	sh := &sheet{name: l.sheetSummary, blocks: []block{{
-		title: title, n: len(info),
-		fill: func(i int, v []any) { v[0], v[1] = info[i].k, info[i].v },
-	}, {
-		title: l.findingsTotal, n: len(ruleOrder),
-		fill: func(i int, v []any) { v[0], v[1] = vocab.Rule(rd.lang, ruleOrder[i]), rd.r.Totals[ruleOrder[i]] },
-	}, {
-		title: l.chartTitle, heads: l.dayHeads, n: len(days),
-		fill: func(i int, v []any) {
-			d := &days[i]
-			// The day is text so the chart's category axis reads as dates without a linked format.
-			v[0], v[1], v[2], v[3], v[4], v[5] = d.day.String(), d.contacts, d.calls, d.unanswered, d.messages, d.night
-		},
-	}}}
-	sh.chartCell = "H2"
-	sh.chart = func(lay []blockLayout) *excelize.Chart {
-		L := lay[2]
-		if len(days) == 0 {
-			return nil
-		}
-		ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sh.name, col, L.first, col, L.last) }
-		return &excelize.Chart{
-			Type: excelize.Col,
-			Series: []excelize.ChartSeries{{
-				Name: fmt.Sprintf("'%s'!$B$%d", sh.name, L.headRow), Categories: ref("A"), Values: ref("B"),
-			}},
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.chartTitle}}},
-			Legend: excelize.ChartLegend{Position: "none"},
-			Format: excelize.GraphicOptions{ScaleX: 1.6, ScaleY: 1.4},
-		}
-	}
-	return sh
 }

@@ -55,7 +55,12 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	}
 	rd.f, rd.st = f, st
 
-	sheets := []*sheet{rd.timelineSheet(), rd.evidenceSheet(), rd.findingsSheet(), rd.scheduleSheet(), rd.summarySheet()}
+	rest := []*sheet{rd.timelineSheet(), rd.evidenceSheet(), rd.findingsSheet(), rd.scheduleSheet(), rd.contactsSheet()}
+	names := make([]string, len(rest))
+	for i, sh := range rest {
+		names[i] = sh.name
+	}
+	sheets := append([]*sheet{rd.summarySheet(names)}, rest...)
 	for i, sh := range sheets {
 		if i == 0 {
 			err = f.SetSheetName(f.GetSheetName(0), sh.name)
@@ -149,6 +154,8 @@ type sheet struct {
 	chart func(layout []blockLayout) *excelize.Chart
 	// chartCell anchors the chart.
 	chartCell string
+	// dateAxis turns the chart's category axis into a date axis counted in days.
+	dateAxis bool
 }
 
 type block struct {
@@ -230,6 +237,11 @@ func (rd *renderer) write(sh *sheet) error {
 			if err := f.AddChart(sh.name, sh.chartCell, c); err != nil {
 				return fmt.Errorf("chart: %w", err)
 			}
+			if sh.dateAxis {
+				if err := dateAxis(f); err != nil {
+					return fmt.Errorf("chart: %w", err)
+				}
+			}
 		}
 	}
 
@@ -241,18 +253,19 @@ func (rd *renderer) write(sh *sheet) error {
 	widths := make([]float64, ncol)
 	for _, bl := range sh.blocks {
 		for c, h := range bl.heads {
-			widths[c] = max(widths[c], cellWidth(h))
+			// Bold text is wider, and a filtered header also holds the filter button.
+			widths[c] = max(widths[c], cellWidth(h)*1.1+2*b2f(bl.filter))
 		}
 		for i := 0; i < bl.n; i++ {
 			clear(vals)
 			bl.fill(i, vals)
 			for c, v := range vals {
-				widths[c] = max(widths[c], cellWidth(v))
+				widths[c] = max(widths[c], rd.cellWidth(v))
 			}
 		}
 	}
 	for c, wd := range widths {
-		wd = math.Min(math.Max(wd+2, minColWidth), maxColWidth)
+		wd = math.Min(math.Max(math.Ceil(wd*widthSlack)+2, minColWidth), maxColWidth)
 		if err := sw.SetColWidth(c+1, c+1, wd); err != nil {
 			return err
 		}

@@ -33,10 +33,10 @@ func TestSheetNames(t *testing.T) {
 		name, lang, caseLang string
 		want                 []string
 	}{
-		{"default is the case language zh", "", "zh", []string{"时间线", "证据目录", "违规情况", "还款计划", "汇总"}},
-		{"case language en", "", "en", []string{"Timeline", "Evidence", "Findings", "Schedule", "Summary"}},
-		{"option overrides the case", "en", "zh", []string{"Timeline", "Evidence", "Findings", "Schedule", "Summary"}},
-		{"unknown language falls back to zh", "fr", "zh", []string{"时间线", "证据目录", "违规情况", "还款计划", "汇总"}},
+		{"default is the case language zh", "", "zh", []string{"汇总", "时间线", "证据目录", "核查结果", "还款计划", "每日联系"}},
+		{"case language en", "", "en", []string{"Summary", "Timeline", "Evidence", "Findings", "Schedule", "Contacts per day"}},
+		{"option overrides the case", "en", "zh", []string{"Summary", "Timeline", "Evidence", "Findings", "Schedule", "Contacts per day"}},
+		{"unknown language falls back to zh", "fr", "zh", []string{"汇总", "时间线", "证据目录", "核查结果", "还款计划", "每日联系"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,7 +157,7 @@ func TestFormulaInjection(t *testing.T) {
 				}
 			}
 			// The XML itself: the cells are inline strings with no <f>.
-			xml := string(zipEntries(t, data)["xl/worksheets/sheet1.xml"])
+			xml := string(zipEntries(t, data)["xl/worksheets/sheet2.xml"])
 			for _, col := range []string{"F2", "K2"} {
 				m := regexp.MustCompile(`<c r="` + col + `"[^>]*>.*?</c>`).FindString(xml)
 				if !strings.Contains(m, `t="inlineStr"`) || strings.Contains(m, "<f>") {
@@ -177,21 +177,27 @@ func TestStreamedSheetFeatures(t *testing.T) {
 	tests := []struct {
 		name, part, want string // want is a regular expression
 	}{
-		{"timeline frozen header", "xl/worksheets/sheet1.xml", `<pane [^>]*state="frozen"[^>]*topLeftCell="A2"[^>]*ySplit="1"`},
-		{"timeline auto filter", "xl/worksheets/sheet1.xml", `<autoFilter ref="\$A\$1:\$O\$` + strconv.Itoa(n) + `"`},
-		{"timeline flagged rows highlighted", "xl/worksheets/sheet1.xml", `<conditionalFormatting sqref="A2:O` + strconv.Itoa(n) + `"><cfRule type="expression" dxfId="\d+"`},
-		{"timeline highlight formula", "xl/worksheets/sheet1.xml", `<formula>LEN\(\$O2\)&gt;0</formula>`},
-		{"timeline text column width", "xl/worksheets/sheet1.xml", `<col min="11" max="11" width="\d+`},
-		{"evidence frozen header", "xl/worksheets/sheet2.xml", `<pane [^>]*state="frozen"`},
-		{"evidence auto filter", "xl/worksheets/sheet2.xml", `<autoFilter ref="\$A\$1:\$P\$6"`},
-		{"evidence rows with warnings highlighted", "xl/worksheets/sheet2.xml", `<conditionalFormatting sqref="A2:P6">`},
-		{"evidence link to the original in the bag", "xl/worksheets/sheet2.xml", `<c r="L2"[^>]*t="str"[^>]*><f>HYPERLINK\(&#34;data/` + regexp.QuoteMeta(manifest.ExhibitFileName(1, "calls-20250415.xml")) + `&#34;,`},
-		{"findings auto filter", "xl/worksheets/sheet3.xml", `<autoFilter ref="\$A\$1:\$O\$7"`},
-		{"schedule auto filter under its title", "xl/worksheets/sheet4.xml", `<autoFilter ref="\$A\$2:\$H\$6"`},
-		{"summary chart drawing", "xl/worksheets/sheet5.xml", `<drawing [^>]*id="rId\d+"`},
+		{"timeline frozen header", "xl/worksheets/sheet2.xml", `<pane [^>]*state="frozen"[^>]*topLeftCell="A2"[^>]*ySplit="1"`},
+		{"timeline auto filter", "xl/worksheets/sheet2.xml", `<autoFilter ref="\$A\$1:\$O\$` + strconv.Itoa(n) + `"`},
+		{"timeline flagged rows highlighted", "xl/worksheets/sheet2.xml", `<conditionalFormatting sqref="A2:O` + strconv.Itoa(n) + `"><cfRule type="expression" dxfId="\d+"`},
+		{"timeline highlight formula", "xl/worksheets/sheet2.xml", `<formula>LEN\(\$O2\)&gt;0</formula>`},
+		{"timeline text column width", "xl/worksheets/sheet2.xml", `<col min="11" max="11" width="\d+`},
+		{"evidence frozen header", "xl/worksheets/sheet3.xml", `<pane [^>]*state="frozen"`},
+		{"evidence auto filter", "xl/worksheets/sheet3.xml", `<autoFilter ref="\$A\$1:\$P\$6"`},
+		{"evidence rows with warnings highlighted", "xl/worksheets/sheet3.xml", `<conditionalFormatting sqref="A2:P6">`},
+		{"evidence link to the original in the bag", "xl/worksheets/sheet3.xml", `<c r="L2"[^>]*t="str"[^>]*><f>HYPERLINK\(&#34;data/` + regexp.QuoteMeta(manifest.ExhibitFileName(1, "calls-20250415.xml")) + `&#34;,`},
+		{"findings auto filter", "xl/worksheets/sheet4.xml", `<autoFilter ref="\$A\$1:\$O\$7"`},
+		{"schedule auto filter under its title", "xl/worksheets/sheet5.xml", `<autoFilter ref="\$A\$2:\$H\$6"`},
+		{"contacts chart drawing", "xl/worksheets/sheet6.xml", `<drawing [^>]*id="rId\d+"`},
 		{"drawing holds the chart", "xl/drawings/_rels/drawing1.xml.rels", `Target="\.\./charts/chart1\.xml"`},
 		{"chart is a column chart", "xl/charts/chart1.xml", `<barDir val="col">`},
-		{"chart plots the day table", "xl/charts/chart1.xml", `<val><numRef><f>&#39;汇总&#39;!\$B\$\d+:\$B\$\d+</f>`},
+		{"chart plots the creditor column", "xl/charts/chart1.xml", `<val><numRef><f>&#39;每日联系&#39;!\$C\$\d+:\$C\$\d+</f>`},
+		{"chart plots the collector column", "xl/charts/chart1.xml", `<val><numRef><f>&#39;每日联系&#39;!\$D\$\d+:\$D\$\d+</f>`},
+		{"series are stacked", "xl/charts/chart1.xml", `<grouping val="stacked">`},
+		{"series named by role", "xl/charts/chart1.xml", `<tx><strRef><f>&#39;每日联系&#39;!\$C\$1</f>`},
+		{"date axis counted in days", "xl/charts/chart1.xml", `<dateAx>.*<numFmt formatCode="yyyy-mm-dd".*<baseTimeUnit val="days">.*</dateAx>`},
+		{"categories are the date cells", "xl/charts/chart1.xml", `<cat><numRef><f>&#39;每日联系&#39;!\$A\$2:\$A\$\d+</f>`},
+		{"day cells are dates", "xl/worksheets/sheet6.xml", `<c r="A2" s="\d+"><v>45677</v>`},
 		{"defined filter name", "xl/workbook.xml", `_xlnm\._FilterDatabase`},
 		{"created from the stamp", "docProps/core.xml", `2025-04-15T01:30:00Z</dcterms:created>`},
 		{"modified from the stamp", "docProps/core.xml", `2025-04-15T01:30:00Z</dcterms:modified>`},
@@ -206,6 +212,15 @@ func TestStreamedSheetFeatures(t *testing.T) {
 				t.Errorf("%s lacks %s", tc.part, tc.want)
 			}
 		})
+	}
+}
+
+// The chart's day labels must not be a text axis: the issue's "stacked digits".
+func TestChartHasNoTextAxis(t *testing.T) {
+	b, r := sampleBundle(t)
+	chart := zipEntries(t, render(t, b, r, Options{}))["xl/charts/chart1.xml"]
+	if bytes.Contains(chart, []byte("catAx")) || bytes.Contains(chart, []byte("<cat><strRef>")) {
+		t.Errorf("chart still has a text category axis")
 	}
 }
 
@@ -258,15 +273,23 @@ func TestReproducible(t *testing.T) {
 func TestDailyContactsChartData(t *testing.T) {
 	b, r := sampleBundle(t)
 	f := open(t, render(t, b, r, Options{Lang: "en"}))
-	rows, err := f.GetRows("Summary")
+	rows, err := f.GetRows("Contacts per day")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := strings.Join(rows[0], "|"); got != "Day|Collection contacts|creditor|collector|Calls|Unanswered calls|Messages|At night" {
+		t.Errorf("heads %s", got)
+	}
 	counts := map[string][]string{}
+	byRole := map[string]string{}
 	for _, row := range rows {
-		if len(row) >= 6 && strings.HasPrefix(row[0], "2025-") {
-			counts[row[0]] = row[1:6]
+		if len(row) >= 8 && strings.HasPrefix(row[0], "2025-") {
+			counts[row[0]] = append([]string{row[1]}, row[4:8]...)
+			byRole[row[0]] = row[2] + " " + row[3]
 		}
+	}
+	if got := byRole["2025-01-27"]; got != "0 8" {
+		t.Errorf("2025-01-27 creditor, collector = %s, want 0 8", got)
 	}
 	tests := []struct {
 		day  string
@@ -341,7 +364,7 @@ func TestEmptyCase(t *testing.T) {
 	b, _ := sampleBundle(t)
 	b.Case, b.Items, b.Events = nil, nil, nil
 	f := open(t, render(t, b, nil, Options{}))
-	if got := len(f.GetSheetList()); got != 5 {
+	if got := len(f.GetSheetList()); got != 6 {
 		t.Errorf("%d sheets", got)
 	}
 }
