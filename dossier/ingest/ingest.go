@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -380,6 +381,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 		it.Kind = parse.KindAttachment
 	}
 	it.Summary, it.Info = res.Summary, res.Info
+	it.MIME = withCharset(it.MIME, res.Info["encoding"])
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
@@ -852,4 +854,25 @@ func SortResults(rs []Result) {
 		}
 		return ei < ej
 	})
+}
+
+// withCharset replaces the charset that MIME detection guessed from a text file's head (it calls
+// GBK "iso-8859-1") by the encoding the parser found and decoded the file with.
+func withCharset(mt, encoding string) string {
+	if encoding == "" || !strings.HasPrefix(mt, "text/") {
+		return mt
+	}
+	media, params, err := mime.ParseMediaType(mt)
+	if err != nil {
+		return mt
+	}
+	cs := strings.ToLower(strings.TrimSuffix(encoding, " BOM"))
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["charset"] = cs
+	if out := mime.FormatMediaType(media, params); out != "" {
+		return out
+	}
+	return mt
 }
