@@ -1,6 +1,7 @@
 package eml
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dossier-tool/dossier/dossier/textenc"
 	"golang.org/x/net/html"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -270,4 +272,76 @@ func tidyLines(s string) string {
 		out = append(out, line)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// decodeBody converts a text part's bytes to UTF-8 by its declared charset, unless the label is
+// evidently wrong: bytes that decode strictly as UTF-8 (and hold characters beyond Latin, which
+// GBK pairs would not form) are UTF-8 whatever the label says, and bytes the declared charset
+// cannot decode are read as the candidate that can. A label that is overruled is reported.
+func decodeBody(charset string, raw []byte) (string, string) {
+	cs := strings.ToLower(strings.Trim(strings.TrimSpace(charset), `"'`))
+	isUTF8 := utf8.Valid(raw)
+	switch cs {
+	case "":
+		if isUTF8 {
+			return string(raw), ""
+		}
+		// No charset and not UTF-8: Chinese clients that omit the label write GBK.
+		text, _ := textenc.Decode(raw)
+		return text, ""
+	case "us-ascii", "ascii", "utf-8", "utf8":
+		if isUTF8 {
+			return string(raw), ""
+		}
+		if text, ok := strictDecode("gb18030", raw); ok {
+			return text, fmt.Sprintf("declared charset %q does not decode the text; read as GB18030, which does", clip(cs))
+		}
+		return strings.ToValidUTF8(string(raw), "\uFFFD"), fmt.Sprintf("text is not valid %s; undecodable bytes shown as \uFFFD", clip(cs))
+	}
+	if isUTF8 && beyondLatin(raw) {
+		return string(raw), fmt.Sprintf("declared charset %q, but the text is UTF-8; read as UTF-8", clip(cs))
+	}
+	text, ok := strictDecode(cs, raw)
+	if ok {
+		return text, ""
+	}
+	if _, err := charsetReader(cs, strings.NewReader("")); err != nil {
+		if alt, ok := strictDecode("gb18030", raw); ok && !isUTF8 {
+			return alt, fmt.Sprintf("%v; read as GB18030, which decodes the text", err)
+		}
+		return strings.ToValidUTF8(string(raw), "\uFFFD"), fmt.Sprintf("%v; read as UTF-8", err)
+	}
+	if alt, ok := strictDecode("gb18030", raw); ok && cs != "gb18030" {
+		return alt, fmt.Sprintf("declared charset %q does not decode the text; read as GB18030, which does", clip(cs))
+	}
+	return text, fmt.Sprintf("text is not valid %s; undecodable bytes shown as \uFFFD", clip(cs))
+}
+
+// strictDecode decodes b in charset and reports whether every byte decoded: the decoders of
+// x/text replace a bad sequence by U+FFFD rather than fail, so a U+FFFD the bytes did not spell
+// out themselves is a failure.
+func strictDecode(charset string, b []byte) (string, bool) {
+	r, err := charsetReader(charset, bytes.NewReader(b))
+	if err != nil {
+		return "", false
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return string(out), false
+	}
+	text := string(out)
+	return text, strings.Count(text, "\uFFFD") == bytes.Count(b, []byte("\uFFFD")) && utf8.ValidString(text)
+}
+
+// beyondLatin reports whether UTF-8 text holds a character from U+0800 up (CJK and most other
+// scripts), which a GBK or Big5 byte sequence read as UTF-8 practically never forms.
+func beyondLatin(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r >= 0x800 {
+			return true
+		}
+		b = b[n:]
+	}
+	return false
 }

@@ -457,27 +457,22 @@ func (w *walker) readText(r io.Reader, mediaType, charset, where string) {
 		w.truncated = true
 		return
 	}
-	cr, err := charsetReader(charset, r)
-	if err != nil {
-		w.warn(where, "%v; read as UTF-8", err)
-		cr = r
-	}
-	buf, err := io.ReadAll(io.LimitReader(cr, int64(limit-dst.Len())+1))
+	// The raw bytes are read first (GB text grows by half in UTF-8, hence the smaller cap) so that
+	// a label the sender got wrong can be caught by decoding the bytes both ways.
+	raw, err := io.ReadAll(io.LimitReader(r, int64(limit-dst.Len())+1))
 	if err != nil {
 		w.warn(where, "reading text: %v", err)
 	}
-	if dst.Len()+len(buf) > limit {
-		buf = buf[:limit-dst.Len()]
-		buf = cutIncompleteRune(buf)
+	text, warning := decodeBody(charset, raw)
+	if warning != "" {
+		w.warn(where, "%s", warning)
+	}
+	if dst.Len()+len(text) > limit {
+		text = string(cutIncompleteRune([]byte(text[:limit-dst.Len()])))
 		w.truncated = true
 	}
 	if dst.Len() > 0 {
 		dst.WriteString("\n")
-	}
-	text := string(buf)
-	if strings.TrimSpace(charset) == "" && !utf8.ValidString(text) {
-		// No charset and not UTF-8: Chinese clients that omit the label write GBK.
-		text, _ = textenc.Decode(buf)
 	}
 	dst.WriteString(strings.ToValidUTF8(text, "\uFFFD"))
 }
