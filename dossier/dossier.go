@@ -19,7 +19,9 @@ package dossier
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
@@ -28,6 +30,8 @@ import (
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/ingest"
+	"github.com/dossier-tool/dossier/dossier/ocr"
+	"github.com/dossier-tool/dossier/dossier/ocr/reading"
 	"github.com/dossier-tool/dossier/dossier/parse/formats"
 	"github.com/dossier-tool/dossier/dossier/timeline"
 )
@@ -95,6 +99,20 @@ type AddOptions struct {
 	Lock     LockOptions
 	Progress ingest.Progress
 	Notes    func(string)
+	// OCR, when set, reads the text of the screenshots and photos added (see ReadText).
+	OCR *OCROptions
+}
+
+// OCROptions control reading the text of screenshots and photos.
+type OCROptions struct {
+	// Engine opens the engine; it is called only when there is an image to read. An error
+	// wrapping ocr.ErrUnavailable leaves the images unread and is given to Off.
+	Engine func() (*ocr.Engine, error)
+	Off    func(error)
+	// Progress is told how many of the total images are read.
+	Progress func(done, total int)
+	// Done, when set, is given what an add read.
+	Done func([]reading.Result)
 }
 
 // Add ingests files and folders into the case.
@@ -107,9 +125,101 @@ func (c *Case) Add(ctx context.Context, paths []string, opt AddOptions) (*ingest
 	err = c.Write(ctx, opt.Lock, opt.Notes, func() error {
 		var err error
 		rep, err = ingest.Add(c.Folder, conf, paths, ingest.Options{Describe: opt.Describe, Parsers: formats.All(), Progress: opt.Progress})
+		if err != nil || opt.OCR == nil || rep == nil {
+			return err
+		}
+		added := map[int]bool{}
+		for _, r := range rep.Results {
+			if r.Exhibit > 0 && r.DuplicateOf == 0 {
+				added[r.Exhibit] = true
+			}
+		}
+		read, err := c.readText(added, opt.OCR)
+		if opt.OCR.Done != nil {
+			opt.OCR.Done(read)
+		}
 		return err
 	})
 	return rep, err
+}
+
+// ReadTextOptions control ReadText.
+type ReadTextOptions struct {
+	OCROptions
+	Lock  LockOptions
+	Notes func(string)
+}
+
+// ErrNoSuchExhibit is returned by ReadText for an exhibit number the case does not have.
+var ErrNoSuchExhibit = errors.New("no such exhibit")
+
+// ReadText (re)reads the text of the given exhibits (all screenshots and photos when none are
+// given) and stores it beside them. Exhibits that are not images are reported, not read.
+func (c *Case) ReadText(ctx context.Context, exhibits []int, opt ReadTextOptions) ([]reading.Result, error) {
+	var res []reading.Result
+	err := c.Write(ctx, opt.Lock, opt.Notes, func() error {
+		items, err := c.Folder.Items()
+		if err != nil {
+			return err
+		}
+		want := map[int]bool{}
+		for _, n := range exhibits {
+			want[n] = true
+		}
+		found := map[int]bool{}
+		for _, it := range items {
+			found[it.Exhibit] = true
+		}
+		for _, n := range exhibits {
+			if !found[n] {
+				return fmt.Errorf("%w: %d", ErrNoSuchExhibit, n)
+			}
+		}
+		if len(exhibits) == 0 {
+			want = found
+		}
+		res, err = c.readText(want, &opt.OCROptions)
+		return err
+	})
+	return res, err
+}
+
+func (c *Case) readText(exhibits map[int]bool, opt *OCROptions) ([]reading.Result, error) {
+	items, err := c.Folder.Items()
+	if err != nil {
+		return nil, err
+	}
+	var sel []evidence.Item
+	for _, it := range items {
+		if exhibits[it.Exhibit] {
+			sel = append(sel, it)
+		}
+	}
+	if !slices.ContainsFunc(sel, func(it evidence.Item) bool { return reading.Eligible(&it) }) {
+		return nil, nil
+	}
+	eng, err := opt.Engine()
+	if errors.Is(err, ocr.ErrUnavailable) {
+		if opt.Off != nil {
+			opt.Off(err)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := reading.Run(c.Folder, sel, reading.Options{Engine: eng, Progress: opt.Progress})
+	return res, err
+}
+
+// Reading returns the stored reading of an exhibit, or nil.
+func (c *Case) Reading(it *evidence.Item) (*reading.Reading, error) {
+	return reading.Load(c.Folder, it)
+}
+
+// events loads an item's events with what OCR read from it.
+func (c *Case) events() func(*evidence.Item) ([]event.Event, error) {
+	return reading.Loader(c.Folder, c.Folder.Events)
 }
 
 // EditOptions control an edit.
@@ -147,7 +257,7 @@ func (c *Case) Timeline() (*caseconf.Case, []event.Event, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	evs, err := timeline.Build(conf, items, c.Folder.Events)
+	evs, err := timeline.Build(conf, items, c.events())
 	return conf, evs, err
 }
 
@@ -166,7 +276,7 @@ func (c *Case) Bundle() (*evidence.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	evs, err := timeline.Build(b.Case, b.Items, c.Folder.Events)
+	evs, err := timeline.Build(b.Case, b.Items, c.events())
 	if err != nil {
 		return nil, err
 	}

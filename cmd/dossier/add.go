@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ingest"
+	"github.com/dossier-tool/dossier/dossier/ocr/reading"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
@@ -45,6 +46,13 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 				return err
 			}
 			opt.Lock, opt.Notes = e.writer("dossier add", opt.Lock.Wait)
+			opt.OCR = e.ocrOptions()
+			var read []reading.Result
+			opt.OCR.Done = func(r []reading.Result) { read = r }
+			ocrBar := newCounter(e, "reading text")
+			if ocrBar != nil {
+				opt.OCR.Progress = ocrBar.set
+			}
 			bar := newProgress(e, "adding")
 			if bar != nil {
 				opt.Progress = bar
@@ -53,6 +61,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 			if bar != nil {
 				bar.finish()
 			}
+			ocrBar.finish()
 			if rep != nil {
 				if asJSON {
 					enc := json.NewEncoder(e.stdout)
@@ -63,6 +72,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 					}
 				} else {
 					printAdd(e, conf.Language, rep)
+					printRead(e, conf.Language, read)
 				}
 			}
 			if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dossier-tool/dossier/dossier/ocr"
 )
 
 func TestMain(m *testing.M) {
@@ -21,6 +24,7 @@ func TestMain(m *testing.M) {
 // and checks its exit status exactly (testscript's `! exec` only knows "not zero"); $SAMPLES is
 // the repository's samples folder.
 func TestScripts(t *testing.T) {
+	ocrDir := ocr.Dir()
 	samples, err := filepath.Abs("../../samples")
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +35,17 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLES", samples)
 			env.Setenv("CI", "true")
+			// OCR is off in the scripts unless one turns it on with OCRDIR (the installed
+			// models, when `make ocr` could fetch them; see the [ocr] condition).
+			env.Setenv(ocr.EnvDir, filepath.Join(env.WorkDir, "no-ocr"))
+			env.Setenv("OCRDIR", ocrDir)
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "ocr" {
+				return ocr.Installed(ocrDir) && cgoEnabled, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

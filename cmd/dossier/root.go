@@ -18,6 +18,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/ingest"
+	"github.com/dossier-tool/dossier/dossier/ocr"
 )
 
 // Exit codes.
@@ -36,6 +37,10 @@ type env struct {
 	stderr io.Writer
 	dir    string
 	debug  bool
+	// The OCR engine, opened by the first image that needs it (see ocrOptions).
+	engine     *ocr.Engine
+	engineErr  error
+	ocrOffSaid bool
 }
 
 func (e *env) msg(format string, args ...any) {
@@ -110,10 +115,11 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 		return nil
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e))
+	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e), ocrCmd(e))
 	root.AddCommand(renderCmds(e)...)
 
 	err := root.Execute()
+	e.closeEngine()
 	if err == nil {
 		return exitOK
 	}

@@ -1,0 +1,233 @@
+// Package reading runs OCR over the screenshots and photos of a case and keeps what it read
+// beside each item (casefolder's readings), and brings those readings into the timeline.
+//
+// A reading holds the lines of text with their boxes and confidences, the digest of the original
+// it was read from, and the events recognised in it (package ocr/screen: chat messages, calls).
+// The timeline loader gives the item's screenshot event the text of the whole screen, so the
+// workbook and the packet's timeline can show and search it, and adds the recognised events with
+// time source "ocr". A reading that does not belong to the item's bytes is ignored.
+//
+// Reading is the slow part of an add (about a second a screenshot), so images are decoded and
+// read by as many workers as there are cores, each capped in pixels (ocr.MaxPixels), and written
+// one by one in exhibit order under the case's lock.
+package reading
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/ocr"
+	"github.com/dossier-tool/dossier/dossier/parse"
+)
+
+// Reading is the stored result of reading one item.
+type Reading struct {
+	Item    string `json:"item"`
+	Exhibit int    `json:"exhibit"`
+	SHA256  string `json:"sha256"` // of the original that was read
+	Engine  string `json:"engine"`
+	ocr.Page
+	Events  []event.Event `json:"events,omitempty"`
+	Warning string        `json:"warning,omitempty"`
+}
+
+// Text is the screen's text, one line of OCR a line.
+func (r *Reading) Text() string {
+	var b strings.Builder
+	for i, l := range r.Lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.Text)
+	}
+	return b.String()
+}
+
+// Engine names the models and runtime in every reading.
+func Engine() string {
+	var parts []string
+	for _, a := range ocr.Assets {
+		parts = append(parts, a.Spec())
+	}
+	return "PP-OCRv4 (" + strings.Join(parts, ", ") + ")"
+}
+
+// Eligible reports whether OCR reads an item: screenshots and photos in a format it decodes.
+func Eligible(it *evidence.Item) bool {
+	if it.Kind != parse.KindScreenshot && it.Kind != parse.KindPhoto {
+		return false
+	}
+	for _, m := range []string{"image/png", "image/jpeg", "image/webp"} {
+		if strings.HasPrefix(it.MIME, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// Options control a run.
+type Options struct {
+	Engine *ocr.Engine
+	// Extract recognises events on a page (package screen); nil extracts none.
+	Extract func(it *evidence.Item, p *ocr.Page) []event.Event
+	// Progress is told how many of the total items are read, after each one.
+	Progress func(done, total int)
+	Now      func() time.Time
+	Workers  int
+}
+
+// Result is what a run did with one item.
+type Result struct {
+	Exhibit int    `json:"exhibit"`
+	Name    string `json:"name"`
+	Lines   int    `json:"lines"`
+	Events  int    `json:"events"`
+	Warning string `json:"warning,omitempty"`
+}
+
+// Run reads every eligible item of items and stores its reading. The caller holds the lock.
+func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []*Reading, error) {
+	var todo []*evidence.Item
+	for i := range items {
+		if Eligible(&items[i]) {
+			todo = append(todo, &items[i])
+		}
+	}
+	if len(todo) == 0 {
+		return nil, nil, nil
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	// Each worker holds one decoded image and its tensors; results wait in order for the writer.
+	slots := make([]chan *Reading, len(todo))
+	for i := range slots {
+		slots[i] = make(chan *Reading, 1)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				slots[i] <- readOne(f, todo[i], opt)
+			}
+		}()
+	}
+	go func() {
+		for i := range todo {
+			next <- i
+		}
+		close(next)
+	}()
+	var results []Result
+	var readings []*Reading
+	var err error
+	for i, it := range todo {
+		r := <-slots[i]
+		if err == nil {
+			var data []byte
+			data, err = json.Marshal(r)
+			if err == nil {
+				err = f.WriteReading(it.ID, it.Exhibit, append(data, '\n'), now())
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), err)
+			}
+		}
+		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.Lines), Events: len(r.Events), Warning: r.Warning})
+		readings = append(readings, r)
+		if opt.Progress != nil {
+			opt.Progress(i+1, len(todo))
+		}
+	}
+	wg.Wait()
+	return results, readings, err
+}
+
+func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) {
+	r = &Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: Engine()}
+	r.Lines = []ocr.Line{}
+	defer func() {
+		// The engine is ours and tested, but the image decoders and the runtime read untrusted
+		// pixels: one bad screenshot must not take the whole add down.
+		if p := recover(); p != nil {
+			r.Lines, r.Events = []ocr.Line{}, nil
+			r.Warning = fmt.Sprintf("reading failed: %v", p)
+		}
+	}()
+	rc, err := f.Store.Open(it.SHA256)
+	if err != nil {
+		r.Warning = "cannot open the original: " + err.Error()
+		return r
+	}
+	defer rc.Close()
+	page, err := opt.Engine.ReadImage(rc)
+	if err != nil {
+		r.Warning = "not read: " + err.Error()
+		return r
+	}
+	r.Page = *page
+	if opt.Extract != nil {
+		r.Events = opt.Extract(it, page)
+	}
+	return r
+}
+
+// Load returns the reading stored for an item, or nil when it has none or the one stored does
+// not belong to the item's original.
+func Load(f *casefolder.Folder, it *evidence.Item) (*Reading, error) {
+	b, err := f.Reading(it.ID)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var r Reading
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("reading of %s: %w", evidence.Label("en", it.Exhibit), err)
+	}
+	if r.Item != it.ID || r.SHA256 != it.SHA256 {
+		return nil, fmt.Errorf("reading of %s: made from other bytes", evidence.Label("en", it.Exhibit))
+	}
+	return &r, nil
+}
+
+// Loader wraps an events loader (casefolder's Events) so that each read item's screenshot event
+// carries the screen's text and the events recognised on it follow.
+func Loader(f *casefolder.Folder, base func(*evidence.Item) ([]event.Event, error)) func(*evidence.Item) ([]event.Event, error) {
+	return func(it *evidence.Item) ([]event.Event, error) {
+		evs, err := base(it)
+		if err != nil || !Eligible(it) {
+			return evs, err
+		}
+		r, err := Load(f, it)
+		if err != nil || r == nil {
+			// verify reports a damaged reading; the timeline goes on with what the parser found.
+			return evs, nil
+		}
+		if text := r.Text(); text != "" {
+			for i := range evs {
+				if evs[i].Channel == event.Screenshot {
+					if evs[i].Text != "" {
+						text = evs[i].Text + "\n" + text
+					}
+					evs[i].Text = text
+					break
+				}
+			}
+		}
+		return append(evs, r.Events...), nil
+	}
+}
