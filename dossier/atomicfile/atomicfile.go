@@ -66,6 +66,19 @@ func SyncDir(dir string) error {
 	return nil
 }
 
+// SyncFile makes a file's content durable.
+func SyncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
+}
+
 // Append adds whole lines to a log with one write and makes them durable.
 func Append(path string, lines []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

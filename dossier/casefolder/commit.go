@@ -173,9 +173,6 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	if _, _, err := f.Head(); err != nil {
 		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
 	}
-	if err := f.Store.Sync(b.Objects); err != nil {
-		return err
-	}
 	j := journal{}
 	for _, it := range b.Items {
 		j.Items = append(j.Items, it.ID)
@@ -187,20 +184,26 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := f.Store.Commit(b.Objects); err != nil {
+	// From here on the journal is durable, so a crash before the custody line rolls back
+	// whatever was moved: the bytes need only be durable before that line, and one sync of
+	// the file system makes the objects, the events files and all the moves durable at once.
+	placed, err := f.Store.Place(b.Objects)
+	if err != nil {
 		return err
 	}
+	var events []string
 	if len(b.events) > 0 {
 		for itemID, p := range b.events {
-			if err := os.Rename(p, f.EventsPath(itemID)); err != nil {
+			dst := f.EventsPath(itemID)
+			if err := os.Rename(p, dst); err != nil {
 				return fmt.Errorf("move events into place: %w", err)
 			}
+			events = append(events, dst)
 		}
-		if err := atomicfile.SyncFS(f.Path("events")); err != nil {
-			if err := atomicfile.SyncDir(f.Path("events")); err != nil {
-				return err
-			}
-		}
+		placed.Dirs = append(placed.Dirs, f.Path("events"))
+	}
+	if err := f.Store.Durable(placed, events); err != nil {
+		return err
 	}
 	if err := f.appendCustody(&CustodyLine{Time: now.UTC().Truncate(time.Millisecond), Action: "add", Items: b.Items}); err != nil {
 		return err

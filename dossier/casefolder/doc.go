@@ -28,10 +28,11 @@
 // custody line; Recover then rewrites the events file and the index line from the custody
 // record, which is right whether or not the line was appended.
 //
-// Committing a batch of new items is crash-safe. Files are staged in tmp/ and made durable with
-// one file-system sync; the journal pending/<batch>.json names the items; the objects and event
-// files are renamed into place; one custody line records every item of the batch (this append is
-// the commit point); the index lines follow; the journal is removed. After a crash the next
+// Committing a batch of new items is crash-safe. Files are staged in tmp/; the journal
+// pending/<batch>.json names the items and is made durable; the objects and event files are
+// renamed into place; one file-system sync makes their bytes and the moves durable; one custody
+// line records every item of the batch (this append is the commit point, so no item is recorded
+// before its bytes are durable); the index lines follow; the journal is removed. After a crash the next
 // writer (Recover, run under the lock) finishes a batch whose custody line exists and rolls back
 // one whose line does not, so every file is either fully in the case or absent, and verify sees
 // a consistent case (it reports an interrupted batch as a note, not a problem). Readers ignore a

@@ -104,6 +104,7 @@ type file struct {
 	size       int64
 	modTime    time.Time
 	transcript string // path of a same-stem .txt to store with a recording
+	sidecar    string // path of its <name>.meta.yaml, when there is one
 }
 
 // Add ingests paths into the case. The caller holds the case lock and has run Recover.
@@ -212,7 +213,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 		return nil
 	}
 	desc := a.opt.Describe
-	if side, ok, err := readSidecar(fl.path); ok {
+	if side, ok, err := readSidecar(fl.sidecar); ok {
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("sidecar ignored: %v", err))
 		} else if err := side.Check(a.c.Location()); err != nil {
@@ -273,16 +274,12 @@ func (a *adder) readTranscript(path string) (string, *store.Staged, error) {
 		return "", nil, err
 	}
 	defer fh.Close()
-	st, err := a.f.Store.Stage(fh)
+	st, err := a.f.Store.StageOpen(fh, 0)
 	if err != nil {
 		return "", nil, err
 	}
-	tf, err := os.Open(st.TempPath())
-	if err != nil {
-		return "", st, err
-	}
-	defer tf.Close()
-	r, _, err := textenc.NewReader(io.LimitReader(tf, maxTranscript))
+	defer st.Release()
+	r, _, err := textenc.NewReader(io.NewSectionReader(st.File(), 0, min(st.Size, maxTranscript)))
 	if err != nil {
 		return "", st, err
 	}
@@ -314,14 +311,20 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	a.batch.Objects = append(a.batch.Objects, st)
 	a.batchBytes += st.Size
 
-	data, err := os.Open(st.TempPath())
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: reopen staged copy: %w", name, err)
+	// The copy staged with StageOpen is still open and its head in memory; an embedded file
+	// staged by Derive is opened here.
+	defer st.Release()
+	data, head := st.File(), st.Head()
+	if data == nil {
+		fh, err := os.Open(st.TempPath())
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: reopen staged copy: %w", name, err)
+		}
+		defer fh.Close()
+		data, head = fh, make([]byte, parse.HeadSize)
+		n, _ := io.ReadFull(fh, head)
+		head = head[:n]
 	}
-	defer data.Close()
-	head := make([]byte, parse.HeadSize)
-	n, _ := io.ReadFull(data, head)
-	head = head[:n]
 	mt := mimetype.Detect(head)
 	it.MIME = mt.String()
 	ext := strings.ToLower(filepath.Ext(name))
@@ -628,10 +631,12 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err)})
 		rep.Failed++
 	}
+	sidecars := map[string]bool{} // found while walking folders
 	add := func(p string, info fs.FileInfo) {
 		base := info.Name()
 		switch {
 		case strings.HasSuffix(base, SidecarSuffix):
+			sidecars[p] = true
 			return
 		case ignored[base] || strings.HasPrefix(base, "._"):
 			skip(p, "system file, not evidence")
@@ -650,8 +655,12 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 		}
 		if !info.IsDir() {
 			add(root, info)
+			if _, err := os.Stat(root + SidecarSuffix); err == nil {
+				sidecars[root+SidecarSuffix] = true
+			}
 			continue
 		}
+		absRoot, _ := filepath.Abs(root)
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				fail(p, err)
@@ -660,7 +669,7 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 				}
 				return nil
 			}
-			if isOwn(own, p) {
+			if isOwn(own, absRoot, root, p) {
 				skip(p, "part of this case's own folder, not evidence")
 				if d.IsDir() {
 					return fs.SkipDir
@@ -671,6 +680,9 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
+				if strings.HasSuffix(p, SidecarSuffix) {
+					sidecars[p] = true // read with its file, as a sidecar named beside it is
+				}
 				skip(p, "symbolic link inside a folder; not followed (add its target by name if it is evidence)")
 				return nil
 			}
@@ -684,6 +696,11 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 		})
 		if err != nil {
 			fail(root, err)
+		}
+	}
+	for i := range out {
+		if s := out[i].path + SidecarSuffix; sidecars[s] {
+			out[i].sidecar = s
 		}
 	}
 	pairTranscripts(out)
@@ -716,9 +733,15 @@ func ownFiles(f *casefolder.Folder) map[string]bool {
 	return own
 }
 
-func isOwn(own map[string]bool, p string) bool {
-	abs, err := filepath.Abs(p)
-	return err == nil && own[abs]
+// isOwn reports whether p, found by walking root (absRoot when made absolute), is one of own.
+// The absolute path is joined from the root's, not asked of the system for every file.
+func isOwn(own map[string]bool, absRoot, root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil || absRoot == "" {
+		abs, err := filepath.Abs(p)
+		return err == nil && own[abs]
+	}
+	return own[filepath.Join(absRoot, rel)]
 }
 
 // pairTranscripts links a same-stem .txt beside a recording to it.
@@ -822,7 +845,7 @@ func stageOne(s *store.Store, fl file, prog Progress) staged {
 	if prog != nil {
 		r = &counting{r: fh, p: prog}
 	}
-	st, err := s.Stage(r)
+	st, err := s.StageOpen(r, parse.HeadSize)
 	if err != nil {
 		return staged{file: fl, err: fmt.Errorf("read: %s", describeErr(err))}
 	}

@@ -78,20 +78,23 @@ func (d Describe) merge(o Describe) Describe {
 	return d
 }
 
-// readSidecar reads <path>.meta.yaml when it exists.
+// readSidecar reads the sidecar at path ("" when the file has none).
 func readSidecar(path string) (Describe, bool, error) {
-	f, err := os.Open(path + SidecarSuffix)
+	if path == "" {
+		return Describe{}, false, nil
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return Describe{}, false, nil
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
 	if err != nil {
-		return Describe{}, true, fmt.Errorf("%s: %w", path+SidecarSuffix, err)
+		return Describe{}, true, fmt.Errorf("%s: %w", path, err)
 	}
 	d, err := decodeSidecar(data)
 	if err != nil {
-		return Describe{}, true, fmt.Errorf("%s: %w", path+SidecarSuffix, err)
+		return Describe{}, true, fmt.Errorf("%s: %w", path, err)
 	}
 	return d, true, nil
 }

@@ -8,6 +8,12 @@
 // A file enters in two steps so that many can be made durable together: Stage copies it into tmp/
 // while hashing it (the bytes are read once), Commit moves staged files into objects/ after one
 // file-system sync. A crash between the two leaves only debris in tmp/, which Clean removes.
+// Place and Durable split Commit for a caller that makes other files durable with the same sync.
+//
+// A staged file is read-only from the moment its bytes are written (fchmod on the open file, not
+// chmod by path later), and StageOpen keeps it open with its first bytes in memory, so that the
+// caller can detect and parse it without opening it again: per small file, the system calls are
+// what an add costs.
 package store
 
 import (
@@ -29,6 +35,9 @@ import (
 // Store is a content-addressed object store rooted at a folder.
 type Store struct {
 	root string
+
+	mu   sync.Mutex
+	made map[string]bool // fan-out folders known to exist
 }
 
 // Open returns the store at root, creating its folders when missing.
@@ -81,91 +90,185 @@ type Staged struct {
 	SHA256 string
 	Size   int64
 	path   string
+	file   *os.File // open for reading, from StageOpen until Release
+	head   []byte
 }
 
 // TempPath is where the staged bytes are, for reading them before Commit.
 func (st *Staged) TempPath() string { return st.path }
 
+// File is the staged copy, open for reading, between StageOpen and Release; nil otherwise.
+func (st *Staged) File() *os.File { return st.file }
+
+// Head is the first bytes of the staged copy kept by StageOpen, until Release.
+func (st *Staged) Head() []byte { return st.head }
+
+// Release closes the staged copy StageOpen kept open and drops its head; the staged file stays
+// for Commit. It is safe to call more than once.
+func (st *Staged) Release() {
+	if st.file != nil {
+		st.file.Close()
+		st.file = nil
+	}
+	st.head = nil
+}
+
 // Stage copies r into tmp/ while hashing it. The bytes pass through memory once, in a fixed-size
 // buffer.
 func (s *Store) Stage(r io.Reader) (*Staged, error) {
+	st, err := s.stage(r, 0)
+	if err == nil {
+		st.Release()
+	}
+	return st, err
+}
+
+// StageOpen is Stage that keeps the copy open (File) and its first headSize bytes (Head) until
+// Release, so the caller reads the copy without opening it again.
+func (s *Store) StageOpen(r io.Reader, headSize int) (*Staged, error) {
+	return s.stage(r, headSize)
+}
+
+func (s *Store) stage(r io.Reader, headSize int) (*Staged, error) {
 	f, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "stage-*")
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
 	h := sha256.New()
-	buf := copyBufs.Get().(*[]byte)
-	n, err := io.CopyBuffer(io.MultiWriter(f, h), r, *buf)
-	copyBufs.Put(buf)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	bp := copyBufs.Get().(*[]byte)
+	var head []byte
+	n, err := copyHashing(f, h, r, *bp, headSize, &head)
+	copyBufs.Put(bp)
+	if err == nil {
+		// Read-only now, through the open file: the object keeps this mode in the store.
+		err = f.Chmod(0o444)
 	}
 	if err != nil {
+		f.Close()
 		os.Remove(f.Name())
 		return nil, err
 	}
-	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, path: f.Name()}, nil
+	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, path: f.Name(), file: f, head: head}, nil
+}
+
+// copyHashing copies r to w and into h, and keeps a copy of the first headSize bytes in *head.
+func copyHashing(w io.Writer, h io.Writer, r io.Reader, buf []byte, headSize int, head *[]byte) (int64, error) {
+	var n int64
+	for {
+		m, rerr := r.Read(buf)
+		if m > 0 {
+			if len(*head) < headSize {
+				if *head == nil {
+					*head = make([]byte, 0, min(headSize, max(m, 4<<10)))
+				}
+				*head = append(*head, buf[:min(m, headSize-len(*head))]...)
+			}
+			h.Write(buf[:m])
+			if _, err := w.Write(buf[:m]); err != nil {
+				return n, err
+			}
+			n += int64(m)
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
 }
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
 // Discard removes a staged file that will not be committed.
 func (s *Store) Discard(st *Staged) {
-	if st != nil && st.path != "" {
-		os.Remove(st.path)
+	if st != nil {
+		st.Release()
+		if st.path != "" {
+			os.Remove(st.path)
+		}
 	}
 }
 
-// Sync makes every staged file durable with one file-system sync (falling back to one fsync each).
-func (s *Store) Sync(staged []*Staged) error {
-	if len(staged) == 0 {
-		return nil
-	}
-	if err := atomicfile.SyncFS(filepath.Join(s.root, "tmp")); err == nil {
-		return nil
-	}
-	for _, st := range staged {
-		f, err := os.Open(st.path)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("sync staged file: %w", err)
-		}
-	}
-	return nil
-}
-
-// Commit moves synced staged files into the store, read-only, and makes the moves durable. An
+// Commit moves staged files into the store and makes them and the moves durable. An
 // object already present (the same bytes) is left as it is and the staged copy dropped.
 func (s *Store) Commit(staged []*Staged) error {
+	placed, err := s.Place(staged)
+	if err != nil {
+		return err
+	}
+	return s.Durable(placed, nil)
+}
+
+// Placed is what Place moved into objects/: the objects and the folders whose entries changed.
+type Placed struct {
+	Objects []string // paths
+	Dirs    []string
+}
+
+// Place moves staged files into objects/ without syncing anything. Their bytes and the moves
+// become durable with Durable (or one file-system sync the caller makes for other files too).
+func (s *Store) Place(staged []*Staged) (Placed, error) {
+	var p Placed
 	dirs := map[string]bool{}
 	for _, st := range staged {
+		st.Release()
 		dst := s.Path(st.SHA256)
 		if s.Has(st.SHA256) {
 			os.Remove(st.path)
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("create object folder: %w", err)
-		}
-		if err := os.Chmod(st.path, 0o444); err != nil {
-			return fmt.Errorf("make object read-only: %w", err)
+		dir := filepath.Dir(dst)
+		if err := s.mkdirFanout(dir); err != nil {
+			return p, err
 		}
 		if err := os.Rename(st.path, dst); err != nil {
-			return fmt.Errorf("move object into store: %w", err)
+			return p, fmt.Errorf("move object into store: %w", err)
 		}
-		dirs[filepath.Dir(dst)] = true
-		dirs[filepath.Dir(filepath.Dir(dst))] = true
-	}
-	if len(dirs) > 0 {
-		if err := atomicfile.SyncFS(s.root); err == nil {
-			return nil
+		p.Objects = append(p.Objects, dst)
+		for d := dir; d != filepath.Join(s.root, "objects") && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true
+			p.Dirs = append(p.Dirs, d)
 		}
 	}
-	for d := range dirs {
+	if len(p.Objects) > 0 {
+		p.Dirs = append(p.Dirs, filepath.Join(s.root, "objects"))
+	}
+	return p, nil
+}
+
+// mkdirFanout creates an object's folder once per process, not a stat per object.
+func (s *Store) mkdirFanout(dir string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.made[dir] {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create object folder: %w", err)
+	}
+	if s.made == nil {
+		s.made = map[string]bool{}
+	}
+	s.made[dir] = true
+	return nil
+}
+
+// Durable makes placed objects, their folders and the given other files durable: one
+// file-system sync, or, where the system has none, an fsync of each file and folder.
+func (s *Store) Durable(p Placed, files []string) error {
+	if len(p.Objects) == 0 && len(files) == 0 {
+		return nil
+	}
+	if err := atomicfile.SyncFS(s.root); err == nil {
+		return nil
+	}
+	for _, path := range append(append([]string(nil), p.Objects...), files...) {
+		if err := atomicfile.SyncFile(path); err != nil {
+			return err
+		}
+	}
+	for _, d := range p.Dirs {
 		if err := atomicfile.SyncDir(d); err != nil {
 			return err
 		}
