@@ -15,8 +15,8 @@ import (
 
 // pdfFlags are the packet's options, shared by pdf, bag and build.
 type pdfFlags struct {
-	letter, lang, templates string
-	redact, noAttach        bool
+	letter, lang, templates  string
+	redact, noAttach, strict bool
 }
 
 func (p *pdfFlags) register(f *pflag.FlagSet) {
@@ -25,9 +25,10 @@ func (p *pdfFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&p.templates, "templates", "", "`DIR` of letter templates overriding the built-in ones")
 	f.BoolVar(&p.redact, "redact", false, "mask ID-card, bank-card and your own and your family's phone numbers in printed text")
 	f.BoolVar(&p.noAttach, "no-attach", false, "do not embed the originals in the PDF (for platforms that cap upload size)")
+	f.BoolVar(&p.strict, "strict", false, "refuse to write a letter that lacks the complainant's name, the respondent or the demands")
 }
 
-func (p *pdfFlags) options() (pdf.Options, error) {
+func (p *pdfFlags) options(e *env) (pdf.Options, error) {
 	switch p.letter {
 	case "complaint", "mediation", "regulator":
 	default:
@@ -37,6 +38,7 @@ func (p *pdfFlags) options() (pdf.Options, error) {
 		return pdf.Options{}, usageError{fmt.Errorf("--lang %q: use zh or en", p.lang)}
 	}
 	opt := pdf.Options{Letter: p.letter, Lang: p.lang, Redact: p.redact, NoAttach: p.noAttach}
+	opt.Check = func(ch pdf.Check) error { return tellPacket(e, ch, p.strict) }
 	if p.templates != "" {
 		fsys, err := dossier.TemplatesDir(p.templates)
 		if err != nil {
@@ -50,7 +52,7 @@ func (p *pdfFlags) options() (pdf.Options, error) {
 // open checks the packet flags, then opens the case: a usage error is reported before anything
 // else is looked at.
 func (p *pdfFlags) open(e *env) (pdf.Options, *dossier.Case, error) {
-	opt, err := p.options()
+	opt, err := p.options(e)
 	if err != nil {
 		return opt, nil, err
 	}

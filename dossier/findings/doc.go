@@ -41,6 +41,14 @@
 // and by as_of count. They are applied oldest first to the oldest installment not yet paid, a
 // payment larger than what is left spilling over to the next. Amounts are exact (integer fen).
 //
+// # Categories
+//
+// Every finding has a Category, and every document keeps the three apart: breach (the collection
+// side broke a rule: night-contact, unanswered-attempts, connected-calls, third-party-contact),
+// inconsistent (after-agreement: contact the agreement makes unwelcome, not a breach by itself)
+// and performance (missed-installment: the complainant's own keeping of the agreement, stated
+// with what was due and what was paid, never as the other side's fault).
+//
 // # JSON
 //
 // WriteJSON writes the report as `dossier findings --json` prints it. The order is stable: findings
@@ -51,7 +59,7 @@
 //	  "as_of": "2025-04-15",
 //	  "timezone": "Asia/Shanghai",
 //	  "findings": [
-//	    {"id": "unanswered-attempts-1", "rule": "unanswered-attempts",
+//	    {"id": "unanswered-attempts-1", "rule": "unanswered-attempts", "category": "breach",
 //	     "time": "2025-01-27T23:10:00+08:00",  // single-contact rules only
 //	     "day": "2025-01-27",                  // per-day rules and missed-installment (the due day)
 //	     "counterpart": "15900001111", "name": "某某资产催收员", "role": "collector",
@@ -69,11 +77,12 @@
 //	  ],
 //	  "unclassified": [{"counterpart": "13600000000", "name": "...", "contacts": 3, "exhibits": [2]}],
 //	  "totals": {"night-contact": 5, "unanswered-attempts": 1, "connected-calls": 0,
-//	             "after-agreement": 9, "third-party-contact": 2, "missed-installment": 2}
+//	             "after-agreement": 9, "third-party-contact": 2, "missed-installment": 2},
+//	  "category_totals": {"breach": 8, "inconsistent": 9, "performance": 2}
 //	}
 //
 // Times are RFC 3339 with the case zone's offset, days YYYY-MM-DD, amounts decimal strings. Lists
-// are never null; totals always carry every rule. Schedule statuses are paid-on-time, paid-late,
+// are never null; totals always carry every rule and category_totals every category. Schedule statuses are paid-on-time, paid-late,
 // partly-paid, unpaid and not-yet-due (due after as_of; payments may already have been applied).
 //
 // Messages and sources are in the case language (zh by default, or en); English sources keep the

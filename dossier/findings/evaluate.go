@@ -357,8 +357,13 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 	if r.Schedule == nil {
 		r.Schedule = []ScheduleRow{}
 	}
+	r.CategoryTotals = map[string]int{}
+	for _, cat := range Categories() {
+		r.CategoryTotals[cat] = 0
+	}
 	for _, rule := range ruleOrder {
 		r.Totals[rule] = len(ev.byRule[rule])
+		r.CategoryTotals[CategoryOf(rule)] += len(ev.byRule[rule])
 	}
 	return r
 }
@@ -394,6 +399,7 @@ func (ev *evaluator) ordered() []Finding {
 		source := ev.source(rule)
 		for i := range fs {
 			fs[i].ID = rule + "-" + strconv.Itoa(i+1)
+			fs[i].Category = CategoryOf(rule)
 			fs[i].Source = source
 		}
 		out = append(out, fs...)

@@ -46,18 +46,20 @@ func ExampleWriteText() {
 		fmt.Println(err)
 	}
 	// Output:
-	// Findings (as of 2025-03-15, time zone Asia/Shanghai): 1 in all
+	// Findings (as of 2025-03-15, time zone Asia/Shanghai): rule breaches: 0; inconsistent with the agreement: 0; performance of the agreement: 1
 	//
-	//   night-contact        Contact at night                            0
-	//   unanswered-attempts  Too many unanswered calls in a day          0
-	//   connected-calls      Too many connected calls in a day           0
-	//   after-agreement      Collection after the repayment agreement    0
-	//   third-party-contact  Collection through family or third parties  0
-	//   missed-installment   Installment not covered by its due date     1
+	//   Rule breaches                    night-contact        Contact at night                            0
+	//   Rule breaches                    unanswered-attempts  Too many unanswered calls in a day          0
+	//   Rule breaches                    connected-calls      Too many connected calls in a day           0
+	//   Rule breaches                    third-party-contact  Collection through family or third parties  0
+	//   Inconsistent with the agreement  after-agreement      Collection after the repayment agreement    0
+	//   Performance of the agreement     missed-installment   Installment not covered by its due date     1
+	//
+	// == Performance of the agreement ==
 	//
 	// Installment not covered by its due date (1)
 	// Source: the repayment agreement (2025-01-29)
-	//   [missed-installment-1] Installment 2 (1000.00 due 2025-03-10) was not covered by its due date: by 2025-03-15 only 500.00 paid, 500.00 outstanding
+	//   [missed-installment-1] Installment 2 (1000.00 due 2025-03-10): 500.00 paid by the due date, 500.00 still to pay as of 2025-03-15
 	//       exhibits -; events -
 	//
 	// Agreement schedule and payments

@@ -184,3 +184,39 @@ func TestWriteErrors(t *testing.T) {
 		t.Errorf("WriteJSON: err = %v, want disk full", err)
 	}
 }
+
+// Every finding says what kind of statement it is, and the complainant's own installments are
+// never a breach.
+func TestCategories(t *testing.T) {
+	r := Evaluate(newCase(t), story(t), now)
+	want := map[string]string{
+		RuleNightContact: CategoryBreach, RuleUnansweredAttempts: CategoryBreach, RuleConnectedCalls: CategoryBreach,
+		RuleThirdPartyContact: CategoryBreach, RuleAfterAgreement: CategoryInconsistent, RuleMissedInstallment: CategoryPerformance,
+	}
+	per := map[string]int{}
+	for _, f := range r.Findings {
+		if f.Category != want[f.Rule] {
+			t.Errorf("%s: category %q, want %q", f.ID, f.Category, want[f.Rule])
+		}
+		per[f.Category]++
+	}
+	for _, cat := range Categories() {
+		if r.CategoryTotals[cat] != per[cat] {
+			t.Errorf("category_totals[%s] = %d, want %d", cat, r.CategoryTotals[cat], per[cat])
+		}
+	}
+	if per[CategoryBreach] != 8 || per[CategoryInconsistent] != 3 || per[CategoryPerformance] != 2 {
+		t.Errorf("per category = %v, want breach 8, inconsistent 3, performance 2", per)
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r, newCase(t)); err != nil {
+		t.Fatal(err)
+	}
+	// The missed installments are printed under 协议履行情况, after the breaches.
+	text := b.String()
+	perf, breach := strings.Index(text, "【协议履行情况】"), strings.Index(text, "【违规事实】")
+	missed := strings.Index(text, "[missed-installment-1]")
+	if breach < 0 || perf < breach || missed < perf {
+		t.Errorf("missed installments are not under 协议履行情况:\n%s", text)
+	}
+}

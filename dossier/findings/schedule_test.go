@@ -40,7 +40,7 @@ func TestSchedule(t *testing.T) {
 			pay("2025-02-10T09:00:00+08:00", "1000.00"),
 			pay("2025-03-11T00:00:00+08:00", "1000.00"),
 			pay("2025-04-10T12:00:00+08:00", "1000.00"),
-		}, []string{on, late, on}, nil, nil, []string{"第 2 期（2025-03-10 到期，应还 1000.00 元）到期日前未足额还款：2025-03-11 还清，逾期 1 天"}},
+		}, []string{on, late, on}, nil, nil, []string{"第 2 期（2025-03-10 到期，应还 1000.00 元）：到期日前已还 0.00 元，2025-03-11 还清（到期后 1 天）"}},
 		{"late in the case zone, on time in UTC terms", withEdits("timezone: Asia/Shanghai", "timezone: UTC"), []event.Event{
 			pay("2025-02-10T09:00:00+08:00", "1000.00"),
 			pay("2025-03-11T00:30:00+08:00", "1000.00"), // 2025-03-10 16:30 UTC
@@ -54,7 +54,7 @@ func TestSchedule(t *testing.T) {
 		{"an overpayment spills over", three, []event.Event{
 			pay("2025-02-10T09:00:00+08:00", "2500.00"),
 		}, []string{on, on, partly}, []string{"1000.00", "1000.00", "500.00"}, []string{"1000.00", "1000.00", "500.00"},
-			[]string{"第 3 期", "截至 2025-04-15 已还 500.00 元，尚欠 500.00 元"}},
+			[]string{"第 3 期", "到期日前已还 500.00 元，截至 2025-04-15 尚余 500.00 元"}},
 		{"payments before the agreement are ignored", three, []event.Event{
 			pay("2025-01-28T09:00:00+08:00", "1000.00"),
 			pay("2025-01-29T00:00:00+08:00", "1000.00"), // the agreement day counts
@@ -83,7 +83,7 @@ func TestSchedule(t *testing.T) {
 			pay("2025-03-12T20:01:00+08:00", "1000.00", exhibit(7)),
 			repayment(t, "2025-04-10T08:30:00+08:00", "花呗", "300.00", exhibit(8)),
 		}, []string{on, late, partly}, []string{"1000.00", "1000.00", "500.00"}, []string{"1000.00", "0.00", "300.00"},
-			[]string{"2025-03-12 还清，逾期 2 天", "截至 2025-04-15 已还 500.00 元，尚欠 500.00 元"}},
+			[]string{"2025-03-12 还清（到期后 2 天）", "截至 2025-04-15 已还 500.00 元，尚余 500.00 元"}},
 		{"judged at an earlier as_of", withEdits("as_of: 2025-04-15", "as_of: 2025-03-01"), []event.Event{
 			pay("2025-02-10T09:00:00+08:00", "1500.00"),
 			pay("2025-03-05T09:00:00+08:00", "500.00"), // after as_of

@@ -225,26 +225,34 @@ func daysBetween(a, b caseconf.Date) int {
 	return int(b.Start(time.UTC).Sub(a.Start(time.UTC)).Hours() / 24)
 }
 
+// missedMessage states an installment's performance neutrally: what was due, what was paid by
+// the due day and after it. It is the complainant's own record, not the other side's breach.
 func (ev *evaluator) missedMessage(r *ScheduleRow) string {
 	owed := r.Amount - r.Paid
 	if ev.lang == "en" {
-		head := fmt.Sprintf("Installment %d (%s due %s) was not covered by its due date", r.N, r.Amount, r.Due)
+		head := fmt.Sprintf("Installment %d (%s due %s): %s paid by the due date", r.N, r.Amount, r.Due, r.PaidByDue)
 		switch r.Status {
 		case StatusPaidLate:
-			return fmt.Sprintf("%s: paid in full on %s, %d days late", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
+			return fmt.Sprintf("%s, paid in full on %s (%d days after the due date)", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
 		case StatusPartlyPaid:
-			return fmt.Sprintf("%s: by %s only %s paid, %s outstanding", head, ev.asOf, r.Paid, owed)
+			if r.Paid == r.PaidByDue {
+				return fmt.Sprintf("%s, %s still to pay as of %s", head, owed, ev.asOf)
+			}
+			return fmt.Sprintf("%s, %s paid by %s, %s still to pay", head, r.Paid, ev.asOf, owed)
 		}
-		return fmt.Sprintf("%s: nothing paid by %s", head, ev.asOf)
+		return fmt.Sprintf("%s, nothing paid by %s", head, ev.asOf)
 	}
-	head := fmt.Sprintf("第 %d 期（%s 到期，应还 %s 元）到期日前未足额还款", r.N, r.Due, r.Amount)
+	head := fmt.Sprintf("第 %d 期（%s 到期，应还 %s 元）：到期日前已还 %s 元", r.N, r.Due, r.Amount, r.PaidByDue)
 	switch r.Status {
 	case StatusPaidLate:
-		return fmt.Sprintf("%s：%s 还清，逾期 %d 天", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
+		return fmt.Sprintf("%s，%s 还清（到期后 %d 天）", head, r.PaidOn, daysBetween(r.Due, r.PaidOn))
 	case StatusPartlyPaid:
-		return fmt.Sprintf("%s：截至 %s 已还 %s 元，尚欠 %s 元", head, ev.asOf, r.Paid, owed)
+		if r.Paid == r.PaidByDue {
+			return fmt.Sprintf("%s，截至 %s 尚余 %s 元", head, ev.asOf, owed)
+		}
+		return fmt.Sprintf("%s，截至 %s 已还 %s 元，尚余 %s 元", head, ev.asOf, r.Paid, owed)
 	}
-	return fmt.Sprintf("%s：截至 %s 未还款", head, ev.asOf)
+	return fmt.Sprintf("%s，截至 %s 未还款", head, ev.asOf)
 }
 
 func (ev *evaluator) source(rule string) string {
@@ -303,41 +311,33 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		return zhs
 	}
 
-	total := 0
-	for _, n := range r.Totals {
-		total += n
+	cats := Categories()
+	counts := make([]string, len(cats))
+	for i, cat := range cats {
+		counts[i] = L(fmt.Sprintf("%s %d 项", vocab.Category(lang, cat), r.CategoryTotals[cat]),
+			fmt.Sprintf("%s: %d", strings.ToLower(vocab.Category(lang, cat)), r.CategoryTotals[cat]))
 	}
-	ew.printf("%s\n\n", L(fmt.Sprintf("核查结果（截至 %s，时区 %s）：共 %d 项", r.AsOf, r.Timezone, total),
-		fmt.Sprintf("Findings (as of %s, time zone %s): %d in all", r.AsOf, r.Timezone, total)))
+	ew.printf("%s\n\n", L(fmt.Sprintf("核查结果（截至 %s，时区 %s）：%s", r.AsOf, r.Timezone, strings.Join(counts, "，")),
+		fmt.Sprintf("Findings (as of %s, time zone %s): %s", r.AsOf, r.Timezone, strings.Join(counts, "; "))))
 	var summary [][]string
-	for _, rule := range ruleOrder {
-		summary = append(summary, []string{rule, vocab.Rule(lang, rule), strconv.Itoa(r.Totals[rule])})
+	for _, cat := range cats {
+		for _, rule := range ruleOrder {
+			if CategoryOf(rule) == cat {
+				summary = append(summary, []string{vocab.Category(lang, cat), rule, vocab.Rule(lang, rule), strconv.Itoa(r.Totals[rule])})
+			}
+		}
 	}
 	writeTable(ew, summary)
 
-	for _, rule := range ruleOrder {
-		var fs []*Finding
-		for i := range r.Findings {
-			if r.Findings[i].Rule == rule {
-				fs = append(fs, &r.Findings[i])
-			}
-		}
-		if len(fs) == 0 {
+	for _, cat := range cats {
+		if r.CategoryTotals[cat] == 0 {
 			continue
 		}
-		ew.printf("\n%s\n", L(fmt.Sprintf("%s（%d）", vocab.Rule(lang, rule), len(fs)), fmt.Sprintf("%s (%d)", vocab.Rule(lang, rule), len(fs))))
-		if lang == "en" {
-			ew.printf("Source: %s\n", fs[0].Source)
-		} else {
-			ew.printf("依据：%s\n", fs[0].Source)
-		}
-		if fs[0].BreachNote != "" {
-			ew.printf("%s%s\n", L("说明：", "Note: "), fs[0].BreachNote)
-		}
-		for _, f := range fs {
-			ew.printf("  [%s] %s\n", f.ID, f.Message)
-			ew.printf("      %s\n", L("证据 "+joinInts(f.Exhibits, "、")+"；事件 "+joinInts(f.Events, "、"),
-				"exhibits "+joinInts(f.Exhibits, ", ")+"; events "+joinInts(f.Events, ", ")))
+		ew.printf("\n%s\n", L("【"+vocab.Category(lang, cat)+"】", "== "+vocab.Category(lang, cat)+" =="))
+		for _, rule := range ruleOrder {
+			if CategoryOf(rule) == cat {
+				writeRule(ew, r, rule, lang, L)
+			}
 		}
 	}
 
@@ -387,6 +387,30 @@ func WriteText(w io.Writer, r *Report, c *caseconf.Case) error {
 		return fmt.Errorf("findings: write text: %w", ew.err)
 	}
 	return nil
+}
+
+// writeRule prints the findings of one rule under its name, with the source and any note.
+func writeRule(ew *errWriter, r *Report, rule, lang string, L func(zhs, ens string) string) {
+	var fs []*Finding
+	for i := range r.Findings {
+		if r.Findings[i].Rule == rule {
+			fs = append(fs, &r.Findings[i])
+		}
+	}
+	if len(fs) == 0 {
+		return
+	}
+	name := vocab.Rule(lang, rule)
+	ew.printf("\n%s\n", L(fmt.Sprintf("%s（%d）", name, len(fs)), fmt.Sprintf("%s (%d)", name, len(fs))))
+	ew.printf("%s%s\n", L("依据：", "Source: "), fs[0].Source)
+	if fs[0].BreachNote != "" {
+		ew.printf("%s%s\n", L("说明：", "Note: "), fs[0].BreachNote)
+	}
+	for _, f := range fs {
+		ew.printf("  [%s] %s\n", f.ID, f.Message)
+		ew.printf("      %s\n", L("证据 "+joinInts(f.Exhibits, "、")+"；事件 "+joinInts(f.Events, "、"),
+			"exhibits "+joinInts(f.Exhibits, ", ")+"; events "+joinInts(f.Events, ", ")))
+	}
 }
 
 func plural(n int, one, many string) string {

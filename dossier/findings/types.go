@@ -17,10 +17,40 @@ const (
 	RuleMissedInstallment  = "missed-installment"
 )
 
-// Finding is one counted breach (or, for after-agreement, one inconsistency with the agreement).
+// Categories of findings, stable in JSON. A finding's category says what kind of statement it
+// is, and every document keeps the three apart: a breach is a rule the collection side broke
+// (with its source), an inconsistency is contact the agreement makes unwelcome but no rule
+// forbids by itself, and performance is the complainant's own keeping of the agreement, stated
+// neutrally. Letters cite breaches as breaches and nothing else.
+const (
+	CategoryBreach       = "breach"
+	CategoryInconsistent = "inconsistent"
+	CategoryPerformance  = "performance"
+)
+
+// CategoryOf returns the category of a rule's findings.
+func CategoryOf(rule string) string {
+	switch rule {
+	case RuleAfterAgreement:
+		return CategoryInconsistent
+	case RuleMissedInstallment:
+		return CategoryPerformance
+	}
+	return CategoryBreach
+}
+
+// Categories returns the categories in the order documents present them.
+func Categories() []string {
+	return []string{CategoryBreach, CategoryInconsistent, CategoryPerformance}
+}
+
+// Finding is one counted statement: a breach, an inconsistency with the agreement or the
+// performance of one installment (see Category).
 type Finding struct {
 	ID   string `json:"id"`   // stable within a report: "night-contact-3"
 	Rule string `json:"rule"` // one of the Rule ids
+	// Category is breach, inconsistent or performance (CategoryOf the rule).
+	Category string `json:"category"`
 	// Time is the local time of a single-contact finding; Day the local day of a per-day one.
 	Time        *time.Time    `json:"time,omitempty"`
 	Day         caseconf.Date `json:"day,omitzero"`
@@ -83,4 +113,6 @@ type Report struct {
 	Schedule     []ScheduleRow  `json:"schedule"`
 	Unclassified []Unclassified `json:"unclassified"`
 	Totals       map[string]int `json:"totals"` // findings per rule
+	// CategoryTotals counts the findings of each category; it always carries every category.
+	CategoryTotals map[string]int `json:"category_totals"`
 }

@@ -20,8 +20,8 @@ var terms = map[string][2]string{
 	"rule.prohibited-conduct":  {"催收言行违规", "Prohibited collection conduct"},
 
 	// Finding categories.
-	"category.breach":       {"违规催收", "Breaches of the collection rules"},
-	"category.inconsistent": {"与协议不符", "Inconsistent with the agreement"},
+	"category.breach":       {"违规事实", "Rule breaches"},
+	"category.inconsistent": {"与协议不一致的情况", "Inconsistent with the agreement"},
 	"category.performance":  {"协议履行情况", "Performance of the agreement"},
 
 	// Installment statuses (findings.Status*).

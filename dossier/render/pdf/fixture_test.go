@@ -232,6 +232,8 @@ func newFixture(t testing.TB) *fixture {
 			Name: "某某资产催收员", Count: 8, Threshold: 6, Events: []int{2, 3}, Exhibits: []int{1, 3}, Message: "当天未接来电8次，超过6次", Source: "中国银行业协会催收工作指引"},
 		{ID: "after-agreement-1", Rule: findings.RuleAfterAgreement, Time: &night, Counterpart: "15900001111", Count: 1, Events: []int{1}, Exhibits: []int{2},
 			Message: "协议达成后仍收到催收短信", Source: "还款协议", BreachNote: "本身不构成违规，但与协议不符"},
+		{ID: "missed-installment-1", Rule: findings.RuleMissedInstallment, Day: caseconf.Date{Y: 2025, M: 3, D: 10}, Installment: 2, Count: 1,
+			Events: []int{}, Exhibits: []int{11}, Message: "第 2 期（2025-03-10 到期，应还 1000.00 元）：到期日前已还 0.00 元，2025-03-12 还清（到期后 2 天）", Source: "还款协议"},
 	}
 	for _, fd := range r.Findings {
 		r.Totals[fd.Rule]++
@@ -253,7 +255,7 @@ func newFixture(t testing.TB) *fixture {
 			Actor: "张三", Prev: strings.Repeat("0", 64), Hash: fmt.Sprintf("%064x", i+1)})
 	}
 	return &fixture{bundle: b, report: r, store: st, texts: []string{
-		longParagraph, c.Title, "某某资产催收员", "证据目录", "分期还款执行情况", "关于您花呗欠款的催收通知",
+		longParagraph, c.Title, "某某资产催收员", "证据目录", "协议履行情况", "关于您花呗欠款的催收通知",
 		"我已经和支付宝签了分期协议，每个月按时还。", "HEIC 图像无法嵌入 PDF", "PDF 已加密，无法导入其页面",
 	}}
 }

@@ -34,9 +34,24 @@ type LetterData struct {
 	PaidTotal  string           // payments applied to the agreement by as_of, "0.00" when none
 	Narrative  string
 	Demands    []string
-	// Findings are the per-rule totals, in rule order, only rules with at least one finding.
+	// Breaches are the per-rule totals of the collection side's rule breaches (category breach),
+	// in rule order, only rules with at least one finding; BreachSources the documents they breach.
+	// Findings is the same list under its older name: a template written before categories cites
+	// breaches only.
+	Breaches      []LetterFinding
+	BreachSources []string
 	Findings      []LetterFinding
-	FindingsTotal int
+	FindingsTotal int // the number of breaches
+	// Inconsistent are contacts after the agreement: inconsistent with it, not breaches by
+	// themselves.
+	Inconsistent []LetterFinding
+	// Performance is the complainant's own keeping of the agreement: each installment due by
+	// AsOf, stated neutrally; PerformanceText says it in one sentence. DueTotal is what those
+	// installments came to.
+	AsOf            string
+	Performance     []LetterInstallment
+	PerformanceText string
+	DueTotal        string
 	// FirstContact and LastContact are the local dates of the first and last incoming
 	// collection-side contact; CollectionContacts counts those contacts.
 	FirstContact, LastContact string
@@ -65,6 +80,15 @@ type LetterFinding struct {
 	Title    string
 	Count    int
 	Exhibits string // "证据3、5" / "Exhibits 3, 5"
+	Source   string // the rule's source document(s), in the case language
+}
+
+// LetterInstallment is one installment due by as_of and what was paid towards it.
+type LetterInstallment struct {
+	N                         int
+	Due, Amount, Paid, PaidOn string
+	Status                    string // as printed: 按期还清 / paid on time ...
+	Text                      string // the installment in one neutral clause
 }
 
 // LetterExhibit is one line of the evidence list.
@@ -75,14 +99,16 @@ type LetterExhibit struct {
 	Purpose string
 }
 
-var ruleOrder = []string{findings.RuleNightContact, findings.RuleUnansweredAttempts, findings.RuleConnectedCalls,
-	findings.RuleAfterAgreement, findings.RuleThirdPartyContact, findings.RuleMissedInstallment}
-
 func (d *doc) letterData() LetterData {
 	c := d.b.Case
 	ld := LetterData{Lang: d.lang, Kind: d.opt.Letter, Title: c.Title, Date: d.longDate(d.b.Stamp),
 		CaseID: d.b.CaseID, Complainant: c.Complainant, Respondent: c.Respondent, Narrative: strings.TrimSpace(c.Narrative),
-		Demands: c.Demands, ExhibitCount: len(d.b.Items), PaidTotal: "0.00"}
+		ExhibitCount: len(d.b.Items), PaidTotal: "0.00", DueTotal: "0.00"}
+	for _, dm := range c.Demands {
+		if dm = strings.TrimSpace(dm); dm != "" {
+			ld.Demands = append(ld.Demands, dm)
+		}
+	}
 	for _, ct := range c.Contacts {
 		if !caseconf.CollectionSide(ct.Role) {
 			continue
@@ -120,26 +146,7 @@ func (d *doc) letterData() LetterData {
 		ld.Agreement = la
 	}
 	if d.r != nil {
-		var paid money.Amount
-		for _, s := range d.r.Schedule {
-			paid += s.Paid
-		}
-		ld.PaidTotal = paid.String()
-		for _, rule := range ruleOrder {
-			n, ex := 0, map[int]bool{}
-			for _, fd := range d.r.Findings {
-				if fd.Rule == rule {
-					n++
-					for _, e := range fd.Exhibits {
-						ex[e] = true
-					}
-				}
-			}
-			if n > 0 {
-				ld.Findings = append(ld.Findings, LetterFinding{Rule: rule, Title: vocab.Rule(d.lang, rule), Count: n, Exhibits: d.exhibitList(ex)})
-				ld.FindingsTotal += n
-			}
-		}
+		d.letterFindings(&ld)
 	}
 	var first, last time.Time
 	for i := range d.b.Events {
@@ -162,6 +169,114 @@ func (d *doc) letterData() LetterData {
 		ld.Exhibits = append(ld.Exhibits, LetterExhibit{N: it.Exhibit, Label: evidence.Label(d.lang, it.Exhibit), Title: it.DisplayTitle(), Purpose: it.PurposeOr(d.lang)})
 	}
 	return ld
+}
+
+// letterFindings fills what the letter says about the findings, each category apart.
+func (d *doc) letterFindings(ld *LetterData) {
+	ld.AsOf = d.longDay(d.r.AsOf)
+	seen := map[string]bool{}
+	for _, rule := range findings.Rules() {
+		n, ex, source := 0, map[int]bool{}, ""
+		for _, fd := range d.r.Findings {
+			if fd.Rule == rule {
+				n++
+				source = fd.Source
+				for _, e := range fd.Exhibits {
+					ex[e] = true
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		lf := LetterFinding{Rule: rule, Title: vocab.Rule(d.lang, rule), Count: n, Exhibits: d.exhibitList(ex), Source: source}
+		switch findings.CategoryOf(rule) {
+		case findings.CategoryBreach:
+			ld.Breaches = append(ld.Breaches, lf)
+			ld.FindingsTotal += n
+			for _, s := range splitSources(source) {
+				if !seen[s] {
+					seen[s] = true
+					ld.BreachSources = append(ld.BreachSources, s)
+				}
+			}
+		case findings.CategoryInconsistent:
+			ld.Inconsistent = append(ld.Inconsistent, lf)
+		}
+	}
+	ld.Findings = ld.Breaches
+	var paid, due money.Amount
+	for _, s := range d.r.Schedule {
+		paid += s.Paid
+		if s.Status == findings.StatusNotYetDue {
+			continue
+		}
+		due += s.Amount
+		li := LetterInstallment{N: s.N, Due: d.longDay(s.Due), Amount: s.Amount.String(), Paid: s.Paid.String(),
+			PaidOn: d.longDay(s.PaidOn), Status: vocab.Installment(d.lang, s.Status)}
+		li.Text = d.installmentText(&s, &li)
+		ld.Performance = append(ld.Performance, li)
+	}
+	ld.PaidTotal, ld.DueTotal = paid.String(), due.String()
+	ld.PerformanceText = d.performanceText(ld)
+}
+
+// splitSources splits a finding's source into the documents it names.
+func splitSources(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '；' || r == ';' }) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// installmentText states one installment as what was due and what was paid, without judging.
+func (d *doc) installmentText(s *findings.ScheduleRow, li *LetterInstallment) string {
+	if d.lang == "en" {
+		head := fmt.Sprintf("installment %d (%s due %s)", s.N, li.Amount, li.Due)
+		switch s.Status {
+		case findings.StatusPaidOnTime:
+			return head + " was paid on time"
+		case findings.StatusPaidLate:
+			return fmt.Sprintf("%s was paid in full on %s", head, li.PaidOn)
+		case findings.StatusPartlyPaid:
+			return fmt.Sprintf("%s: %s paid", head, li.Paid)
+		}
+		return head + ": nothing paid yet"
+	}
+	head := fmt.Sprintf("第%d期（%s到期，%s元）", s.N, li.Due, li.Amount)
+	switch s.Status {
+	case findings.StatusPaidOnTime:
+		return head + "按期还清"
+	case findings.StatusPaidLate:
+		return fmt.Sprintf("%s于%s还清", head, li.PaidOn)
+	case findings.StatusPartlyPaid:
+		return fmt.Sprintf("%s已还%s元", head, li.Paid)
+	}
+	return head + "尚未还款"
+}
+
+// performanceText is the agreement's performance in one sentence: installments due, the total
+// paid, and each installment, in the complainant's voice and without judging.
+func (d *doc) performanceText(ld *LetterData) string {
+	if len(ld.Performance) == 0 {
+		if d.lang == "en" {
+			return fmt.Sprintf("As of %s no installment had fallen due.", ld.AsOf)
+		}
+		return fmt.Sprintf("截至%s，尚无到期的分期。", ld.AsOf)
+	}
+	parts := make([]string, len(ld.Performance))
+	for i, p := range ld.Performance {
+		parts[i] = p.Text
+	}
+	if d.lang == "en" {
+		return fmt.Sprintf("As of %s, %d installments totalling %s had fallen due and %s had been paid under the agreement: %s.",
+			ld.AsOf, len(ld.Performance), ld.DueTotal, ld.PaidTotal, strings.Join(parts, "; "))
+	}
+	return fmt.Sprintf("截至%s，协议已到期%d期，合计%s元，本人已按协议还款%s元：%s。",
+		ld.AsOf, len(ld.Performance), ld.DueTotal, ld.PaidTotal, strings.Join(parts, "；"))
 }
 
 // exhibitList prints a set of exhibit numbers: "证据3、5" / "Exhibits 3, 5".
@@ -217,10 +332,50 @@ func (d *doc) date(x caseconf.Date) string {
 	return x.String()
 }
 
+// letterFuncs are the functions a letter template may call: inc adds one (for numbering from a
+// range index), join joins strings with a separator and blank prints a line to fill in by hand
+// when a field is empty.
+var letterFuncs = template.FuncMap{
+	"inc":  func(i int) int { return i + 1 },
+	"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+	"blank": func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "＿＿＿＿＿＿"
+		}
+		return s
+	},
+}
+
+// MissingLetterFields names the fields of case.yaml every letter needs that are empty, as their
+// case.yaml keys: complainant.name, respondent.name, demands. A letter without them is still
+// written, with a line to fill in by hand, so callers warn (or refuse, when asked to be strict).
+func MissingLetterFields(c *caseconf.Case) []string {
+	var out []string
+	if c == nil {
+		c = &caseconf.Case{}
+	}
+	if strings.TrimSpace(c.Complainant.Name) == "" {
+		out = append(out, "complainant.name")
+	}
+	if strings.TrimSpace(c.Respondent.Name) == "" {
+		out = append(out, "respondent.name")
+	}
+	nonEmpty := false
+	for _, d := range c.Demands {
+		if strings.TrimSpace(d) != "" {
+			nonEmpty = true
+		}
+	}
+	if !nonEmpty {
+		out = append(out, "demands")
+	}
+	return out
+}
+
 // executeLetter fills the template; a template error is printed in the packet's place of the
 // letter and returned, since a packet without its letter is not what the user asked for.
 func (d *doc) executeLetter(src, origin string) (string, error) {
-	tmpl, err := template.New(origin).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Option("missingkey=error").Parse(src)
+	tmpl, err := template.New(origin).Funcs(letterFuncs).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return "", fmt.Errorf("pdf: letter template %s: %w", origin, err)
 	}

@@ -31,6 +31,23 @@ type Options struct {
 	Redact bool
 	// NoAttach leaves the originals out of the file; the manifest is attached regardless.
 	NoAttach bool
+	// Check, when set, is told what the letter lacks and what the findings hold before anything
+	// is laid out; an error it returns stops the render (a caller asked to be strict).
+	Check func(Check) error
+}
+
+// Check is what a caller learns before the packet is written, to tell the user.
+type Check struct {
+	Lang   string // the packet's language
+	Letter string // the letter kind
+	// Missing names the empty case.yaml fields the letter needs (see MissingLetterFields).
+	Missing []string
+	// Breaches counts the rule breaches the letter cites; with none, the letter states what
+	// happened without claiming a violation.
+	Breaches int
+	// Unclassified are the counterparts without a role in case.yaml: the user's to-do list, which
+	// the packet does not print.
+	Unclassified []findings.Unclassified
 }
 
 // KeywordsPrefix starts the /Keywords entry of the document information: the rest is the hex
@@ -67,6 +84,16 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	letterText, letterOrigin, err := templates.Letter(opt.Templates, opt.Letter, opt.Lang)
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
+	}
+	if opt.Check != nil {
+		ch := Check{Lang: opt.Lang, Letter: opt.Letter, Missing: MissingLetterFields(b.Case)}
+		if r != nil {
+			ch.Breaches = r.CategoryTotals[findings.CategoryBreach]
+			ch.Unclassified = r.Unclassified
+		}
+		if err := opt.Check(ch); err != nil {
+			return err
+		}
 	}
 	m := manifest.Build(b)
 	man := m.Encode()

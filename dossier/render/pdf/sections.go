@@ -14,6 +14,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
@@ -140,79 +141,121 @@ func (d *doc) qr() (string, bool) {
 	return name, !d.f.Err()
 }
 
+// findingsSection prints the three kinds of statement apart: the collection side's rule
+// breaches (违规事实), contact inconsistent with the agreement (与协议不一致的情况, never under a
+// breaches heading) and the complainant's own performance of the agreement (协议履行情况). The
+// counterparts case.yaml does not know are the user's to-do list, not evidence: they are told on
+// the command line and in the workbook, never printed here.
 func (d *doc) findingsSection() {
 	d.section(d.t("findings"))
-	if d.r == nil || len(d.r.Findings) == 0 {
+	if d.r == nil {
 		d.paragraph(d.t("findings.none"), 10.5, 0, "L")
-	} else {
-		t := d.table(9, column{title: d.t("findings.rule"), width: 40}, column{title: d.t("findings.count"), width: 12, align: "R"},
-			column{title: d.t("exhibits.col"), width: 30}, column{title: d.t("findings.source"), width: 70})
-		for _, rule := range ruleOrder {
-			n, ex, source := 0, map[int]bool{}, ""
-			for _, fd := range d.r.Findings {
-				if fd.Rule == rule {
-					n++
-					source = fd.Source
-					for _, e := range fd.Exhibits {
-						ex[e] = true
+		return
+	}
+	byCat := map[string][]*findings.Finding{}
+	for i := range d.r.Findings {
+		fd := &d.r.Findings[i]
+		cat := findings.CategoryOf(fd.Rule)
+		byCat[cat] = append(byCat[cat], fd)
+	}
+	if len(d.r.Findings) > 0 {
+		t := d.table(9, column{title: d.t("findings.category"), width: 30}, column{title: d.t("findings.rule"), width: 38},
+			column{title: d.t("findings.count"), width: 12, align: "R"}, column{title: d.t("exhibits.col"), width: 26},
+			column{title: d.t("findings.source"), width: 64})
+		for _, cat := range findings.Categories() {
+			for _, rule := range findings.Rules() {
+				if findings.CategoryOf(rule) != cat {
+					continue
+				}
+				n, ex, source := 0, map[int]bool{}, ""
+				for _, fd := range byCat[cat] {
+					if fd.Rule == rule {
+						n++
+						source = fd.Source
+						for _, e := range fd.Exhibits {
+							ex[e] = true
+						}
 					}
 				}
-			}
-			if n > 0 {
-				t.row(vocab.Rule(d.lang, rule), strconv.Itoa(n), d.exhibitList(ex), source)
-			}
-		}
-		t.end()
-		d.heading(d.t("findings.detail"), 12)
-		t = d.table(8, column{title: d.t("findings.id"), width: 26}, column{title: d.t("findings.when"), width: 26},
-			column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 12, align: "R"},
-			column{title: d.t("findings.what"), width: 62}, column{title: d.t("exhibits.col"), width: 20})
-		for _, fd := range d.r.Findings {
-			when := fd.Day.String()
-			if fd.Time != nil {
-				when = fd.Time.In(d.loc).Format("2006-01-02 15:04")
-			} else if fd.Day.IsZero() {
-				when = ""
-			}
-			who := strings.TrimSpace(fd.Name + " " + fd.Counterpart)
-			what := fd.Message
-			if fd.BreachNote != "" {
-				what += "（" + fd.BreachNote + "）"
-				if d.lang == "en" {
-					what = fd.Message + " (" + fd.BreachNote + ")"
+				if n > 0 {
+					t.row(vocab.Category(d.lang, cat), vocab.Rule(d.lang, rule), strconv.Itoa(n), d.exhibitList(ex), source)
 				}
 			}
-			t.row(fd.ID, when, who, strconv.Itoa(fd.Count), what, d.exhibitNums(fd.Exhibits))
 		}
 		t.end()
 	}
-	if d.r != nil && len(d.r.Schedule) > 0 {
-		d.heading(d.t("schedule"), 12)
-		t := d.table(8.5, column{title: d.t("schedule.n"), width: 10, align: "R"}, column{title: d.t("schedule.due"), width: 22},
-			column{title: d.t("schedule.amount"), width: 20, align: "R"}, column{title: d.t("schedule.paid"), width: 20, align: "R"},
-			column{title: d.t("schedule.paidon"), width: 22}, column{title: d.t("schedule.status"), width: 20},
-			column{title: d.t("exhibits.col"), width: 24})
-		for _, s := range d.r.Schedule {
-			t.row(strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(), d.date(s.PaidOn), vocab.Installment(d.lang, s.Status), d.exhibitNums(s.Exhibits))
-		}
-		t.end()
+
+	d.heading(d.t("category."+findings.CategoryBreach), 12)
+	if len(byCat[findings.CategoryBreach]) == 0 {
+		d.paragraph(d.t("findings.none"), 10.5, 0, "L")
+		d.f.Ln(2)
+	} else {
+		d.findingRows(byCat[findings.CategoryBreach])
 	}
-	if d.r != nil && len(d.r.Unclassified) > 0 {
-		d.heading(d.t("unclassified"), 12)
-		t := d.table(8.5, column{title: d.t("counterpart"), width: 40}, column{title: d.t("findings.count"), width: 14, align: "R"},
-			column{title: d.t("exhibits.col"), width: 40})
-		for _, u := range d.r.Unclassified {
-			t.row(strings.TrimSpace(u.Name+" "+u.Counterpart), strconv.Itoa(u.Contacts), d.exhibitNums(u.Exhibits))
+	if fs := byCat[findings.CategoryInconsistent]; len(fs) > 0 {
+		d.heading(d.t("category."+findings.CategoryInconsistent), 12)
+		d.paragraph(fs[0].BreachNote, 9.5, 0, "L")
+		d.f.Ln(2)
+		d.findingRows(fs)
+	}
+	if fs := byCat[findings.CategoryPerformance]; len(fs) > 0 || len(d.r.Schedule) > 0 {
+		d.heading(d.t("category."+findings.CategoryPerformance), 12)
+		if len(d.r.Schedule) > 0 {
+			t := d.table(8.5, column{title: d.t("schedule.n"), width: 10, align: "R"}, column{title: d.t("schedule.due"), width: 22},
+				column{title: d.t("schedule.amount"), width: 20, align: "R"}, column{title: d.t("schedule.paid"), width: 20, align: "R"},
+				column{title: d.t("schedule.paidon"), width: 22}, column{title: d.t("schedule.status"), width: 20},
+				column{title: d.t("exhibits.col"), width: 24})
+			for _, s := range d.r.Schedule {
+				t.row(strconv.Itoa(s.N), s.Due.String(), s.Amount.String(), s.Paid.String(), d.date(s.PaidOn), vocab.Installment(d.lang, s.Status), d.exhibitNums(s.Exhibits))
+			}
+			t.end()
 		}
-		t.end()
+		if len(fs) > 0 {
+			d.findingRows(fs)
+		}
 	}
 }
 
-// counterpart prints who the other side of an event is: name, number and role.
+// findingRows is the table of one category's findings, each with its time, counterpart, what it
+// says and the exhibits it cites.
+func (d *doc) findingRows(fs []*findings.Finding) {
+	t := d.table(8, column{title: d.t("findings.id"), width: 26}, column{title: d.t("findings.when"), width: 26},
+		column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 12, align: "R"},
+		column{title: d.t("findings.what"), width: 62}, column{title: d.t("exhibits.col"), width: 20})
+	for _, fd := range fs {
+		when := fd.Day.String()
+		if fd.Time != nil {
+			when = fd.Time.In(d.loc).Format("2006-01-02 15:04")
+		} else if fd.Day.IsZero() {
+			when = ""
+		}
+		t.row(fd.ID, when, d.who(fd.Name, fd.Counterpart), strconv.Itoa(fd.Count), fd.Message, d.exhibitNums(fd.Exhibits))
+	}
+	t.end()
+}
+
+// who prints a name and a number once each: a counterpart whose name is its number ("余额宝" for
+// 余额宝) is printed once, and a withheld number as such.
+func (d *doc) who(name, counterpart string) string {
+	name, counterpart = strings.TrimSpace(name), strings.TrimSpace(counterpart)
+	if counterpart == "" && name == "" {
+		return ""
+	}
+	if counterpart == "" || name == counterpart {
+		return name
+	}
+	if name == "" {
+		return counterpart
+	}
+	return name + " " + counterpart
+}
+
+// counterpart prints who the other side of an event is: name and number once each, and its
+// role. A call without a number is one whose caller withheld it.
 func (d *doc) counterpart(e *event.Event) string {
-	s := e.Counterpart
-	if e.CounterpartName != "" {
-		s = e.CounterpartName + " " + s
+	s := d.who(e.CounterpartName, e.Counterpart)
+	if s == "" && (e.Channel == event.Call || e.Channel == event.SMS || e.Channel == event.MMS) && e.Direction == event.In {
+		s = d.t("withheld")
 	}
 	if e.Role != "" {
 		s += " (" + vocab.Role(d.lang, e.Role) + ")"

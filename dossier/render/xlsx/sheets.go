@@ -10,6 +10,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/money"
 	"github.com/dossier-tool/dossier/dossier/vocab"
@@ -215,6 +216,7 @@ func (rd *renderer) findingsSheet() *sheet {
 			v[12] = str(fd.Message)
 			v[13] = str(fd.Source)
 			v[14] = str(fd.BreachNote)
+			v[15] = str(vocab.Category(rd.lang, findings.CategoryOf(fd.Rule)))
 		},
 	}}}
 }

@@ -15,17 +15,9 @@ import (
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
-// Finding categories, in the order a mediator reads them: the collection side's breaches, what
-// is inconsistent with the agreement, then the complainant's own performance.
-var categoryOrder = []string{"breach", "inconsistent", "performance"}
-
-// ruleCategory is the category each rule's findings fall in (the design's rule table).
-var ruleCategory = map[string]string{
-	findings.RuleNightContact: "breach", findings.RuleUnansweredAttempts: "breach",
-	findings.RuleConnectedCalls: "breach", findings.RuleThirdPartyContact: "breach",
-	"prohibited-conduct":        "breach",
-	findings.RuleAfterAgreement: "inconsistent", findings.RuleMissedInstallment: "performance",
-}
+// categoryOrder is the order a mediator reads the categories in: the collection side's breaches,
+// what is inconsistent with the agreement, then the complainant's own performance.
+var categoryOrder = findings.Categories()
 
 // sheetLink is a cell that jumps to the top of another sheet of the workbook.
 func (rd *renderer) sheetLink(name string) any {
@@ -66,7 +58,7 @@ func (rd *renderer) summarySheet(others []string) *sheet {
 
 	perCat := map[string]int{}
 	for rule, n := range rd.r.Totals {
-		perCat[ruleCategory[rule]] += n
+		perCat[findings.CategoryOf(rule)] += n
 	}
 	money := rd.moneyRows()
 	blocks := []block{{
@@ -82,13 +74,22 @@ func (rd *renderer) summarySheet(others []string) *sheet {
 		heads: l.ruleHeads, n: len(ruleOrder),
 		fill: func(i int, v []any) {
 			rule := ruleOrder[i]
-			v[0], v[1], v[2] = vocab.Rule(rd.lang, rule), vocab.Category(rd.lang, ruleCategory[rule]), rd.r.Totals[rule]
+			v[0], v[1], v[2] = vocab.Rule(rd.lang, rule), vocab.Category(rd.lang, findings.CategoryOf(rule)), rd.r.Totals[rule]
 		},
 	}}
 	if len(money) > 0 {
 		blocks = append(blocks, block{
 			title: l.repayment, n: len(money),
 			fill: func(i int, v []any) { v[0], v[1] = money[i].k, rd.moneyCell(money[i].v) },
+		})
+	}
+	if len(rd.r.Unclassified) > 0 {
+		blocks = append(blocks, block{
+			title: l.unclassified, heads: l.unclassifiedHeads, n: len(rd.r.Unclassified),
+			fill: func(i int, v []any) {
+				u := &rd.r.Unclassified[i]
+				v[0], v[1], v[2], v[3] = str(u.Counterpart), str(u.Name), u.Contacts, exhibitsCell(0, u.Exhibits)
+			},
 		})
 	}
 	blocks = append(blocks, block{

@@ -186,7 +186,7 @@ func TestStreamedSheetFeatures(t *testing.T) {
 		{"evidence auto filter", "xl/worksheets/sheet3.xml", `<autoFilter ref="\$A\$1:\$P\$6"`},
 		{"evidence rows with warnings highlighted", "xl/worksheets/sheet3.xml", `<conditionalFormatting sqref="A2:P6">`},
 		{"evidence link to the original in the bag", "xl/worksheets/sheet3.xml", `<c r="L2"[^>]*t="str"[^>]*><f>HYPERLINK\(&#34;data/` + regexp.QuoteMeta(manifest.ExhibitFileName(1, "calls-20250415.xml")) + `&#34;,`},
-		{"findings auto filter", "xl/worksheets/sheet4.xml", `<autoFilter ref="\$A\$1:\$O\$7"`},
+		{"findings auto filter", "xl/worksheets/sheet4.xml", `<autoFilter ref="\$A\$1:\$P\$7"`},
 		{"schedule auto filter under its title", "xl/worksheets/sheet5.xml", `<autoFilter ref="\$A\$2:\$H\$6"`},
 		{"contacts chart drawing", "xl/worksheets/sheet6.xml", `<drawing [^>]*id="rId\d+"`},
 		{"drawing holds the chart", "xl/drawings/_rels/drawing1.xml.rels", `Target="\.\./charts/chart1\.xml"`},
