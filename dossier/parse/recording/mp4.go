@@ -132,14 +132,17 @@ func probeMP4(r readerAt, size int64) (*audio, error) {
 	} else {
 		a.warnf("moov", "no mvhd box")
 	}
+	var track *soundTrack
 	for _, trak := range inMoov {
 		if trak.typ != "trak" {
 			continue
 		}
-		if audioTrack(r, trak, a) {
+		if t, ok := audioTrack(r, trak, a); ok {
+			track = t
 			break
 		}
 	}
+	checkSamples(r, top, track, a)
 	if a.Scale != 0 && a.Units != 0 && a.Bitrate == 0 {
 		if mdat, ok := find(top, "mdat"); ok {
 			a.Bitrate = int(uint64(mdat.size-(mdat.body-mdat.off)) * 8 * a.Scale / max(a.Units, 1))
@@ -191,11 +194,17 @@ var sampleEntryCodecs = map[string]string{
 	"fLaC": "FLAC", ".mp3": "MP3", "ulaw": "G.711 µ-law", "alaw": "G.711 A-law", "sowt": "PCM", "twos": "PCM",
 }
 
+// soundTrack is where a sound track's media header and sample table are.
+type soundTrack struct {
+	trak, mdia, stbl box
+}
+
 // audioTrack fills codec, channels and sample rate from trak/mdia/minf/stbl/stsd when the track
 // is a sound track, reporting whether it was one.
-func audioTrack(r readerAt, trak box, a *audio) bool {
+func audioTrack(r readerAt, trak box, a *audio) (*soundTrack, bool) {
 	path := "moov/trak"
 	level := trak
+	t := &soundTrack{trak: trak}
 	for _, name := range []string{"mdia", "minf", "stbl", "stsd"} {
 		kids, err := boxes(r, level.body, level.off+level.size, path, a)
 		if err != nil {
@@ -204,22 +213,28 @@ func audioTrack(r readerAt, trak box, a *audio) bool {
 		if name == "minf" {
 			if hdlr, ok := find(kids, "hdlr"); ok {
 				if h, err := readAt(r, hdlr.body+8, 4); err == nil && string(h) != "soun" {
-					return false
+					return nil, false
 				}
 			}
 		}
 		next, ok := find(kids, name)
 		if !ok {
-			return false
+			return nil, false
 		}
 		path += "/" + name
 		level = next
+		switch name {
+		case "mdia":
+			t.mdia = next
+		case "stbl":
+			t.stbl = next
+		}
 	}
 	// stsd: version+flags, entry count, then sample entries.
 	entry, err := readAt(r, level.body+8, 36)
 	if err != nil {
 		a.warnf(fmt.Sprintf("%s at offset %d", path, level.off), "sample description: %v", err)
-		return true
+		return t, true
 	}
 	fourcc := string(entry[4:8])
 	if c, ok := sampleEntryCodecs[fourcc]; ok {
@@ -230,5 +245,5 @@ func audioTrack(r readerAt, trak box, a *audio) bool {
 	// The sample entry's channel count is fixed at 2 by ISO/IEC 14496-12 whatever the audio holds,
 	// so it is not reported.
 	a.SampleRate = int(binary.BigEndian.Uint16(entry[32:34]))
-	return true
+	return t, true
 }

@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -204,6 +205,9 @@ func TestDamaged(t *testing.T) {
 		{"mp3 no frames", "x.mp3", []byte("ID3\x03\x00\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 100)), "", "", true},
 		{"m4a cut before moov", "x.m4a", cut("voice.m4a", 2000), "no moov box", "", false},
 		{"m4a box past the end", "x.m4a", cut("voice.m4a", len(readFixture(t, "testdata/voice.m4a"))-10), "file truncated", "3.500", false},
+		{"m4a with a header of 5:15 but no mdat", "x.m4a", withoutMdat(t, statedLength(t, 315000)), "no mdat box: the file holds no audio, although its header gives a length of 5:15.000", "", false},
+		{"m4a whose mdat lost its second half", "x.m4a", shortMdat(t, 5000), "the audio present lasts 0:01.536 of the 0:03.500 the header states", "1.536", false},
+		{"m4a whose header claims 5:15 over 3.5 s of audio", "x.m4a", statedLength(t, 315000), "the header states a length of 5:15.000 but the audio lasts 0:03.500", "3.500", false},
 		{"m4a mvhd timescale zero", "x.m4a", zeroTimescale(t), "timescale is zero", "", false},
 		{"m4a impossible box size", "x.m4a", []byte("\x00\x00\x00\x03ftypM4A \x00\x00\x00\x00"), "", "", true},
 		{"wav data past the end", "x.wav", cut("voice.wav", 1044), "file truncated", "0.062", false},
@@ -335,4 +339,40 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 	}
+}
+
+// m4aBoxes returns voice.m4a and the offset of its top-level mdat and moov boxes (ffmpeg writes
+// ftyp, free, mdat, moov).
+func m4aBoxes(t *testing.T, b []byte) (mdat, moov int) {
+	mdat, moov = bytes.Index(b, []byte("mdat"))-4, bytes.Index(b, []byte("moov"))-4
+	if mdat < 0 || moov < mdat {
+		t.Fatal("voice.m4a is not laid out as ftyp, free, mdat, moov")
+	}
+	return mdat, moov
+}
+
+// withoutMdat drops the media data and keeps the index, as a copy that lost the audio does.
+func withoutMdat(t *testing.T, b []byte) []byte {
+	mdat, moov := m4aBoxes(t, b)
+	return append(bytes.Clone(b[:mdat]), b[moov:]...)
+}
+
+// shortMdat keeps only the first keep bytes of the audio and the whole index after it.
+func shortMdat(t *testing.T, keep int) []byte {
+	b := readFixture(t, "testdata/voice.m4a")
+	mdat, moov := m4aBoxes(t, b)
+	out := bytes.Clone(b[:mdat+8+keep])
+	binary.BigEndian.PutUint32(out[mdat:], uint32(8+keep))
+	return append(out, b[moov:]...)
+}
+
+// statedLength returns voice.m4a (3.5 s of audio) whose mvhd states ms milliseconds.
+func statedLength(t *testing.T, ms uint32) []byte {
+	b := bytes.Clone(readFixture(t, "testdata/voice.m4a"))
+	i := bytes.Index(b, []byte("mvhd"))
+	if i < 0 || binary.BigEndian.Uint32(b[i+4+4+8:]) != 1000 {
+		t.Fatal("voice.m4a's mvhd timescale is not 1000")
+	}
+	binary.BigEndian.PutUint32(b[i+4+4+8+4:], ms)
+	return b
 }
