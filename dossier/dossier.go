@@ -99,6 +99,8 @@ type AddOptions struct {
 	Lock     LockOptions
 	Progress ingest.Progress
 	Notes    func(string)
+	// ShowFrom: see ingest.Options.
+	ShowFrom string
 	// OCR, when set, reads the text of the screenshots and photos added (see ReadText).
 	OCR *OCROptions
 }
@@ -124,7 +126,7 @@ func (c *Case) Add(ctx context.Context, paths []string, opt AddOptions) (*ingest
 	var rep *ingest.Report
 	err = c.Write(ctx, opt.Lock, opt.Notes, func() error {
 		var err error
-		rep, err = ingest.Add(c.Folder, conf, paths, ingest.Options{Describe: opt.Describe, Parsers: formats.All(), Progress: opt.Progress})
+		rep, err = ingest.Add(c.Folder, conf, paths, ingest.Options{Describe: opt.Describe, Parsers: formats.All(), Progress: opt.Progress, ShowFrom: opt.ShowFrom})
 		if err != nil || opt.OCR == nil || rep == nil {
 			return err
 		}

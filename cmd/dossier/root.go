@@ -115,7 +115,7 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 		return nil
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e), ocrCmd(e))
+	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), serveCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e), ocrCmd(e))
 	root.AddCommand(renderCmds(e)...)
 
 	err := root.Execute()

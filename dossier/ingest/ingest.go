@@ -55,6 +55,19 @@ type Options struct {
 	// BatchItems and BatchBytes bound how much is staged before a commit.
 	BatchItems int
 	BatchBytes int64
+	// ShowFrom, when set, is a folder the files were put in only to be added (the web app's
+	// uploads): paths under it are shown and recorded relative to it, as the user gave them.
+	ShowFrom string
+}
+
+// show is the path as the user knows it.
+func (o *Options) show(p string) string {
+	if o.ShowFrom != "" {
+		if rel, err := filepath.Rel(o.ShowFrom, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return displayPath(p)
 }
 
 // Progress receives the progress of an add.
@@ -123,6 +136,9 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 	}
 	rep := &Report{}
 	files := collect(paths, rep, ownFiles(f))
+	for i := range files {
+		files[i].display = opt.show(files[i].path)
+	}
 	if len(files) == 0 {
 		if rep.Failed > 0 {
 			return rep, fmt.Errorf("%w: no readable file in the given paths", ErrNothing)
@@ -257,7 +273,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 			if err != nil {
 				return err
 			}
-			a.rep.Results = append(a.rep.Results, Result{Path: displayPath(fl.transcript), Exhibit: tit.Exhibit, ID: tit.ID, Kind: tit.Kind,
+			a.rep.Results = append(a.rep.Results, Result{Path: a.opt.show(fl.transcript), Exhibit: tit.Exhibit, ID: tit.ID, Kind: tit.Kind,
 				SHA256: tit.SHA256, Summary: tit.Summary, DerivedFrom: it.Exhibit})
 			a.rep.Added++
 		}
@@ -301,7 +317,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 		Acquired: a.opt.Now().UTC().Truncate(time.Millisecond), Title: desc.Title, Purpose: desc.Purpose, Source: desc.Source,
 		Holder: desc.Holder, HolderRole: desc.HolderRole, DerivedFrom: parent}
 	if origPath != "" {
-		it.Added = displayPath(origPath)
+		it.Added = a.opt.show(origPath)
 	}
 	if !modTime.IsZero() {
 		mt := modTime.UTC().Truncate(time.Second)

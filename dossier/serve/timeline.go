@@ -1,0 +1,299 @@
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dossier-tool/dossier/dossier/atomicfile"
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/findings"
+)
+
+// oneClickRoles are the roles the numbers page offers, in the order a user thinks of them.
+var oneClickRoles = []string{caseconf.RoleCollector, caseconf.RoleCreditor, caseconf.RoleFamily, caseconf.RoleOther}
+
+type number struct {
+	Counterpart, Name string
+	Count             int
+	First, Last       string
+	Channels          []string
+}
+
+// unroled gathers the counterparts of the timeline no contact in case.yaml names.
+func unroled(evs []event.Event, loc *time.Location) []number {
+	by := map[string]*number{}
+	chans := map[string]map[string]bool{}
+	for _, e := range evs {
+		if e.Counterpart == "" || e.Role != "" || e.Channel == event.Payment {
+			continue
+		}
+		n := by[e.Counterpart]
+		if n == nil {
+			n = &number{Counterpart: e.Counterpart, First: e.Time.In(loc).Format("2006-01-02")}
+			by[e.Counterpart] = n
+			chans[e.Counterpart] = map[string]bool{}
+		}
+		n.Count++
+		n.Last = e.Time.In(loc).Format("2006-01-02")
+		if n.Name == "" {
+			n.Name = e.CounterpartName
+		}
+		if !chans[e.Counterpart][string(e.Channel)] {
+			chans[e.Counterpart][string(e.Channel)] = true
+			n.Channels = append(n.Channels, string(e.Channel))
+		}
+	}
+	out := make([]number, 0, len(by))
+	for _, n := range by {
+		out = append(out, *n)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Counterpart < out[j].Counterpart
+	})
+	return out
+}
+
+func (s *Server) numbersPage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
+	_, evs, err := cc.c.Timeline()
+	if err != nil {
+		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
+		return
+	}
+	s.render(w, r, "numbers", page{Case: cc.name, Nav: "numbers", Data: struct {
+		Numbers []number
+		Roles   []string
+	}{unroled(evs, cc.conf.Location()), oneClickRoles}})
+}
+
+// setRole adds a contact with the chosen role to case.yaml (keeping its comments), checked by
+// caseconf and written under the case lock.
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
+	num := strings.TrimSpace(r.PostFormValue("number"))
+	role := r.PostFormValue("role")
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	if num == "" || !contains(oneClickRoles, role) {
+		http.Error(w, "give a number and one of the roles "+strings.Join(oneClickRoles, ", "), http.StatusBadRequest)
+		return
+	}
+	if name == "" {
+		name = num
+	}
+	err := cc.c.Write(r.Context(), s.lock("dossier serve: role"), nil, func() error {
+		src, err := os.ReadFile(cc.c.Folder.CaseYAML())
+		if err != nil {
+			return err
+		}
+		out, err := addContact(src, num, name, role)
+		if err != nil {
+			return err
+		}
+		if _, err := caseconf.Parse(bytes.NewReader(out)); err != nil {
+			return err
+		}
+		return atomicfile.WriteBytes(cc.c.Folder.CaseYAML(), out, 0o644)
+	})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if r.Header.Get("X-CSRF-Token") != "" {
+		writeJSON(w, map[string]string{"number": num, "role": role})
+		return
+	}
+	http.Redirect(w, r, "/c/"+pathEscape(cc.name)+"/numbers", http.StatusSeeOther)
+}
+
+func addContact(src []byte, num, name, role string) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, fmt.Errorf("case.yaml: %w", err)
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("case.yaml: not a mapping")
+	}
+	doc := root.Content[0]
+	key := "wechat"
+	if isPhone(num) {
+		key = "number"
+	} else if strings.Contains(num, "@") {
+		key = "email"
+	}
+	entry := flowMap(key, num, "name", name, "role", role)
+	if i := find(doc, "contacts"); i >= 0 && doc.Content[i+1].Kind == yaml.SequenceNode {
+		list := doc.Content[i+1]
+		list.Style = 0
+		list.Content = append(list.Content, entry)
+	} else {
+		setNode(doc, "contacts", seq([]*yaml.Node{entry}))
+	}
+	return encodeYAML(&root)
+}
+
+func contains(xs []string, x string) bool { return slices.Contains(xs, x) }
+
+type timelineView struct {
+	Events                        []eventRow
+	Shown, Total                  int
+	Channel, Counterpart, Role    string
+	Flagged                       bool
+	Channels, Roles, Counterparts []string
+	Categories                    []categoryView
+	Chart                         template.HTML
+}
+
+type eventRow struct {
+	Time, Channel, Direction, Counterpart, Name, Role, Text string
+	Exhibit                                                 int
+	Flagged                                                 bool
+}
+
+type categoryView struct {
+	Category string
+	Findings []findings.Finding
+}
+
+// maxRows bounds the rows one timeline page shows; the filters narrow it down.
+const maxRows = 2000
+
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
+	conf, rep, err := cc.c.Findings(s.opt.Now())
+	if err != nil {
+		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
+		return
+	}
+	_, evs, err := cc.c.Timeline()
+	if err != nil {
+		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
+		return
+	}
+	loc := conf.Location()
+	q := r.URL.Query()
+	v := timelineView{Channel: q.Get("channel"), Counterpart: q.Get("counterpart"), Role: q.Get("role"), Flagged: q.Get("flagged") != "", Total: len(evs)}
+	flagged := map[int]bool{}
+	cats := map[string][]findings.Finding{}
+	for _, f := range rep.Findings {
+		for _, e := range f.Events {
+			flagged[e] = true
+		}
+		c := categoryOf(f.Rule)
+		cats[c] = append(cats[c], f)
+	}
+	for _, c := range []string{"breach", "inconsistent", "performance"} {
+		if len(cats[c]) > 0 {
+			v.Categories = append(v.Categories, categoryView{c, cats[c]})
+		}
+	}
+	chans, roles, cps := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	perDay := map[string]int{}
+	for _, e := range evs {
+		chans[string(e.Channel)] = true
+		if e.Role != "" {
+			roles[e.Role] = true
+		}
+		if e.Counterpart != "" {
+			cps[e.Counterpart] = true
+		}
+		if e.Direction == event.In && caseconf.CollectionSide(e.Role) && !e.Time.IsZero() {
+			perDay[e.Time.In(loc).Format("2006-01-02")]++
+		}
+		if (v.Channel != "" && string(e.Channel) != v.Channel) || (v.Counterpart != "" && e.Counterpart != v.Counterpart) ||
+			(v.Role != "" && e.Role != v.Role && !(v.Role == "none" && e.Role == "")) || (v.Flagged && !flagged[e.Seq]) {
+			continue
+		}
+		v.Shown++
+		if len(v.Events) >= maxRows {
+			continue
+		}
+		text := e.Text
+		if text == "" {
+			text = e.Subject
+		}
+		if e.Duration != nil {
+			text = strings.TrimSpace(fmt.Sprintf("%s %ds", text, *e.Duration))
+		}
+		if e.Status != "" {
+			text = strings.TrimSpace(e.Status + " " + text)
+		}
+		v.Events = append(v.Events, eventRow{Time: e.Time.In(loc).Format("2006-01-02 15:04:05"), Channel: string(e.Channel),
+			Direction: string(e.Direction), Counterpart: e.Counterpart, Name: e.CounterpartName, Role: e.Role, Text: text,
+			Exhibit: e.Exhibit, Flagged: flagged[e.Seq]})
+	}
+	v.Channels, v.Roles, v.Counterparts = keys(chans), keys(roles), keys(cps)
+	v.Chart = perDayChart(perDay, cc.lang)
+	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
+}
+
+// categoryOf is the category of a finding rule (see the findings package).
+func categoryOf(rule string) string {
+	switch rule {
+	case findings.RuleAfterAgreement:
+		return "inconsistent"
+	case findings.RuleMissedInstallment:
+		return "performance"
+	}
+	return "breach"
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// perDayChart draws the collection side's incoming contacts per day as inline SVG bars.
+func perDayChart(perDay map[string]int, lang string) template.HTML {
+	if len(perDay) == 0 {
+		return ""
+	}
+	days := keys(map[string]bool{})
+	for d := range perDay {
+		days = append(days, d)
+	}
+	sort.Strings(days)
+	first, _ := time.Parse("2006-01-02", days[0])
+	last, _ := time.Parse("2006-01-02", days[len(days)-1])
+	n := int(last.Sub(first).Hours()/24) + 1
+	if n > 400 {
+		n, first = 400, last.AddDate(0, 0, -399)
+	}
+	peak := 1
+	for _, c := range perDay {
+		peak = max(peak, c)
+	}
+	const h, top, bottom = 160, 14, 20
+	bw := max(2, min(24, 800/n))
+	width := n*bw + 40
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="%s" viewBox="0 0 %d %d" width="%d" height="%d">`,
+		template.HTMLEscapeString(t(lang, "web.chart")), width, h+top+bottom, width, h+top+bottom)
+	fmt.Fprintf(&b, `<text x="0" y="10" class="axis">%d</text>`, peak)
+	for i := 0; i < n; i++ {
+		d := first.AddDate(0, 0, i).Format("2006-01-02")
+		c := perDay[d]
+		if c == 0 {
+			continue
+		}
+		bh := c * h / peak
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d"><title>%s: %d</title></rect>`, 30+i*bw, top+h-bh, max(1, bw-1), bh, d, c)
+	}
+	fmt.Fprintf(&b, `<text x="30" y="%d" class="axis">%s</text>`, h+top+bottom-4, days[0])
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis" text-anchor="end">%s</text>`, width, h+top+bottom-4, days[len(days)-1])
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // built above from numbers and escaped text only
+}
