@@ -188,10 +188,10 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 		for _, e := range f.Events {
 			flagged[e] = true
 		}
-		c := categoryOf(f.Rule)
+		c := findings.CategoryOf(f.Rule)
 		cats[c] = append(cats[c], f)
 	}
-	for _, c := range []string{"breach", "inconsistent", "performance"} {
+	for _, c := range []string{findings.CategoryBreach, findings.CategoryInconsistent, findings.CategoryPerformance} {
 		if len(cats[c]) > 0 {
 			v.Categories = append(v.Categories, categoryView{c, cats[c]})
 		}
@@ -236,16 +236,6 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
 }
 
-// categoryOf is the category of a finding rule (see the findings package).
-func categoryOf(rule string) string {
-	switch rule {
-	case findings.RuleAfterAgreement:
-		return "inconsistent"
-	case findings.RuleMissedInstallment:
-		return "performance"
-	}
-	return "breach"
-}
 
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
