@@ -21,6 +21,11 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/dossier
 
+# One man page per command, from the same command tree as the help (cobra/doc), into bin/man.
+man: build
+	$(BIN) man bin/man
+	@echo "man pages in bin/man (man -l bin/man/dossier.1)"
+
 # The PDF checks use poppler-utils and qpdf. Install them where we can (root with apt-get);
 # elsewhere the tests that need them skip and say why.
 test-tools:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -79,7 +80,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 				return err
 			}
 			if rep.Failed > 0 {
-				return fmt.Errorf("%d path(s) could not be read; the rest was added", rep.Failed)
+				return failedPaths(rep)
 			}
 			return nil
 		},
@@ -123,6 +124,27 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 	e.msg("%d added, %d already present, %d failed", rep.Added, rep.Dups, rep.Failed)
 }
 
+// failedPaths is the error of an add where some paths could not be read: it says whether
+// anything else was added, and how to fix a permission problem.
+func failedPaths(rep *ingest.Report) error {
+	var msg string
+	switch {
+	case rep.Added > 0:
+		msg = fmt.Sprintf("%d path(s) could not be read; the rest was added", rep.Failed)
+	case rep.Dups > 0:
+		msg = fmt.Sprintf("%d path(s) could not be read; the rest was already in the case", rep.Failed)
+	default:
+		msg = fmt.Sprintf("nothing was added: %d path(s) could not be read", rep.Failed)
+	}
+	for _, r := range rep.Results {
+		if r.Denied {
+			msg += " (permission denied: give yourself read access, e.g. chmod -R u+rX PATH, or copy the files somewhere you can read them, and add them again)"
+			break
+		}
+	}
+	return errors.New(msg)
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {
@@ -141,10 +163,16 @@ type progress struct {
 
 func newProgress(e *env, msg string) *progress {
 	f, ok := e.stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) || os.Getenv("CI") != "" {
+	if !ok || !showProgress(term.IsTerminal(int(f.Fd())), os.Getenv) {
 		return nil
 	}
 	return &progress{e: e, msg: msg}
+}
+
+// showProgress says whether a bar that redraws its line makes sense: on a terminal that can move
+// the cursor (not TERM=dumb, as in Emacs shells and some IDE consoles) and not in CI logs.
+func showProgress(isTerminal bool, getenv func(string) string) bool {
+	return isTerminal && getenv("CI") == "" && getenv("TERM") != "dumb"
 }
 
 func (p *progress) Total(files int, bytes int64) {

@@ -38,6 +38,9 @@ func eventsCmd(e *env) *cobra.Command {
 				return writeJSON(e.stdout, eventsJSON{Timezone: conf.Timezone, Events: evs})
 			}
 			var tw table
+			if len(evs) > 0 {
+				tw.heading(conf.Language, "time", "channel", "direction", "status", "counterpart", "role", "duration", "exhibits", "text")
+			}
 			for _, ev := range evs {
 				who := ev.Counterpart
 				if ev.CounterpartName != "" && ev.CounterpartName != ev.Counterpart {
@@ -58,7 +61,7 @@ func eventsCmd(e *env) *cobra.Command {
 				lang := conf.Language
 				tw.add(ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
 					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur,
-					exhibits(ev.Exhibits), text)
+					exhibits(ev.Exhibit, ev.Exhibits), text)
 			}
 			if err := tw.write(e.stdout); err != nil {
 				return err
@@ -71,7 +74,10 @@ func eventsCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func exhibits(ns []int) string {
+func exhibits(one int, ns []int) string {
+	if len(ns) == 0 && one > 0 {
+		ns = []int{one}
+	}
 	parts := make([]string, len(ns))
 	for i, n := range ns {
 		parts[i] = fmt.Sprintf("#%d", n)

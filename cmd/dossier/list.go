@@ -43,6 +43,10 @@ func listCmd(e *env) *cobra.Command {
 				return writeJSON(e.stdout, listJSON{CaseID: c.Folder.Meta.ID, Items: items})
 			}
 			var tw table
+			lang := conf.Language
+			if len(items) > 0 {
+				tw.heading(lang, "exhibit", "kind", "name", "size", "time-source", "events", "sha256")
+			}
 			loc := conf.Location()
 			for _, it := range items {
 				when := ""

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,7 +48,15 @@ func (e *env) msg(format string, args ...any) {
 	fmt.Fprintf(e.stderr, "dossier: "+format+"\n", args...)
 }
 
-func (e *env) open() (*dossier.Case, error) { return dossier.Open(e.dir) }
+// open opens the case that holds the working folder: the folder itself or the nearest one above
+// it, as git finds its repository.
+func (e *env) open() (*dossier.Case, error) {
+	dir, err := casefolder.Find(e.dir)
+	if err != nil {
+		return nil, err
+	}
+	return dossier.Open(dir)
+}
 
 // openCase opens the case and reads its case.yaml.
 func (e *env) openCase() (*dossier.Case, *caseconf.Case, error) {
@@ -78,8 +87,12 @@ type problemsError struct{ n int }
 func (p problemsError) Error() string { return fmt.Sprintf("%d problem(s) found", p.n) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C and the SIGTERM a service manager or `kill` sends both cancel the command's context:
+	// every long loop checks it and removes what it had half-written. A second signal is not
+	// caught, so it stops a command that does not react at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() { <-ctx.Done(); stop() }()
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "dossier",
@@ -87,10 +100,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Long: `dossier preserves every original (hashed, read-only), numbers it as an exhibit, puts all
 events on one timeline, counts the collectors' rule breaches, and renders a PDF packet, an Excel
 workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生成可核验的投诉材料。`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+		Args:          unknownCommand,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(stderr)
+			_ = cmd.Help()
+			return errHelpShown
+		},
 	}
+	root.SetVersionTemplate("dossier {{.Version}}\n")
+	root.SuggestionsMinimumDistance = 2
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -117,6 +138,8 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), serveCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e), ocrCmd(e))
 	root.AddCommand(renderCmds(e)...)
+	root.AddCommand(manCmd(root))
+	registerCompletions(e, root)
 
 	err := root.Execute()
 	e.closeEngine()
@@ -132,28 +155,17 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 		e.msg("%s", e.describe(err))
 		return exitProblems
 	}
+	if errors.Is(err, errHelpShown) {
+		return exitUsage
+	}
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		e.msg("%s", ue.messageOr(err))
+	if errors.As(err, &ue) {
+		e.msg("%s", ue.Error())
 		e.msg("see 'dossier help' for usage")
 		return exitUsage
 	}
 	e.msg("%s", e.describe(err))
 	return exitError
-}
-
-func (u usageError) messageOr(err error) string {
-	if u.error != nil {
-		return u.error.Error()
-	}
-	return err.Error()
-}
-
-// isCobraUsage recognises cobra's own argument errors.
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
-		strings.Contains(s, "arg(s)") || strings.HasPrefix(s, "invalid argument")
 }
 
 // describe turns an error into what a user can act on; --debug adds the full chain.
@@ -192,7 +204,7 @@ func (e *env) describe(err error) string {
 		}
 	}
 	if e.debug {
-		return fmt.Sprintf("%s\ndetail: %#v", hint, err)
+		return hint + "\nerror chain, outermost first:\n" + errorChain(err)
 	}
 	return hint
 }

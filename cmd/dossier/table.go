@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/width"
+
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // table aligns columns by display width: a Chinese character takes two terminal cells, which
@@ -15,6 +17,15 @@ type table struct {
 }
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+// heading adds the header row, each column named by its vocabulary term in lang.
+func (t *table) heading(lang string, columns ...string) {
+	cells := make([]string, len(columns))
+	for i, c := range columns {
+		cells[i] = vocab.Term(lang, "column."+c)
+	}
+	t.add(cells...)
+}
 
 // note adds a line that is indented under the row before it and takes no part in the widths.
 func (t *table) note(text string) {

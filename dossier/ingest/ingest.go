@@ -90,6 +90,8 @@ type Result struct {
 	DerivedFrom int      `json:"derived_from,omitempty"`
 	Skipped     string   `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
 	Err         string   `json:"error,omitempty"`
+	// Denied is set when Err is a permission error, so a caller can say how to fix it.
+	Denied bool `json:"permission_denied,omitempty"`
 }
 
 // Report is the outcome of an add.
@@ -179,7 +181,7 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 	}()
 	for st := range staging {
 		if st.err != nil {
-			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: st.err.Error()})
+			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: st.err.Error(), Denied: errors.Is(st.err, fs.ErrPermission)})
 			rep.Failed++
 			continue
 		}
@@ -644,7 +646,7 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why})
 	}
 	fail := func(p string, err error) {
-		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err)})
+		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err), Denied: errors.Is(err, fs.ErrPermission)})
 		rep.Failed++
 	}
 	sidecars := map[string]bool{} // found while walking folders

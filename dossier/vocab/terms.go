@@ -107,6 +107,24 @@ var terms = map[string][2]string{
 	"kind.attachment": {"附件", "attachment"},
 	"kind.document":   {"文件", "document"},
 
+	// Column headings of the command line's tables (list, events).
+	"column.exhibit":     {"证据", "Exhibit"},
+	"column.kind":        {"类型", "Kind"},
+	"column.name":        {"文件名", "Name"},
+	"column.size":        {"大小", "Size"},
+	"column.time-source": {"时间（来源）", "Time (source)"},
+	"column.events":      {"事件数", "Events"},
+	"column.sha256":      {"SHA-256", "SHA-256"},
+	"column.time":        {"时间", "Time"},
+	"column.channel":     {"渠道", "Channel"},
+	"column.direction":   {"方向", "Direction"},
+	"column.status":      {"状态", "Status"},
+	"column.counterpart": {"对方", "Counterpart"},
+	"column.role":        {"角色", "Role"},
+	"column.duration":    {"时长", "Duration"},
+	"column.exhibits":    {"证据", "Exhibits"},
+	"column.text":        {"内容", "Text"},
+
 	// Fixed locators (see Locator for "line N", "row N", "part N").
 	"locator.file":          {"整个文件", "file"},
 	"locator.body":          {"正文", "body"},
