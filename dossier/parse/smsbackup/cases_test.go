@@ -398,3 +398,48 @@ func fuzzParser(f *testing.F, p parse.Parser) {
 		sameAsSlice(t, p, "f.xml", data)
 	})
 }
+
+// TestInvalidUTF8Body checks that bytes that are not UTF-8 in one message cost only those bytes:
+// the message is kept with U+FFFD, a warning names its line, and every later message is read.
+func TestInvalidUTF8Body(t *testing.T) {
+	sms := func(date, body string) string {
+		return `<sms protocol="0" address="15900001111" date="` + date + `" type="1" subject="null" body="` + body +
+			`" toa="null" sc_toa="null" service_center="+8613800100500" read="1" status="-1" locked="0" date_sent="` + date +
+			`" sub_id="1" readable_date="2025年1月20日 上午9:15:00" contact_name="(Unknown)" />`
+	}
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"raw byte", "请还款\xff今天", "请还款\uFFFD今天"},
+		{"gbk bytes in a utf-8 file", "\xc4\xe3\xba\xc3", "\uFFFD\uFFFD\uFFFD"},
+		{"cesu-8 surrogates", "笑\xed\xa0\xbd\xed\xb8\x80", "笑\uFFFD\uFFFD\uFFFD\uFFFD"},
+		{"overlong slash", "a\xc0\xafb", "a\uFFFD\uFFFDb"},
+		{"sequence cut by the quote", "到期\xe4\xbd", "到期\uFFFD"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := smsDoc(sms("1737335700000", "第一条"), sms("1737335760000", tc.body), sms("1737335820000", "第三条"), sms("1737335880000", "第四条"))
+			res, err := Messages.Parse(input("sms-20250415.xml", doc, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Events) != 4 {
+				t.Fatalf("%d events, want 4; warnings %v", len(res.Events), res.Warnings)
+			}
+			if got := res.Events[1].Text; got != tc.want {
+				t.Errorf("text %q, want %q", got, tc.want)
+			}
+			if res.Events[3].Text != "第四条" {
+				t.Errorf("last message %+v", res.Events[3])
+			}
+			found := false
+			for _, w := range res.Warnings {
+				if w.Where == "line 4" && strings.Contains(w.What, "not UTF-8") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no warning names line 4: %v", res.Warnings)
+			}
+		})
+	}
+}

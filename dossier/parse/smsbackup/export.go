@@ -170,7 +170,7 @@ func (x *export) finish(read int) {
 		x.warn(n.line, "%s", n.what)
 	}
 	if x.g.dropped > 0 {
-		x.warn(0, "%d more values cut", x.g.dropped)
+		x.warn(0, "%d more values cut or repaired", x.g.dropped)
 	}
 	if len(x.unknown) > 0 {
 		names := make([]string, 0, len(x.unknown))

@@ -67,10 +67,11 @@ const (
 //     (at a character boundary, never inside a reference), and the cut is noted;
 //   - a start tag or name larger than its limit stops the parse with errTooLarge.
 //
-// It also repairs two things phones write that a strict XML decoder rejects and that would
-// otherwise end the parse at the first message: emoji written as two surrogate character
-// references (&#55357;&#56832;) are joined into one, and references to characters XML forbids
-// (&#1;, raw control bytes) become U+FFFD.
+// It also repairs what phones write that a strict XML decoder rejects and that would otherwise
+// end the parse at the first message: emoji written as two surrogate character references
+// (&#55357;&#56832;) are joined into one; references to characters XML forbids (&#1;, raw
+// control bytes) become U+FFFD; and bytes of a text or attribute value that are not UTF-8 (a
+// stray raw byte, CESU-8 surrogates, an overlong form) become U+FFFD with a note naming the line.
 //
 // Line breaks are passed on even from dropped values, so the decoder's line numbers are the
 // original's.
@@ -105,6 +106,9 @@ type guard struct {
 	ent      []byte // a reference being read, starting with '&'
 	inEnt    bool
 	highSurr rune // a high surrogate reference waiting for its low half
+
+	u8     []byte // a multi-byte UTF-8 sequence being read
+	badRun bool   // the current run already had invalid UTF-8 noted
 
 	notes   []note
 	dropped int // notes not kept beyond maxNotes
@@ -174,6 +178,8 @@ func (g *guard) fill() {
 // finish flushes a reference left open by the end of the input, so the decoder sees exactly
 // what the file holds and reports the truncation itself.
 func (g *guard) finish() {
+	g.out = append(g.out, g.u8...) // a sequence cut by the end of the file: the decoder reports it
+	g.u8 = g.u8[:0]
 	g.flushHigh()
 	if g.inEnt {
 		g.out = append(g.out, g.ent...)
@@ -337,6 +343,8 @@ func (g *guard) startRun(st lexState) {
 	g.dropping = false
 	g.keptNL = 0
 	g.tail = [2]byte{}
+	g.u8 = g.u8[:0]
+	g.badRun = false
 }
 
 func (g *guard) startValue(q byte) {
@@ -446,6 +454,11 @@ func (g *guard) content(b byte) {
 		g.flushHigh()
 		g.keep(g.ent...)
 	}
+	if len(g.u8) > 0 || b >= 0x80 {
+		if g.utf8Byte(b) {
+			return
+		}
+	}
 	if b == '&' {
 		g.inEnt = true
 		g.ent = append(g.ent[:0], b)
@@ -459,8 +472,56 @@ func (g *guard) content(b byte) {
 	g.keep(b)
 }
 
+// utf8Byte takes a byte of a multi-byte UTF-8 sequence, reporting false when b is not one and is
+// to be handled as an ASCII byte (it ended a sequence that was cut short).
+func (g *guard) utf8Byte(b byte) bool {
+	if len(g.u8) > 0 {
+		if b&0xC0 == 0x80 {
+			g.u8 = append(g.u8, b)
+			if utf8.FullRune(g.u8) {
+				g.flushUTF8()
+			}
+			return true
+		}
+		g.invalidUTF8()
+		if b < 0x80 {
+			return false
+		}
+	}
+	if b >= 0xC2 && b <= 0xF4 {
+		g.flushHigh()
+		g.u8 = append(g.u8[:0], b)
+		return true
+	}
+	g.invalidUTF8() // a continuation byte without a lead, or a byte UTF-8 never uses
+	return true
+}
+
+// flushUTF8 passes a complete sequence on, or U+FFFD when it is no character (an overlong form,
+// a surrogate as CESU-8 writes it, a value past U+10FFFF).
+func (g *guard) flushUTF8() {
+	if utf8.Valid(g.u8) {
+		g.keep(g.u8...)
+		g.u8 = g.u8[:0]
+		return
+	}
+	g.invalidUTF8()
+}
+
+func (g *guard) invalidUTF8() {
+	g.u8 = g.u8[:0]
+	g.keep(replacementChar...)
+	if !g.badRun {
+		g.badRun = true
+		g.addNote("bytes that are not UTF-8 (a raw byte or CESU-8) replaced by U+FFFD")
+	}
+}
+
 // endContent closes a value or text run.
 func (g *guard) endContent() {
+	if len(g.u8) > 0 {
+		g.invalidUTF8()
+	}
 	if g.inEnt {
 		g.inEnt = false
 		g.flushHigh()
