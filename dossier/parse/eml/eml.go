@@ -34,6 +34,7 @@ import (
 	"mime"
 	"net/mail"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -348,13 +349,17 @@ func (w *walker) walkMultipart(r io.Reader, boundary, path, where string, depth 
 		w.warn(where, "multipart nested deeper than %d levels; skipped", maxDepth)
 		return
 	}
-	mr := newMultipartReader(r, boundary)
+	filter := newPartHeaderFilter(r, boundary)
+	mr := newMultipartReader(filter, boundary)
 	for i := 1; ; i++ {
 		child := strconv.Itoa(i)
 		if path != "" {
 			child = path + "." + child
 		}
 		p, err := mr.NextRawPart()
+		if slices.Contains(filter.repaired, i) {
+			w.warn("part "+child, "control characters in its header (a NUL or ESC in a file name) replaced by U+FFFD")
+		}
 		if err == io.EOF {
 			return
 		}
@@ -627,6 +632,13 @@ func (w *walker) addresses(h mail.Header, key string) []*mail.Address {
 	list, err := ap.ParseList(raw)
 	if err == nil {
 		for _, a := range list {
+			// Foxmail and others put encoded words inside quotes, where RFC 2047 does not
+			// allow them and net/mail leaves them as they are.
+			if strings.Contains(a.Name, "=?") {
+				if d, err := w.dec.DecodeHeader(a.Name); err == nil {
+					a.Name = d
+				}
+			}
 			a.Name = clean(a.Name)
 		}
 		return list
