@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,4 +74,42 @@ func TestListedMIMENamesTheDetectedEncoding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forwardChain returns an e-mail that carries, as a message/rfc822 attachment, a forwarded
+// e-mail, and so on n times; the innermost one carries a picture. Each level is what Foxmail
+// and Outlook write for "forward as attachment".
+func forwardChain(n int) []byte {
+	png := "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
+	msg := "From: <notice@cuishou-agency.example>\r\nTo: <a@example.com>\r\nSubject: =?UTF-8?B?5YKs5pS26YCa55+l?=\r\n" +
+		"Date: Mon, 14 Apr 2025 09:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n" +
+		"--b0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n见图\r\n--b0\r\nContent-Type: image/png; name=\"proof.png\"\r\n" +
+		"Content-Disposition: attachment; filename=\"proof.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + png + "\r\n--b0--\r\n"
+	for i := 1; i <= n; i++ {
+		b := fmt.Sprintf("b%d", i)
+		msg = fmt.Sprintf("From: <friend%d@example.com>\r\nTo: <a@example.com>\r\nSubject: Fw: level %d\r\n"+
+			"Date: Mon, 14 Apr 2025 %02d:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"+
+			"--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nforwarded\r\n--%s\r\nContent-Type: message/rfc822; name=\"level%d.eml\"\r\n"+
+			"Content-Disposition: attachment; filename=\"level%d.eml\"\r\n\r\n%s\r\n--%s--\r\n", i, i, 9+i%12, b, b, b, i-1, i-1, msg, b)
+	}
+	return []byte(msg)
+}
+
+func TestForwardChainsAreExtractedOrSaidNotToBe(t *testing.T) {
+	t.Run("ten forwards deep: the picture is an item", func(t *testing.T) {
+		items := addReal(t, map[string][]byte{"fw.eml": forwardChain(10)}, ingest.Options{})
+		if len(items) != 12 || items[11].Name != "proof.png" || items[11].Kind == "attachment" {
+			for _, it := range items {
+				t.Logf("%d %s %s %v", it.Exhibit, it.Name, it.Kind, it.Warnings)
+			}
+			t.Fatalf("%d items; want the 11 e-mails and the picture", len(items))
+		}
+	})
+	t.Run("past the cap the deepest e-mail says what it did not extract", func(t *testing.T) {
+		items := addReal(t, map[string][]byte{"fw.eml": forwardChain(20)}, ingest.Options{})
+		last := items[len(items)-1]
+		if len(items) != 17 || !strings.Contains(strings.Join(last.Warnings, "\n"), "not extracted") {
+			t.Fatalf("%d items; last %s warnings %q", len(items), last.Name, last.Warnings)
+		}
+	})
 }

@@ -305,7 +305,14 @@ func (a *adder) readTranscript(path string) (string, *store.Staged, error) {
 	return strings.TrimSpace(string(b)), st, err
 }
 
-const maxDepth = 3
+// maxDepth bounds how deep files inside files are extracted: real mail holds forward chains of
+// ten messages each attached to the next, plus the pictures at the bottom, and archives hold
+// folders of e-mails. A file deeper than this is named on its container's item as not
+// extracted, never dropped in silence.
+const maxDepth = 16
+
+// errTooDeep is what Derive answers below maxDepth; parsers report it on the item.
+var errTooDeep = fmt.Errorf("not extracted: it is nested more than %d files deep (an e-mail forwarded as an attachment of an attachment ...); the file that holds it is kept whole", maxDepth)
 
 // item detects, parses and stages one stored original. depth counts how deep inside another
 // file it was found (MMS parts, e-mail attachments).
@@ -354,7 +361,9 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	var derived []Result
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
 		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime}
-	if depth < maxDepth {
+	if depth >= maxDepth {
+		in.Derive = func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
+	} else {
 		in.Derive = func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
 			dst, err := a.f.Store.Stage(r)
 			if err != nil {
