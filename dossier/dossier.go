@@ -263,13 +263,41 @@ func (c *Case) Timeline() (*caseconf.Case, []event.Event, error) {
 	return conf, evs, err
 }
 
-// Findings evaluates the rules over the timeline; now decides as_of when case.yaml does not.
-func (c *Case) Findings(now time.Time) (*caseconf.Case, *findings.Report, error) {
-	conf, evs, err := c.Timeline()
+// Merged returns case.yaml and the merged timeline as a stream read from the case on every pass,
+// for callers that must not hold a timeline of a million events (events --json, findings, the
+// workbook).
+func (c *Case) Merged() (*caseconf.Case, *timeline.Merged, error) {
+	conf, err := c.Folder.Case()
 	if err != nil {
 		return nil, nil, err
 	}
-	return conf, findings.Evaluate(conf, evs, now), nil
+	items, err := c.Folder.Items()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := timeline.Open(conf, items, c.eventSource())
+	return conf, m, err
+}
+
+// eventSource streams an item's events from its events file, except where OCR layers a reading
+// over them: those items (screenshots and photos, a few events each) are read whole.
+func (c *Case) eventSource() timeline.Source {
+	return timeline.Source{Load: c.events(), File: func(it *evidence.Item) string {
+		if reading.Eligible(it) {
+			return ""
+		}
+		return c.Folder.EventsPath(it.ID)
+	}}
+}
+
+// Findings evaluates the rules over the timeline; now decides as_of when case.yaml does not.
+func (c *Case) Findings(now time.Time) (*caseconf.Case, *findings.Report, error) {
+	conf, m, err := c.Merged()
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := findings.EvaluateEach(conf, m.Each, now)
+	return conf, rep, err
 }
 
 // Bundle reads everything the renderers need, with the merged timeline.

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,21 +31,20 @@ func eventsCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			conf, evs, err := c.Timeline()
+			conf, m, err := c.Merged()
 			if err != nil {
 				return err
 			}
-			if evs == nil {
-				evs = []event.Event{}
-			}
 			if asJSON {
-				return writeJSON(e.stdout, eventsJSON{Timezone: conf.Timezone, Events: evs})
+				return writeEventsJSON(e.stdout, conf.Timezone, m.Each)
 			}
 			var tw table
-			if len(evs) > 0 {
-				tw.heading(conf.Language, "time", "channel", "direction", "status", "counterpart", "role", "duration", "exhibits", "text")
-			}
-			for _, ev := range evs {
+			n := 0
+			err = m.Each(func(ev *event.Event) error {
+				if n == 0 {
+					tw.heading(conf.Language, "time", "channel", "direction", "status", "counterpart", "role", "duration", "exhibits", "text")
+				}
+				n++
 				who := ev.Counterpart
 				if ev.CounterpartName != "" && ev.CounterpartName != ev.Counterpart {
 					who = strings.TrimSpace(ev.Counterpart + " " + ev.CounterpartName)
@@ -62,16 +65,59 @@ func eventsCmd(e *env) *cobra.Command {
 				tw.add(ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
 					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur,
 					exhibits(ev.Exhibit, ev.Exhibits), text)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
-			e.msg("%d events, times in %s", len(evs), conf.Timezone)
+			e.msg("%d events, times in %s", n, conf.Timezone)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the timeline as JSON")
 	return cmd
+}
+
+// writeEventsJSON writes what writeJSON writes for eventsJSON, byte for byte, one event at a
+// time as the timeline streams by: a million events never sit in memory as one document.
+func writeEventsJSON(w io.Writer, timezone string, each func(func(*event.Event) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	tz, err := json.Marshal(timezone)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	bw.WriteString("{\n  \"timezone\": ")
+	bw.Write(tz)
+	bw.WriteString(",\n  \"events\": [")
+	n := 0
+	err = each(func(ev *event.Event) error {
+		buf.Reset()
+		if err := enc.Encode(ev); err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		n++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 func exhibits(one int, ns []int) string {

@@ -47,6 +47,33 @@ func Evaluate(c *caseconf.Case, timeline []event.Event, now time.Time) *Report {
 	return ev.report(timeline)
 }
 
+// EvaluateEach is Evaluate over a timeline handed over one event at a time by each (which calls
+// its argument with every event in order, Seq set, and returns its error), so a timeline of a
+// million events need not be in memory: only the findings and the repayments are kept.
+func EvaluateEach(c *caseconf.Case, each func(fn func(*event.Event) error) error, now time.Time) (*Report, error) {
+	if c == nil {
+		c = &caseconf.Case{}
+	}
+	ev := newEvaluator(c, now)
+	var repayments []event.Event
+	i := 0
+	err := each(func(e *event.Event) error {
+		if e.Seq == 0 {
+			e.Seq = i + 1
+		}
+		ev.observe(e, i)
+		if isRepayment(e) {
+			repayments = append(repayments, *e)
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ev.report(repayments), nil
+}
+
 // evaluator holds the per-case settings and the per-day tallies while the timeline streams by.
 type evaluator struct {
 	c    *caseconf.Case
@@ -311,6 +338,7 @@ func add(g *group, e *event.Event, seq int, name, role string) *group {
 	return g
 }
 
+// report finishes the findings; timeline needs to hold only the repayment events (Seq set).
 func (ev *evaluator) report(timeline []event.Event) *Report {
 	for k, g := range ev.unanswered {
 		if len(g.seqs) <= ev.maxUnanswered {

@@ -220,3 +220,42 @@ func TestCategories(t *testing.T) {
 		t.Errorf("missed installments are not under 协议履行情况:\n%s", text)
 	}
 }
+
+// The streamed evaluation is the same report as the one over the slice, byte for byte.
+func TestEvaluateEachMatchesEvaluate(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			c := newCase(t, "language: zh", "language: "+lang)
+			var want, got bytes.Buffer
+			if err := WriteJSON(&want, Evaluate(c, story(t), now)); err != nil {
+				t.Fatal(err)
+			}
+			evs := story(t)
+			r, err := EvaluateEach(c, func(fn func(*event.Event) error) error {
+				for i := range evs {
+					e := evs[i] // a copy: the stream reuses its event
+					if err := fn(&e); err != nil {
+						return err
+					}
+				}
+				return nil
+			}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&got, r); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("streamed report differs:\n%s\nwant\n%s", got.String(), want.String())
+			}
+			if r.Totals[RuleMissedInstallment] == 0 {
+				t.Error("the story has missed installments: the schedule was not checked")
+			}
+		})
+	}
+	stop := errors.New("disk gone")
+	if _, err := EvaluateEach(nil, func(func(*event.Event) error) error { return stop }, now); !errors.Is(err, stop) {
+		t.Errorf("error %v, want the stream's", err)
+	}
+}

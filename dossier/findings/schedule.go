@@ -38,6 +38,11 @@ func towardsRespondent(c *caseconf.Case, e *event.Event) bool {
 	return name != "" && strings.TrimSpace(e.Counterpart) == name
 }
 
+// isRepayment reports whether an event is a repayment the schedule may count.
+func isRepayment(e *event.Event) bool {
+	return e.Kind == event.KindRepayment && e.Channel == event.Payment && e.Amount != nil && !e.Time.IsZero()
+}
+
 // payments gathers the repayments made on or after the agreement day and by as_of, oldest first.
 // Bills may sign outflows; a repayment is money paid either way, so its magnitude is used.
 func (ev *evaluator) payments(timeline []event.Event, agreed caseconf.Date) []payment {
@@ -45,7 +50,7 @@ func (ev *evaluator) payments(timeline []event.Event, agreed caseconf.Date) []pa
 	counts := func(day caseconf.Date) bool { return !day.Before(agreed) && !day.After(ev.asOf) }
 	for i := range timeline {
 		e := &timeline[i]
-		if e.Kind != event.KindRepayment || e.Channel != event.Payment || e.Amount == nil || e.Time.IsZero() {
+		if !isRepayment(e) {
 			continue
 		}
 		amount := *e.Amount

@@ -1,0 +1,331 @@
+package timeline
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/evidence"
+)
+
+// Source says where each item's events come from. File names an item's events file (a JSON
+// object a line, as the case stores it) to be streamed from disk; an item for which it returns ""
+// is read whole with Load (an item whose events are layered over its file, such as a screenshot's
+// OCR reading, or one without events).
+type Source struct {
+	Load Loader
+	File func(it *evidence.Item) string
+}
+
+// Merged is the merged timeline of a case, read from disk on every pass instead of held in
+// memory: what Build returns, in the same order with the same events folded, for a case of a
+// million events in a few tens of megabytes.
+//
+// Open reads every events file once and keeps only a sort key per event (its instant, the ranks
+// of its channel and counterpart, its exhibit and where its line is). Each call of Each sorts
+// nothing: it walks the keys in order and decodes each event again from its line, so the
+// renderers and findings see one event at a time. Items' events files are usually in time order
+// already, so most reads are sequential; a file in another order is read by seeking.
+type Merged struct {
+	c     *caseconf.Case
+	items []evidence.Item
+	files []string        // events file of each item, "" when loaded
+	mem   [][]event.Event // events of each loaded item
+	keys  []key
+	n     int // events after folding; -1 until one pass has counted them
+}
+
+// key places one event: compared field by field exactly as sortEvents compares events.
+type key struct {
+	sec     int64
+	off     int64 // byte offset of the line in the file, or index in mem
+	nsec    int32
+	exhibit int32
+	item    uint32
+	length  uint32 // of the line, without its newline
+	channel uint32 // rank among the case's channels
+	cp      uint32 // rank among the case's counterparts
+}
+
+// maxOpenFiles bounds the events files a pass keeps open (and buffered) at once.
+const maxOpenFiles = 64
+
+// Open reads the keys of every event of items (pass one of two).
+func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) {
+	m := &Merged{c: c, items: items, files: make([]string, len(items)), mem: make([][]event.Event, len(items)), n: -1}
+	total := 0
+	for i := range items {
+		total += min(max(items[i].Events, 0), maxPrealloc)
+	}
+	m.keys = make([]key, 0, min(total, maxPrealloc))
+	channels, counterparts := newRanks(), newRanks()
+	for i := range items {
+		it := &items[i]
+		add := func(e *event.Event, off int64, length int) {
+			if e.Time.IsZero() {
+				return // ingest warned about it; the timeline leaves it out
+			}
+			m.keys = append(m.keys, key{sec: e.Time.Unix(), nsec: int32(e.Time.Nanosecond()), off: off, length: uint32(length),
+				exhibit: int32(it.Exhibit), item: uint32(i), channel: channels.id(string(e.Channel)), cp: counterparts.id(e.Counterpart)})
+		}
+		if src.File != nil && it.Events > 0 {
+			if path := src.File(it); path != "" {
+				m.files[i] = path
+				if err := scanFile(path, it, add); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		evs, err := src.Load(it)
+		if err != nil {
+			return nil, err
+		}
+		m.mem[i] = evs
+		for j := range evs {
+			add(&evs[j], int64(j), 0)
+		}
+	}
+	chRank, cpRank := channels.ranks(), counterparts.ranks()
+	for i := range m.keys {
+		k := &m.keys[i]
+		k.channel, k.cp = chRank[k.channel], cpRank[k.cp]
+	}
+	slices.SortFunc(m.keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.channel, b.channel),
+			cmp.Compare(a.cp, b.cp), cmp.Compare(a.exhibit, b.exhibit), cmp.Compare(a.item, b.item), cmp.Compare(a.off, b.off))
+	})
+	return m, nil
+}
+
+// scanFile decodes every line of an events file, as casefolder.Folder.Events does, and reports
+// each event with where its line is.
+func scanFile(path string, it *evidence.Item, fn func(e *event.Event, off int64, length int)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 256<<10)
+	var off int64
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			size := int64(len(line))
+			if line[len(line)-1] == '\n' {
+				line = line[:len(line)-1]
+			}
+			var e event.Event
+			if jerr := json.Unmarshal(line, &e); jerr != nil {
+				return lineError(it, n, jerr)
+			}
+			if len(line) > 1<<31 {
+				return lineError(it, n, errors.New("line too long"))
+			}
+			fn(&e, off, len(line))
+			off += size
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func lineError(it *evidence.Item, n int, err error) error {
+	return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), n, err)
+}
+
+// Len is the number of events of the timeline (after folding), counted by a pass if none ran.
+func (m *Merged) Len() (int, error) {
+	if m.n < 0 {
+		if err := m.Each(func(*event.Event) error { return nil }); err != nil {
+			return 0, err
+		}
+	}
+	return m.n, nil
+}
+
+// Each calls fn with every event of the timeline in order, Seq set, tagged as Build tags them
+// (pass two; it may run any number of times). An error from fn stops the pass and is returned.
+// fn must not keep e: the event is reused.
+func (m *Merged) Each(fn func(e *event.Event) error) error {
+	rd := &lineReader{}
+	defer rd.close()
+	var window []event.Event // the last events, within SameEventWindow of the newest
+	seq := 0
+	emit := func(upto int) error {
+		for i := 0; i < upto; i++ {
+			seq++
+			window[i].Seq = seq
+			if err := fn(&window[i]); err != nil {
+				return err
+			}
+		}
+		window = window[upto:]
+		return nil
+	}
+	for i := range m.keys {
+		k := &m.keys[i]
+		it := &m.items[k.item]
+		var e event.Event
+		if m.files[k.item] == "" {
+			e = m.mem[k.item][k.off]
+		} else {
+			line, err := rd.read(m.files[k.item], k.off, int(k.length))
+			if err != nil {
+				return fmt.Errorf("events of %s: %w", evidence.Label("en", it.Exhibit), err)
+			}
+			if err := json.Unmarshal(line, &e); err != nil {
+				return fmt.Errorf("events of %s at byte %d: %w", evidence.Label("en", it.Exhibit), k.off, err)
+			}
+		}
+		e = tag(m.c, it, e)
+		// Events too old to be repeated by this one (or by any later one) are final.
+		old := 0
+		for old < len(window) && e.Time.Sub(window[old].Time) > SameEventWindow {
+			old++
+		}
+		if err := emit(old); err != nil {
+			return err
+		}
+		if j := findSame(window, &e); j >= 0 {
+			window[j].Exhibits = mergeInts(window[j].Exhibits, e.Exhibits)
+			continue
+		}
+		window = append(window, e)
+	}
+	if err := emit(len(window)); err != nil {
+		return err
+	}
+	m.n = seq
+	return nil
+}
+
+// Events collects the whole timeline, for callers that need it as a slice (small cases, tests).
+func (m *Merged) Events() ([]event.Event, error) {
+	out := make([]event.Event, 0, len(m.keys))
+	err := m.Each(func(e *event.Event) error {
+		out = append(out, *e)
+		return nil
+	})
+	return out, err
+}
+
+// lineReader reads lines of events files by offset, keeping a few files open and buffered so
+// that a file read in order costs sequential reads, not a system call per event.
+type lineReader struct {
+	open map[string]*openFile
+	tick int
+	buf  []byte
+}
+
+type openFile struct {
+	f    *os.File
+	br   *bufio.Reader
+	next int64 // offset br is at
+	used int
+}
+
+func (r *lineReader) read(path string, off int64, length int) ([]byte, error) {
+	if r.open == nil {
+		r.open = map[string]*openFile{}
+	}
+	r.tick++
+	of := r.open[path]
+	if of == nil {
+		if len(r.open) >= maxOpenFiles {
+			r.evict()
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		of = &openFile{f: f, br: bufio.NewReaderSize(f, 32<<10)}
+		r.open[path] = of
+	}
+	of.used = r.tick
+	if of.next != off {
+		if _, err := of.f.Seek(off, io.SeekStart); err != nil {
+			return nil, err
+		}
+		of.br.Reset(of.f)
+		of.next = off
+	}
+	if cap(r.buf) < length+1 {
+		r.buf = make([]byte, length+1)
+	}
+	b := r.buf[:length]
+	if _, err := io.ReadFull(of.br, b); err != nil {
+		return nil, fmt.Errorf("changed while being read: %w", err)
+	}
+	of.next += int64(length)
+	if c, err := of.br.ReadByte(); err == nil {
+		if c != '\n' {
+			return nil, errors.New("changed while being read")
+		}
+		of.next++
+	}
+	return b, nil
+}
+
+func (r *lineReader) evict() {
+	var oldest string
+	for p, of := range r.open {
+		if oldest == "" || of.used < r.open[oldest].used {
+			oldest = p
+		}
+	}
+	r.open[oldest].f.Close()
+	delete(r.open, oldest)
+}
+
+func (r *lineReader) close() {
+	for _, of := range r.open {
+		of.f.Close()
+	}
+	r.open = nil
+}
+
+// ranks interns strings and then numbers them in sorted order, so keys compare ranks as the
+// strings would compare.
+type ranks struct {
+	ids  map[string]uint32
+	strs []string
+}
+
+func newRanks() *ranks { return &ranks{ids: map[string]uint32{}} }
+
+func (r *ranks) id(s string) uint32 {
+	if id, ok := r.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(r.strs))
+	r.ids[s] = id
+	r.strs = append(r.strs, s)
+	return id
+}
+
+// ranks returns, for each id, its rank in sorted order, and drops the strings.
+func (r *ranks) ranks() []uint32 {
+	order := make([]uint32, len(r.strs))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(r.strs[a], r.strs[b]) })
+	rank := make([]uint32, len(r.strs))
+	for pos, id := range order {
+		rank[id] = uint32(pos)
+	}
+	r.ids, r.strs = nil, nil
+	return rank
+}
