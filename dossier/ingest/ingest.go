@@ -360,7 +360,8 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 
 	var derived []Result
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
-		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime}
+		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime,
+		Latest: a.latest()}
 	if depth >= maxDepth {
 		in.Derive = func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
 	} else {
@@ -925,4 +926,14 @@ func withCharset(mt, encoding string) string {
 		return out
 	}
 	return mt
+}
+
+// latest is the latest time an original may claim for itself: a day after it is added, and
+// never earlier than a day after the case was created.
+func (a *adder) latest() time.Time {
+	t := a.opt.Now()
+	if c := a.f.Meta.Created; c.After(t) {
+		t = c
+	}
+	return t.Add(24 * time.Hour)
 }

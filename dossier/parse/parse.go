@@ -118,6 +118,9 @@ type Input struct {
 	Zone *time.Location
 	// Kind is the kind the user asked for (--kind or a sidecar), or "".
 	Kind string
+	// Latest is the latest time the evidence can claim for itself: a day after it was added to
+	// the case. Zero when unknown, and then only the lower bound applies (see Implausible).
+	Latest time.Time
 	// Transcript is the text of a same-stem .txt found beside a recording.
 	Transcript string
 	// MessageTime is, for a file embedded in a message (an MMS part, an e-mail attachment), the
@@ -157,6 +160,22 @@ type Derived struct {
 
 // Reader returns a fresh reader over the whole original.
 func (in *Input) Reader() io.Reader { return io.NewSectionReader(in.Data, 0, in.Size) }
+
+// Earliest is the earliest time a piece of evidence in a consumer-credit dispute can claim for
+// itself; an earlier capture time is a camera's unset clock (year 0, 1600, 1970), not a fact.
+var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Implausible says why t cannot be the time a file was made — before Earliest or after
+// in.Latest — or returns "" when it can be.
+func (in *Input) Implausible(t time.Time) string {
+	switch {
+	case t.Before(Earliest):
+		return fmt.Sprintf("%s is before %d and cannot be when it was made", t.Format("2006-01-02 15:04:05"), Earliest.Year())
+	case !in.Latest.IsZero() && t.After(in.Latest):
+		return fmt.Sprintf("%s is later than the day after it was added to the case", t.Format("2006-01-02 15:04:05"))
+	}
+	return ""
+}
 
 // FallbackTime is the time a single-moment file takes when neither its content nor its name
 // dates it: the time of the message that carried it, else its modification time. The source is

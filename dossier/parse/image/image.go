@@ -134,7 +134,20 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 
 	ev := event.Event{Channel: event.Screenshot, Locator: "file"}
 	name, named := filetime.Parse(in.Name, in.Location())
-	if t, ok, problem := x.captureTime(in.Location()); ok {
+	if named {
+		if problem := in.Implausible(name.Time); problem != "" {
+			warn("file name", "%s; not used", problem)
+			named = false
+		}
+	}
+	t, ok, problem := x.captureTime(in.Location())
+	if ok {
+		if problem = in.Implausible(t); problem != "" {
+			ok = false
+			problem += "; the next source is used"
+		}
+	}
+	if ok {
 		ev.Time, ev.TimeSource = t, event.TimeFromMetadata
 	} else {
 		if problem != "" {

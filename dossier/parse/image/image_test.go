@@ -407,3 +407,42 @@ func TestPictureInAMessageTakesItsTime(t *testing.T) {
 		}
 	}
 }
+
+func TestImpossibleCaptureTimes(t *testing.T) {
+	added := time.Date(2025, 4, 15, 12, 0, 0, 0, shanghai)
+	tests := []struct {
+		name, file, exif string
+		want             time.Time
+		source           string
+	}{
+		{"year 0 falls back to the file name", "Screenshot_20250128-233252.jpg", "0000:01:01 00:00:43",
+			time.Date(2025, 1, 28, 23, 32, 52, 0, shanghai), event.TimeFromFileName},
+		{"year 1600 falls back to the file name", "mmexport1738763400000.jpg", "1600:01:01 00:00:00",
+			time.UnixMilli(1738763400000), event.TimeFromFileName},
+		{"year 9999 falls back to the modification time", "IMG_1234.jpg", "9999:12:31 23:59:59", modTime, event.TimeFromModTime},
+		{"the unix epoch of an unset clock", "IMG_1234.jpg", "1970:01:01 08:00:00", modTime, event.TimeFromModTime},
+		{"two days after it was added", "IMG_1234.jpg", "2025:04:17 12:00:00", modTime, event.TimeFromModTime},
+		{"a name naming next year falls to the modification time", "Screenshot_20260128-233252.jpg", "", modTime, event.TimeFromModTime},
+		{"the evening it was added is believed", "IMG_1234.jpg", "2025:04:15 21:00:00", time.Date(2025, 4, 15, 21, 0, 0, 0, shanghai), event.TimeFromMetadata},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tags []exifTag
+			if tt.exif != "" {
+				tags = append(tags, tagOriginal(tt.exif))
+			}
+			in := input(tt.file, jpegOf(t, 64, 48, tags...))
+			in.Latest = added.Add(24 * time.Hour)
+			res, err := Parser{}.Parse(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Time.Equal(tt.want) || res.TimeSource != tt.source {
+				t.Fatalf("time %v from %q, want %v from %q; warnings %v", res.Time, res.TimeSource, tt.want, tt.source, res.Warnings)
+			}
+			if tt.source != event.TimeFromMetadata && len(res.Warnings) == 0 {
+				t.Errorf("an impossible time was dropped without a warning")
+			}
+		})
+	}
+}

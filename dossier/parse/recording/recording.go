@@ -195,7 +195,11 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		res.Warnings = append(res.Warnings, parse.Warnf("", "length unknown: the %s container does not record it", a.Container))
 	}
 
-	if ft, ok := filetime.Parse(in.Name, in.Location()); ok {
+	ft, named := filetime.Parse(in.Name, in.Location())
+	if problem := in.Implausible(ft.Time); named && problem != "" {
+		res.Warnings = append(res.Warnings, parse.Warnf("file name", "%s; not used", problem))
+		ev.Time, ev.TimeSource = in.FallbackTime()
+	} else if named {
 		ev.Time, ev.TimeSource = ft.Time, event.TimeFromFileName
 		ev.Counterpart = phone.Normalize(ft.Number)
 		ev.CounterpartName = ft.Name
