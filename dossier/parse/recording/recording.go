@@ -196,11 +196,7 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 	}
 
 	ft, named := filetime.Parse(in.Name, in.Location())
-	if problem := in.Implausible(ft.Time); named && problem != "" {
-		res.Warnings = append(res.Warnings, parse.Warnf("file name", "%s; not used", problem))
-		ev.Time, ev.TimeSource = in.FallbackTime()
-	} else if named {
-		ev.Time, ev.TimeSource = ft.Time, event.TimeFromFileName
+	if named {
 		ev.Counterpart = phone.Normalize(ft.Number)
 		ev.CounterpartName = ft.Name
 		if ft.Number != "" {
@@ -209,6 +205,13 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		if ft.Name != "" {
 			res.Info["name"] = ft.Name
 		}
+	}
+	if problem := in.Implausible(ft.Time); named && problem != "" {
+		res.Warnings = append(res.Warnings, parse.Warnf("file name", "%s; not used", problem))
+		named = false
+	}
+	if named {
+		ev.Time, ev.TimeSource = ft.Time, event.TimeFromFileName
 	} else {
 		ev.Time, ev.TimeSource = in.FallbackTime()
 	}
