@@ -363,3 +363,25 @@ func TestPageObjects(t *testing.T) {
 		})
 	}
 }
+
+// TestEncryptInTextIsNotEncryption checks that only an /Encrypt entry of the trailer marks a PDF
+// as encrypted, not the word in its text, its title or an uncompressed stream.
+func TestEncryptInTextIsNotEncryption(t *testing.T) {
+	pdf := newPDF(time.Date(2025, 1, 29, 10, 30, 0, 0, cst))
+	pdf.SetCompression(false)
+	pdf.SetTitle("/Encrypt 5 0 R", false)
+	pdf.SetFont("Helvetica", "", 12)
+	pdf.AddPage()
+	pdf.Cell(0, 10, "trailer << /Encrypt 5 0 R >> is what an encrypted file has")
+	data := output(t, pdf)
+	if !bytes.Contains(data, []byte("/Encrypt")) {
+		t.Fatal("the fixture does not hold the word")
+	}
+	info, err := Read(bytes.NewReader(data), int64(len(data)), cst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Encrypted || info.Pages != 1 {
+		t.Fatalf("encrypted %v, pages %d; want a readable one-page PDF", info.Encrypted, info.Pages)
+	}
+}
