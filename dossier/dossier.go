@@ -210,7 +210,11 @@ func (c *Case) readText(exhibits map[int]bool, opt *OCROptions) ([]reading.Resul
 	if err != nil {
 		return nil, err
 	}
-	res, _, err := reading.Run(c.Folder, sel, reading.Options{Engine: eng, Progress: opt.Progress})
+	conf, err := c.Folder.Case()
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := reading.Run(c.Folder, sel, reading.Options{Engine: eng, Case: conf, Progress: opt.Progress})
 	return res, err
 }
 
@@ -220,8 +224,8 @@ func (c *Case) Reading(it *evidence.Item) (*reading.Reading, error) {
 }
 
 // events loads an item's events with what OCR read from it.
-func (c *Case) events() func(*evidence.Item) ([]event.Event, error) {
-	return reading.Loader(c.Folder, c.Folder.Events)
+func (c *Case) events(conf *caseconf.Case) func(*evidence.Item) ([]event.Event, error) {
+	return reading.Loader(c.Folder, conf, c.Folder.Events)
 }
 
 // EditOptions control an edit.
@@ -259,7 +263,7 @@ func (c *Case) Timeline() (*caseconf.Case, []event.Event, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	evs, err := timeline.Build(conf, items, c.events())
+	evs, err := timeline.Build(conf, items, c.events(conf))
 	return conf, evs, err
 }
 
@@ -306,7 +310,7 @@ func (c *Case) Bundle() (*evidence.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	evs, err := timeline.Build(b.Case, b.Items, c.events())
+	evs, err := timeline.Build(b.Case, b.Items, c.events(b.Case))
 	if err != nil {
 		return nil, err
 	}

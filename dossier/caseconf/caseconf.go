@@ -57,8 +57,18 @@ type Case struct {
 	Narrative   string     `yaml:"narrative" json:"narrative"`
 	AsOf        Date       `yaml:"as_of,omitempty" json:"as_of,omitempty"`
 	Rules       Rules      `yaml:"rules" json:"rules"`
+	// OCRFixes correct what OCR misread on a screenshot, by exhibit and line (the line numbers
+	// `dossier ocr --json` and the events' locators give).
+	OCRFixes []OCRFix `yaml:"ocr_corrections,omitempty" json:"ocr_corrections,omitempty"`
 
 	loc *time.Location
+}
+
+// OCRFix replaces the text OCR read on one line of a screenshot.
+type OCRFix struct {
+	Exhibit int    `yaml:"exhibit" json:"exhibit"`
+	Line    int    `yaml:"line" json:"line"`
+	Text    string `yaml:"text" json:"text"`
 }
 
 // Party is the complainant or the respondent.

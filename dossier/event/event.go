@@ -75,6 +75,7 @@ const (
 	TimeFromFileName = "file-name" // a naming convention of the app that wrote the file
 	TimeFromModTime  = "mod-time"  // the file system's modification time
 	TimeFromUser     = "user"      // --time or a sidecar
+	TimeFromOCR      = "ocr"       // read by OCR from what a screenshot shows (package ocr/screen)
 	// TimeFromMessage is the time of the message that carried a file (an MMS part, an e-mail
 	// attachment) when the file itself says nothing better.
 	TimeFromMessage = "message"
@@ -108,6 +109,11 @@ type Event struct {
 	Kind string `json:"kind,omitempty"`
 	// Locator names where in the original this event was read: "line 12", "call[3]", "row 40".
 	Locator string `json:"locator,omitempty"`
+	// Confidence is how sure OCR was of what it read (0–1), for events read from a screenshot.
+	Confidence float64 `json:"confidence,omitempty"`
+	// Repeat is how many calls one row of a call-history screenshot stands for ("(8)"): the
+	// last of them at Time, the others earlier and not shown.
+	Repeat int `json:"repeat,omitempty"`
 
 	// Filled by the timeline, not by parsers.
 	Exhibit    int    `json:"exhibit,omitempty"`

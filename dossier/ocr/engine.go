@@ -111,7 +111,7 @@ func (e *Engine) Read(img image.Image) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	texts, confs, err := e.recognise(src, boxes)
+	texts, confs, crops, err := e.recognise(src, boxes)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,8 @@ func (e *Engine) Read(img image.Image) (*Page, error) {
 		if confs[i] < DropScore || texts[i] == "" {
 			continue
 		}
-		page.Lines = append(page.Lines, Line{Text: normalize(texts[i]), Confidence: round3(confs[i]), Box: q.ints()})
+		ink, bg := colours(crops[i])
+		page.Lines = append(page.Lines, Line{Text: normalize(texts[i]), Confidence: round3(confs[i]), Box: q.ints(), Ink: ink, Background: bg})
 	}
 	return page, nil
 }
@@ -137,7 +138,7 @@ func (e *Engine) detect(src *image.RGBA) ([]Quad, error) {
 	return dbBoxes(probMap{W: rw, H: rh, P: out[:rw*rh]}, defaultDB, w, h), nil
 }
 
-func (e *Engine) recognise(src *image.RGBA, boxes []Quad) ([]string, []float64, error) {
+func (e *Engine) recognise(src *image.RGBA, boxes []Quad) ([]string, []float64, []*image.RGBA, error) {
 	crops := make([]*image.RGBA, len(boxes))
 	ratio := make([]float64, len(boxes))
 	order := make([]int, len(boxes))
@@ -161,17 +162,17 @@ func (e *Engine) recognise(src *image.RGBA, boxes []Quad) ([]string, []float64, 
 		width := batchWidth(maxRatio)
 		out, shape, err := e.rec.run(recInput(batch, width), []int64{int64(len(idx)), 3, RecHeight, int64(width)})
 		if err != nil {
-			return nil, nil, fmt.Errorf("text recognition: %w", err)
+			return nil, nil, nil, fmt.Errorf("text recognition: %w", err)
 		}
 		if len(shape) != 3 || shape[0] != int64(len(idx)) || int64(len(out)) != shape[0]*shape[1]*shape[2] {
-			return nil, nil, fmt.Errorf("text recognition: unexpected output shape %v", shape)
+			return nil, nil, nil, fmt.Errorf("text recognition: unexpected output shape %v", shape)
 		}
 		steps, classes := int(shape[1]), int(shape[2])
 		for j, i := range idx {
 			texts[i], confs[i] = decodeCTC(out[j*steps*classes:(j+1)*steps*classes], steps, classes, e.dict)
 		}
 	}
-	return texts, confs, nil
+	return texts, confs, crops, nil
 }
 
 func round3(v float64) float64 { return float64(int(v*1000+0.5)) / 1000 }

@@ -47,6 +47,9 @@ type Line struct {
 	// Box is the line's quadrilateral in whole pixels of the original image, clockwise from
 	// the top left: [[x,y],[x,y],[x,y],[x,y]].
 	Box [4][2]int `json:"box"`
+	// Ink and Background are the colours of the text and of what is behind it.
+	Ink        Colour `json:"ink"`
+	Background Colour `json:"background"`
 }
 
 // Page is what OCR read from one image.

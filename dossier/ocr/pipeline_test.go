@@ -331,3 +331,23 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestColours(t *testing.T) {
+	m := uniform(40, 12, color.RGBA{149, 236, 105, 255}) // a WeChat green bubble
+	for y := 3; y < 9; y++ {
+		for x := 5; x < 35; x += 2 {
+			copy(m.Pix[y*m.Stride+4*x:], []uint8{230, 40, 40, 255})
+		}
+	}
+	ink, bg := colours(m)
+	if bg != (Colour{149, 236, 105}) {
+		t.Errorf("background %v", bg)
+	}
+	if !ink.Reddish() || ink != (Colour{230, 40, 40}) {
+		t.Errorf("ink %v, want the red of the text", ink)
+	}
+	var c Colour
+	if err := c.UnmarshalText([]byte(ink.String())); err != nil || c != ink {
+		t.Errorf("round trip %v %v", c, err)
+	}
+}

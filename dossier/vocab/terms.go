@@ -83,7 +83,7 @@ var terms = map[string][2]string{
 	"timesource.mod-time":  {"文件修改时间", "file modification time"},
 	"timesource.user":      {"用户填写", "given by the user"},
 	"timesource.message":   {"所属消息的时间", "time of its message"},
-	"timesource.ocr":       {"文字识别", "OCR"},
+	"timesource.ocr":       {"截图识别", "read from a screenshot"},
 
 	// Custody-log actions.
 	"custody.init":      {"创建案卷", "case created"},

@@ -1,11 +1,14 @@
 // Package reading runs OCR over the screenshots and photos of a case and keeps what it read
 // beside each item (casefolder's readings), and brings those readings into the timeline.
 //
-// A reading holds the lines of text with their boxes and confidences, the digest of the original
-// it was read from, and the events recognised in it (package ocr/screen: chat messages, calls).
-// The timeline loader gives the item's screenshot event the text of the whole screen, so the
-// workbook and the packet's timeline can show and search it, and adds the recognised events with
-// time source "ocr". A reading that does not belong to the item's bytes is ignored.
+// A reading holds the lines of text with their boxes and confidences and the digest of the
+// original it was read from. The timeline loader applies the corrections case.yaml gives
+// (ocr_corrections, by exhibit and line), gives the item's screenshot event the text of the
+// whole screen, so the workbook and the packet's timeline can show and search it, and adds the
+// events recognised on the screen (package ocr/screen: chat messages, calls) with time source
+// "ocr". Recognition runs when the timeline is built, not when the image is read, so a
+// correction or a better recogniser applies to readings already made. A reading that does not
+// belong to the item's bytes is ignored.
 //
 // Reading is the slow part of an add (about a second a screenshot), so images are decoded and
 // read by as many workers as there are cores, each capped in pixels (ocr.MaxPixels), and written
@@ -20,10 +23,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ocr"
+	"github.com/dossier-tool/dossier/dossier/ocr/screen"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
@@ -34,8 +39,7 @@ type Reading struct {
 	SHA256  string `json:"sha256"` // of the original that was read
 	Engine  string `json:"engine"`
 	ocr.Page
-	Events  []event.Event `json:"events,omitempty"`
-	Warning string        `json:"warning,omitempty"`
+	Warning string `json:"warning,omitempty"`
 }
 
 // Text is the screen's text, one line of OCR a line.
@@ -75,8 +79,7 @@ func Eligible(it *evidence.Item) bool {
 // Options control a run.
 type Options struct {
 	Engine *ocr.Engine
-	// Extract recognises events on a page (package screen); nil extracts none.
-	Extract func(it *evidence.Item, p *ocr.Page) []event.Event
+	Case   *caseconf.Case
 	// Progress is told how many of the total items are read, after each one.
 	Progress func(done, total int)
 	Now      func() time.Time
@@ -148,7 +151,7 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), err)
 			}
 		}
-		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.Lines), Events: len(r.Events), Warning: r.Warning})
+		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.Lines), Events: len(Events(opt.Case, it, r)), Warning: r.Warning})
 		readings = append(readings, r)
 		if opt.Progress != nil {
 			opt.Progress(i+1, len(todo))
@@ -165,7 +168,7 @@ func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) 
 		// The engine is ours and tested, but the image decoders and the runtime read untrusted
 		// pixels: one bad screenshot must not take the whole add down.
 		if p := recover(); p != nil {
-			r.Lines, r.Events = []ocr.Line{}, nil
+			r.Lines = []ocr.Line{}
 			r.Warning = fmt.Sprintf("reading failed: %v", p)
 		}
 	}()
@@ -181,9 +184,6 @@ func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) 
 		return r
 	}
 	r.Page = *page
-	if opt.Extract != nil {
-		r.Events = opt.Extract(it, page)
-	}
 	return r
 }
 
@@ -204,9 +204,38 @@ func Load(f *casefolder.Folder, it *evidence.Item) (*Reading, error) {
 	return &r, nil
 }
 
+// Corrected returns the reading with case.yaml's corrections for its exhibit applied.
+func Corrected(c *caseconf.Case, r *Reading) *Reading {
+	if c == nil || len(c.OCRFixes) == 0 {
+		return r
+	}
+	out := *r
+	out.Lines = append([]ocr.Line(nil), r.Lines...)
+	for _, f := range c.OCRFixes {
+		if f.Exhibit == r.Exhibit && f.Line >= 1 && f.Line <= len(out.Lines) {
+			out.Lines[f.Line-1].Text = f.Text
+			out.Lines[f.Line-1].Confidence = 1 // the user read it
+		}
+	}
+	return &out
+}
+
+// Events recognises the events on a reading of it, corrections applied.
+func Events(c *caseconf.Case, it *evidence.Item, r *Reading) []event.Event {
+	if r == nil || it.Time == nil {
+		return nil
+	}
+	loc := time.UTC
+	if c != nil {
+		loc = c.Location()
+	}
+	r = Corrected(c, r)
+	return screen.Extract(&r.Page, screen.Shot{Time: it.Time.In(loc), App: it.Info["app"]})
+}
+
 // Loader wraps an events loader (casefolder's Events) so that each read item's screenshot event
 // carries the screen's text and the events recognised on it follow.
-func Loader(f *casefolder.Folder, base func(*evidence.Item) ([]event.Event, error)) func(*evidence.Item) ([]event.Event, error) {
+func Loader(f *casefolder.Folder, c *caseconf.Case, base func(*evidence.Item) ([]event.Event, error)) func(*evidence.Item) ([]event.Event, error) {
 	return func(it *evidence.Item) ([]event.Event, error) {
 		evs, err := base(it)
 		if err != nil || !Eligible(it) {
@@ -217,7 +246,7 @@ func Loader(f *casefolder.Folder, base func(*evidence.Item) ([]event.Event, erro
 			// verify reports a damaged reading; the timeline goes on with what the parser found.
 			return evs, nil
 		}
-		if text := r.Text(); text != "" {
+		if text := Corrected(c, r).Text(); text != "" {
 			for i := range evs {
 				if evs[i].Channel == event.Screenshot {
 					if evs[i].Text != "" {
@@ -228,6 +257,6 @@ func Loader(f *casefolder.Folder, base func(*evidence.Item) ([]event.Event, erro
 				}
 			}
 		}
-		return append(evs, r.Events...), nil
+		return append(evs, Events(c, it, r)...), nil
 	}
 }

@@ -129,3 +129,64 @@ func TestOCROffLeavesImagesUnread(t *testing.T) {
 		t.Errorf("Off told %v, want the missing model named", off)
 	}
 }
+
+// TestChatScreenEventsAndCorrections stores a reading made from a rendered chat screen (the
+// fixture of package screen) and checks what the timeline makes of it, before and after a
+// correction in case.yaml.
+func TestChatScreenEventsAndCorrections(t *testing.T) {
+	c := newCase(t, "x")
+	items, err := c.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	b, err := os.ReadFile("../screen/testdata/chat_wechat_light.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: reading.Engine()}
+	if err := json.Unmarshal(b, &r.Page); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(r)
+	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	messages := func() []event.Event {
+		_, evs, err := c.Timeline()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []event.Event
+		for _, e := range evs {
+			if e.Channel == event.Chat {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	ms := messages()
+	if len(ms) != 3 {
+		t.Fatalf("%d messages, want 3: %+v", len(ms), ms)
+	}
+	// The screenshot was taken 2025-01-28 23:32 (its name); 昨天 22:32 is the 27th.
+	if got := ms[0].Time.Format("2006-01-02 15:04"); got != "2025-01-27 22:32" || ms[0].Direction != event.In || ms[0].Exhibit != 1 {
+		t.Errorf("first message %s %s exhibit %d", got, ms[0].Direction, ms[0].Exhibit)
+	}
+	if !strings.Contains(ms[0].Text, "12000元") {
+		t.Fatalf("first message %q", ms[0].Text)
+	}
+
+	yaml, err := os.ReadFile(c.Folder.CaseYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fix := "\nocr_corrections:\n  - {exhibit: 1, line: 6, text: \"人员，关于您的花呗欠款130\"}\n"
+	if err := os.WriteFile(c.Folder.CaseYAML(), append(yaml, fix...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ms = messages()
+	if len(ms) != 3 || !strings.Contains(ms[0].Text, "13000元") {
+		t.Fatalf("corrected message %q", ms[0].Text)
+	}
+}

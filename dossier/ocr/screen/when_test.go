@@ -1,0 +1,48 @@
+package screen
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseStamp(t *testing.T) {
+	zone, _ := time.LoadLocation("Asia/Shanghai")
+	shot := time.Date(2025, 2, 5, 23, 32, 0, 0, zone) // a Wednesday
+	at := func(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, zone) }
+	for _, tc := range []struct {
+		in    string
+		want  time.Time
+		clock bool
+	}{
+		{"23:10", at(2025, 2, 5, 23, 10), true},
+		{"今天 23:10", at(2025, 2, 5, 23, 10), true},
+		{"23：10", at(2025, 2, 5, 23, 10), true},
+		{"昨天 23:10", at(2025, 2, 4, 23, 10), true},
+		{"昨天", at(2025, 2, 4, 0, 0), false},
+		{"前天 08:05", at(2025, 2, 3, 8, 5), true},
+		{"星期三 22:40", at(2025, 1, 29, 22, 40), true}, // today is Wednesday: the one before
+		{"星期一 9:15", at(2025, 2, 3, 9, 15), true},
+		{"周日 晚上10:30", at(2025, 2, 2, 22, 30), true},
+		{"1月30日 晚上23:10", at(2025, 1, 30, 23, 10), true},
+		{"1月30日 下午3:10", at(2025, 1, 30, 15, 10), true},
+		{"1月30日 中午12:30", at(2025, 1, 30, 12, 30), true},
+		{"1月30日 凌晨12:30", at(2025, 1, 30, 0, 30), true},
+		{"12月30日 23:10", at(2024, 12, 30, 23, 10), true}, // no year: the last one before the screenshot
+		{"2025年1月30日 23:10", at(2025, 1, 30, 23, 10), true},
+		{"2025年1月30日", at(2025, 1, 30, 0, 0), false},
+		{"2024/12/31 08:00", at(2024, 12, 31, 8, 0), true},
+		{"01-30", at(2025, 1, 30, 0, 0), false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, ok := parseStamp(tc.in, shot)
+			if !ok || !got.t.Equal(tc.want) || got.clock != tc.clock {
+				t.Errorf("parseStamp(%q) = %v clock=%v ok=%v, want %v clock=%v", tc.in, got.t, got.clock, ok, tc.want, tc.clock)
+			}
+		})
+	}
+	for _, bad := range []string{"", "您好", "25:10", "2月30日", "13月1日", "请在23号前还款", "12000"} {
+		if got, ok := parseStamp(bad, shot); ok {
+			t.Errorf("parseStamp(%q) = %v, want no time", bad, got.t)
+		}
+	}
+}
