@@ -279,14 +279,14 @@ func (c *Case) Merged() (*caseconf.Case, *timeline.Merged, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := timeline.Open(conf, items, c.eventSource())
+	m, err := timeline.Open(conf, items, c.eventSource(conf))
 	return conf, m, err
 }
 
 // eventSource streams an item's events from its events file, except where OCR layers a reading
 // over them: those items (screenshots and photos, a few events each) are read whole.
-func (c *Case) eventSource() timeline.Source {
-	return timeline.Source{Load: c.events(), File: func(it *evidence.Item) string {
+func (c *Case) eventSource(conf *caseconf.Case) timeline.Source {
+	return timeline.Source{Load: c.events(conf), File: func(it *evidence.Item) string {
 		if reading.Eligible(it) {
 			return ""
 		}
