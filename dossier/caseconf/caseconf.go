@@ -60,6 +60,10 @@ type Case struct {
 	// OCRFixes correct what OCR misread on a screenshot, by exhibit and line (the line numbers
 	// `dossier ocr --json` and the events' locators give).
 	OCRFixes []OCRFix `yaml:"ocr_corrections,omitempty" json:"ocr_corrections,omitempty"`
+	// Classes sets the class of single message events by hand; Phrases extends the classifier's
+	// and the prohibited-conduct rule's phrase lists (see classes.go).
+	Classes []ClassOverride `yaml:"classes,omitempty" json:"classes,omitempty"`
+	Phrases Phrases         `yaml:"phrases,omitempty" json:"phrases,omitzero"`
 
 	loc *time.Location
 }
@@ -276,6 +280,9 @@ func (c *Case) fill(root *yaml.Node) error {
 		if ct.Number == "" && ct.Wechat == "" && ct.Email == "" {
 			return fmt.Errorf("%w: %scontacts[%d] (%s): give a number, wechat or email", ErrInvalid, contactLine(root, i), i, ct.Name)
 		}
+	}
+	if err := c.checkClasses(root); err != nil {
+		return err
 	}
 	if a := c.Agreement; a != nil {
 		if a.Date.IsZero() {

@@ -1,0 +1,326 @@
+package classify
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+// Classes of message events, stable in JSON.
+const (
+	Collection = "collection"
+	Notice     = "notice"
+	Other      = "other"
+)
+
+// Conduct kinds, stable in JSON: what a prohibited-conduct finding says the words do.
+const (
+	KindFamilyEmployer = "family-employer" // threatens to contact family, employer, neighbours
+	KindContactList    = "contact-list"    // threatens to tell the contact list or make the debt public
+	KindVisit          = "visit"           // threatens a visit to home, work or home town
+	KindCriminal       = "criminal"        // threatens arrest, prison or criminal liability
+	KindImpersonation  = "impersonation"   // speaks as a court, the police or a lawyer
+	KindInsult         = "insult"          // insults or obscenity
+	KindBorrow         = "borrow"          // pushes borrowing elsewhere to pay (以贷还贷)
+)
+
+// Source keys of the conduct kinds: the documents their findings cite.
+const (
+	SourceCBA  = "cba"  // 中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》
+	SourceNIFA = "nifa" // 中国互联网金融协会《互联网金融个人网络消费信贷贷后催收风控指引》
+	SourcePIPL = "pipl" // 《个人信息保护法》
+)
+
+//go:embed phrases.yaml
+var phrasesYAML []byte
+
+// lists is phrases.yaml.
+type lists struct {
+	Negators   []string `yaml:"negators"`
+	Fillers    []string `yaml:"fillers"`
+	Conditions []string `yaml:"conditions"`
+	Notice     struct {
+		Payment   []string `yaml:"payment"`
+		Code      []string `yaml:"code"`
+		Reminder  []string `yaml:"reminder"`
+		Marketing []string `yaml:"marketing"`
+		Safety    []string `yaml:"safety"`
+		Service   []string `yaml:"service"`
+	} `yaml:"notice"`
+	Replies    []string `yaml:"replies"`
+	Collection struct {
+		Strong []string `yaml:"strong"`
+		Weak   []string `yaml:"weak"`
+	} `yaml:"collection"`
+	Conduct        map[string][]string `yaml:"conduct"`
+	ConductSources map[string][]string `yaml:"conduct_sources"`
+}
+
+// Classifier sorts messages into collection pressure, service notices and other, and finds the
+// words of prohibited conduct. It is safe for concurrent use.
+type Classifier struct {
+	neg                              *negation
+	payment, code, reminder, service *set
+	safety, replies                  *set
+	strong, weak                     *set
+	kinds                            []string
+	conduct                          map[string]*set
+	sources                          map[string][]string
+}
+
+var (
+	defaultOnce sync.Once
+	defaultC    *Classifier
+	defaultErr  error
+)
+
+// Default returns the classifier of the built-in phrase lists.
+func Default() *Classifier {
+	defaultOnce.Do(func() { defaultC, defaultErr = New(caseconf.Phrases{}) })
+	if defaultErr != nil {
+		panic(defaultErr) // the embedded list is checked by the package tests
+	}
+	return defaultC
+}
+
+// ForCase returns the classifier of the built-in lists extended by case.yaml's phrases:.
+func ForCase(c *caseconf.Case) *Classifier {
+	if c == nil || c.Phrases.Empty() {
+		return Default()
+	}
+	cl, err := New(c.Phrases)
+	if err != nil {
+		return Default()
+	}
+	return cl
+}
+
+// New builds a classifier of the built-in lists plus extra (from case.yaml). A conduct kind
+// extra names that the built-in list does not know is an error.
+func New(extra caseconf.Phrases) (*Classifier, error) {
+	var l lists
+	if err := yaml.Unmarshal(phrasesYAML, &l); err != nil {
+		return nil, fmt.Errorf("classify: phrases.yaml: %w", err)
+	}
+	c := &Classifier{
+		neg:      newNegation(l.Negators, l.Fillers, l.Conditions),
+		payment:  newSet(l.Notice.Payment),
+		code:     newSet(l.Notice.Code),
+		reminder: newSet(l.Notice.Reminder),
+		service:  newSet(l.Notice.Marketing, l.Notice.Service, extra.Notice),
+		safety:   newSet(l.Notice.Safety),
+		replies:  newSet(l.Replies),
+		strong:   newSet(l.Collection.Strong, extra.Collection),
+		weak:     newSet(l.Collection.Weak),
+		conduct:  map[string]*set{},
+		sources:  l.ConductSources,
+	}
+	for _, k := range []string{KindFamilyEmployer, KindContactList, KindVisit, KindCriminal, KindImpersonation, KindInsult, KindBorrow} {
+		if len(l.Conduct[k]) == 0 {
+			return nil, fmt.Errorf("classify: phrases.yaml has no conduct.%s", k)
+		}
+		c.kinds = append(c.kinds, k)
+		c.conduct[k] = newSet(l.Conduct[k])
+	}
+	for k, ps := range extra.Conduct {
+		s, ok := c.conduct[k]
+		if !ok {
+			return nil, fmt.Errorf("classify: phrases.conduct.%s: unknown kind; use %s", k, strings.Join(c.kinds, ", "))
+		}
+		for _, p := range ps {
+			s.add(p)
+		}
+	}
+	return c, nil
+}
+
+// Kinds returns the conduct kinds in the order findings list them.
+func (c *Classifier) Kinds() []string { return slices.Clone(c.kinds) }
+
+// Sources returns the source keys of a conduct kind.
+func (c *Classifier) Sources(kind string) []string { return slices.Clone(c.sources[kind]) }
+
+// Hit is one kind of prohibited conduct found in a message.
+type Hit struct {
+	Kind    string
+	Words   string   // the words matched, as the message writes them
+	Quote   string   // the clause they stand in
+	Sources []string // source keys
+}
+
+// Conduct returns the prohibited conduct in s, at most one hit per kind (the earliest), in the
+// order of Kinds.
+func (c *Classifier) Conduct(s string) []Hit {
+	return c.conductIn(prepare(s))
+}
+
+func (c *Classifier) conductIn(t *text) []Hit {
+	// An anti-fraud notice quotes the words of fraud ("冒充公安、法院"), and the complainant's own
+	// words quote the threats they complain of: neither is conduct.
+	if c.quotes(t) {
+		return nil
+	}
+	var out []Hit
+	for _, k := range c.kinds {
+		if h, ok := first(firstPerson(t, t.find(c.conduct[k], c.neg))); ok {
+			out = append(out, Hit{Kind: k, Words: t.words(h.i, h.j), Quote: t.clause(h.i, h.j), Sources: c.Sources(k)})
+		}
+	}
+	return out
+}
+
+// quotes reports whether t is a safety notice or the complainant's own words.
+func (c *Classifier) quotes(t *text) bool {
+	_, safety := first(t.find(c.safety, c.neg))
+	_, reply := first(t.find(c.replies, nil))
+	return safety || reply
+}
+
+// firstPerson drops the hits whose target is the speaker ("联系我家人", "爆我通讯录"): the words
+// of someone reporting a threat, not making one. 我们 and 我司 are the collector speaking.
+func firstPerson(t *text, hits []hit) []hit {
+	mine := func(k int) bool {
+		return k >= 0 && k < len(t.runes) && t.runes[k] == '我' && (k+1 >= len(t.runes) || (t.runes[k+1] != '们' && t.runes[k+1] != '司'))
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		skip := mine(h.i-1) || mine(h.i-2) && t.runes[h.i-1] == '的'
+		for k := h.i; k < h.j && !skip; k++ {
+			skip = mine(k)
+		}
+		if !skip {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Text judges a message by its words alone: collection pressure, a service notice, or other
+// when no phrase says. The reason is the words that decided, as the message writes them.
+//
+// In order: the complainant's own words are other; a safety notice is a notice; prohibited
+// conduct is collection; a code is a notice; a payment confirmation is a
+// notice unless strong pressure comes with it ("已还款成功，剩余欠款请立即处理"); strong pressure is
+// collection; a reminder, marketing or a safety notice is a notice even with weak pressure words
+// ("请按时还款，以免逾期"); weak pressure alone is collection.
+func (c *Classifier) Text(s string) (class, reason string) {
+	t := prepare(s)
+	if len(t.runes) == 0 {
+		return Other, ""
+	}
+	if h, ok := first(t.find(c.replies, nil)); ok {
+		return Other, t.words(h.i, h.j)
+	}
+	if h, ok := first(t.find(c.safety, c.neg)); ok {
+		return Notice, t.words(h.i, h.j)
+	}
+	if hs := c.conductIn(t); len(hs) > 0 {
+		return Collection, hs[0].Words
+	}
+	words := func(h hit) string { return t.words(h.i, h.j) }
+	if h, ok := first(t.find(c.code, c.neg)); ok {
+		return Notice, words(h)
+	}
+	strong, isStrong := first(t.find(c.strong, c.neg))
+	if h, ok := first(t.find(c.payment, c.neg)); ok && !isStrong {
+		return Notice, words(h)
+	}
+	if isStrong {
+		return Collection, words(strong)
+	}
+	if h, ok := first(append(t.find(c.reminder, c.neg), t.find(c.service, c.neg)...)); ok {
+		return Notice, words(h)
+	}
+	if h, ok := first(t.find(c.weak, c.neg)); ok {
+		return Collection, words(h)
+	}
+	return Other, ""
+}
+
+// Messages are the channels whose events carry words and get a class from them.
+func Message(ch event.Channel) bool {
+	switch ch {
+	case event.SMS, event.MMS, event.Chat, event.Email, event.Recording:
+		return true
+	}
+	return false
+}
+
+// wordless are chat message types that carry no words of their own.
+var wordless = map[string]bool{"image": true, "voice": true, "video": true, "sticker": true, "file": true, "emoji": true}
+
+// MessageText is the text of an event the classifier reads: an e-mail's subject and body, a
+// message's text; "" for a chat picture, voice message or sticker.
+func MessageText(e *event.Event) string {
+	if e.Channel == event.Chat && wordless[e.Kind] {
+		return ""
+	}
+	if e.Subject != "" {
+		return e.Subject + "\n" + e.Text
+	}
+	return e.Text
+}
+
+// Reasons that are not words of the message, stable in JSON.
+const (
+	ReasonOutgoing = "outgoing"       // the holder sent it
+	ReasonSystem   = "system"         // the app wrote it (a chat's system line)
+	ReasonRole     = "role "          // + the role: a call, or a message without telling words
+	ReasonNoText   = "no text; role " // + the role
+	ReasonUser     = "user"           // case.yaml classes: set it
+)
+
+// Event classifies one event given its counterpart's role ("" when case.yaml does not know
+// it). Calls have no words: their class is the role's (collection side or not). A message is
+// judged by its words; a collection-pressure message from the complainant's own side (family,
+// friends) is other, since only the collection side collects. A message with no telling words
+// takes the class of its sender's role when that is a collector, other otherwise. Events that
+// are not contacts (payments, screenshots, the agreement) have no class.
+func (c *Classifier) Event(e *event.Event, role string) (class, reason string) {
+	if e.Channel != event.Call && !Message(e.Channel) {
+		return "", ""
+	}
+	side := caseconf.CollectionSide(role)
+	roleReason := ReasonRole + cmpOr(role, "none")
+	if e.Direction == event.Out {
+		return Other, ReasonOutgoing
+	}
+	if e.Channel == event.Chat && e.Kind == "system" {
+		return Other, ReasonSystem
+	}
+	if e.Channel == event.Call {
+		if side {
+			return Collection, roleReason
+		}
+		return Other, roleReason
+	}
+	text := MessageText(e)
+	if strings.TrimSpace(text) == "" {
+		if side {
+			return Collection, ReasonNoText + role
+		}
+		return Other, ReasonNoText + cmpOr(role, "none")
+	}
+	class, reason = c.Text(text)
+	switch {
+	case class == Collection && role != "" && !side:
+		return Other, roleReason
+	case class == Other && role == caseconf.RoleCollector:
+		return Collection, roleReason
+	}
+	return class, reason
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,156 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
+)
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, class, reason string
+	}{
+		{"payment confirmation", "【支付宝】您本期花呗协商分期应还1000.00元，已还款成功。", Notice, "已还款"},
+		{"reminder mentioning 逾期", "【花呗】您本月账单1000.00元，还款日为2月10日，请按时还款，以免逾期影响个人征信。", Notice, "本月账单"},
+		{"overdue notice from the platform", "【支付宝】尊敬的用户，您的花呗账单已逾期，请及时还款，以免影响信用记录。", Collection, "已逾期"},
+		{"code", "【支付宝】您的验证码是384920，请勿泄露。", Notice, "验证码"},
+		{"paid but pressed", "您已还款成功，剩余欠款请立即处理。", Collection, "欠款"},
+		{"threat", "今天不处理，明天就联系你的家人和单位。", Collection, "联系你的家人和单位"},
+		{"negated threat", "我们不会联系你家人", Other, ""},
+		{"empty", "", Other, ""},
+		{"punctuation only", "……！！", Other, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			class, reason := Default().Text(tc.text)
+			if class != tc.class || reason != tc.reason {
+				t.Errorf("Text(%q) = %s %q, want %s %q", tc.text, class, reason, tc.class, tc.reason)
+			}
+		})
+	}
+}
+
+func TestConductMatching(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		kinds      string // space-separated kinds found, "" for none
+		words      string // the words of the first hit
+	}{
+		{"plain", "今天不还就联系你家人", "family-employer", "联系你家人"},
+		{"traditional", "再不還款就報警，讓你坐牢。", "criminal", "報警"},
+		{"full width and spaces", "ＳＢ老赖，还钱！", "insult", "老赖"},
+		{"spaced out", "爆 你 通 讯 录，说到做到。", "contact-list", "爆 你 通 讯 录"},
+		{"dotted", "联.系.你.家.人，今天必须还。", "family-employer", "联.系.你.家.人"},
+		{"negated", "我们不会联系你家人，也不会上门。", "", ""},
+		{"negation through fillers", "不会有人上门的，放心。", "", ""},
+		{"condition is not negation", "你不还我们就上门", "visit", "上门"},
+		{"question is not negation", "要不要我们派人去你家？", "visit", "派人去"},
+		{"warning against it", "请勿以贷还贷，理性消费。", "", ""},
+		{"anti-fraud notice", "【支付宝】近期有不法分子冒充公安、法院工作人员实施诈骗。", "", ""},
+		{"the speaker's own family", "他们说要联系我家人，我很害怕", "", ""},
+		{"lawful suit", "我们将依法向法院提起诉讼。", "", ""},
+		{"several kinds", "逾期未处理的，本公司将联系您的家属及工作单位核实情况，并安排人员上门催收。", "family-employer visit", "联系您的家属及工作单位"},
+		{"impersonation", "【某某律所】律师函：张三，因您拖欠花呗欠款……", "impersonation", "律师函"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits := Default().Conduct(tc.text)
+			var kinds []string
+			for _, h := range hits {
+				kinds = append(kinds, h.Kind)
+				if !strings.Contains(tc.text, h.Words) || !strings.Contains(tc.text, h.Quote) || !strings.Contains(h.Quote, h.Words) {
+					t.Errorf("hit %+v does not quote the message", h)
+				}
+				if len(h.Sources) == 0 {
+					t.Errorf("hit %+v names no source", h)
+				}
+			}
+			if got := strings.Join(kinds, " "); got != tc.kinds {
+				t.Fatalf("kinds = %q, want %q (%+v)", got, tc.kinds, hits)
+			}
+			if len(hits) > 0 && hits[0].Words != tc.words {
+				t.Errorf("words = %q, want %q", hits[0].Words, tc.words)
+			}
+		})
+	}
+}
+
+func TestContactListCitesPIPL(t *testing.T) {
+	hits := Default().Conduct("再不还款就爆你通讯录")
+	if len(hits) != 1 || strings.Join(hits[0].Sources, ",") != "cba,nifa,pipl" {
+		t.Errorf("hits = %+v, want contact-list citing cba, nifa and pipl", hits)
+	}
+}
+
+func TestExtraPhrases(t *testing.T) {
+	c, err := New(caseconf.Phrases{Notice: []string{"您的快递已签收"}, Conduct: map[string][]string{KindFamilyEmployer: {"找你舅舅"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits := c.Conduct("明天去找你舅舅要钱"); len(hits) != 1 || hits[0].Kind != KindFamilyEmployer {
+		t.Errorf("an added conduct phrase is not found: %+v", hits)
+	}
+	if class, _ := c.Text("您的快递已签收"); class != Notice {
+		t.Errorf("an added notice phrase: class %s", class)
+	}
+	if _, err := New(caseconf.Phrases{Conduct: map[string][]string{"rudeness": {"x"}}}); err == nil {
+		t.Error("an unknown conduct kind is accepted")
+	}
+}
+
+func TestEvent(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct {
+		name          string
+		e             event.Event
+		role          string
+		class, reason string
+	}{
+		{"collector's call", event.Event{Channel: event.Call, Direction: event.In}, "collector", Collection, "role collector"},
+		{"friend's call", event.Event{Channel: event.Call, Direction: event.In}, "other", Other, "role other"},
+		{"unknown call", event.Event{Channel: event.Call, Direction: event.In}, "", Other, "role none"},
+		{"reply", event.Event{Channel: event.SMS, Direction: event.Out, Text: "请停止催收"}, "collector", Other, ReasonOutgoing},
+		{"payment confirmation from the creditor", event.Event{Channel: event.SMS, Direction: event.In, Text: "【支付宝】您本期花呗协商分期应还1000.00元，已还款成功。"}, "creditor", Notice, "已还款"},
+		{"picture from a collector", event.Event{Channel: event.Chat, Direction: event.In, Kind: "image", Text: "[图片]"}, "collector", Collection, "no text; role collector"},
+		{"system line", event.Event{Channel: event.Chat, Kind: "system", Text: "你已添加了催收王经理"}, "collector", Other, ReasonSystem},
+		{"family forwards a threat", event.Event{Channel: event.SMS, Direction: event.In, Text: "催收又打电话来了，说今天必须还"}, "family", Other, "role family"},
+		{"collector's unmarked words", event.Event{Channel: event.Chat, Direction: event.In, Kind: "text", Text: "张三，你三月的分期呢？"}, "collector", Collection, "role collector"},
+		{"e-mail subject", event.Event{Channel: event.Email, Direction: event.In, Subject: "催收通知", Text: "详见附件"}, "collector", Collection, "催收"},
+		{"payment has no class", event.Event{Channel: event.Payment}, "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			class, reason := c.Event(&tc.e, tc.role)
+			if class != tc.class || reason != tc.reason {
+				t.Errorf("Event = %s %q, want %s %q", class, reason, tc.class, tc.reason)
+			}
+		})
+	}
+}
+
+func TestLongMessageIsBounded(t *testing.T) {
+	long := strings.Repeat("请按时还款。", 100000) + "联系你家人"
+	if hits := Default().Conduct(long); len(hits) != 0 {
+		t.Errorf("text past %d characters was read: %+v", maxRunes, hits)
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"今天不还就联系你家人", "【支付宝】已还款成功", "聯.系 你*家人", "我们不会上门", "", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := Default()
+		class, reason := c.Text(s)
+		if class != Collection && class != Notice && class != Other {
+			t.Fatalf("class %q", class)
+		}
+		if reason != "" && !strings.Contains(string([]rune(s)), reason) {
+			t.Fatalf("reason %q is not in the text %q", reason, s)
+		}
+		for _, h := range c.Conduct(s) {
+			if h.Words == "" || h.Quote == "" {
+				t.Fatalf("empty hit %+v", h)
+			}
+		}
+	})
+}
