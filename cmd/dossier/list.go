@@ -24,15 +24,11 @@ func listCmd(e *env) *cobra.Command {
 		Short: "List the items: exhibit number, kind, name, size, time, digest",
 		Args:  argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := e.open()
+			c, conf, err := e.openCase()
 			if err != nil {
 				return err
 			}
 			items, err := c.Items()
-			if err != nil {
-				return err
-			}
-			conf, err := c.Folder.Case()
 			if err != nil {
 				return err
 			}

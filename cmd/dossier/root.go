@@ -68,6 +68,11 @@ func (e *env) openCase() (*dossier.Case, *caseconf.Case, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Values written in another form than the documented one were read; say how, so a mistake
+	// in reading them is seen before it reaches a document.
+	for _, n := range conf.Notes {
+		e.msg("%s", n)
+	}
 	return c, conf, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -64,6 +65,11 @@ type Case struct {
 	// and the prohibited-conduct rule's phrase lists (see classes.go).
 	Classes []ClassOverride `yaml:"classes,omitempty" json:"classes,omitempty"`
 	Phrases Phrases         `yaml:"phrases,omitempty" json:"phrases,omitzero"`
+
+	// Notes say how values written in another form than the documented one were read
+	// ("case.yaml line 12: agreement.installments.amount \"1,000.00\" read as 1000.00"), for the
+	// command line to show.
+	Notes []string `yaml:"-" json:"-"`
 
 	loc *time.Location
 }
@@ -164,8 +170,9 @@ type Rules struct {
 	MaxConnectedPerDay  int    `yaml:"max_connected_per_day,omitempty" json:"max_connected_per_day"`
 }
 
-// ErrInvalid marks a case.yaml that parses but says something impossible.
-var ErrInvalid = errors.New("invalid case.yaml")
+// ErrInvalid marks a case.yaml that cannot be read or says something impossible. Its text is the
+// file's name, so messages read "case.yaml: line 28: ..." with no second prefix.
+var ErrInvalid = errors.New("case.yaml")
 
 // MaxSize caps how much of case.yaml is read.
 const MaxSize = 4 << 20
@@ -183,15 +190,20 @@ func Parse(r io.Reader) (*Case, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, cleanYAMLError(err))
+		return nil, syntaxError(err, data)
 	}
 	c := &Case{}
 	if len(root.Content) > 0 {
+		var notes []string
+		if err := check(root.Content[0], reflect.TypeFor[Case](), "", &notes); err != nil {
+			return nil, err
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(c); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%w: %v", ErrInvalid, cleanYAMLError(err))
+			return nil, decodeError(err)
 		}
+		c.Notes = notes
 	}
 	if err := c.fill(&root); err != nil {
 		return nil, err

@@ -174,6 +174,9 @@ func (f *Folder) Case() (*caseconf.Case, error) {
 	}
 	defer file.Close()
 	c, err := caseconf.Parse(file)
+	if errors.Is(err, caseconf.ErrInvalid) {
+		return nil, err // already says case.yaml and the line
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", CaseFile, err)
 	}
