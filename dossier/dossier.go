@@ -33,19 +33,24 @@ import (
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/reading"
 	"github.com/dossier-tool/dossier/dossier/parse/formats"
+	"github.com/dossier-tool/dossier/dossier/sign"
 	"github.com/dossier-tool/dossier/dossier/timeline"
 )
 
 // InitOptions describe a new case.
 type InitOptions = casefolder.InitOptions
 
-// Init creates a case folder with a commented case.yaml.
+// Init creates a case folder with a commented case.yaml and the case's signing key.
 func Init(dir string, opt InitOptions) (*Case, error) {
 	f, err := casefolder.Init(dir, opt)
 	if err != nil {
 		return nil, err
 	}
-	return &Case{Folder: f}, nil
+	c := &Case{Folder: f}
+	if _, err := sign.CreateKey(c.signingDir()); err != nil {
+		return nil, fmt.Errorf("make the case's signing key: %w", err)
+	}
+	return c, nil
 }
 
 // Case is an open case folder.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -15,8 +17,8 @@ import (
 
 // pdfFlags are the packet's options, shared by pdf, bag and build.
 type pdfFlags struct {
-	letter, lang, templates  string
-	redact, noAttach, strict bool
+	letter, lang, templates, signTime string
+	redact, noAttach, strict, noSign  bool
 }
 
 func (p *pdfFlags) register(f *pflag.FlagSet) {
@@ -26,6 +28,27 @@ func (p *pdfFlags) register(f *pflag.FlagSet) {
 	f.BoolVar(&p.redact, "redact", false, "mask ID-card, bank-card and your own and your family's phone numbers in printed text")
 	f.BoolVar(&p.noAttach, "no-attach", false, "do not embed the originals in the PDF (for platforms that cap upload size)")
 	f.BoolVar(&p.strict, "strict", false, "refuse to write a letter that lacks the complainant's name, the respondent or the demands")
+	f.BoolVar(&p.noSign, "no-sign", false, "do not sign the packet with the case's key")
+	f.StringVar(&p.signTime, "sign-time", "", "the signing `TIME` the packet states (RFC 3339; default: now, or SOURCE_DATE_EPOCH)")
+}
+
+// signingTime is --sign-time, else SOURCE_DATE_EPOCH (reproducible builds' convention), else now.
+func (p *pdfFlags) signingTime() (time.Time, error) {
+	if p.signTime != "" {
+		t, err := time.Parse(time.RFC3339, p.signTime)
+		if err != nil {
+			return t, usageError{fmt.Errorf("--sign-time %q: use RFC 3339, e.g. 2025-04-15T20:30:00+08:00", p.signTime)}
+		}
+		return t, nil
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", s)
+		}
+		return time.Unix(n, 0), nil
+	}
+	return time.Now(), nil
 }
 
 func (p *pdfFlags) options(e *env) (pdf.Options, error) {
@@ -56,7 +79,15 @@ func (p *pdfFlags) open(e *env) (pdf.Options, *dossier.Case, error) {
 	if err != nil {
 		return opt, nil, err
 	}
+	at, err := p.signingTime()
+	if err != nil {
+		return opt, nil, err
+	}
 	c, err := e.open()
+	if err != nil || p.noSign {
+		return opt, c, err
+	}
+	opt.Sign, err = c.Signer(at, func(s string) { e.msg("%s", s) })
 	return opt, c, err
 }
 

@@ -158,6 +158,8 @@ func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
+	checkSignature(ra, size, pk.Signatures, r)
+	defer r.locateChange()
 	for _, w := range pk.Warnings {
 		r.Notes = append(r.Notes, "the PDF's structure needed repair to be read: "+w)
 	}
@@ -252,4 +254,22 @@ func readManifest(f *pdf.EmbeddedFile) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes; no packet dossier writes has one", manifest.FileName, manifest.MaxSize)
 	}
 	return b, nil
+}
+
+// locateChange says, for signed bytes found changed, where the change is as far as the packet
+// tells: in what the attachments and the cover's digest show, or else elsewhere.
+func (r *Report) locateChange() {
+	if !r.changedUnder {
+		return
+	}
+	for _, p := range r.Problems {
+		if p.Kind != SignedChanged && p.Kind != Appended {
+			return // the other problems name what changed
+		}
+	}
+	for i := range r.Problems {
+		if r.Problems[i].Kind == SignedChanged {
+			r.Problems[i].Detail += "; every attachment still matches the manifest and the manifest the cover, so the change is in the printed pages, the document information (metadata) or the document's structure"
+		}
+	}
 }

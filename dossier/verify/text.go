@@ -6,18 +6,21 @@ import (
 )
 
 var kindText = map[string][2]string{
-	Altered:         {"原件已被改动", "the original was changed"},
-	Missing:         {"文件缺失", "the file is missing"},
-	Extra:           {"多出未登记的文件", "a file nobody recorded"},
-	IndexEdited:     {"证据索引被改动", "the evidence index was edited"},
-	IndexUnreadable: {"证据索引无法读取", "the evidence index is unreadable"},
-	CustodyBroken:   {"保管记录链断裂", "the custody log's chain is broken"},
-	CaseFile:        {"案件文件有误", "the case file is invalid"},
-	EventsAltered:   {"提取的记录被改动", "the extracted records were changed"},
-	Malformed:       {"结构损坏", "the structure is broken"},
-	Oxum:            {"文件总数或总字节数不符", "the file count or byte total does not match"},
-	TagAltered:      {"标签文件被改动", "a tag file was changed"},
-	CoverMismatch:   {"封面摘要与清单不符", "the cover's digest does not match the manifest"},
+	Altered:          {"原件已被改动", "the original was changed"},
+	Missing:          {"文件缺失", "the file is missing"},
+	Extra:            {"多出未登记的文件", "a file nobody recorded"},
+	IndexEdited:      {"证据索引被改动", "the evidence index was edited"},
+	IndexUnreadable:  {"证据索引无法读取", "the evidence index is unreadable"},
+	CustodyBroken:    {"保管记录链断裂", "the custody log's chain is broken"},
+	CaseFile:         {"案件文件有误", "the case file is invalid"},
+	EventsAltered:    {"提取的记录被改动", "the extracted records were changed"},
+	Malformed:        {"结构损坏", "the structure is broken"},
+	Oxum:             {"文件总数或总字节数不符", "the file count or byte total does not match"},
+	TagAltered:       {"标签文件被改动", "a tag file was changed"},
+	CoverMismatch:    {"封面摘要与清单不符", "the cover's digest does not match the manifest"},
+	SignatureInvalid: {"电子签名无效", "the signature is not valid"},
+	SignedChanged:    {"签名后内容被改动", "changed after signing"},
+	Appended:         {"签名后追加了内容", "content added after signing"},
 }
 
 var typeText = map[string][2]string{
@@ -59,11 +62,16 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			fmt.Fprintln(w, "Result: nothing was changed. Every file is present and matches the SHA-256 and SHA-512 digests in the bag's manifests.")
 		case r.Type == "bag":
 			fmt.Fprintln(w, "结果：未发现任何改动。每个文件都在，且与证据包清单记录的 SHA-256 和 SHA-512 摘要一致。")
+		case r.Signature != nil && r.Signature.Valid && en:
+			fmt.Fprintln(w, "Result: nothing was changed. The signature is valid and covers the whole file, every page included; the attached manifest is the one the cover names, and every embedded original matches it.")
+		case r.Signature != nil && r.Signature.Valid:
+			fmt.Fprintln(w, "结果：未发现任何改动。电子签名有效，覆盖整个文件（包括每一页）；附件清单与封面所印摘要一致，每一件嵌入的原件都与清单一致。")
 		case en:
-			fmt.Fprintln(w, "Result: nothing was changed. The attached manifest is the one the cover names, and every embedded original matches it.")
+			fmt.Fprintln(w, "Result: nothing was changed in what could be checked. The attached manifest is the one the cover names, and every embedded original matches it.")
 		default:
-			fmt.Fprintln(w, "结果：未发现任何改动。附件清单与封面所印摘要一致，每一件嵌入的原件都与清单一致。")
+			fmt.Fprintln(w, "结果：在可核验的范围内未发现改动。附件清单与封面所印摘要一致，每一件嵌入的原件都与清单一致。")
 		}
+		r.writeSigner(w, en)
 		return nil
 	}
 	if en {
@@ -71,6 +79,7 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	} else {
 		fmt.Fprintf(w, "结果：发现 %d 处问题。以下内容与登记时不一致：\n", len(r.Problems))
 	}
+	defer r.writeSigner(w, en)
 	for i, p := range r.Problems {
 		what := pick(kindText[p.Kind])
 		if what == "" {
@@ -132,4 +141,17 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// writeSigner names the signer's certificate fingerprint, which the recipient compares with the
+// one the complainant sent separately: a valid signature by an unknown key proves nothing.
+func (r *Report) writeSigner(w io.Writer, en bool) {
+	if r.Signature == nil || r.Signature.Fingerprint == "" {
+		return
+	}
+	if en {
+		fmt.Fprintf(w, "Signed by: %s\nSigning certificate fingerprint (SHA-256): %s\nCompare it with the fingerprint the complainant gave you separately; only then is the signature theirs.\n", r.Signature.Signer, r.Signature.Fingerprint)
+	} else {
+		fmt.Fprintf(w, "签名人：%s\n签名证书指纹（SHA-256）：%s\n请与投诉人另行提供的指纹核对，一致时才能确认签名出自投诉人。\n", r.Signature.Signer, r.Signature.Fingerprint)
+	}
 }

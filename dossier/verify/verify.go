@@ -59,7 +59,12 @@ type Report struct {
 	Bytes    int64     `json:"bytes"`
 	Problems []Problem `json:"problems"`
 	Notes    []string  `json:"notes,omitempty"`
-	Language string    `json:"-"`
+	// Signature is what was found of a packet's signature; nil for a case, a bag or an
+	// unsigned packet.
+	Signature *Signature `json:"signature,omitempty"`
+	Language  string     `json:"-"`
+	// changedUnder: the signature found the signed bytes changed.
+	changedUnder bool
 }
 
 // OK reports whether nothing was found.

@@ -138,4 +138,9 @@ var terms = map[string][2]string{
 	SheetFindings: {"核查结果", "Findings"},
 	SheetSchedule: {"还款计划", "Schedule"},
 	SheetContacts: {"每日联系", "Contacts per day"},
+
+	// The packet's signature, as the cover and verify name it.
+	"signature.title":       {"电子签章", "Electronic signature"},
+	"signature.time":        {"签署时间：", "Signed at: "},
+	"signature.fingerprint": {"签名证书指纹（SHA-256）", "Signing certificate fingerprint (SHA-256)"},
 }

@@ -30,10 +30,18 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 	if err != nil {
 		return fmt.Errorf("pdf: library output: %w", err)
 	}
-	if _, err := w.Write(pdf); err != nil {
+	hw := newHashWriter(w)
+	if _, err := hw.Write(pdf); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
 	}
-	u := newUpdate(w, b, len(pdf))
+	u := newUpdate(hw, b, len(pdf))
+	var form string
+	var sigObj int
+	if d.opt.Sign != nil {
+		if form, sigObj, err = d.signatureField(u, b, pdf, catalog); err != nil {
+			return err
+		}
+	}
 	xobjects, err := d.writeImages(u)
 	if err != nil {
 		return err
@@ -82,7 +90,10 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 	treeObj, namesObj := u.alloc(), u.alloc()
 	u.object(treeObj, tree.String())
 	u.object(namesObj, fmt.Sprintf("<< /EmbeddedFiles %d 0 R >>", treeObj))
-	u.object(b.root, fmt.Sprintf("<<%s/Names %d 0 R\n>>", catalog, namesObj))
+	u.object(b.root, fmt.Sprintf("<<%s/Names %d 0 R%s\n>>", catalog, namesObj, form))
+	if d.opt.Sign != nil {
+		return u.finishSigned(b, sigObj, d.opt.Sign, hw)
+	}
 	if err := u.finish(b); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
 	}

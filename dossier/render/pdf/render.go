@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/render/pdf/linebreak"
+	"github.com/dossier-tool/dossier/dossier/sign"
 	"github.com/dossier-tool/dossier/templates"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// Check, when set, is told what the letter lacks and what the findings hold before anything
 	// is laid out; an error it returns stops the render (a caller asked to be strict).
 	Check func(Check) error
+	// Sign, when set, seals the packet with a PAdES signature over the whole file and shows the
+	// signing time and the certificate's fingerprint on the cover.
+	Sign *sign.Signer
 }
 
 // Check is what a caller learns before the packet is written, to tell the user.
@@ -189,6 +193,8 @@ type doc struct {
 	plans map[string]*imagePlan
 	// placed are the items whose images the pages draw, in the order first drawn.
 	placed []*evidence.Item
+	// sig is where the cover drew the signature box, for the signature field.
+	sig sigPlan
 }
 
 func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout, plans map[string]*imagePlan) *doc {

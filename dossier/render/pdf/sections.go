@@ -120,6 +120,7 @@ func (d *doc) coverPage() {
 		f.Ln(1)
 	}
 	f.SetTextColor(0, 0, 0)
+	d.signatureBox()
 }
 
 // qr registers the QR code of the manifest digest as a PNG image.

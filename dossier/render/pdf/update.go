@@ -197,36 +197,41 @@ func (u *update) finish(b *base) error {
 	if u.err != nil {
 		return u.err
 	}
-	xref := u.at
+	u.xref(u, b, u.at)
+	if u.err != nil {
+		return u.err
+	}
+	return u.w.Flush()
+}
+
+// xref writes to w the cross-reference section of the objects written, as if it started at
+// offset at, and the trailer.
+func (u *update) xref(w io.Writer, b *base, at int64) {
 	nums := make([]int, 0, len(u.offsets))
 	for n := range u.offsets {
 		nums = append(nums, n)
 	}
 	slices.Sort(nums)
-	u.printf("xref\n")
+	fmt.Fprintf(w, "xref\n")
 	for i := 0; i < len(nums); {
 		j := i + 1
 		for j < len(nums) && nums[j] == nums[j-1]+1 {
 			j++
 		}
-		u.printf("%d %d\n", nums[i], j-i)
+		fmt.Fprintf(w, "%d %d\n", nums[i], j-i)
 		for _, n := range nums[i:j] {
-			u.printf("%010d 00000 n \n", u.offsets[n])
+			fmt.Fprintf(w, "%010d 00000 n \n", u.offsets[n])
 		}
 		i = j
 	}
-	u.printf("trailer\n<< /Size %d /Root %d 0 R", u.next, b.root)
+	fmt.Fprintf(w, "trailer\n<< /Size %d /Root %d 0 R", u.next, b.root)
 	if b.info > 0 {
-		u.printf(" /Info %d 0 R", b.info)
+		fmt.Fprintf(w, " /Info %d 0 R", b.info)
 	}
 	if b.id != "" {
-		u.printf(" /ID %s", b.id)
+		fmt.Fprintf(w, " /ID %s", b.id)
 	}
-	u.printf(" /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", b.xrefAt, xref)
-	if u.err != nil {
-		return u.err
-	}
-	return u.w.Flush()
+	fmt.Fprintf(w, " /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", b.xrefAt, at)
 }
 
 // textString writes s as a PDF text string: a literal in PDFDocEncoding when it is printable
