@@ -32,6 +32,7 @@ func All() []parse.Parser {
 		alipay.Parser{},
 		wechatpay.Parser{},
 		wechatchat.CSV{},
+		wechatchat.MemoTraceCSV{},
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
 		document.Parser{},

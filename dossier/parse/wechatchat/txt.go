@@ -36,7 +36,7 @@ func (TXT) Name() string { return "wechat-txt" }
 // ErrNotWeChatTXT means the first lines hold no timestamp-and-name line.
 var ErrNotWeChatTXT = errors.New("no WeChat message line (YYYY-MM-DD HH:MM:SS name) in the first lines")
 
-var reStamp = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) +(\S.{0,99})$`)
+var reStamp = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: +(\S.{0,99}))?$`)
 
 const (
 	// txtLeadLines is how many non-blank lines (a title, an export note) may precede the first
@@ -48,7 +48,8 @@ const (
 	maxLine = 4 << 20
 )
 
-// stamp splits a timestamp-and-name line.
+// stamp splits a timestamp-and-name line. WeChatMsg 2.x (MemoTrace) writes a system message (a
+// recall, a pat, a time notice) under a line holding only the time: name is then "".
 func stamp(line string) (ts, name string, ok bool) {
 	m := reStamp.FindStringSubmatch(strings.TrimRight(line, " \t\r"))
 	if m == nil {
@@ -67,22 +68,27 @@ func (TXT) Detect(s *parse.Sniff) bool {
 	if !ok {
 		return false
 	}
-	stamps, nonBlank := 0, 0
+	// Lines of a time alone (system messages) count only beside a line that names a speaker:
+	// plenty of logs are a column of times.
+	stamps, named, nonBlank := 0, 0, 0
 	for line := range strings.Lines(text) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		nonBlank++
-		if _, _, ok := stamp(strings.TrimRight(line, "\n")); ok {
+		if _, name, ok := stamp(strings.TrimRight(line, "\n")); ok {
 			stamps++
+			if name != "" {
+				named++
+			}
 		} else if stamps == 0 && nonBlank > txtLeadLines {
 			return false
 		}
-		if nonBlank >= txtDetectLines || stamps >= 2 {
+		if nonBlank >= txtDetectLines || (stamps >= 2 && named >= 1) {
 			break
 		}
 	}
-	return stamps >= 2 || (stamps == 1 && int64(len(s.Head)) >= s.Size)
+	return named >= 1 && (stamps >= 2 || int64(len(s.Head)) >= s.Size)
 }
 
 // txtMessage is a message being assembled.
@@ -212,7 +218,15 @@ func txtEvent(m *txtMessage) event.Event {
 			break
 		}
 	}
-	if systemNames[m.name] {
+	// WeChatMsg 2.x writes non-text messages as 【图片】, 【语音】<transcript>, 【文件】<name> ...
+	if strings.HasPrefix(text, "【") {
+		if end := strings.Index(text, "】"); end > 0 {
+			if k, ok := bracketKinds[text[len("【"):end]]; ok {
+				kind = k
+			}
+		}
+	}
+	if systemNames[m.name] || m.name == "" {
 		kind = KindSystem
 	}
 	return event.Event{
@@ -228,6 +242,14 @@ func txtEvent(m *txtMessage) event.Event {
 	}
 }
 
+// bracketKinds are the words WeChatMsg 2.x puts in 【】 at the start of a non-text message.
+var bracketKinds = map[string]string{
+	"图片": KindImage, "语音": KindVoice, "视频": KindVideo, "表情包": KindSticker,
+	"文件": KindApp, "分享链接": KindApp, "视频号": KindApp, "红包": KindApp, "合并转发的聊天记录": KindApp,
+	"笔记": KindApp, "发起转账": KindApp, "已收款": KindApp, "已退还": KindApp, "非实时转账收款": KindApp,
+	"发起非实时转账": KindApp, "音视频通话": KindCall, "位置分享": KindLocation, "名片": KindCard,
+}
+
 // systemNames are the speaker names exporters give to messages WeChat itself wrote.
 var systemNames = map[string]bool{"系统消息": true, "系统": true, "系统提示": true}
 
@@ -241,6 +263,8 @@ var partyPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(.+?)[_\- ]+(?:微信)?聊天记录`),
 	regexp.MustCompile(`^(?i:wechat|微信)[_\- ]+(.+)$`),
 }
+
+var reCopyNumber = regexp.MustCompile(`^(.+?)[(（]\d{1,3}[)）]$`)
 
 // assignDirections applies the rule documented on TXT and returns the party it found, or "".
 func assignDirections(events []event.Event, names []string, fileName string) string {
@@ -260,6 +284,10 @@ func assignDirections(events []event.Event, names []string, fileName string) str
 	}
 	if party == "" && speakers[stem] {
 		party = stem
+	}
+	// Exporters number a second export of the same chat: "张三(1).csv".
+	if m := reCopyNumber.FindStringSubmatch(stem); party == "" && m != nil && speakers[m[1]] {
+		party = m[1]
 	}
 	var self string
 	for n := range speakers {

@@ -1,6 +1,6 @@
-// Package wechatchat reads WeChat conversations exported by the open-source exporters (such as
-// WeChatMsg): the CSV layout, one message database row per record, and the TXT layout, blocks of
-// a timestamp-and-name line followed by the content.
+// Package wechatchat reads WeChat conversations exported by the open-source exporters (WeChatMsg
+// 1.x and its 2.x successor MemoTrace): the CSV layouts, one message per record, and the TXT
+// layout, blocks of a timestamp-and-name line followed by the content.
 //
 // Both become event.Chat events with App "微信", a Kind naming the message type (text, image,
 // voice, video, sticker, app, system, and card, location, call for the other common types) and a
@@ -22,7 +22,11 @@
 // next timestamp line; a content line that itself looks like a timestamp line cannot be told apart
 // and starts a new message.
 //
-// Both parsers stream: one record or one line at a time, each bounded (a record or line may not
+// MemoTrace (WeChatMsg 2.x) writes its own CSV (消息ID,类型,发送人,时间,内容,备注,昵称,更多信息; see
+// MemoTraceCSV) and a TXT of the same blocks in which a system message sits under a line holding
+// only the time; TXT reads both generations.
+//
+// All parsers stream: one record or one line at a time, each bounded (a record or line may not
 // exceed 4 MiB, a message text is cut at 8 KiB with a warning). Once the layout is recognised, Parse
 // never fails; what it cannot read is skipped or kept incomplete with a warning naming the line.
 package wechatchat

@@ -72,6 +72,8 @@ func TestGolden(t *testing.T) {
 		{"与催收王经理的聊天记录.txt", TXT{}},
 		{"chat.txt", TXT{}},
 		{"wechat_me.txt", TXT{}},
+		{"memotrace-csv/王经理.csv", MemoTraceCSV{}},
+		{"memotrace-txt/王经理.txt", TXT{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -319,6 +321,11 @@ func FuzzCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParser(t, CSV{}, "f.csv", data) })
 }
 
+func FuzzMemoTraceCSV(f *testing.F) {
+	fuzzSeeds(f, "memotrace-csv/*.csv")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParser(t, MemoTraceCSV{}, "王经理.csv", data) })
+}
+
 func FuzzTXT(f *testing.F) {
 	fuzzSeeds(f, "*.txt")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParser(t, TXT{}, "与王经理的聊天记录.txt", data) })
@@ -410,5 +417,40 @@ func TestSamples(t *testing.T) {
 				t.Errorf("sample events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestMemoTraceCut cuts the MemoTrace exports at several points: every message before the cut
+// is kept, none is invented, and the parse never fails.
+func TestMemoTraceCut(t *testing.T) {
+	loc := parsetest.Shanghai(t)
+	for _, tc := range []struct {
+		file   string
+		parser parse.Parser
+	}{{"memotrace-csv/王经理.csv", MemoTraceCSV{}}, {"memotrace-txt/王经理.txt", TXT{}}} {
+		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, err := tc.parser.Parse(input(tc.file, data, loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []int{len(data) / 5, len(data) / 3, len(data) / 2, len(data) - 7} {
+			t.Run(fmt.Sprintf("%s cut at %d", tc.file, at), func(t *testing.T) {
+				res, err := tc.parser.Parse(input(tc.file, data[:at], loc))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Events) == 0 || len(res.Events) > len(whole.Events) {
+					t.Fatalf("%d events of %d", len(res.Events), len(whole.Events))
+				}
+				for i, ev := range res.Events[:len(res.Events)-1] {
+					if w := whole.Events[i]; ev.Text != w.Text || !ev.Time.Equal(w.Time) || ev.Kind != w.Kind {
+						t.Errorf("event %d = %+v, want %+v", i, ev, w)
+					}
+				}
+			})
+		}
 	}
 }
