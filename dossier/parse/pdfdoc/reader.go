@@ -22,6 +22,7 @@ const (
 	maxRootProbes   = 500       // objects examined when looking for a lost catalog
 	maxStreamBytes  = 64 << 20  // decoded size of one xref or object stream
 	maxCachedBytes  = 128 << 20 // decoded object streams kept at once
+	maxDecodedBytes = 512 << 20 // object stream data decoded over the whole document
 	maxPages        = 1 << 20   // a /Count above this is not believed
 	maxTreeNodes    = 1 << 18   // page tree nodes walked when /Count is unusable
 	maxScanBytes    = 1 << 30   // bytes scanned when the xref is unusable
@@ -65,6 +66,7 @@ type document struct {
 	cache     map[int]any
 	objStms   map[int]*objStm
 	cached    int
+	decoded   int64
 	resolving map[int]bool
 	loads     int
 	objBytes  int64
@@ -658,12 +660,17 @@ func (d *document) loadObjStm(stmNum int) *objStm {
 		d.objStms = map[int]*objStm{}
 		d.cached = 0
 	}
+	if d.decoded > maxDecodedBytes {
+		// Object streams evicted and decoded again and again would cost time without end.
+		return nil
+	}
 	data, err := d.streamData(st, maxStreamBytes)
 	if err != nil {
 		d.warn(fmt.Sprintf("object %d", stmNum), "object stream: %v", err)
 		return nil
 	}
 	d.cached += len(data)
+	d.decoded += int64(len(data))
 	n, _ := st.dict["N"].(int64)
 	first, _ := st.dict["First"].(int64)
 	if n < 0 || n > maxObjects || first < 0 || first > int64(len(data)) {

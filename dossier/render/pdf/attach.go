@@ -30,6 +30,13 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 	if err != nil {
 		return fmt.Errorf("pdf: library output: %w", err)
 	}
+	// The library writes the header of PDF 1.4 or 1.5; the packet uses what PDF 1.7 defines
+	// (the attachments' /UF, marked-content /ActualText, pages imported from newer files), so it
+	// says so. Both headers are the same length: no offset moves.
+	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) || len(pdf) < 8 {
+		return fmt.Errorf("pdf: library output: no PDF header")
+	}
+	pdf[7] = '7'
 	hw := newHashWriter(w)
 	if _, err := hw.Write(pdf); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
@@ -46,6 +53,11 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 	if err != nil {
 		return err
 	}
+	forms, err := d.writeForms(u)
+	if err != nil {
+		return err
+	}
+	xobjects = append(xobjects, forms...)
 	if len(xobjects) > 0 {
 		res, err := withXObjects(resources, xobjects)
 		if err != nil {

@@ -207,3 +207,52 @@ func canonicalImages(pdf []byte) ([]byte, error) {
 	}
 	return splice(pdf, offsets, xrefAt, edits)
 }
+
+// xrefOffsets reads the classic cross-reference table the library writes.
+func xrefOffsets(pdf []byte) (map[int]int, int, error) {
+	at := bytes.LastIndex(pdf, []byte("startxref"))
+	if at < 0 {
+		return nil, 0, errors.New("no startxref")
+	}
+	fields := bytes.Fields(pdf[at+9:])
+	if len(fields) == 0 {
+		return nil, 0, errors.New("no startxref offset")
+	}
+	xrefAt, err := strconv.Atoi(string(fields[0]))
+	if err != nil || xrefAt < 0 || xrefAt+5 > len(pdf) || !bytes.HasPrefix(pdf[xrefAt:], []byte("xref")) {
+		return nil, 0, errors.New("bad startxref")
+	}
+	x, err := parseXref(pdf[xrefAt:])
+	if err != nil {
+		return nil, 0, err
+	}
+	return x, xrefAt, nil
+}
+
+// parseXref reads "xref\n0 N\n" and N 20-byte entries; free entries are left out.
+func parseXref(b []byte) (map[int]int, error) {
+	lines := bytes.SplitN(b, []byte("\n"), 3)
+	if len(lines) < 3 {
+		return nil, errors.New("short xref")
+	}
+	head := bytes.Fields(lines[1])
+	if len(head) != 2 {
+		return nil, errors.New("bad xref subsection")
+	}
+	first, err1 := strconv.Atoi(string(head[0]))
+	count, err2 := strconv.Atoi(string(head[1]))
+	if err1 != nil || err2 != nil || first < 0 || count < 0 || count > len(lines[2])/20+1 {
+		return nil, errors.New("bad xref subsection")
+	}
+	out := map[int]int{}
+	rest := lines[2]
+	for i := 0; i < count && len(rest) >= 18; i++ {
+		e := rest[:min(20, len(rest))]
+		off, err := strconv.Atoi(string(bytes.TrimSpace(e[:10])))
+		if err == nil && len(e) >= 18 && e[17] == 'n' {
+			out[first+i] = off
+		}
+		rest = rest[min(20, len(rest)):]
+	}
+	return out, nil
+}

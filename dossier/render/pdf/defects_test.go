@@ -147,3 +147,18 @@ func TestAttachmentNameTree(t *testing.T) {
 		t.Error("a file specification kept the library's empty /F or key")
 	}
 }
+
+// The packet once claimed PDF 1.5 while using the attachments' /UF, which PDF 1.7 defines; strict
+// validators rejected it.
+func TestVersionCoversContent(t *testing.T) {
+	data := render(t, newFixture(t), Options{})
+	if !bytes.Contains(data, []byte("/UF ")) {
+		t.Fatal("the packet has no /UF entry: the test no longer tests anything")
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-1.7\n")) {
+		t.Errorf("header %q, want %%PDF-1.7 for /UF", data[:8])
+	}
+	if bytes.Contains(data, []byte("/Version")) {
+		t.Error("the catalog overrides the header's version")
+	}
+}

@@ -286,3 +286,25 @@ func TestTextString(t *testing.T) {
 		})
 	}
 }
+
+// A 200-page PDF is imported page for page within the memory the packet promises: the pages'
+// objects are copied one at a time, their streams straight from the original.
+func TestImport200PagesMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 200 imported pages; skipped with -short")
+	}
+	fx := newFixture(t)
+	src := manyPagesPDF(t, 200)
+	it := &fx.bundle.Items[4]
+	it.SHA256, it.Size = fx.store.put(src), int64(len(src))
+	var out countWriter
+	var err error
+	peak := heapPeak(func() { err = Render(&out, fx.bundle, fx.report, Options{NoAttach: true}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("200 pages (%d bytes) imported: packet %d bytes, heap peak %.1f MiB above the start", len(src), out.n, float64(peak)/(1<<20))
+	if peak > 200<<20 {
+		t.Errorf("heap grew by %.1f MiB; want under 200 MiB", float64(peak)/(1<<20))
+	}
+}

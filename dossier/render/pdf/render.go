@@ -112,6 +112,7 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	firstLayout := first.layout()
 	plans := first.plans
 	final := newDoc(b, r, opt, digest, &firstLayout, plans)
+	final.pdfPlans = first.pdfPlans
 	if err := final.build(letterText, letterOrigin); err != nil {
 		return err
 	}
@@ -129,11 +130,6 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	out, err := canonicalImages(buf.Bytes())
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
-	}
-	if final.imports.used() {
-		if out, err = canonicalImports(out, final.imports); err != nil {
-			return fmt.Errorf("pdf: %w", err)
-		}
 	}
 	return final.writePacket(w, out, man)
 }
@@ -186,7 +182,10 @@ type doc struct {
 	exhibit      int // the exhibit whose pages are being drawn, 0 outside the exhibits
 	exhibitPage  int
 	cover        bool
-	imports      *importLog
+	// pdfPlans holds the trial import of every PDF original by SHA-256, shared by both passes.
+	pdfPlans map[string]*pdfPlan
+	// formsOf are the PDF originals whose pages the exhibits draw, in the order first drawn.
+	formsOf      []*evidence.Item
 	sectionTitle string
 	m            *metrics
 	// plans holds the inspection of every image original by SHA-256, shared by both passes.
@@ -203,7 +202,7 @@ func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, 
 		plans = map[string]*imagePlan{}
 	}
 	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev, plans: plans,
-		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), imports: &importLog{}}
+		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), pdfPlans: map[string]*pdfPlan{}}
 	if opt.Redact {
 		d.red = newRedactor(b.Case)
 	}
