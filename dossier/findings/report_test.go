@@ -2,6 +2,7 @@ package findings
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -257,5 +258,35 @@ func TestEvaluateEachMatchesEvaluate(t *testing.T) {
 	stop := errors.New("disk gone")
 	if _, err := EvaluateEach(nil, func(func(*event.Event) error) error { return stop }, now); !errors.Is(err, stop) {
 		t.Errorf("error %v, want the stream's", err)
+	}
+}
+
+// WriteJSON streams the findings but writes what encoding the report as one value writes.
+func TestWriteJSONAsOneValue(t *testing.T) {
+	full := Evaluate(newCase(t), story(t), now)
+	for _, tt := range []struct {
+		name string
+		r    *Report
+	}{
+		{"story", full},
+		{"one finding", &Report{Findings: full.Findings[:1], Totals: map[string]int{}}},
+		{"no findings", &Report{Findings: []Finding{}, Schedule: []ScheduleRow{}}},
+		{"nil findings", &Report{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(tt.r); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&got, tt.r); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
 	}
 }

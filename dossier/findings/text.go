@@ -1,7 +1,10 @@
 package findings
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -286,14 +289,58 @@ func capital(s string) string {
 
 // WriteJSON writes the report as `dossier findings --json` prints it: indented, with findings in
 // the order of the rule table and amounts as decimal strings.
+//
+// The findings are encoded one at a time: a case of a million events can have a hundred thousand
+// findings, and encoding the report as one value would hold its whole indented text (twice) in
+// memory. The output is what encoding the report as one value gives, byte for byte.
 func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	if err := writeJSON(w, r); err != nil {
 		return fmt.Errorf("findings: write json: %w", err)
 	}
 	return nil
+}
+
+func writeJSON(w io.Writer, r *Report) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if len(r.Findings) == 0 {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	rest := *r
+	rest.Findings = []Finding{}
+	if err := enc.Encode(&rest); err != nil {
+		return err
+	}
+	const slot = "\n  \"findings\": []"
+	doc := buf.Bytes()
+	at := bytes.Index(doc, []byte(slot))
+	if at < 0 {
+		return errors.New("findings slot not found")
+	}
+	before, after := bytes.Clone(doc[:at+len(slot)-1]), bytes.Clone(doc[at+len(slot)-1:]) // split inside the brackets
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(before)
+	enc.SetIndent("    ", "  ")
+	for i := range r.Findings {
+		buf.Reset()
+		if err := enc.Encode(&r.Findings[i]); err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n  ")
+	bw.Write(after)
+	return bw.Flush()
 }
 
 // WriteText writes the readable summary: counts per rule, the findings under each rule with the

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
@@ -68,12 +69,12 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 	channels, counterparts := newRanks(), newRanks()
 	for i := range items {
 		it := &items[i]
-		add := func(e *event.Event, off int64, length int) {
-			if e.Time.IsZero() {
+		add := func(t time.Time, channel event.Channel, counterpart string, off int64, length int) {
+			if t.IsZero() {
 				return // ingest warned about it; the timeline leaves it out
 			}
-			m.keys = append(m.keys, key{sec: e.Time.Unix(), nsec: int32(e.Time.Nanosecond()), off: off, length: uint32(length),
-				exhibit: int32(it.Exhibit), item: uint32(i), channel: channels.id(string(e.Channel)), cp: counterparts.id(e.Counterpart)})
+			m.keys = append(m.keys, key{sec: t.Unix(), nsec: int32(t.Nanosecond()), off: off, length: uint32(length),
+				exhibit: int32(it.Exhibit), item: uint32(i), channel: channels.id(string(channel)), cp: counterparts.id(counterpart)})
 		}
 		if src.File != nil && it.Events > 0 {
 			if path := src.File(it); path != "" {
@@ -90,7 +91,7 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 		}
 		m.mem[i] = evs
 		for j := range evs {
-			add(&evs[j], int64(j), 0)
+			add(evs[j].Time, evs[j].Channel, evs[j].Counterpart, int64(j), 0)
 		}
 	}
 	chRank, cpRank := channels.ranks(), counterparts.ranks()
@@ -105,9 +106,17 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 	return m, nil
 }
 
-// scanFile decodes every line of an events file, as casefolder.Folder.Events does, and reports
-// each event with where its line is.
-func scanFile(path string, it *evidence.Item, fn func(e *event.Event, off int64, length int)) error {
+// keyFields are the fields of an event its key is made of: decoding only these (the line is still
+// checked to be JSON) costs a fraction of decoding the whole event.
+type keyFields struct {
+	Time        time.Time     `json:"time"`
+	Channel     event.Channel `json:"channel"`
+	Counterpart string        `json:"counterpart"`
+}
+
+// scanFile decodes the key fields of every line of an events file and reports them with where
+// the line is. A line that is not JSON fails here, as casefolder.Folder.Events fails on it.
+func scanFile(path string, it *evidence.Item, fn func(t time.Time, channel event.Channel, counterpart string, off int64, length int)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -122,14 +131,14 @@ func scanFile(path string, it *evidence.Item, fn func(e *event.Event, off int64,
 			if line[len(line)-1] == '\n' {
 				line = line[:len(line)-1]
 			}
-			var e event.Event
+			var e keyFields
 			if jerr := json.Unmarshal(line, &e); jerr != nil {
 				return lineError(it, n, jerr)
 			}
 			if len(line) > 1<<31 {
 				return lineError(it, n, errors.New("line too long"))
 			}
-			fn(&e, off, len(line))
+			fn(e.Time, e.Channel, e.Counterpart, off, len(line))
 			off += size
 		}
 		if err == io.EOF {
