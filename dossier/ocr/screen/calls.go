@@ -67,6 +67,7 @@ func calls(ls []line, p *ocr.Page, s Shot) []event.Event {
 		if numberish(text) {
 			e.Counterpart = normalizeNumber(text)
 		} else {
+			text = normalizeName(text)
 			e.Counterpart, e.CounterpartName = text, text
 		}
 		conf := min(label.Confidence, a.Confidence)

@@ -32,17 +32,25 @@ func (b *bubble) x1() float64 {
 func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 	W, H := float64(p.Width), float64(p.Height)
 	centred := func(l *line) bool { return abs(l.cx-W/2) < 0.1*W && l.x0 > 0.15*W }
+	// Time separators and notices (撤回, 以下是新消息) sit in the middle. A bubble starts beside
+	// an avatar, so a bubble line centred on the screen is a wide one; a centred line is a
+	// notice when it is a time or narrower than a third of the screen.
+	notice := func(l *line) bool {
+		if abs(l.cx-W/2) >= 0.06*W {
+			return false
+		}
+		_, isTime := parseStamp(l.Text, s.Time)
+		return isTime || l.x1-l.x0 < 0.35*W
+	}
 	// The title is the first centred line near the top; what is above it is the status bar.
-	// The title bar's colour is the page's: the colour behind separators, not bubbles.
 	title, top := "", 0.0
-	var page ocr.Colour
 	for i := range ls {
 		l := &ls[i]
 		if l.cy > 0.14*H {
 			break
 		}
 		if centred(l) {
-			title, top, page = cleanTitle(l.Text), l.y1, l.Background
+			title, top = cleanTitle(l.Text), l.y1
 			break
 		}
 	}
@@ -60,7 +68,7 @@ func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 		if l.y0 <= top || l.cy > 0.965*H {
 			continue
 		}
-		if centred(&l) && near(l.Background, page) {
+		if notice(&l) {
 			cur = nil
 			if st, ok := parseStamp(l.Text, s.Time); ok {
 				items = append(items, item{sep: &st})
@@ -83,7 +91,7 @@ func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 			bubbles = append(bubbles, it.b)
 		}
 	}
-	sides(bubbles, W, page)
+	sides(bubbles, W)
 
 	var out []event.Event
 	var when *stamp
@@ -122,9 +130,12 @@ func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 }
 
 // sides decides each bubble's side. Position decides where it is plain (a bubble that starts
-// near the left edge and ends well before the right, or the reverse); a bubble colour takes the
-// side most of its plain bubbles have; what is still open goes by which edge is nearer.
-func sides(bs []*bubble, W float64, page ocr.Colour) {
+// near the left edge and ends well before the right, or the reverse), and a bubble colour takes
+// the side most of its plain bubbles have. A colour no plain bubble decides goes by the apps'
+// convention: the owner's bubbles are coloured (WeChat green, SMS and Alipay blue), the other
+// party's neutral white or grey. Only when all bubbles share one colour does a wide bubble go by
+// which edge it is nearer.
+func sides(bs []*bubble, W float64) {
 	type vote struct {
 		c       ocr.Colour
 		in, out int
@@ -162,19 +173,27 @@ func sides(bs []*bubble, W float64, page ocr.Colour) {
 	for _, b := range bs {
 		v := find(b.ls[0].Background)
 		switch {
-		case near(v.c, page):
-			// Text on the page itself, not in a bubble: a plain position is all there is.
-			b.side = plain(b)
 		case v.in > v.out:
 			b.side = event.In
 		case v.out > v.in:
 			b.side = event.Out
+		case len(votes) > 1 && chroma(v.c) >= 40:
+			b.side = event.Out
+		case len(votes) > 1:
+			b.side = event.In
 		case b.x0() < W-b.x1():
 			b.side = event.In
 		default:
 			b.side = event.Out
 		}
 	}
+}
+
+// chroma is how far a colour is from grey.
+func chroma(c ocr.Colour) float64 {
+	hi := max(c[0], c[1], c[2])
+	lo := min(c[0], c[1], c[2])
+	return float64(hi) - float64(lo)
 }
 
 func near(a, b ocr.Colour) bool {
@@ -195,5 +214,5 @@ func abs(v float64) float64 {
 func cleanTitle(s string) string {
 	s = strings.TrimSpace(strings.TrimLeft(s, "<‹〈《 "))
 	s = strings.TrimSpace(strings.TrimRight(s, ".·… "))
-	return countRE.ReplaceAllString(s, "")
+	return normalizeName(countRE.ReplaceAllString(s, ""))
 }

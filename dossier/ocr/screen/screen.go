@@ -123,4 +123,10 @@ func numberish(s string) bool {
 	return digits >= 3
 }
 
+var hanParenRE = regexp.MustCompile(`\s*[(（]\s*([^()（）]*\p{Han}[^()（）]*?)\s*[)）]`)
+
+// normalizeName writes brackets around Chinese words full width, as people write them in contact
+// names (李四（配偶）); OCR reads them as either width, with a space before.
+func normalizeName(s string) string { return hanParenRE.ReplaceAllString(s, "（$1）") }
+
 func normalizeNumber(s string) string { return phone.Normalize(strings.ReplaceAll(s, " ", "")) }

@@ -95,3 +95,66 @@ func TestNoTimeNoEvents(t *testing.T) {
 		t.Errorf("events from an empty page: %+v", evs)
 	}
 }
+
+// The sample case's screenshots (samples/evidence/screenshots, made by cmd/samplescreens), as
+// the engine read them.
+func TestSampleScreens(t *testing.T) {
+	type msg struct {
+		dir  event.Direction
+		at   time.Time
+		text string
+	}
+	for _, tc := range []struct {
+		name string
+		shot time.Time
+		app  string
+		want []msg
+	}{
+		{"sample_wechat", at(1, 30, 22, 45), "微信", []msg{
+			{event.In, at(1, 29, 21, 3), "张先生，您的花呗已逾期，今天必须还清全部欠款12000元"},
+			{event.Out, at(1, 29, 21, 3), "我昨天已经和支付宝协商好了分期，协议编号HB2025012900321"},
+			{event.In, at(1, 30, 22, 31), "协商的不算数，明天中午前不还，我们就联系你的家人和单位"},
+			{event.In, at(1, 30, 22, 31), "再不处理就上门找你，后果自负"},
+			{event.Out, at(1, 30, 22, 31), "现在是晚上十点半了，请不要再骚扰我"},
+		}},
+		{"sample_sms", at(2, 5, 23, 10), "", []msg{
+			{event.In, at(2, 4, 23, 5), "【某某资产】您的欠款已转交法务部门处理，请尽快联系"},
+			{event.In, at(2, 5, 22, 58), "今晚不回电话将视为恶意拖欠，我们将联系您的通讯录好友"},
+			{event.Out, at(2, 5, 22, 58), "已按协议还款，请停止联系"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := Extract(page(t, tc.name), Shot{Time: tc.shot, App: tc.app})
+			var got []msg
+			for _, e := range evs {
+				got = append(got, msg{e.Direction, e.Time, e.Text})
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %+v\nwant %+v", got, tc.want)
+			}
+			for i := range got {
+				if got[i].dir != tc.want[i].dir || !got[i].at.Equal(tc.want[i].at) || got[i].text != tc.want[i].text {
+					t.Errorf("message %d: %+v, want %+v", i+1, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+	t.Run("sample_calls", func(t *testing.T) {
+		evs := Extract(page(t, "sample_calls"), Shot{Time: at(1, 28, 23, 32)})
+		var got []string
+		for _, e := range evs {
+			got = append(got, strings.Join([]string{e.Time.Format("01-02 15:04"), e.Counterpart, e.Status, itoa(max(e.Repeat, 1)), itoa(int(e.DurationOr(0)))}, " "))
+		}
+		want := []string{
+			"01-28 23:10 15900001111 missed 8 0",
+			"01-28 22:47 某某律所催收专员 missed 3 0",
+			"01-28 22:15 15900001111 answered 1 94",
+			"01-28 16:02 支付宝客服 outgoing 1 412",
+			"01-27 21:05 李四（配偶） answered 1 185",
+			"01-26 09:41 17700002222 missed 2 0",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
