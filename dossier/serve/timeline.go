@@ -236,7 +236,6 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
 }
 
-
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
