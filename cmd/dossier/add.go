@@ -93,6 +93,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 	f.StringVar(&opt.Kind, "kind", "", "override the detected kind: "+strings.Join(kinds, ", "))
 	f.StringVar(&opt.Holder, "holder", "", "`NAME` of the person whose device the evidence came from, if not yours")
 	f.StringVar(&opt.HolderRole, "holder-role", "", "family or third-party (with --holder)")
+	f.StringVar(&opt.Password, "password", "", "`PASSWORD` that opens password-protected zip archives (bill exports e-mailed by Alipay or WeChat Pay); used for this add only, never stored")
 	f.DurationVar(&opt.Lock.Wait, "wait", 10*time.Minute, "how long to wait for another dossier process writing this case")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd

@@ -1,6 +1,8 @@
 package ingest_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,7 +19,12 @@ import (
 // addReal adds files (name → bytes) to a fresh case with every real parser and returns the items.
 func addReal(t *testing.T, files map[string][]byte, opt ingest.Options) []evidence.Item {
 	t.Helper()
-	dir := t.TempDir()
+	return addRealIn(t, t.TempDir(), files, opt)
+}
+
+// addRealIn is addReal with the case and the source files made under dir.
+func addRealIn(t *testing.T, dir string, files map[string][]byte, opt ingest.Options) []evidence.Item {
+	t.Helper()
 	f, err := casefolder.Init(filepath.Join(dir, "case"), casefolder.InitOptions{Title: "t"})
 	if err != nil {
 		t.Fatal(err)
@@ -112,4 +119,63 @@ func TestForwardChainsAreExtractedOrSaidNotToBe(t *testing.T) {
 			t.Fatalf("%d items; last %s warnings %q", len(items), last.Name, last.Warnings)
 		}
 	})
+}
+
+func TestPasswordProtectedBillZip(t *testing.T) {
+	zipped := readTestdata(t, "../parse/ziparchive/testdata/zipcrypto.zip")
+	t.Run("with the password the members are items, folders kept, each read by its format", func(t *testing.T) {
+		dir := t.TempDir()
+		items := addRealIn(t, dir, map[string][]byte{"支付宝账单.zip": zipped}, ingest.Options{Describe: ingest.Describe{Password: "123456"}})
+		got := map[string]string{}
+		for _, it := range items[1:] {
+			got[it.Name] = it.Kind
+			if it.DerivedFrom != items[0].ID {
+				t.Errorf("%s is not linked to the archive", it.Name)
+			}
+		}
+		if items[0].Kind != "archive" || len(items) != 4 || got["导出/支付宝交易明细(20250101-20250415).csv"] != "bill" ||
+			got["导出/截图/Screenshot_20250410-223105.png"] != "screenshot" {
+			t.Fatalf("items %+v", got)
+		}
+		// The password is used, never kept: no file of the case holds it.
+		filepath.WalkDir(filepath.Join(dir, "case"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if b, _ := os.ReadFile(p); bytes.Contains(b, []byte("123456")) {
+					t.Errorf("%s holds the password", p)
+				}
+			}
+			return nil
+		})
+	})
+	t.Run("without it the zip stays one item that says how to give it", func(t *testing.T) {
+		items := addReal(t, map[string][]byte{"支付宝账单.zip": zipped}, ingest.Options{})
+		if len(items) != 1 || !strings.Contains(strings.Join(items[0].Warnings, "\n"), "--password") {
+			t.Fatalf("items %+v", items)
+		}
+	})
+	t.Run("a sidecar gives the password", func(t *testing.T) {
+		items := addReal(t, map[string][]byte{"支付宝账单.zip": zipped, "支付宝账单.zip.meta.yaml": []byte("password: \"123456\"\n")}, ingest.Options{})
+		if len(items) != 4 {
+			t.Fatalf("%d items", len(items))
+		}
+	})
+}
+
+func TestZipInZip(t *testing.T) {
+	var inner, outer bytes.Buffer
+	zw := zip.NewWriter(&inner)
+	w, _ := zw.Create("通话录音/通话录音@15900001111_20250413200000.txt")
+	w.Write([]byte("对方：请按时还款"))
+	zw.Close()
+	zw = zip.NewWriter(&outer)
+	w, _ = zw.Create("备份/inner.zip")
+	w.Write(inner.Bytes())
+	zw.Close()
+	items := addReal(t, map[string][]byte{"outer.zip": outer.Bytes()}, ingest.Options{})
+	if len(items) != 3 || items[1].Name != "备份/inner.zip" || items[2].Name != "通话录音/通话录音@15900001111_20250413200000.txt" || items[2].DerivedFrom != items[1].ID {
+		for _, it := range items {
+			t.Logf("%d %s %s %s", it.Exhibit, it.Name, it.Kind, it.DerivedFrom)
+		}
+		t.Fatal("want the outer zip, the inner zip and its member")
+	}
 }

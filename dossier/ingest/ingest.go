@@ -360,7 +360,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 
 	var derived []Result
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
-		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime,
+		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime, Password: desc.Password,
 		Latest: a.latest()}
 	if depth >= maxDepth {
 		in.Derive = func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
@@ -374,8 +374,8 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 				a.f.Store.Discard(dst)
 				return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
 			}
-			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source}
-			dit, sub, err := a.item(manifest.SafeName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, it.ID, "", depth+1)
+			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source, Password: desc.Password}
+			dit, sub, err := a.item(embeddedName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, it.ID, "", depth+1)
 			if err != nil {
 				return parse.Derived{}, err
 			}
@@ -936,4 +936,27 @@ func (a *adder) latest() time.Time {
 		t = c
 	}
 	return t.Add(24 * time.Hour)
+}
+
+// maxNameFolders bounds the folders kept in the name of a file found inside another.
+const maxNameFolders = 16
+
+// embeddedName is the item name of a file found inside another: its folders (an archive's
+// "账单/2025/支付宝.csv") kept, each element made safe, and nothing that climbs out ("..", a
+// leading "/", a drive letter).
+func embeddedName(name string) string {
+	var parts []string
+	for _, p := range strings.FieldsFunc(strings.ReplaceAll(name, "\\", "/"), func(r rune) bool { return r == '/' }) {
+		if p == "." || p == ".." || (len(parts) == 0 && len(p) == 2 && p[1] == ':') {
+			continue
+		}
+		parts = append(parts, manifest.SafeName(p))
+	}
+	if len(parts) == 0 {
+		return manifest.SafeName(name)
+	}
+	if len(parts) > maxNameFolders+1 {
+		parts = append(parts[:maxNameFolders], parts[len(parts)-1])
+	}
+	return strings.Join(parts, "/")
 }

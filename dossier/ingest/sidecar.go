@@ -27,6 +27,9 @@ type Describe struct {
 	Kind       string `yaml:"kind"`
 	Holder     string `yaml:"holder"`
 	HolderRole string `yaml:"holder_role"`
+	// Password opens password-protected archives. It is used while the add runs and is never
+	// written to the case, its index or its custody log.
+	Password string `yaml:"password"`
 }
 
 // Holder roles a user may give.
@@ -37,7 +40,7 @@ const (
 
 // Kinds are the kinds a user may give an item (--kind, a sidecar's kind:, dossier edit).
 var Kinds = []string{parse.KindScreenshot, parse.KindPhoto, parse.KindCallLog, parse.KindSMS, parse.KindChat, parse.KindRecording,
-	parse.KindTranscript, parse.KindEmail, parse.KindBill, parse.KindAgreement, parse.KindAttachment, parse.KindDocument}
+	parse.KindTranscript, parse.KindEmail, parse.KindBill, parse.KindAgreement, parse.KindAttachment, parse.KindDocument, parse.KindArchive}
 
 // Check validates the fields that have a fixed set of values, with the same words whether they
 // came from flags, a sidecar or the web app.
@@ -75,6 +78,7 @@ func (d Describe) merge(o Describe) Describe {
 	set(&d.Kind, o.Kind)
 	set(&d.Holder, o.Holder)
 	set(&d.HolderRole, o.HolderRole)
+	set(&d.Password, o.Password)
 	return d
 }
 
@@ -100,7 +104,7 @@ func readSidecar(path string) (Describe, bool, error) {
 }
 
 // sidecarKeys are the keys a sidecar may hold, in the order the messages list them.
-var sidecarKeys = []string{"title", "purpose", "source", "time", "kind", "holder", "holder_role"}
+var sidecarKeys = []string{"title", "purpose", "source", "time", "kind", "holder", "holder_role", "password"}
 
 // decodeSidecar reads a sidecar's keys one by one from the YAML tree, so that every message
 // names the line the user has to fix and says what is allowed.
@@ -118,7 +122,7 @@ func decodeSidecar(data []byte) (Describe, error) {
 		return d, fmt.Errorf("line %d: a sidecar is a list of keys (%s: ...)", doc.Line, strings.Join(sidecarKeys, ", "))
 	}
 	fields := map[string]*string{"title": &d.Title, "purpose": &d.Purpose, "source": &d.Source, "time": &d.Time,
-		"kind": &d.Kind, "holder": &d.Holder, "holder_role": &d.HolderRole}
+		"kind": &d.Kind, "holder": &d.Holder, "holder_role": &d.HolderRole, "password": &d.Password}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]

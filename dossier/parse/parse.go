@@ -39,6 +39,7 @@ const (
 	KindAgreement  = "agreement"
 	KindAttachment = "attachment"
 	KindDocument   = "document"
+	KindArchive    = "archive"
 )
 
 // Sniff is what detection sees of a file.
@@ -118,6 +119,9 @@ type Input struct {
 	Zone *time.Location
 	// Kind is the kind the user asked for (--kind or a sidecar), or "".
 	Kind string
+	// Password opens encrypted containers (a password-protected zip). It comes from the user for
+	// this add only and must never be stored or logged.
+	Password string
 	// Latest is the latest time the evidence can claim for itself: a day after it was added to
 	// the case. Zero when unknown, and then only the lower bound applies (see Implausible).
 	Latest time.Time

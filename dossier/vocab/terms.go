@@ -106,6 +106,7 @@ var terms = map[string][2]string{
 	"kind.agreement":  {"还款协议", "agreement"},
 	"kind.attachment": {"附件", "attachment"},
 	"kind.document":   {"文件", "document"},
+	"kind.archive":    {"压缩包", "archive"},
 
 	// Column headings of the command line's tables (list, events).
 	"column.exhibit":     {"证据", "Exhibit"},

@@ -18,6 +18,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatpay"
+	"github.com/dossier-tool/dossier/dossier/parse/ziparchive"
 )
 
 // All returns the parsers in order; the last accepts any file.
@@ -35,6 +36,7 @@ func All() []parse.Parser {
 		wechatchat.MemoTraceCSV{},
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
+		ziparchive.Parser{},
 		document.Parser{},
 	}
 }
