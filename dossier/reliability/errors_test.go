@@ -93,7 +93,7 @@ func TestUserFacingErrors(t *testing.T) {
 			}
 			if tc.code == 1 {
 				d := dossier(t, tc.dir, append([]string{"--debug"}, tc.args...)...)
-				if d.code != tc.code || !strings.Contains(d.stderr, "detail:") {
+				if d.code != tc.code || !strings.Contains(d.stderr, "error chain, outermost first:") {
 					t.Errorf("--debug does not add the detail:\n%s", d)
 				}
 			}
