@@ -26,6 +26,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
@@ -56,6 +57,9 @@ func Init(dir string, opt InitOptions) (*Case, error) {
 // Case is an open case folder.
 type Case struct {
 	Folder *casefolder.Folder
+	// Warn, when set, is told what the user should know about the case while it is read: a
+	// class override in case.yaml that no longer names its message.
+	Warn func(msg string)
 }
 
 // Open opens the case in dir.
@@ -269,7 +273,20 @@ func (c *Case) Timeline() (*caseconf.Case, []event.Event, error) {
 		return nil, nil, err
 	}
 	evs, err := timeline.Build(conf, items, c.events(conf))
-	return conf, evs, err
+	if err != nil {
+		return nil, nil, err
+	}
+	c.classify(conf, evs)
+	return conf, evs, nil
+}
+
+// classify gives every message its class (package classify) and warns of stale overrides.
+func (c *Case) classify(conf *caseconf.Case, evs []event.Event) {
+	for _, p := range classify.Apply(conf, evs) {
+		if c.Warn != nil {
+			c.Warn(p)
+		}
+	}
 }
 
 // Merged returns case.yaml and the merged timeline as a stream read from the case on every pass,
@@ -285,7 +302,19 @@ func (c *Case) Merged() (*caseconf.Case, *timeline.Merged, error) {
 		return nil, nil, err
 	}
 	m, err := timeline.Open(conf, items, c.eventSource(conf))
-	return conf, m, err
+	if err != nil {
+		return nil, nil, err
+	}
+	tagger := classify.NewTagger(conf, c.Warn)
+	m.Classify = tagger.Tag
+	if len(conf.Classes) > 0 {
+		n, err := m.Len()
+		if err != nil {
+			return nil, nil, err
+		}
+		tagger.Missing(n)
+	}
+	return conf, m, nil
 }
 
 // eventSource streams an item's events from its events file, except where OCR layers a reading
@@ -319,6 +348,7 @@ func (c *Case) Bundle() (*evidence.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.classify(b.Case, evs)
 	b.Events = evs
 	return b, nil
 }

@@ -90,8 +90,13 @@ func TestSamplesTimeline(t *testing.T) {
 // 22:41:05, 02-14 23:15) and the WeChat TXT 1 (03-22 22:30). The e-mail at 22:30 is not a
 // night contact (not a call or message), the 22:40 recording has no direction.
 //
-// after-agreement (after 2025-01-29), 28: calls.xml 9, sms.xml 4 texts + 1 MMS from collectors
-// + 1 text from 95188 (02-10), the CSV 4, the WeChat CSV 4, the WeChat TXT 4, the e-mail 1.
+// after-agreement (after 2025-01-29), 27: calls.xml 9, sms.xml 4 texts + 1 MMS from collectors,
+// the CSV 4, the WeChat CSV 4, the WeChat TXT 4, the e-mail 1. The text from 95188 on 02-10
+// ("已还款成功") is a payment confirmation: a notice, on the timeline but not a contact.
+//
+// prohibited-conduct, 6: the chat of 01-26 22:41 and the text of 02-15 23:05 (family and
+// employer), the MMS of 02-20 (a 律师函 from a collector), the e-mail of 02-20 (family,
+// employer and a visit), the chats of 03-01 and 03-25 (a visit).
 //
 // third-party-contact, 4: all four calls on the spouse's phone.
 // unanswered-attempts, 1: 2025-01-27, 8 missed calls from 15900001111 (3 of them also in the
@@ -106,7 +111,8 @@ func TestSamplesFindings(t *testing.T) {
 	}
 	want := map[string]int{
 		findings.RuleNightContact:       16,
-		findings.RuleAfterAgreement:     28,
+		findings.RuleAfterAgreement:     27,
+		findings.RuleProhibitedConduct:  6,
 		findings.RuleThirdPartyContact:  4,
 		findings.RuleUnansweredAttempts: 1,
 		findings.RuleConnectedCalls:     1,
@@ -115,6 +121,22 @@ func TestSamplesFindings(t *testing.T) {
 	for rule, n := range want {
 		if rep.Totals[rule] != n {
 			t.Errorf("%s: %d findings, want %d", rule, rep.Totals[rule], n)
+		}
+	}
+	// No finding rests on a service notice.
+	_, evs, err := c.Timeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	class := map[int]string{}
+	for _, e := range evs {
+		class[e.Seq] = e.Class
+	}
+	for _, f := range rep.Findings {
+		for _, seq := range f.Events {
+			if class[seq] == "notice" {
+				t.Errorf("%s cites event %d, a notice", f.ID, seq)
+			}
 		}
 	}
 	for _, f := range rep.Findings {

@@ -55,7 +55,11 @@ func (e *env) open() (*dossier.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dossier.Open(dir)
+	c, err := dossier.Open(dir)
+	if c != nil {
+		c.Warn = func(msg string) { e.msg("%s", msg) }
+	}
+	return c, err
 }
 
 // openCase opens the case and reads its case.yaml.

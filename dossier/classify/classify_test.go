@@ -154,3 +154,34 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestApply(t *testing.T) {
+	c, err := caseconf.Parse(strings.NewReader(`contacts:
+  - {number: "95188", name: 支付宝客服, role: creditor}
+classes:
+  - {exhibit: 2, event: 2, class: collection, note: 实为催收}
+  - {exhibit: 9, event: 1, class: notice}
+  - {exhibit: 2, event: 40, class: other}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := []event.Event{
+		{Seq: 1, Exhibit: 2, Channel: event.SMS, Direction: event.In, Counterpart: "95188", Text: "【支付宝】您本期花呗已还款成功。"},
+		{Seq: 2, Exhibit: 2, Channel: event.SMS, Direction: event.In, Counterpart: "95188", Text: "【支付宝】您的账单已出。"},
+		{Seq: 3, Exhibit: 3, Channel: event.Payment},
+	}
+	problems := Apply(c, evs)
+	if evs[0].Class != Notice || evs[0].ClassByUser {
+		t.Errorf("event 1: %+v", evs[0])
+	}
+	if evs[1].Class != Collection || !evs[1].ClassByUser || evs[1].ClassReason != "user: 实为催收" {
+		t.Errorf("event 2 is not overridden: %+v", evs[1])
+	}
+	if evs[2].Class != "" {
+		t.Errorf("a payment has a class: %+v", evs[2])
+	}
+	if len(problems) != 2 || !strings.Contains(problems[0], "exhibit 2, not 9") || !strings.Contains(problems[1], "no event 40") {
+		t.Errorf("problems = %q", problems)
+	}
+}

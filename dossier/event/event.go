@@ -115,6 +115,13 @@ type Event struct {
 	// last of them at Time, the others earlier and not shown.
 	Repeat int `json:"repeat,omitempty"`
 
+	// Class is what a message is, from its words (package classify): collection, notice or
+	// other; a call's comes from its number's role. ClassReason is the words (or the role) that
+	// decided; ClassByUser is set when case.yaml's classes: chose the class by hand.
+	Class       string `json:"class,omitempty"`
+	ClassReason string `json:"class_reason,omitempty"`
+	ClassByUser bool   `json:"class_by_user,omitempty"`
+
 	// Filled by the timeline, not by parsers.
 	Exhibit    int    `json:"exhibit,omitempty"`
 	Exhibits   []int  `json:"exhibits,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 )
 
@@ -26,6 +27,7 @@ var ruleOrder = []string{
 	RuleAfterAgreement,
 	RuleThirdPartyContact,
 	RuleMissedInstallment,
+	RuleProhibitedConduct,
 }
 
 // Rules returns the rule ids in the order reports list them.
@@ -85,6 +87,7 @@ type evaluator struct {
 	maxUnanswered        int
 	maxConnected         int
 
+	cls      *classify.Classifier
 	contacts map[string]caseconf.Contact // memo of case.yaml lookups by counterpart
 	known    map[string]bool
 
@@ -130,6 +133,7 @@ func newEvaluator(c *caseconf.Case, now time.Time) *evaluator {
 		quietEnd:      clockSeconds(c.Rules.QuietEnd, caseconf.DefaultQuietEnd),
 		maxUnanswered: positiveOr(c.Rules.MaxUnansweredPerDay, caseconf.DefaultMaxUnansweredPerDay),
 		maxConnected:  positiveOr(c.Rules.MaxConnectedPerDay, caseconf.DefaultMaxConnectedPerDay),
+		cls:           classify.ForCase(c),
 		contacts:      map[string]caseconf.Contact{},
 		byRule:        map[string][]Finding{},
 		known:         map[string]bool{},
@@ -265,13 +269,17 @@ func (ev *evaluator) inQuietHours(t time.Time) bool {
 }
 
 func (ev *evaluator) observe(e *event.Event, i int) {
+	ev.conduct(e, i)
 	contact, nightly := contactKind(e)
 	if !contact {
 		return
 	}
 	role, name := ev.party(e)
+	// A service notice (a payment confirmation, a code, a reminder before the due date) is on
+	// the timeline but is no contact in the rules' sense; only collection counts.
+	class := ev.classOf(e, role)
 	if role == "" {
-		if e.Counterpart != "" {
+		if e.Counterpart != "" && class != classify.Notice {
 			u := ev.unclassified[e.Counterpart]
 			if u == nil {
 				u = &unclassifiedTally{}
@@ -283,7 +291,7 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 		}
 		return
 	}
-	if !caseconf.CollectionSide(role) {
+	if !caseconf.CollectionSide(role) || class != classify.Collection {
 		return
 	}
 	seq := seqOf(e, i)
@@ -428,7 +436,9 @@ func (ev *evaluator) ordered() []Finding {
 		for i := range fs {
 			fs[i].ID = rule + "-" + strconv.Itoa(i+1)
 			fs[i].Category = CategoryOf(rule)
-			fs[i].Source = source
+			if fs[i].Source == "" { // prohibited-conduct findings name the sources of their own kinds
+				fs[i].Source = source
+			}
 		}
 		out = append(out, fs...)
 	}

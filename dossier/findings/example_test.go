@@ -52,6 +52,7 @@ func ExampleWriteText() {
 	//   Rule breaches                    unanswered-attempts  Too many unanswered calls in a day          0
 	//   Rule breaches                    connected-calls      Too many connected calls in a day           0
 	//   Rule breaches                    third-party-contact  Collection through family or third parties  0
+	//   Rule breaches                    prohibited-conduct   Prohibited collection conduct               0
 	//   Inconsistent with the agreement  after-agreement      Collection after the repayment agreement    0
 	//   Performance of the agreement     missed-installment   Installment not covered by its due date     1
 	//

@@ -98,6 +98,7 @@ func TestStoryTotals(t *testing.T) {
 		RuleAfterAgreement:     3, // chat 02-05, e-mail 02-18, SMS 03-03 (01-29 itself not)
 		RuleThirdPartyContact:  1, // 01-23 on the spouse's phone
 		RuleMissedInstallment:  2, // #2 paid late, #3 partly paid
+		RuleProhibitedConduct:  1, // the chat of 02-05: "今天再不还款就上门"
 	}
 	for rule, n := range want {
 		if r.Totals[rule] != n {
@@ -193,6 +194,7 @@ func TestCategories(t *testing.T) {
 	want := map[string]string{
 		RuleNightContact: CategoryBreach, RuleUnansweredAttempts: CategoryBreach, RuleConnectedCalls: CategoryBreach,
 		RuleThirdPartyContact: CategoryBreach, RuleAfterAgreement: CategoryInconsistent, RuleMissedInstallment: CategoryPerformance,
+		RuleProhibitedConduct: CategoryBreach,
 	}
 	per := map[string]int{}
 	for _, f := range r.Findings {
@@ -206,8 +208,8 @@ func TestCategories(t *testing.T) {
 			t.Errorf("category_totals[%s] = %d, want %d", cat, r.CategoryTotals[cat], per[cat])
 		}
 	}
-	if per[CategoryBreach] != 8 || per[CategoryInconsistent] != 3 || per[CategoryPerformance] != 2 {
-		t.Errorf("per category = %v, want breach 8, inconsistent 3, performance 2", per)
+	if per[CategoryBreach] != 9 || per[CategoryInconsistent] != 3 || per[CategoryPerformance] != 2 {
+		t.Errorf("per category = %v, want breach 9, inconsistent 3, performance 2", per)
 	}
 	var b bytes.Buffer
 	if err := WriteText(&b, r, newCase(t)); err != nil {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
@@ -28,6 +29,8 @@ const (
 	cbaEN  = "China Banking Association, Guidelines for the Collection of Personal Consumer Loans by Financial Institutions (Trial) [" + cbaZH + "]"
 	nifaEN = "National Internet Finance Association of China, Guidelines on Post-Loan Collection Risk Control for Internet Personal Consumer Credit [" + nifaZH + "]"
 	cardEN = "Measures for the Supervision and Administration of Credit Card Business of Commercial Banks, Article 68 [" + cardZH + "]"
+	piplZH = "《中华人民共和国个人信息保护法》"
+	piplEN = "Personal Information Protection Law of the People's Republic of China [" + piplZH + "]"
 )
 
 // phrases is what the report says in sentences, in one language; the names of rules, statuses
@@ -35,6 +38,8 @@ const (
 type phrases struct {
 	channel map[event.Channel]string
 	sources map[string]string // rule -> source, the agreement excluded
+	// conductSources names the documents behind package classify's source keys.
+	conductSources map[string]string
 	agreementSrc,
 	afterAgreementNote string
 }
@@ -49,7 +54,9 @@ var zh = phrases{
 		RuleUnansweredAttempts: cbaZH,
 		RuleConnectedCalls:     nifaZH,
 		RuleThirdPartyContact:  cbaZH + "；" + cardZH,
+		RuleProhibitedConduct:  cbaZH + "；" + nifaZH,
 	},
+	conductSources:     map[string]string{classify.SourceCBA: cbaZH, classify.SourceNIFA: nifaZH, classify.SourcePIPL: piplZH},
 	agreementSrc:       "还款协议",
 	afterAgreementNote: "与还款协议不一致；协议达成后的联系本身不构成违规",
 }
@@ -64,7 +71,9 @@ var en = phrases{
 		RuleUnansweredAttempts: cbaEN,
 		RuleConnectedCalls:     nifaEN,
 		RuleThirdPartyContact:  cbaEN + "; " + cardEN,
+		RuleProhibitedConduct:  cbaEN + "; " + nifaEN,
 	},
+	conductSources:     map[string]string{classify.SourceCBA: cbaEN, classify.SourceNIFA: nifaEN, classify.SourcePIPL: piplEN},
 	agreementSrc:       "the repayment agreement",
 	afterAgreementNote: "Inconsistent with the repayment agreement; contact after an agreement is not by itself a breach of a rule.",
 }

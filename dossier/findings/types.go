@@ -15,6 +15,7 @@ const (
 	RuleAfterAgreement     = "after-agreement"
 	RuleThirdPartyContact  = "third-party-contact"
 	RuleMissedInstallment  = "missed-installment"
+	RuleProhibitedConduct  = "prohibited-conduct"
 )
 
 // Categories of findings, stable in JSON. A finding's category says what kind of statement it
@@ -69,6 +70,11 @@ type Finding struct {
 	Exhibits []int  `json:"exhibits"`
 	Message  string `json:"message"` // in the case language
 	Source   string `json:"source"`  // the rule's source document, in the case language
+	// Conduct lists what a prohibited-conduct finding's words do (package classify's kinds:
+	// family-employer, contact-list, visit, criminal, impersonation, insult, borrow), and Quote
+	// holds the words, each in the clause it stands in, as the message writes them.
+	Conduct []string `json:"conduct,omitempty"`
+	Quote   string   `json:"quote,omitempty"`
 	// BreachNote is set where the finding is not a rule breach by itself (after-agreement).
 	BreachNote string `json:"note,omitempty"`
 }

@@ -41,6 +41,9 @@ type Merged struct {
 	mem   [][]event.Event // events of each loaded item
 	keys  []key
 	n     int // events after folding; -1 until one pass has counted them
+	// Classify, when set, is called with every event as a pass emits it, Seq set, before the
+	// caller sees it: how the case gives each message its class (package classify).
+	Classify func(e *event.Event)
 }
 
 // key places one event: compared field by field exactly as sortEvents compares events.
@@ -176,6 +179,9 @@ func (m *Merged) Each(fn func(e *event.Event) error) error {
 		for i := 0; i < upto; i++ {
 			seq++
 			window[i].Seq = seq
+			if m.Classify != nil {
+				m.Classify(&window[i])
+			}
 			if err := fn(&window[i]); err != nil {
 				return err
 			}

@@ -19,6 +19,20 @@ var terms = map[string][2]string{
 	"rule.missed-installment":  {"分期未按期足额还款", "Installment not covered by its due date"},
 	"rule.prohibited-conduct":  {"催收言行违规", "Prohibited collection conduct"},
 
+	// What the words of a prohibited-conduct finding do (classify.Kind*).
+	"conduct.family-employer": {"威胁联系家人或工作单位", "threatens to contact family or the employer"},
+	"conduct.contact-list":    {"威胁联系通讯录或公开债务信息", "threatens to tell the contact list or make the debt public"},
+	"conduct.visit":           {"威胁上门", "threatens a visit"},
+	"conduct.criminal":        {"以拘留、坐牢等刑事责任相威胁", "threatens arrest or criminal liability"},
+	"conduct.impersonation":   {"冒用法院、公安或律师名义", "speaks as a court, the police or a lawyer"},
+	"conduct.insult":          {"侮辱、谩骂", "insults"},
+	"conduct.borrow":          {"诱导以贷还贷", "pushes borrowing elsewhere to pay"},
+
+	// Message classes (classify.Collection, Notice, Other).
+	"class.collection": {"催收", "collection"},
+	"class.notice":     {"服务通知", "service notice"},
+	"class.other":      {"其他", "other"},
+
 	// Finding categories.
 	"category.breach":       {"违规事实", "Rule breaches"},
 	"category.inconsistent": {"与协议不一致的情况", "Inconsistent with the agreement"},

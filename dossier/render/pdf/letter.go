@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
@@ -151,7 +152,9 @@ func (d *doc) letterData() LetterData {
 	var first, last time.Time
 	for i := range d.b.Events {
 		e := &d.b.Events[i]
-		if e.Direction != event.In || !caseconf.CollectionSide(e.Role) || e.Channel == event.Payment {
+		// Service notices (payment confirmations, codes, reminders) are not contacts.
+		if e.Direction != event.In || !caseconf.CollectionSide(e.Role) || e.Channel == event.Payment ||
+			(e.Class != "" && e.Class != classify.Collection) {
 			continue
 		}
 		ld.CollectionContacts++

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/vocab"
@@ -131,7 +132,16 @@ func TestMissingLetterFields(t *testing.T) {
 // In the packet they sit under 与协议不一致的情况, after the breaches and before the performance.
 func TestFindingsSectionKeepsCategoriesApart(t *testing.T) {
 	fx := newFixture(t)
+	// A class set by hand in case.yaml is shown on the timeline.
+	for i := range fx.bundle.Events {
+		if e := &fx.bundle.Events[i]; e.Channel == event.SMS && e.Direction == event.In {
+			e.Class, e.ClassReason, e.ClassByUser = "notice", "user", true
+		}
+	}
 	text := squeeze(pdftotext(t, writeTemp(t, render(t, fx, Options{Lang: "zh"})), 0, 0, false))
+	if !strings.Contains(text, "（用户标注为服务通知）") {
+		t.Error("the packet does not show the class the user set")
+	}
 	sec := strings.Index(text, "核查结果")
 	if sec < 0 {
 		t.Fatal("no 核查结果 section")

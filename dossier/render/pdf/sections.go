@@ -286,6 +286,10 @@ func (d *doc) summary(e *event.Event) string {
 	if r := []rune(s); len(r) > 300 {
 		s = string(r[:300]) + "…"
 	}
+	// A class the user set by hand is shown, so a reader knows the judgement is theirs.
+	if e.ClassByUser {
+		s += fmt.Sprintf(d.t("class.user"), vocab.Term(d.lang, "class."+e.Class))
+	}
 	return s
 }
 
