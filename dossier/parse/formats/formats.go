@@ -26,6 +26,7 @@ func All() []parse.Parser {
 	return []parse.Parser{
 		smsbackup.Calls,
 		smsbackup.Messages,
+		smsbackup.ColorOSCalls,
 		eml.Parser{},
 		pdfdoc.Parser{},
 		image.Parser{},

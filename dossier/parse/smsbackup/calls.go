@@ -11,13 +11,34 @@ import (
 )
 
 // Calls reads calls-<stamp>.xml.
-var Calls parse.Parser = callsParser{}
+var Calls parse.Parser = callsParser{name: "smsbackup-calls", root: "calls", element: "call", nameAttr: "contact_name"}
 
-type callsParser struct{}
+// ColorOSCalls reads the call log that the backup app of OPPO, realme and OnePlus phones (ColorOS,
+// 备份与恢复 / 手机搬家) writes. Its composer (com.customize.contacts.backupandrestore.plugin
+// CallLogXMLComposer) serialises the phone's call-log rows with Android's XmlSerializer, all on one
+// line:
+//
+//	<?xml version='1.0' standalone='no' ?><CallLog><CALL_RECORDS _id="12" number="15900001111"
+//	duration="0" type="3" date="1744295465000" name="" numbertype="0" numberlabel="" ring_time="15"
+//	new="1" features="0" virtual_call_type="0" countryiso="CN" />...</CallLog>
+//
+// date is epoch milliseconds, duration seconds, type android.provider.CallLog.Calls.TYPE (ColorOS
+// adds codes of its own, from 19 up, which are kept without a direction and named in a warning),
+// name the contact name at backup time. Attributes the composer adds only sometimes
+// (virtual_call_id, countryiso, classify, is_manual, data_type, operation_type, uploaded,
+// ted_query_number) are ignored. It shares the SMS Backup & Restore reader and its guarantees.
+var ColorOSCalls parse.Parser = callsParser{name: "coloros-calls", root: "CallLog", element: "CALL_RECORDS", nameAttr: "name"}
 
-func (callsParser) Name() string { return "smsbackup-calls" }
+// callsParser reads a call-log XML of one root holding one element per call with the Android
+// call-log columns as attributes.
+type callsParser struct {
+	name, root, element string
+	nameAttr            string // the attribute holding the contact's name
+}
 
-func (callsParser) Detect(s *parse.Sniff) bool { return s != nil && rootName(s.Head) == "calls" }
+func (p callsParser) Name() string { return p.name }
+
+func (p callsParser) Detect(s *parse.Sniff) bool { return s != nil && rootName(s.Head) == p.root }
 
 // callTypes maps the phone's call type (android.provider.CallLog.Calls.TYPE) to an outcome.
 // Every kind but outgoing reached the holder, so its direction is In.
@@ -42,8 +63,8 @@ var callTypes = map[int]struct {
 // PRESENTATION_*) under which the network did not give the caller's number.
 var withheldPresentation = map[string]bool{"2": true, "3": true, "4": true}
 
-func (callsParser) Parse(in *parse.Input) (*parse.Result, error) {
-	x, err := openExport(in, "calls", parse.KindCallLog)
+func (p callsParser) Parse(in *parse.Input) (*parse.Result, error) {
+	x, err := openExport(in, p.root, parse.KindCallLog)
 	if err != nil {
 		return nil, err
 	}
@@ -51,12 +72,12 @@ func (callsParser) Parse(in *parse.Input) (*parse.Result, error) {
 	read := 0
 	x.children(func(se xml.StartElement) {
 		defer x.skip()
-		if se.Name.Local != "call" {
+		if se.Name.Local != p.element {
 			x.ignore(se)
 			return
 		}
 		read++
-		ev, ok := x.call(attrs(se.Attr))
+		ev, ok := x.call(p.element, p.nameAttr, attrs(se.Attr))
 		if !ok {
 			return
 		}
@@ -98,15 +119,15 @@ const kindWithheld = "withheld"
 
 // call turns one <call> into an event, or warns and reports false when its date or type is
 // unusable.
-func (x *export) call(a attrs) (event.Event, bool) {
+func (x *export) call(element, nameAttr string, a attrs) (event.Event, bool) {
 	ms, ok := epochMillis(a.get("date"))
 	if !ok {
-		x.warn(x.line, "<call> skipped: unusable date %q", a.raw("date"))
+		x.warn(x.line, "<%s> skipped: unusable date %q", element, a.raw("date"))
 		return event.Event{}, false
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(a.get("type")))
 	if err != nil {
-		x.warn(x.line, "<call> skipped: unusable type %q", a.raw("type"))
+		x.warn(x.line, "<%s> skipped: unusable type %q", element, a.raw("type"))
 		return event.Event{}, false
 	}
 	ev := event.Event{
@@ -121,13 +142,13 @@ func (x *export) call(a attrs) (event.Event, bool) {
 		// Some vendors add their own codes; the call is still evidence that contact happened,
 		// but nothing says who called whom.
 		ev.Kind = "type-" + strconv.Itoa(code)
-		x.warn(x.line, "<call> has unknown type %d, kept without direction", code)
+		x.warn(x.line, "<%s> has unknown type %d, kept without direction", element, code)
 	}
 	if d := strings.TrimSpace(a.get("duration")); d != "" {
 		if secs, err := strconv.ParseInt(d, 10, 64); err == nil && secs >= 0 {
 			ev.Duration = event.Seconds(secs)
 		} else {
-			x.warn(x.line, "<call> has unusable duration %q, kept without it", d)
+			x.warn(x.line, "<%s> has unusable duration %q, kept without it", element, d)
 		}
 	}
 	raw := a.get("number")
@@ -136,6 +157,6 @@ func (x *export) call(a attrs) (event.Event, bool) {
 		return ev, true
 	}
 	ev.Counterpart = strings.Join(numbers(raw), "~")
-	ev.CounterpartName = contactName(a.get("contact_name"))
+	ev.CounterpartName = contactName(a.get(nameAttr))
 	return ev, true
 }

@@ -366,8 +366,9 @@ func TestGuardLimits(t *testing.T) {
 	}
 }
 
-func FuzzCalls(f *testing.F)    { fuzzParser(f, Calls) }
-func FuzzMessages(f *testing.F) { fuzzParser(f, Messages) }
+func FuzzCalls(f *testing.F)        { fuzzParser(f, Calls) }
+func FuzzMessages(f *testing.F)     { fuzzParser(f, Messages) }
+func FuzzColorOSCalls(f *testing.F) { fuzzParser(f, ColorOSCalls) }
 
 func fuzzParser(f *testing.F, p parse.Parser) {
 	files, _ := os.ReadDir("testdata")
@@ -439,6 +440,35 @@ func TestInvalidUTF8Body(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("no warning names line 4: %v", res.Warnings)
+			}
+		})
+	}
+}
+
+// TestColorOSCut cuts the one-line ColorOS call log at several points: the calls before the cut
+// are kept, the cut is reported, nothing is invented.
+func TestColorOSCut(t *testing.T) {
+	data, err := os.ReadFile("testdata/CallLog.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := ColorOSCalls.Parse(input("CallLog.xml", data, nil))
+	if err != nil || len(whole.Events) != 7 {
+		t.Fatalf("whole file: %v, %d events", err, len(whole.Events))
+	}
+	for _, at := range []int{len(data) / 4, len(data) / 2, len(data) - 40, len(data) - 5} {
+		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			res, err := ColorOSCalls.Parse(input("CallLog.xml", data[:at], nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Events) > len(whole.Events) || !strings.Contains(fmt.Sprint(res.Warnings), "truncated") {
+				t.Fatalf("%d events, warnings %v", len(res.Events), res.Warnings)
+			}
+			for i, ev := range res.Events {
+				if !ev.Time.Equal(whole.Events[i].Time) || ev.Counterpart != whole.Events[i].Counterpart {
+					t.Errorf("event %d = %+v", i, ev)
+				}
 			}
 		})
 	}

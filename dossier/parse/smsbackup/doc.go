@@ -2,9 +2,11 @@
 // SMS Backup & Restore: calls-<stamp>.xml (root <calls>) and sms-<stamp>.xml (root <smses>,
 // holding <sms> and <mms> elements).
 //
-// Two parsers are exported, Calls and Messages. Both recognise a file by its root element, found
-// after the XML declaration, any <?xml-stylesheet?> instruction and comments, so a renamed file
-// still parses and a file merely named calls-….xml does not.
+// Two parsers are exported, Calls and Messages, plus ColorOSCalls for the call log that OPPO,
+// realme and OnePlus phones back up in the same shape (root <CallLog>, one <CALL_RECORDS> per
+// call; see ColorOSCalls). All recognise a file by its root element, found after the XML
+// declaration, any <?xml-stylesheet?> instruction and comments, so a renamed file still parses
+// and a file merely named calls-….xml does not.
 //
 // # Streaming
 //

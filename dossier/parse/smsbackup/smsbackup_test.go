@@ -62,7 +62,7 @@ func sniff(name string, data []byte) *parse.Sniff {
 func detect(t *testing.T, name string, data []byte) parse.Parser {
 	t.Helper()
 	var found []parse.Parser
-	for _, p := range []parse.Parser{Calls, Messages} {
+	for _, p := range []parse.Parser{Calls, Messages, ColorOSCalls} {
 		if p.Detect(sniff(name, data)) {
 			found = append(found, p)
 		}
