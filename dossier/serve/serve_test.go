@@ -19,7 +19,7 @@ import (
 
 // app is a server on 127.0.0.1 and a browser-like client that has opened its URL.
 type app struct {
-	t    *testing.T
+	t    testing.TB
 	s    *Server
 	base string
 	c    *http.Client
@@ -27,7 +27,11 @@ type app struct {
 	root string
 }
 
-func start(t *testing.T, opt Options) *app {
+func start(t *testing.T, opt Options) *app { return startWith(t, opt) }
+
+func startTB(tb testing.TB) *app { return startWith(tb, Options{}) }
+
+func startWith(t testing.TB, opt Options) *app {
 	t.Helper()
 	if opt.Root == "" {
 		opt.Root = t.TempDir()
