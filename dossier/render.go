@@ -17,6 +17,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/render/xlsx"
+	"github.com/dossier-tool/dossier/dossier/timeline"
 )
 
 // Default output names inside the case's out/ folder.
@@ -37,6 +38,25 @@ func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, *guard, err
 	}
 	g := c.guardStore(b)
 	return b, findings.Evaluate(b.Case, b.Events, b.Stamp), g, nil
+}
+
+// streamedInputs is documentInputs with the timeline streamed from the case instead of loaded,
+// for the workbook, which takes events one at a time: findings are evaluated in one pass over it.
+func (c *Case) streamedInputs() (*evidence.Bundle, *findings.Report, *guard, error) {
+	b, err := c.Folder.Bundle()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := timeline.Open(b.Case, b.Items, c.eventSource(b.Case))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b.Timeline = m
+	r, err := findings.EvaluateEach(b.Case, m.Each, b.Stamp)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, r, c.guardStore(b), nil
 }
 
 // checked runs a renderer and then the guard's check: a changed original is the error, whatever
@@ -63,7 +83,7 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 
 // XLSX writes the timeline workbook to w, failing like PDF on a changed store.
 func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
-	b, r, g, err := c.documentInputs()
+	b, r, g, err := c.streamedInputs()
 	if err != nil {
 		return err
 	}

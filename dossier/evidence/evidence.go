@@ -74,9 +74,43 @@ type Bundle struct {
 	Stamp  time.Time
 	Items  []Item        // ordered by exhibit number
 	Events []event.Event // the merged timeline, ordered by time; Event.Seq is the 1-based position
+	// Timeline, when Events is nil, is the merged timeline read from the case on every pass
+	// instead of held in memory; renderers that take events one at a time read either through
+	// EachEvent and EventCount.
+	Timeline EventStream
 	// Custody is the custody log, oldest first, for the integrity appendix.
 	Custody []CustodyEntry
 	Open    Opener
+}
+
+// EventStream is a merged timeline read in passes (package timeline's Merged).
+type EventStream interface {
+	// Each calls fn with every event in order, Seq set; fn must not keep e.
+	Each(fn func(e *event.Event) error) error
+	// Len is the number of events.
+	Len() (int, error)
+}
+
+// EachEvent calls fn with every event of the timeline in order, from Events or from Timeline.
+// fn must not keep e.
+func (b *Bundle) EachEvent(fn func(e *event.Event) error) error {
+	if b.Events == nil && b.Timeline != nil {
+		return b.Timeline.Each(fn)
+	}
+	for i := range b.Events {
+		if err := fn(&b.Events[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EventCount is the number of events of the timeline.
+func (b *Bundle) EventCount() (int, error) {
+	if b.Events == nil && b.Timeline != nil {
+		return b.Timeline.Len()
+	}
+	return len(b.Events), nil
 }
 
 // CustodyEntry is one line of the custody log as documents show it.

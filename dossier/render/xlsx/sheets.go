@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func seqOf(i int, e *event.Event) int {
 // flagBits maps each event to the rules whose findings cite it, one bit per rule in ruleOrder;
 // a byte per event keeps a million-event timeline cheap.
 func (rd *renderer) flagBits() []uint8 {
-	bits := make([]uint8, len(rd.b.Events)+1)
+	bits := make([]uint8, rd.events+1)
 	bit := map[string]uint8{}
 	for i, id := range ruleOrder {
 		bit[id] = 1 << i
@@ -117,11 +118,26 @@ func (rd *renderer) roleOf(e *event.Event) string {
 
 func (rd *renderer) timelineSheet() *sheet {
 	l := rd.l
-	flags := rd.flagBits()
 	return &sheet{name: l.sheetTimeline, freeze: true, blocks: []block{{
-		heads: l.timelineHeads, n: len(rd.b.Events), filter: true, flagCol: len(l.timelineHeads),
-		fill: func(i int, v []any) {
-			e := &rd.b.Events[i]
+		heads: l.timelineHeads, n: rd.events, filter: true, flagCol: len(l.timelineHeads),
+		widths: rd.timelineWidths,
+		each: func(v []any, row func() error) error {
+			i := 0
+			return rd.b.EachEvent(func(e *event.Event) error {
+				clear(v)
+				rd.timelineRow(i, e, v)
+				i++
+				return row()
+			})
+		},
+	}}}
+}
+
+// timelineRow fills the timeline sheet's row of the event at position i.
+func (rd *renderer) timelineRow(i int, e *event.Event, v []any) {
+	{
+		{
+			flags := rd.flags
 			seq := seqOf(i, e)
 			v[0] = seq
 			v[1] = rd.dateTimeCell(e.Time)
@@ -148,8 +164,8 @@ func (rd *renderer) timelineSheet() *sheet {
 			if seq < len(flags) {
 				v[14] = str(rd.flagText(flags[seq]))
 			}
-		},
-	}}}
+		}
+	}
 }
 
 func (rd *renderer) evidenceSheet() *sheet {
@@ -221,6 +237,20 @@ func (rd *renderer) findingsSheet() *sheet {
 	}}}
 }
 
+// paymentOf is the payments row of a repayment event.
+func (rd *renderer) paymentOf(e *event.Event) (payment, bool) {
+	if e.Channel != event.Payment || e.Kind != event.KindRepayment || e.Amount == nil {
+		return payment{}, false
+	}
+	t := e.Time
+	note := e.Category
+	if e.Text != "" {
+		note = strings.TrimSpace(note + " " + e.Text)
+	}
+	return payment{day: caseconf.DateOf(t, rd.loc), at: &t, amount: *e.Amount, method: e.Method,
+		note: note, exhibit: exhibitsCell(e.Exhibit, e.Exhibits)}, true
+}
+
 // payment is one row of the payments block: a repayment event or a payment from case.yaml.
 type payment struct {
 	day     caseconf.Date
@@ -232,20 +262,7 @@ type payment struct {
 }
 
 func (rd *renderer) payments() []payment {
-	var out []payment
-	for i := range rd.b.Events {
-		e := &rd.b.Events[i]
-		if e.Channel != event.Payment || e.Kind != event.KindRepayment || e.Amount == nil {
-			continue
-		}
-		t := e.Time
-		note := e.Category
-		if e.Text != "" {
-			note = strings.TrimSpace(note + " " + e.Text)
-		}
-		out = append(out, payment{day: caseconf.DateOf(t, rd.loc), at: &t, amount: *e.Amount, method: e.Method,
-			note: note, exhibit: exhibitsCell(e.Exhibit, e.Exhibits)})
-	}
+	out := slices.Clone(rd.stats.payments)
 	if rd.b.Case != nil {
 		for _, p := range rd.b.Case.Payments {
 			out = append(out, payment{day: p.Date, amount: p.Amount, note: p.Note, method: rd.l.caseYAML})

@@ -46,7 +46,7 @@ func (rd *renderer) summarySheet(others []string) *sheet {
 	if first, last, ok := rd.period(); ok {
 		info = append(info, kv{l.period, fmt.Sprintf(l.periodFmt, first, last)})
 	}
-	info = append(info, kv{l.items, len(b.Items)}, kv{l.events, len(b.Events)}, kv{l.caseID, str(b.CaseID)})
+	info = append(info, kv{l.items, len(b.Items)}, kv{l.events, rd.events}, kv{l.caseID, str(b.CaseID)})
 	if !rd.r.AsOf.IsZero() {
 		info = append(info, kv{l.asOf, rd.dateCell(rd.r.AsOf)})
 	}
@@ -147,21 +147,22 @@ func (rd *renderer) agreementText(a *caseconf.Agreement) string {
 
 // period is the first and last local day of the timed events.
 func (rd *renderer) period() (first, last caseconf.Date, ok bool) {
-	for i := range rd.b.Events {
-		t := rd.b.Events[i].Time
-		if t.IsZero() {
-			continue
-		}
-		d := caseconf.DateOf(t, rd.loc)
-		if !ok || d.Before(first) {
-			first = d
-		}
-		if !ok || d.After(last) {
-			last = d
-		}
-		ok = true
+	return rd.stats.first, rd.stats.last, rd.stats.dated
+}
+
+// observePeriod widens the period to the event's day.
+func (st *eventStats) observePeriod(e *event.Event, loc *time.Location) {
+	if e.Time.IsZero() {
+		return
 	}
-	return first, last, ok
+	d := caseconf.DateOf(e.Time, loc)
+	if !st.dated || d.Before(st.first) {
+		st.first = d
+	}
+	if !st.dated || d.After(st.last) {
+		st.last = d
+	}
+	st.dated = true
 }
 
 // dayCount is one local day of incoming collection-side contacts.
@@ -182,17 +183,21 @@ var contactChannels = map[event.Channel]bool{event.Call: true, event.SMS: true, 
 // lists only the days with contacts.
 const maxFilledDays = 3660
 
-func (rd *renderer) dailyContacts() []dayCount {
-	quietStart, quietEnd := 22*60, 8*60
+// quietMinutes are the quiet hours of the case in minutes after local midnight.
+func (rd *renderer) quietMinutes() (start, end int) {
+	start, end = 22*60, 8*60
 	if c := rd.b.Case; c != nil {
-		quietStart, quietEnd = caseconf.ClockMinutes(c.Rules.QuietStart), caseconf.ClockMinutes(c.Rules.QuietEnd)
+		start, end = caseconf.ClockMinutes(c.Rules.QuietStart), caseconf.ClockMinutes(c.Rules.QuietEnd)
 	}
-	byDay := map[caseconf.Date]*dayCount{}
-	for i := range rd.b.Events {
-		e := &rd.b.Events[i]
+	return start, end
+}
+
+// countContact counts an incoming collection-side contact on its local day.
+func (rd *renderer) countContact(byDay map[caseconf.Date]*dayCount, e *event.Event, quietStart, quietEnd int) {
+	{
 		role := rd.roleOf(e)
 		if e.Direction != event.In || !contactChannels[e.Channel] || e.Time.IsZero() || !caseconf.CollectionSide(role) {
-			continue
+			return
 		}
 		local := e.Time.In(rd.loc)
 		d := caseconf.DateOf(local, rd.loc)
@@ -219,6 +224,10 @@ func (rd *renderer) dailyContacts() []dayCount {
 			dc.night++
 		}
 	}
+}
+
+func (rd *renderer) dailyContacts() []dayCount {
+	byDay := rd.stats.byDay
 	days := make([]dayCount, 0, len(byDay))
 	for _, dc := range byDay {
 		days = append(days, *dc)

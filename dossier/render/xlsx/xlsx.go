@@ -54,6 +54,9 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 		return fmt.Errorf("xlsx: styles: %w", err)
 	}
 	rd.f, rd.st = f, st
+	if err := rd.scan(); err != nil {
+		return fmt.Errorf("xlsx: timeline: %w", err)
+	}
 
 	rest := []*sheet{rd.timelineSheet(), rd.evidenceSheet(), rd.findingsSheet(), rd.scheduleSheet(), rd.contactsSheet()}
 	names := make([]string, len(rest))
@@ -107,6 +110,12 @@ type renderer struct {
 	opt  Options
 	f    *excelize.File
 	st   *styles
+
+	// What the sheets need of the whole timeline, gathered by scan in one pass.
+	events         int
+	flags          []uint8
+	stats          eventStats
+	timelineWidths []float64
 }
 
 func newRenderer(b *evidence.Bundle, r *findings.Report, opt Options) *renderer {
@@ -164,6 +173,11 @@ type block struct {
 	n     int
 	// fill sets the values of row i; vals arrives cleared and has one slot per column.
 	fill func(i int, vals []any)
+	// each, set instead of fill, streams the n rows in order: it fills vals (cleared first) for
+	// a row and calls row, which writes it. widths are then the widths its rows need, measured
+	// in an earlier pass, so the rows are not built to be measured.
+	each   func(vals []any, row func() error) error
+	widths []float64
 	// flagCol is the 1-based column whose non-empty value highlights the row; 0 for none.
 	flagCol int
 	// filter puts the sheet's auto filter on this block (Excel allows one per sheet).
@@ -256,6 +270,12 @@ func (rd *renderer) write(sh *sheet) error {
 			// Bold text is wider, and a filtered header also holds the filter button.
 			widths[c] = max(widths[c], cellWidth(h)*1.1+2*b2f(bl.filter))
 		}
+		if bl.each != nil {
+			for c, wd := range bl.widths {
+				widths[c] = max(widths[c], wd)
+			}
+			continue
+		}
 		for i := 0; i < bl.n; i++ {
 			clear(vals)
 			bl.fill(i, vals)
@@ -295,6 +315,23 @@ func (rd *renderer) write(sh *sheet) error {
 			if err := sw.SetRow(fmt.Sprintf("A%d", L.headRow), head); err != nil {
 				return err
 			}
+		}
+		if bl.each != nil {
+			j := 0
+			err := bl.each(vals, func() error {
+				if j >= bl.n {
+					return fmt.Errorf("row %d: more rows than the %d counted", L.first+j, bl.n)
+				}
+				if err := sw.SetRow(fmt.Sprintf("A%d", L.first+j), vals); err != nil {
+					return fmt.Errorf("row %d: %w", L.first+j, err)
+				}
+				j++
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		for j := 0; j < bl.n; j++ {
 			clear(vals)
