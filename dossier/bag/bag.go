@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/manifest"
@@ -24,12 +26,16 @@ import (
 
 // Names of the tag files.
 const (
-	BagitTxt         = "bagit.txt"
-	BagInfoTxt       = "bag-info.txt"
-	ManifestSHA256   = "manifest-sha256.txt"
-	ManifestSHA512   = "manifest-sha512.txt"
-	TagManifest256   = "tagmanifest-sha256.txt"
-	TagManifest512   = "tagmanifest-sha512.txt"
+	BagitTxt       = "bagit.txt"
+	BagInfoTxt     = "bag-info.txt"
+	ManifestSHA256 = "manifest-sha256.txt"
+	ManifestSHA512 = "manifest-sha512.txt"
+	TagManifest256 = "tagmanifest-sha256.txt"
+	TagManifest512 = "tagmanifest-sha512.txt"
+	// SM3 (GB/T 32905) beside them, the digest Chinese evidence platforms use; BagIt allows any
+	// algorithm and readers that do not know one skip its manifest.
+	ManifestSM3      = "manifest-sm3.txt"
+	TagManifestSM3   = "tagmanifest-sm3.txt"
 	CaseManifest     = "dossier-manifest.json"
 	PayloadDir       = "data"
 	bagitDeclaration = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -153,7 +159,7 @@ func WriteZip(w io.Writer, b *evidence.Bundle, docs []File, opt Options) error {
 	return nil
 }
 
-type digests struct{ sha256, sha512 string }
+type digests struct{ sha256, sha512, sm3 string }
 
 // build writes bagit.txt, the payload, then the manifests and tag files, hashing each payload
 // file once while it is copied.
@@ -228,6 +234,7 @@ func build(s sink, b *evidence.Bundle, docs []File, opt Options) error {
 	}
 	sort.Strings(names)
 	m256, m512 := manifestText(names, func(n string) string { return sums[n].sha256 }), manifestText(names, func(n string) string { return sums[n].sha512 })
+	m3 := manifestText(names, func(n string) string { return sums[n].sm3 })
 	tags := []struct {
 		name string
 		data []byte
@@ -235,6 +242,7 @@ func build(s sink, b *evidence.Bundle, docs []File, opt Options) error {
 		{BagInfoTxt, bagInfo(b, opt, octets, len(names))},
 		{ManifestSHA256, m256},
 		{ManifestSHA512, m512},
+		{ManifestSM3, m3},
 		{CaseManifest, manifest.Build(b).Encode()},
 	}
 	tagSums := map[string]digests{BagitTxt: digestOf([]byte(bagitDeclaration))}
@@ -250,7 +258,10 @@ func build(s sink, b *evidence.Bundle, docs []File, opt Options) error {
 	if err := writeBytes(s, TagManifest256, manifestText(tagNames, func(n string) string { return tagSums[n].sha256 })); err != nil {
 		return err
 	}
-	return writeBytes(s, TagManifest512, manifestText(tagNames, func(n string) string { return tagSums[n].sha512 }))
+	if err := writeBytes(s, TagManifest512, manifestText(tagNames, func(n string) string { return tagSums[n].sha512 })); err != nil {
+		return err
+	}
+	return writeBytes(s, TagManifestSM3, manifestText(tagNames, func(n string) string { return tagSums[n].sm3 }))
 }
 
 func copyFile(s sink, name string, r io.Reader) (digests, int64, error) {
@@ -258,15 +269,15 @@ func copyFile(s sink, name string, r io.Reader) (digests, int64, error) {
 	if err != nil {
 		return digests{}, 0, err
 	}
-	h256, h512 := sha256.New(), sha512.New()
-	n, err := io.Copy(io.MultiWriter(w, h256, h512), r)
+	h256, h512, h3 := sha256.New(), sha512.New(), sm3.New()
+	n, err := io.Copy(io.MultiWriter(w, h256, h512, h3), r)
 	if cerr := s.close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return digests{}, n, err
 	}
-	return digests{hex.EncodeToString(h256.Sum(nil)), hex.EncodeToString(h512.Sum(nil))}, n, nil
+	return digests{hex.EncodeToString(h256.Sum(nil)), hex.EncodeToString(h512.Sum(nil)), hex.EncodeToString(h3.Sum(nil))}, n, nil
 }
 
 func writeBytes(s sink, name string, data []byte) error {
@@ -285,8 +296,8 @@ func writeBytes(s sink, name string, data []byte) error {
 }
 
 func digestOf(data []byte) digests {
-	a, b := sha256.Sum256(data), sha512.Sum512(data)
-	return digests{hex.EncodeToString(a[:]), hex.EncodeToString(b[:])}
+	a, b, c := sha256.Sum256(data), sha512.Sum512(data), sm3.Sum(data)
+	return digests{hex.EncodeToString(a[:]), hex.EncodeToString(b[:]), hex.EncodeToString(c[:])}
 }
 
 // manifestText writes "checksum path" lines (RFC 8493 §2.1.3) with paths encoded.

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // Kind classifies a problem.
@@ -81,7 +83,7 @@ const (
 	maxLineLength = 64 << 10
 )
 
-var algorithms = map[string]func() hash.Hash{"sha256": sha256.New, "sha512": sha512.New, "sha1": sha1.New, "md5": md5.New}
+var algorithms = map[string]func() hash.Hash{"sha256": sha256.New, "sha512": sha512.New, "sm3": sm3.New, "sha1": sha1.New, "md5": md5.New}
 
 var exhibitRE = regexp.MustCompile(`^证据0*(\d+)_`)
 

@@ -16,7 +16,8 @@ type Item struct {
 	Exhibit int    `json:"exhibit"`
 	ID      string `json:"id"` // UUID v7
 	SHA256  string `json:"sha256"`
-	Name    string `json:"name"` // original base name, NFC
+	SM3     string `json:"sm3,omitempty"` // GB/T 32905; absent for items added before it was recorded
+	Name    string `json:"name"`          // original base name, NFC
 	MIME    string `json:"mime"`
 	Kind    string `json:"kind"`
 	Size    int64  `json:"size"`

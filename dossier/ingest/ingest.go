@@ -322,7 +322,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 		return nil, nil, err
 	}
 	a.last++
-	it := evidence.Item{Exhibit: a.last, ID: id.String(), SHA256: st.SHA256, Name: norm.NFC.String(name), Size: st.Size,
+	it := evidence.Item{Exhibit: a.last, ID: id.String(), SHA256: st.SHA256, SM3: st.SM3, Name: norm.NFC.String(name), Size: st.Size,
 		Acquired: a.opt.Now().UTC().Truncate(time.Millisecond), Title: desc.Title, Purpose: desc.Purpose, Source: desc.Source,
 		Holder: desc.Holder, HolderRole: desc.HolderRole, DerivedFrom: parent}
 	if origPath != "" {

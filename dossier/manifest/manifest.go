@@ -47,6 +47,7 @@ type Entry struct {
 	File        string `json:"file"` // the name it carries in a packet or bag: 证据001_<name>
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256"`
+	SM3         string `json:"sm3,omitempty"`
 	MIME        string `json:"mime"`
 	Kind        string `json:"kind"`
 	DerivedFrom string `json:"derived_from,omitempty"`
@@ -61,7 +62,7 @@ func Build(b *evidence.Bundle) *Manifest {
 	for _, it := range b.Items {
 		m.Items = append(m.Items, Entry{
 			Exhibit: it.Exhibit, ID: it.ID, Name: it.Name, File: ExhibitFileName(it.Exhibit, it.Name),
-			Size: it.Size, SHA256: it.SHA256, MIME: it.MIME, Kind: it.Kind, DerivedFrom: it.DerivedFrom,
+			Size: it.Size, SHA256: it.SHA256, SM3: it.SM3, MIME: it.MIME, Kind: it.Kind, DerivedFrom: it.DerivedFrom,
 		})
 	}
 	return m

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"github.com/dossier-tool/dossier/dossier/atomicfile"
 )
 
@@ -88,10 +90,13 @@ func (s *Store) Open(sha string) (*os.File, error) {
 // Staged is a file copied into tmp/ and hashed, not yet in the store.
 type Staged struct {
 	SHA256 string
-	Size   int64
-	path   string
-	file   *os.File // open for reading, from StageOpen until Release
-	head   []byte
+	// SM3 is the GB/T 32905 digest, computed in the same pass; Chinese evidence platforms and
+	// the GM/T standards use it beside SHA-256.
+	SM3  string
+	Size int64
+	path string
+	file *os.File // open for reading, from StageOpen until Release
+	head []byte
 }
 
 // TempPath is where the staged bytes are, for reading them before Commit.
@@ -134,10 +139,10 @@ func (s *Store) stage(r io.Reader, headSize int) (*Staged, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
-	h := sha256.New()
+	h, h3 := sha256.New(), sm3.New()
 	bp := copyBufs.Get().(*[]byte)
 	var head []byte
-	n, err := copyHashing(f, h, r, *bp, headSize, &head)
+	n, err := copyHashing(f, io.MultiWriter(h, h3), r, *bp, headSize, &head)
 	copyBufs.Put(bp)
 	if err == nil {
 		// Read-only now, through the open file: the object keeps this mode in the store.
@@ -148,7 +153,7 @@ func (s *Store) stage(r io.Reader, headSize int) (*Staged, error) {
 		os.Remove(f.Name())
 		return nil, err
 	}
-	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, path: f.Name(), file: f, head: head}, nil
+	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), SM3: hex.EncodeToString(h3.Sum(nil)), Size: n, path: f.Name(), file: f, head: head}, nil
 }
 
 // copyHashing copies r to w and into h, and keeps a copy of the first headSize bytes in *head.
@@ -307,6 +312,9 @@ type Object struct {
 	SHA256 string // the name it is stored under
 	Path   string
 	Size   int64
+	// SM3, when set, is the SM3 digest recorded for the object: Rehash then computes the
+	// object's SM3 too, in the same read.
+	SM3 string
 }
 
 // List walks objects/ and returns every file in it, including misplaced or misnamed ones (their
@@ -353,11 +361,29 @@ func HashFile(path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
+// hashBoth returns the SHA-256 and the SM3 of a file, read once.
+func hashBoth(path string) (string, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	h, h3 := sha256.New(), sm3.New()
+	buf := copyBufs.Get().(*[]byte)
+	_, err = io.CopyBuffer(io.MultiWriter(h, h3), f, *buf)
+	copyBufs.Put(buf)
+	if err != nil {
+		return "", "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), hex.EncodeToString(h3.Sum(nil)), nil
+}
+
 // HashResult is the outcome of re-hashing one object.
 type HashResult struct {
 	Object
-	Actual string
-	Err    error
+	Actual    string
+	ActualSM3 string // computed only for objects with an SM3
+	Err       error
 }
 
 // Rehash hashes the given objects on every core and calls fn with each result (from one
@@ -375,8 +401,13 @@ func Rehash(objs []Object, fn func(HashResult)) {
 		go func() {
 			defer wg.Done()
 			for o := range jobs {
-				sum, _, err := HashFile(o.Path)
-				results <- HashResult{Object: o, Actual: sum, Err: err}
+				res := HashResult{Object: o}
+				if o.SM3 != "" {
+					res.Actual, res.ActualSM3, res.Err = hashBoth(o.Path)
+				} else {
+					res.Actual, _, res.Err = HashFile(o.Path)
+				}
+				results <- res
 			}
 		}()
 	}

@@ -62,3 +62,22 @@ func TestStageOpen(t *testing.T) {
 		})
 	}
 }
+
+// The SM3 digest is the standard's (GB/T 32905-2016, appendix A example 1), computed in the
+// same pass as SHA-256.
+func TestStageSM3(t *testing.T) {
+	s, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stage(strings.NewReader("abc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"; st.SM3 != want {
+		t.Errorf("SM3 %s, want %s", st.SM3, want)
+	}
+	if want := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; st.SHA256 != want {
+		t.Errorf("SHA-256 %s, want %s", st.SHA256, want)
+	}
+}

@@ -59,9 +59,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		case r.Type == "case":
 			fmt.Fprintln(w, "结果：未发现任何改动。每一件原件都与登记时记录的 SHA-256 摘要一致，保管记录完整。")
 		case r.Type == "bag" && en:
-			fmt.Fprintln(w, "Result: nothing was changed. Every file is present and matches the SHA-256 and SHA-512 digests in the bag's manifests.")
+			fmt.Fprintln(w, "Result: nothing was changed. Every file is present and matches the digests (SHA-256, SHA-512 and, where listed, SM3) in the bag's manifests.")
 		case r.Type == "bag":
-			fmt.Fprintln(w, "结果：未发现任何改动。每个文件都在，且与证据包清单记录的 SHA-256 和 SHA-512 摘要一致。")
+			fmt.Fprintln(w, "结果：未发现任何改动。每个文件都在，且与证据包清单记录的摘要（SHA-256、SHA-512，以及已列出的 SM3）一致。")
 		case r.Signature != nil && r.Signature.Valid && en:
 			fmt.Fprintln(w, "Result: nothing was changed. The signature is valid and covers the whole file, every page included; the attached manifest is the one the cover names, and every embedded original matches it.")
 		case r.Signature != nil && r.Signature.Valid:

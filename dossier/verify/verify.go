@@ -327,7 +327,7 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 				Detail: "the stored original is gone"})
 		} else if _, dup := want[p]; !dup {
 			want[p] = expect{item: it}
-			jobs = append(jobs, store.Object{SHA256: it.SHA256, Path: p, Size: it.Size})
+			jobs = append(jobs, store.Object{SHA256: it.SHA256, Path: p, Size: it.Size, SM3: it.SM3})
 		}
 		if it.EventsSHA256 != "" {
 			ep := f.EventsPath(it.ID)
@@ -380,6 +380,9 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 		case h.Actual != h.SHA256:
 			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
 				Actual: h.Actual, Detail: "the stored original was changed"})
+		case h.SM3 != "" && h.ActualSM3 != h.SM3:
+			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: "sm3:" + h.SM3,
+				Actual: "sm3:" + h.ActualSM3, Detail: "the stored original's SM3 digest differs from the one recorded when it was added"})
 		}
 	})
 }

@@ -69,6 +69,9 @@ func (d *doc) exhibitHead(it *evidence.Item) {
 	d.paragraph(strings.Join(nonEmpty(meta), " · "), 8, 0, "L")
 	f.SetTextColor(90, 90, 90)
 	d.raw("SHA-256 "+it.SHA256, 7.5)
+	if it.SM3 != "" {
+		d.raw("SM3 "+it.SM3, 7.5)
+	}
 	f.SetTextColor(0, 0, 0)
 	f.SetDrawColor(200, 200, 200)
 	f.SetLineWidth(0.2)
