@@ -14,7 +14,10 @@
 // A contact is an incoming (Direction "in") call of any outcome, SMS, MMS, chat message (not the
 // app's own system lines), e-mail, or a recording whose direction is known to be incoming (most
 // recorders do not say, and such recordings are not counted). Only contacts from the collection
-// side count: a counterpart whose role in case.yaml is creditor or collector. case.yaml is matched
+// side count: a counterpart whose role in case.yaml is creditor or collector, and of its messages
+// only those whose class is collection (package classify): a payment confirmation, a code or a
+// reminder before the due date is a notice, on the timeline but no contact. Calls take the class
+// of their number's role. case.yaml is matched
 // after normalising numbers ("+86 159 0000 1111" is 15900001111); the role the timeline attached
 // is used only for a counterpart case.yaml does not list.
 //
@@ -34,6 +37,12 @@
 //     third-party.
 //   - missed-installment: each installment due on or before as_of that the payments had not
 //     covered by the end of its due day (paid late, partly paid or unpaid).
+//   - prohibited-conduct: each incoming message from the collection side (a recording's
+//     transcript too, without the complainant's own lines) whose words threaten family, the
+//     employer or the contact list, a visit, arrest or criminal liability, speak as a court,
+//     the police or a lawyer, insult, or push borrowing elsewhere (package classify finds them).
+//     The finding lists the kinds (conduct), quotes the words (quote) and names the sources of
+//     its kinds: the CBA and NIFA guidelines, and 《个人信息保护法》 for the contact list.
 //
 // Payments are the timeline's repayments (Channel payment, Kind repayment) that name the
 // respondent's product (in the counterpart, subject or text) or whose counterpart is the
@@ -44,7 +53,8 @@
 // # Categories
 //
 // Every finding has a Category, and every document keeps the three apart: breach (the collection
-// side broke a rule: night-contact, unanswered-attempts, connected-calls, third-party-contact),
+// side broke a rule: night-contact, unanswered-attempts, connected-calls, third-party-contact,
+// prohibited-conduct),
 // inconsistent (after-agreement: contact the agreement makes unwelcome, not a breach by itself)
 // and performance (missed-installment: the complainant's own keeping of the agreement, stated
 // with what was due and what was paid, never as the other side's fault).
@@ -68,6 +78,8 @@
 //	     "count": 8, "threshold": 6,
 //	     "events": [12, 13], "exhibits": [3],  // timeline Seq numbers; exhibit numbers
 //	     "message": "...", "source": "...",
+//	     "conduct": ["family-employer"],       // prohibited-conduct only
+//	     "quote": "明天就联系你的家人和单位",  // prohibited-conduct only
 //	     "note": "..."}                        // after-agreement only
 //	  ],
 //	  "schedule": [
@@ -77,8 +89,9 @@
 //	  ],
 //	  "unclassified": [{"counterpart": "13600000000", "name": "...", "contacts": 3, "exhibits": [2]}],
 //	  "totals": {"night-contact": 5, "unanswered-attempts": 1, "connected-calls": 0,
-//	             "after-agreement": 9, "third-party-contact": 2, "missed-installment": 2},
-//	  "category_totals": {"breach": 8, "inconsistent": 9, "performance": 2}
+//	             "after-agreement": 9, "third-party-contact": 2, "missed-installment": 2,
+//	             "prohibited-conduct": 3},
+//	  "category_totals": {"breach": 11, "inconsistent": 9, "performance": 2}
 //	}
 //
 // Times are RFC 3339 with the case zone's offset, days YYYY-MM-DD, amounts decimal strings. Lists

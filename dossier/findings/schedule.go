@@ -38,6 +38,15 @@ func towardsRespondent(c *caseconf.Case, e *event.Event) bool {
 	return name != "" && strings.TrimSpace(e.Counterpart) == name
 }
 
+// Repayment reports whether e is a repayment of the respondent's product: a bill row the
+// agreement schedule may count, as opposed to the holder's ordinary purchases and income.
+func Repayment(c *caseconf.Case, e *event.Event) bool {
+	if c == nil {
+		c = &caseconf.Case{}
+	}
+	return isRepayment(e) && towardsRespondent(c, e)
+}
+
 // isRepayment reports whether an event is a repayment the schedule may count.
 func isRepayment(e *event.Event) bool {
 	return e.Kind == event.KindRepayment && e.Channel == event.Payment && e.Amount != nil && !e.Time.IsZero()

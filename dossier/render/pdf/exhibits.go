@@ -195,7 +195,30 @@ func (d *doc) notShownBox(it *evidence.Item, why string) {
 	f.SetY(end + 2)
 }
 
-func (d *doc) eventTable(it *evidence.Item, events []*event.Event) {
+// eventTable lists an exhibit's events. Like the timeline, it leaves out the holder's private
+// life (ordinary purchases and income, calls and messages with family and friends) and says how
+// many rows it left out; the original is attached whole.
+func (d *doc) eventTable(it *evidence.Item, all []*event.Event) {
+	var events []*event.Event
+	bills, private := 0, 0
+	for _, e := range all {
+		switch d.shown(e) {
+		case omitBill:
+			bills++
+		case omitPrivate:
+			private++
+		default:
+			events = append(events, e)
+		}
+	}
+	defer func() {
+		if bills > 0 {
+			d.paragraph(fmt.Sprintf(d.t("omitted.bill.rows"), bills), 9, 0, "L")
+		}
+		if private > 0 {
+			d.paragraph(fmt.Sprintf(d.t("omitted.rows"), private), 9, 0, "L")
+		}
+	}()
 	switch it.Kind {
 	case parse.KindCallLog:
 		t := d.table(8.5, column{title: d.t("time"), width: 30}, column{title: d.t("direction"), width: 10},

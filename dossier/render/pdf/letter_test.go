@@ -8,6 +8,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/money"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 	"github.com/dossier-tool/dossier/templates"
 )
@@ -163,5 +164,44 @@ func TestFindingsSectionKeepsCategoriesApart(t *testing.T) {
 	}
 	if strings.Contains(text, "未在案件配置中登记的联系方") {
 		t.Error("the packet prints the list of unclassified numbers")
+	}
+}
+
+// Defect: the packet printed the user's to-do list (未在案件配置中登记的联系方) and every personal
+// purchase and income from the bills (超市, 药品, 劳务报酬). The timeline and the bill's table list
+// the repayments only, with a line counting what was left out; the unclassified numbers are told
+// on the command line and in the workbook. Names print once; a withheld number says so.
+func TestPacketLeavesOutPrivateLife(t *testing.T) {
+	fx := newFixture(t)
+	b := fx.bundle
+	bill := 11 // alipay_record.csv
+	for i, p := range []struct{ when, who, text, amount string }{
+		{"2025-02-11 18:30", "某某超市", "超市购物", "86.50"},
+		{"2025-02-12 09:10", "某某大药房", "药品", "42.00"},
+		{"2025-02-20 12:00", "某某公司", "劳务报酬", "3000.00"},
+	} {
+		a := money.MustParse(p.amount)
+		b.Events = append(b.Events, event.Event{Time: at(p.when), Channel: event.Payment, Direction: event.Out, Status: "交易成功",
+			Amount: &a, Counterpart: p.who, Kind: event.KindPayment, Text: p.text, Exhibit: bill, Seq: 100 + i})
+	}
+	b.Events = append(b.Events,
+		event.Event{Time: at("2025-02-13 20:00"), Channel: event.SMS, Direction: event.In, Counterpart: "13700001111", CounterpartName: "朋友",
+			Role: "other", Text: "周末一起去医院看望王阿姨", Exhibit: 2, Seq: 110},
+		event.Event{Time: at("2025-02-14 21:00"), Channel: event.Call, Direction: event.In, Status: event.StatusMissed, Exhibit: 1, Seq: 111},
+		event.Event{Time: at("2025-02-15 10:00"), Channel: event.Payment, Direction: event.Out, Status: "交易成功", Counterpart: "余额宝",
+			CounterpartName: "余额宝", Kind: event.KindRepayment, Amount: func() *money.Amount { a := money.MustParse("1.00"); return &a }(),
+			Text: "花呗还款", Exhibit: bill, Seq: 112},
+	)
+	fx.report.Unclassified = []findings.Unclassified{{Counterpart: "02388889999", Contacts: 2, Exhibits: []int{1}}}
+	text := squeeze(pdftotext(t, writeTemp(t, render(t, fx, Options{Lang: "zh"})), 0, 0, false))
+	for _, not := range []string{"超市购物", "药品", "劳务报酬", "看望王阿姨", "未在案件配置中登记的联系方", "02388889999", "余额宝余额宝"} {
+		if strings.Contains(text, not) {
+			t.Errorf("the packet prints %q", not)
+		}
+	}
+	for _, want := range []string{"时间线未列入账单中的3条日常收支、2条与家人、朋友等非催收方的通讯记录", "本账单另有3条日常收支记录未在此列出", "未显示号码", "余额宝"} {
+		if !strings.Contains(text, squeeze(want)) {
+			t.Errorf("the packet lacks %q", want)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
 
+	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
@@ -320,8 +322,17 @@ func (d *doc) timeline() {
 	t := d.table(7.5, column{title: d.t("timeline.seq"), width: 8, align: "R"}, column{title: d.t("time"), width: 20},
 		column{title: d.t("channel"), width: 9}, column{title: d.t("direction"), width: 8}, column{title: d.t("counterpart"), width: 30},
 		column{title: d.t("status"), width: 13}, column{title: d.t("content"), width: 50}, column{title: d.t("exhibits.col"), width: 12})
+	var bills, private int
 	for i := range d.b.Events {
 		e := &d.b.Events[i]
+		switch d.shown(e) {
+		case omitBill:
+			bills++
+			continue
+		case omitPrivate:
+			private++
+			continue
+		}
 		status := vocab.Status(d.lang, e.Status)
 		if dur := d.duration(e); dur != "" {
 			status += " " + dur
@@ -334,6 +345,54 @@ func (d *doc) timeline() {
 			strings.TrimSpace(status), d.summary(e), d.exhibitNums(exhibitsOf(e)))
 	}
 	t.end()
+	if bills+private > 0 {
+		d.f.Ln(1)
+		d.paragraph(d.omittedLine(bills, private), 9, 0, "L")
+	}
+}
+
+// What the packet's timeline leaves out.
+const (
+	omitNone = iota
+	omitBill
+	omitPrivate
+)
+
+// shown says whether the packet's timeline lists e. It holds the collection side's contacts,
+// the complainant's replies, the agreement, the repayments and the evidence items' own events;
+// it leaves out the ordinary purchases and income of the bills and the complainant's calls and
+// messages with family and friends (private life the platform has no business reading, kept
+// complete in the workbook and the attached originals). A counterpart with no role, or a
+// withheld number, stays: it may be the collection side.
+func (d *doc) shown(e *event.Event) int {
+	switch e.Channel {
+	case event.Payment:
+		if findings.Repayment(d.b.Case, e) {
+			return omitNone
+		}
+		return omitBill
+	case event.Call, event.SMS, event.MMS, event.Chat, event.Email, event.Recording:
+		switch classify.RoleOf(d.b.Case, e) {
+		case caseconf.RoleSelf, caseconf.RoleFamily, caseconf.RoleOther:
+			return omitPrivate
+		}
+	}
+	return omitNone
+}
+
+func (d *doc) omittedLine(bills, private int) string {
+	var parts []string
+	if bills > 0 {
+		parts = append(parts, fmt.Sprintf(d.t("omitted.bills"), bills))
+	}
+	if private > 0 {
+		parts = append(parts, fmt.Sprintf(d.t("omitted.private"), private))
+	}
+	sep := "、"
+	if d.lang == "en" {
+		sep = " and "
+	}
+	return fmt.Sprintf(d.t("omitted"), strings.Join(parts, sep))
 }
 
 // exhibitsOf lists the exhibits an event is read from.
