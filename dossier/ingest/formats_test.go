@@ -179,3 +179,17 @@ func TestZipInZip(t *testing.T) {
 		t.Fatal("want the outer zip, the inner zip and its member")
 	}
 }
+
+func TestPhoneNativeExports(t *testing.T) {
+	items := addReal(t, map[string][]byte{
+		"sms.vmsg":    readTestdata(t, "../parse/vmessage/testdata/colorOS_sms.vmsg"),
+		"CallLog.xml": readTestdata(t, "../parse/smsbackup/testdata/CallLog.xml"),
+	}, ingest.Options{})
+	got := map[string]string{}
+	for _, it := range items {
+		got[it.Name] = fmt.Sprintf("%s %s %d", it.Kind, it.Parser, it.Events)
+	}
+	if got["sms.vmsg"] != "sms vmessage 5" || got["CallLog.xml"] != "call-log coloros-calls 7" {
+		t.Fatalf("items %v", got)
+	}
+}

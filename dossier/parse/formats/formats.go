@@ -16,6 +16,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
 	"github.com/dossier-tool/dossier/dossier/parse/recording"
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
+	"github.com/dossier-tool/dossier/dossier/parse/vmessage"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatpay"
 	"github.com/dossier-tool/dossier/dossier/parse/ziparchive"
@@ -35,6 +36,7 @@ func All() []parse.Parser {
 		wechatpay.Parser{},
 		wechatchat.CSV{},
 		wechatchat.MemoTraceCSV{},
+		vmessage.Parser{},
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
 		ziparchive.Parser{},
