@@ -223,18 +223,7 @@ func (doc *Doc) WriteForm(p Page, w FormWriter) (int, error) {
 		return 0, err
 	}
 	llx, lly, urx, ury := p.Box[0], p.Box[1], p.Box[2], p.Box[3]
-	bw, bh := urx-llx, ury-lly
-	var m [6]float64
-	switch p.Rotate {
-	case 90:
-		m = [6]float64{0, -1, 1, 0, -lly, bw + llx}
-	case 180:
-		m = [6]float64{-1, 0, 0, -1, bw + llx, bh + lly}
-	case 270:
-		m = [6]float64{0, 1, -1, 0, bh + lly, -llx}
-	default:
-		m = [6]float64{1, 0, 0, 1, -llx, -lly}
-	}
+	m := p.matrix()
 	head := fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [%s %s %s %s] /Matrix [%s %s %s %s %s %s] /Resources %s",
 		num(llx), num(lly), num(urx), num(ury), num(m[0]), num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), res)
 	// The resources' objects go first, so the form's own stream follows the objects it names.
@@ -297,6 +286,29 @@ func (doc *Doc) WriteForm(p Page, w FormWriter) (int, error) {
 			return zw.Close()
 		})
 	}
+}
+
+// matrix maps the page's own space to its displayed space: rotated as /Rotate says, with the
+// lower left corner of Box at the origin.
+func (p Page) matrix() [6]float64 {
+	llx, lly := p.Box[0], p.Box[1]
+	bw, bh := p.Box[2]-llx, p.Box[3]-lly
+	switch p.Rotate {
+	case 90:
+		return [6]float64{0, -1, 1, 0, -lly, bw + llx}
+	case 180:
+		return [6]float64{-1, 0, 0, -1, bw + llx, bh + lly}
+	case 270:
+		return [6]float64{0, 1, -1, 0, bh + lly, -llx}
+	}
+	return [6]float64{1, 0, 0, 1, -llx, -lly}
+}
+
+// ToDisplay maps a point of the page's own space to the page as displayed: origin at the lower
+// left, Width wide and Height high.
+func (p Page) ToDisplay(x, y float64) (float64, float64) {
+	m := p.matrix()
+	return m[0]*x + m[2]*y + m[4], m[1]*x + m[3]*y + m[5]
 }
 
 // contentStreams lists the streams of a page's /Contents; a page without content has none.

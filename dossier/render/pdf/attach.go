@@ -73,8 +73,8 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 	}
 	specs = append(specs, spec)
 	for i := range d.b.Items {
-		if d.opt.NoAttach || d.b.Open == nil {
-			break
+		if d.opt.NoAttach || d.opt.Redact || d.b.Open == nil {
+			break // a redacted packet must not carry the unredacted originals
 		}
 		it := &d.b.Items[i]
 		if it.Size > MaxAttachment {

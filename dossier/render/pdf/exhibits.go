@@ -184,7 +184,7 @@ func (d *doc) notShownBox(it *evidence.Item, why string) {
 	f.SetFont(fontFamily, "", 8.5)
 	d.cell(contentW-10, 5, "SHA-256 "+it.SHA256, "L", true)
 	note := d.t("not.shown.note")
-	if d.opt.NoAttach {
+	if d.opt.NoAttach || d.opt.Redact {
 		note = d.t("not.shown.noatt")
 	}
 	d.paragraph(note, 9, 5, "L")

@@ -37,8 +37,11 @@ func (d *doc) pdfPlan(it *evidence.Item) *pdfPlan {
 		return p
 	}
 	p := &pdfPlan{}
-	err := d.withPDF(it, func(doc *pdfdoc.Doc) error {
+	err := d.withPDF(it, func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error {
 		p.pages = doc.Pages()
+		if d.opt.Redact {
+			return d.checkRasterizable(ra, size, len(p.pages))
+		}
 		w := &discardForms{}
 		for _, pg := range p.pages {
 			if _, err := doc.WriteForm(pg, w); err != nil {
@@ -65,7 +68,7 @@ func (d *doc) pdfWhy(err error) string {
 }
 
 // withPDF opens an original as a PDF for import.
-func (d *doc) withPDF(it *evidence.Item, fn func(*pdfdoc.Doc) error) (err error) {
+func (d *doc) withPDF(it *evidence.Item, fn func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error) (err error) {
 	defer func() {
 		// The reader is written not to panic; this guard keeps a bug in it from losing the packet.
 		if r := recover(); r != nil {
@@ -92,7 +95,7 @@ func (d *doc) withPDF(it *evidence.Item, fn func(*pdfdoc.Doc) error) (err error)
 	if err != nil {
 		return err
 	}
-	return fn(doc)
+	return fn(doc, ra, size)
 }
 
 // importPDF draws the pages of a PDF original, each scaled into the page body under the stamp.
@@ -122,7 +125,11 @@ func (d *doc) importPDF(it *evidence.Item) error {
 		}
 		x, y := marginX+(contentW-w)/2, f.GetY()
 		const k = 72 / 25.4
-		f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", w*k/pw, h*k/ph, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
+		sx, sy := w*k/pw, h*k/ph // a form spans its page's size in points
+		if d.opt.Redact {
+			sx, sy = w*k, h*k // an image spans the unit square
+		}
+		f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
 		f.SetDrawColor(170, 170, 170)
 		f.SetLineWidth(0.2)
 		f.Rect(x, y, w, h, "D")
@@ -143,9 +150,17 @@ func (d *doc) hasForms(it *evidence.Item) bool {
 func (d *doc) writeForms(u *update) ([]xobject, error) {
 	var out []xobject
 	for _, it := range d.formsOf {
-		err := d.withPDF(it, func(doc *pdfdoc.Doc) error {
+		err := d.withPDF(it, func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error {
 			w := &updateForms{u}
 			for i, pg := range doc.Pages() {
+				if d.opt.Redact {
+					n, err := d.writeRasterized(u, ra, size, i, pg)
+					if err != nil {
+						return err
+					}
+					out = append(out, xobject{name: formName(it.SHA256, i), obj: n})
+					continue
+				}
 				n, err := doc.WriteForm(pg, w)
 				if err != nil {
 					return err
