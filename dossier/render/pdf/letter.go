@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,16 +180,7 @@ func (d *doc) letterFindings(ld *LetterData) {
 	ld.AsOf = d.longDay(d.r.AsOf)
 	seen := map[string]bool{}
 	for _, rule := range findings.Rules() {
-		n, ex, source := 0, map[int]bool{}, ""
-		for _, fd := range d.r.Findings {
-			if fd.Rule == rule {
-				n++
-				source = fd.Source
-				for _, e := range fd.Exhibits {
-					ex[e] = true
-				}
-			}
-		}
+		n, ex, source := d.ruleTotal(rule)
 		if n == 0 {
 			continue
 		}
@@ -222,6 +214,32 @@ func (d *doc) letterFindings(ld *LetterData) {
 	}
 	ld.PaidTotal, ld.DueTotal = paid.String(), due.String()
 	ld.PerformanceText = d.performanceText(ld)
+}
+
+// ruleTotal counts a rule's findings and gathers the exhibits they cite and every document they
+// name (prohibited-conduct findings name their own, 《个人信息保护法》 for some only).
+func (d *doc) ruleTotal(rule string) (n int, exhibits map[int]bool, source string) {
+	exhibits = map[int]bool{}
+	var sources []string
+	for _, fd := range d.r.Findings {
+		if fd.Rule != rule {
+			continue
+		}
+		n++
+		for _, e := range fd.Exhibits {
+			exhibits[e] = true
+		}
+		for _, s := range splitSources(fd.Source) {
+			if !slices.Contains(sources, s) {
+				sources = append(sources, s)
+			}
+		}
+	}
+	sep := "；"
+	if d.lang == "en" {
+		sep = "; "
+	}
+	return n, exhibits, strings.Join(sources, sep)
 }
 
 // splitSources splits a finding's source into the documents it names.

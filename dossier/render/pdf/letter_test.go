@@ -205,3 +205,20 @@ func TestPacketLeavesOutPrivateLife(t *testing.T) {
 		}
 	}
 }
+
+// A rule whose findings name different documents (prohibited-conduct: the PIPL for the contact
+// list only) cites all of them, whichever finding comes last.
+func TestLetterCitesEverySourceOfARule(t *testing.T) {
+	fx := newFixture(t)
+	at1 := at("2025-02-15 23:05")
+	fx.report.Findings = append(fx.report.Findings,
+		findings.Finding{ID: "prohibited-conduct-1", Rule: findings.RuleProhibitedConduct, Time: &at1, Count: 1, Events: []int{1}, Exhibits: []int{2},
+			Conduct: []string{"contact-list"}, Message: "爆通讯录", Source: "中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》；《中华人民共和国个人信息保护法》"},
+		findings.Finding{ID: "prohibited-conduct-2", Rule: findings.RuleProhibitedConduct, Time: &at1, Count: 1, Events: []int{1}, Exhibits: []int{2},
+			Conduct: []string{"visit"}, Message: "上门", Source: "中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》"},
+	)
+	out := letterText(t, fx.bundle, fx.report, templates.Complaint, "zh")
+	if !strings.Contains(out, "《中华人民共和国个人信息保护法》") || !strings.Contains(out, vocab.Rule("zh", findings.RuleProhibitedConduct)+"：2项") {
+		t.Errorf("the letter does not cite the conduct and every source:\n%s", out)
+	}
+}

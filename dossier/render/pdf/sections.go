@@ -170,17 +170,7 @@ func (d *doc) findingsSection() {
 				if findings.CategoryOf(rule) != cat {
 					continue
 				}
-				n, ex, source := 0, map[int]bool{}, ""
-				for _, fd := range byCat[cat] {
-					if fd.Rule == rule {
-						n++
-						source = fd.Source
-						for _, e := range fd.Exhibits {
-							ex[e] = true
-						}
-					}
-				}
-				if n > 0 {
+				if n, ex, source := d.ruleTotal(rule); n > 0 {
 					t.row(vocab.Category(d.lang, cat), vocab.Rule(d.lang, rule), strconv.Itoa(n), d.exhibitList(ex), source)
 				}
 			}
