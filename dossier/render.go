@@ -72,7 +72,7 @@ func (g *guard) checked(render func() error) error {
 }
 
 // PDF writes the complaint packet to w. It fails with ErrTampered, before the caller commits w,
-// when an original or its events no longer match their digests.
+// when an original or its events no longer match their digests. opt.Context, when set, stops it.
 func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 	b, r, g, err := c.documentInputs()
 	if err != nil {
@@ -81,11 +81,20 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 	return g.checked(func() error { return pdf.Render(w, b, r, opt) })
 }
 
-// XLSX writes the timeline workbook to w, failing like PDF on a changed store.
+// XLSX writes the timeline workbook to w, failing like PDF on a changed store. Unless opt names
+// one, the workbook's temporary files go into a scratch folder in the case's out/ folder.
 func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
 	b, r, g, err := c.streamedInputs()
 	if err != nil {
 		return err
+	}
+	if opt.TempDir == "" {
+		tmp, done, err := scratchDir(c.OutPath(""), scratchPrefix)
+		if err != nil {
+			return err
+		}
+		defer done()
+		opt.TempDir = tmp
 	}
 	return g.checked(func() error { return xlsx.Render(w, b, r, opt) })
 }
@@ -122,6 +131,7 @@ type BagOptions struct {
 // Bag writes a BagIt bag of the originals and the rendered documents to target: a folder, or a
 // zip file when target ends in .zip.
 func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
+	opt.PDF.Context, opt.XLSX.Context = orCtx(opt.PDF.Context, ctx), orCtx(opt.XLSX.Context, ctx)
 	b, r, g, err := c.documentInputs()
 	if err != nil {
 		return err
@@ -137,11 +147,12 @@ func (c *Case) writeBag(target string, b *evidence.Bundle, r *findings.Report, g
 		if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
 			return err
 		}
-		tmp, err := os.MkdirTemp(filepath.Dir(absOr(target)), ".dossier-docs-*")
+		tmp, done, err := scratchDir(filepath.Dir(absOr(target)), docsPrefix)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(tmp)
+		defer done()
+		opt.XLSX.TempDir = tmp
 		pdfPath, xlsxPath := filepath.Join(tmp, PacketName), filepath.Join(tmp, WorkbookName)
 		if err := WriteFileAtomic(pdfPath, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) }); err != nil {
 			return fmt.Errorf("render the packet for the bag: %w", err)
@@ -207,6 +218,7 @@ type BuildResult struct {
 // digest: on a changed store dir stays exactly as it was.
 func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildResult, error) {
 	start := time.Now()
+	opt.PDF.Context, opt.XLSX.Context = orCtx(opt.PDF.Context, ctx), orCtx(opt.XLSX.Context, ctx)
 	if dir == "" {
 		dir = c.OutPath("")
 	}
@@ -224,6 +236,11 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 		return nil, err
 	}
 	res := &BuildResult{Packet: filepath.Join(dir, PacketName), Workbook: filepath.Join(dir, WorkbookName), Bag: filepath.Join(dir, BagName)}
+	tmp, done, err := scratchDir(dir, docsPrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	step(1, "packet")
 	packet, err := stage(res.Packet, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) })
 	if errors.Is(err, ErrTampered) {
@@ -240,6 +257,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	// beside them.
 	outXLSX := opt.XLSX
 	outXLSX.LinkPrefix = BagName + "/data/"
+	outXLSX.TempDir = tmp
 	workbook, err := stage(res.Workbook, func(w io.Writer) error { return xlsx.Render(w, b, r, outXLSX) })
 	if err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
@@ -249,13 +267,9 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 		return nil, err
 	}
 	step(3, "bag")
-	tmp, err := os.MkdirTemp(dir, ".dossier-docs-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
 	bagXLSX := opt.XLSX
 	bagXLSX.LinkPrefix = "./"
+	bagXLSX.TempDir = tmp
 	inBag := filepath.Join(tmp, WorkbookName)
 	if err := WriteFileAtomic(inBag, func(w io.Writer) error { return xlsx.Render(w, b, r, bagXLSX) }); err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
@@ -301,13 +315,23 @@ func removeStale(dir string) {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		stale := strings.HasPrefix(n, ".dossier-docs-") ||
-			strings.HasPrefix(n, "."+PacketName+".tmp-") || strings.HasPrefix(n, "."+WorkbookName+".tmp-") ||
+		if _, scratch := staleScratch(e); scratch {
+			continue // removeStaleScratch knows which are abandoned
+		}
+		stale := strings.HasPrefix(n, "."+PacketName+".tmp-") || strings.HasPrefix(n, "."+WorkbookName+".tmp-") ||
 			strings.HasPrefix(n, "."+BagName+".tmp-")
 		if stale {
 			os.RemoveAll(filepath.Join(dir, n))
 		}
 	}
+}
+
+// orCtx is the context a caller set on a renderer's options, else the command's.
+func orCtx(set, ctx context.Context) context.Context {
+	if set != nil {
+		return set
+	}
+	return ctx
 }
 
 // TemplatesDir opens a folder of letter templates that override the embedded ones.

@@ -60,7 +60,7 @@ func (p *pdfFlags) options(e *env) (pdf.Options, error) {
 	if p.lang != "" && p.lang != "zh" && p.lang != "en" {
 		return pdf.Options{}, usageError{fmt.Errorf("--lang %q: use zh or en", p.lang)}
 	}
-	opt := pdf.Options{Letter: p.letter, Lang: p.lang, Redact: p.redact, NoAttach: p.noAttach}
+	opt := pdf.Options{Letter: p.letter, Lang: p.lang, Redact: p.redact, NoAttach: p.noAttach, Context: e.ctx}
 	opt.Check = func(ch pdf.Check) error { return tellPacket(e, ch, p.strict) }
 	if p.templates != "" {
 		fsys, err := dossier.TemplatesDir(p.templates)
@@ -135,7 +135,7 @@ func xlsxCmd(e *env) *cobra.Command {
 			if out == "" {
 				out = c.OutPath(dossier.WorkbookName)
 			}
-			opt := xlsx.Options{Lang: lang, LinkPrefix: dossier.BagName + "/data/"}
+			opt := xlsx.Options{Lang: lang, LinkPrefix: dossier.BagName + "/data/", Context: e.ctx}
 			return writeOut(e, out, func(w io.Writer) error { return c.XLSX(w, opt) })
 		},
 	}

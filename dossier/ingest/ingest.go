@@ -361,7 +361,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	var derived []Result
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
 		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime, Password: desc.Password,
-		Latest: a.latest()}
+		Latest: a.latest(), TempDir: a.f.Path("tmp")}
 	if depth >= maxDepth {
 		in.Derive = func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
 	} else {

@@ -125,6 +125,11 @@ type Input struct {
 	// Latest is the latest time the evidence can claim for itself: a day after it was added to
 	// the case. Zero when unknown, and then only the lower bound applies (see Implausible).
 	Latest time.Time
+	// TempDir is a private folder inside the case for a parser whose library spills to disk
+	// (excelize inflating a large worksheet). Evidence text must not leave the case, so a parser
+	// never writes to the system's temporary folder: with no TempDir it keeps everything in
+	// memory, within its caps.
+	TempDir string
 	// Transcript is the text of a same-stem .txt found beside a recording.
 	Transcript string
 	// MessageTime is, for a file embedded in a message (an MMS part, an e-mail attachment), the

@@ -89,7 +89,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	var res *parse.Result
 	var err error
 	if n == 4 && string(magic[:]) == "PK\x03\x04" {
-		res, err = ReadXLSX(in.Data, in.Size, in.Location())
+		res, err = ReadXLSX(in.Data, in.Size, in.Location(), in.TempDir)
 	} else {
 		res, err = ReadCSV(in.Reader(), in.Location())
 	}

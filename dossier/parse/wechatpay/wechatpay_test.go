@@ -433,7 +433,7 @@ func FuzzReadXLSX(f *testing.F) {
 	}
 	loc := parsetest.Shanghai(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc)
+		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc, "")
 		checkFuzzResult(t, res, err, "row ")
 		(Parser{}).Detect(&parse.Sniff{MIME: xlsxMIME, Head: data, Size: int64(len(data))})
 	})
@@ -508,7 +508,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	loc := parsetest.Shanghai(b)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc)
+		res, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), loc, "")
 		if err != nil || len(res.Events) != 10000 {
 			b.Fatalf("%v, %d events", err, len(res.Events))
 		}

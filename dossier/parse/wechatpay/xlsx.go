@@ -22,17 +22,23 @@ import (
 const (
 	maxXLSXBytes    = 32 << 20
 	maxInflated     = 200 << 20
-	maxXMLInMemory  = 16 << 20 // larger worksheets go through a temporary file inside excelize
 	maxSheets       = 16
 	maxPeekedString = 4 << 20
 )
+
+// xmlInMemory is the largest worksheet excelize inflates in memory; a larger one goes through a
+// temporary file in the folder the caller names. A variable so tests can cross it cheaply.
+var xmlInMemory int64 = 16 << 20
 
 // ErrTooLarge is returned for a workbook refused before opening because of its size.
 var ErrTooLarge = errors.New("workbook too large")
 
 // ReadXLSX parses a bill workbook of size bytes read through r, reading local times in loc. The
-// bill is looked for in Sheet1 first, then in the other sheets in order.
-func ReadXLSX(r io.ReaderAt, size int64, loc *time.Location) (res *parse.Result, err error) {
+// bill is looked for in Sheet1 first, then in the other sheets in order. A worksheet larger than
+// xmlInMemory is inflated into a temporary file in tmpDir, a folder inside the case; with no
+// tmpDir it is kept in memory (up to maxInflated), never written to the system's temporary
+// folder, where the bill's text would outlive the run.
+func ReadXLSX(r io.ReaderAt, size int64, loc *time.Location, tmpDir string) (res *parse.Result, err error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -49,9 +55,14 @@ func ReadXLSX(r io.ReaderAt, size int64, loc *time.Location) (res *parse.Result,
 			res, err = nil, fmt.Errorf("reading workbook: %v", p)
 		}
 	}()
+	inMemory := xmlInMemory
+	if tmpDir == "" {
+		inMemory = maxInflated
+	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		UnzipSizeLimit:    maxInflated,
-		UnzipXMLSizeLimit: maxXMLInMemory,
+		UnzipXMLSizeLimit: inMemory,
+		TmpDir:            tmpDir,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening workbook: %w", err)

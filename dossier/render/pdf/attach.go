@@ -76,6 +76,9 @@ func (d *doc) writePacket(w io.Writer, pdf, man []byte) error {
 		if d.opt.NoAttach || d.opt.Redact || d.b.Open == nil {
 			break // a redacted packet must not carry the unredacted originals
 		}
+		if ctx := d.opt.Context; ctx != nil && ctx.Err() != nil {
+			return fmt.Errorf("pdf: %w", ctx.Err())
+		}
 		it := &d.b.Items[i]
 		if it.Size > MaxAttachment {
 			continue

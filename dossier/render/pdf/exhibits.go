@@ -32,6 +32,9 @@ func (n *notShown) Error() string { return n.why }
 func (d *doc) exhibits() {
 	d.sectionTitle = d.t("exhibits")
 	for i := range d.b.Items {
+		if d.polls = 31; d.stopped() { // every exhibit looks: one may take long (its images)
+			return
+		}
 		it := &d.b.Items[i]
 		d.exhibit, d.exhibitPage = it.Exhibit, 0
 		d.newPage()

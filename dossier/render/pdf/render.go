@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,10 @@ type Options struct {
 	// Sign, when set, seals the packet with a PAdES signature over the whole file and shows the
 	// signing time and the certificate's fingerprint on the cover.
 	Sign *sign.Signer
+	// Context, when set, stops the render soon after it is cancelled (Ctrl-C): the layout passes
+	// check it at every table row and exhibit, the writer at every attachment, and Render
+	// returns its error. Nil means the render runs to the end.
+	Context context.Context
 }
 
 // Check is what a caller learns before the packet is written, to tell the user.
@@ -177,6 +182,7 @@ type doc struct {
 	red    *redactor
 	loc    *time.Location
 	prev   *layout // the first pass's result, nil during the first pass
+	polls  int     // calls of stopped, which looks at the context every 32nd
 
 	first, count map[int]int
 	exhibit      int // the exhibit whose pages are being drawn, 0 outside the exhibits
@@ -257,6 +263,27 @@ func (d *doc) build(letterText, letterOrigin string) error {
 		return fmt.Errorf("pdf: %w", d.f.Error())
 	}
 	return nil
+}
+
+// stopped reports whether the caller cancelled the render. The first time it is, the cancel
+// becomes the library's error, which makes every later drawing call return at once, so the
+// loops of the pass run out quickly and build returns the error.
+func (d *doc) stopped() bool {
+	if d.f.Err() {
+		return true
+	}
+	ctx := d.opt.Context
+	if ctx == nil {
+		return false
+	}
+	if d.polls++; d.polls%32 != 0 {
+		return false
+	}
+	if err := ctx.Err(); err != nil {
+		d.f.SetError(err)
+		return true
+	}
+	return false
 }
 
 // header draws the exhibit stamp on exhibit pages and a thin running title elsewhere.

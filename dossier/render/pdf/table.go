@@ -71,6 +71,9 @@ func (t *table) header() {
 // row draws one row; values are in column order.
 func (t *table) row(values ...string) {
 	d, f := t.d, t.d.f
+	if d.stopped() {
+		return
+	}
 	f.SetFont(fontFamily, "", t.size)
 	cells := make([][]string, len(t.cols))
 	maxLines := 1

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,9 +25,12 @@ type Options struct {
 	// list's links. Empty means "data/", the payload folder of an unpacked bag seen from the bag's
 	// root. A workbook placed inside the bag's data/ folder, beside the originals, wants "./".
 	LinkPrefix string
-	// TempDir is where the StreamWriter spills rows that do not fit its memory buffer; empty means
-	// the system temporary folder.
+	// TempDir is where the StreamWriter spills rows that do not fit its memory buffer. The rows
+	// hold the evidence's text, so callers give a folder inside the case or beside the output;
+	// empty means the system temporary folder.
 	TempDir string
+	// Context, when set, stops the render soon after it is cancelled: the row loops check it.
+	Context context.Context
 }
 
 // ErrNoBundle is returned when Render is given no bundle.
@@ -334,6 +338,11 @@ func (rd *renderer) write(sh *sheet) error {
 			continue
 		}
 		for j := 0; j < bl.n; j++ {
+			if j%1024 == 1023 && rd.opt.Context != nil {
+				if err := rd.opt.Context.Err(); err != nil {
+					return err
+				}
+			}
 			clear(vals)
 			bl.fill(j, vals)
 			if err := sw.SetRow(fmt.Sprintf("A%d", L.first+j), vals); err != nil {
