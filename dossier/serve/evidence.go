@@ -49,8 +49,20 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 		Items: items, Loc: cc.conf.Location(), Kinds: ingest.Kinds, Roles: []string{ingest.HolderFamily, ingest.HolderThirdParty}}})
 }
 
-// newBatch makes a folder for one drop of files and returns its id.
+// staleUploads is how long an upload whose page was closed before it was added is kept.
+const staleUploads = 24 * time.Hour
+
+// newBatch makes a folder for one drop of files and returns its id. Uploads a closed page left
+// behind a day ago are removed first: nothing of them reached the case.
 func (s *Server) newBatch(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
+	up := filepath.Join(cc.c.Folder.Dir, uploadsDir)
+	if entries, err := os.ReadDir(up); err == nil {
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && batchRE.MatchString(e.Name()) && time.Since(info.ModTime()) > staleUploads {
+				os.RemoveAll(filepath.Join(up, e.Name()))
+			}
+		}
+	}
 	id := randomHex(12)
 	if err := os.MkdirAll(filepath.Join(cc.c.Folder.Dir, uploadsDir, id), 0o700); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

@@ -127,10 +127,14 @@ func TestNoPathParameterLeavesTheCase(t *testing.T) {
 	served := filepath.Join(root, "served")
 	os.MkdirAll(served, 0o755)
 	// Targets outside the served folder and outside the case an attacker would like to reach.
-	if _, err := dossier.Init(filepath.Join(root, "private"), dossier.InitOptions{Title: "私密案件"}); err != nil {
+	private, err := dossier.Init(filepath.Join(root, "private"), dossier.InitOptions{Title: "私密案件"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(root, "secret.txt"), []byte("secret"), 0o644)
+	if _, err := private.Add(context.Background(), []string{filepath.Join(root, "secret.txt")}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	a := start(t, Options{Root: served}).login()
 	a.newCaseOnDisk("c1")
 	os.WriteFile(filepath.Join(served, "c1", "out-of-bounds.pdf"), []byte("%PDF-secret"), 0o644)

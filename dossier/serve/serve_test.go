@@ -205,6 +205,33 @@ func TestCaseLifecycle(t *testing.T) {
 	if v.OK {
 		t.Fatalf("half a packet verified: %s", v.Text)
 	}
+	// A bag zip, as a mediator receives it, verifies the same way.
+	_ = json.Unmarshal([]byte(a.post("/c/c1/build", url.Values{"what": {"bag"}, "letter": {"mediation"}, "lang": {"en"}, "redact": {"1"}}, 200)), &j)
+	if st := a.wait(j.Job); st["error"] != nil {
+		t.Fatalf("bag: %v", st)
+	}
+	zip := a.get("/c/c1/download/bag.zip", 200)
+	_ = json.Unmarshal([]byte(a.postBody("/verify", strings.NewReader(zip), map[string]string{"X-Name": "bag.zip"}, 200)), &v)
+	if !v.OK || !strings.Contains(v.Text, "证据包") {
+		t.Fatalf("verify bag: %+v", v)
+	}
+	a.postBody("/verify", strings.NewReader(zip), map[string]string{"X-Name": "bag.exe"}, http.StatusBadRequest)
+	// Timeline with its filters and findings; numbers without a role get one in a click.
+	a.post("/c/c1/details", detailsValues(map[string]string{"c_name": "张三", "contacts": "95188, 支付宝客服, creditor"}), http.StatusSeeOther)
+	if body := a.get("/c/c1/timeline?channel=screenshot&flagged=1", 200); !strings.Contains(body, `id="events"`) {
+		t.Fatal("timeline page")
+	}
+	a.post("/c/c1/role", url.Values{"number": {"15900001111"}, "role": {"collector"}}, 200)
+	a.post("/c/c1/role", url.Values{"number": {"15900001111"}, "role": {"boss"}}, http.StatusBadRequest)
+	y, _ = os.ReadFile(filepath.Join(a.root, "c1", "case.yaml"))
+	if !strings.Contains(string(y), `{number: "15900001111", name: "15900001111", role: collector}`) || !strings.Contains(string(y), "# 规则阈值") {
+		t.Fatalf("role not written with the comments kept:\n%s", y)
+	}
+	// English on request, Chinese by default.
+	a.get("/lang/en?back=/c/c1/evidence", http.StatusSeeOther)
+	if body := a.get("/c/c1/evidence", 200); !strings.Contains(body, "Drop files or whole folders here") {
+		t.Fatal("no English switch")
+	}
 	// The case as a whole still verifies: nothing the app did bypassed the custody log.
 	rep, err := dossier.Verify(filepath.Join(a.root, "c1"))
 	if err != nil || !rep.OK() {
