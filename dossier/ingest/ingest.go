@@ -413,7 +413,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	}
 	it.Summary, it.Info = res.Summary, res.Info
 	it.MIME = withCharset(it.MIME, res.Info["encoding"])
-	for _, w := range res.Warnings {
+	for _, w := range parse.CapWarnings(res.Warnings) {
 		warnings = append(warnings, w.String())
 	}
 	for i := range res.Events {
@@ -456,7 +456,9 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
-	warnings = append(warnings, sink.warnings...)
+	for _, w := range sink.warnings.List() {
+		warnings = append(warnings, w.String())
+	}
 	it.Warnings = prefixName(it.Name, warnings)
 	it.Events = n
 	it.EventsSHA256 = sum
@@ -543,7 +545,7 @@ type eventSink struct {
 	held     bool
 	n        int // events received, the held one included
 	written  int
-	warnings []string
+	warnings parse.Warnings
 	// err is a failure to write; it survives reset, since it ends the whole add.
 	err error
 }
@@ -573,7 +575,7 @@ func (s *eventSink) add(e event.Event) error {
 func (s *eventSink) write(e *event.Event) error {
 	s.written++
 	if e.Time.IsZero() {
-		s.warnings = append(s.warnings, fmt.Sprintf("event %d has no time; left out of the timeline", s.written))
+		s.warnings.AddKind("untimed", parse.Warning{What: fmt.Sprintf("event %d has no time; left out of the timeline", s.written)})
 	}
 	if err := s.w.Write(e); err != nil {
 		s.err = err

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -250,4 +251,93 @@ type Parser interface {
 	// Parse extracts events. It must not panic on any input and must read the original as a
 	// stream (or through Data's ReaderAt), never whole into memory when it can be large.
 	Parse(in *Input) (*Result, error)
+}
+
+// MaxRepeated is how many warnings of one kind are kept in full; the rest are only counted.
+const MaxRepeated = 20
+
+// Warnings collects the warnings of one file, keeping the first MaxRepeated of each kind in full
+// and counting the rest, so a backup of a million malformed elements yields a few lines, not a
+// million (which the index, the custody log and every verify would carry).
+type Warnings struct {
+	list  []Warning
+	kinds map[string]*warningKind
+	order []string
+}
+
+type warningKind struct {
+	n    int    // seen
+	last int    // index in list of the last one kept
+	what string // of the first, for the summary
+}
+
+// Add records a warning; its kind is its text without the place.
+func (ws *Warnings) Add(w Warning) { ws.AddKind(w.What, w) }
+
+// AddKind records a warning of the given kind (for example the format string it was made from,
+// so that warnings naming different values still count as one kind).
+func (ws *Warnings) AddKind(kind string, w Warning) {
+	if ws.kinds == nil {
+		ws.kinds = map[string]*warningKind{}
+	}
+	k := ws.kinds[kind]
+	if k == nil {
+		k = &warningKind{what: w.What}
+		ws.kinds[kind] = k
+		ws.order = append(ws.order, kind)
+	}
+	k.n++
+	if k.n <= MaxRepeated {
+		ws.list = append(ws.list, w)
+		k.last = len(ws.list) - 1
+	}
+}
+
+// List returns the warnings kept, each kind seen more than MaxRepeated times followed (after its
+// last kept one) by a warning saying how many more there were.
+func (ws *Warnings) List() []Warning {
+	more := map[int]Warning{}
+	for _, kind := range ws.order {
+		if k := ws.kinds[kind]; k.n > MaxRepeated {
+			more[k.last] = Warning{What: fmt.Sprintf("and %s more like this (%s)", Thousands(k.n-MaxRepeated), k.what)}
+		}
+	}
+	if len(more) == 0 {
+		return ws.list
+	}
+	out := make([]Warning, 0, len(ws.list)+len(more))
+	for i, w := range ws.list {
+		out = append(out, w)
+		if m, ok := more[i]; ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// CapWarnings applies the Warnings cap to a list a parser returned.
+func CapWarnings(list []Warning) []Warning {
+	var ws Warnings
+	for _, w := range list {
+		ws.Add(w)
+	}
+	return ws.List()
+}
+
+// Thousands writes n with a comma between groups of three digits: 999,980.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"fmt"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -42,5 +43,33 @@ func TestSniffText(t *testing.T) {
 				t.Errorf("second Text() = %q, want %q", again, text)
 			}
 		})
+	}
+}
+
+func TestWarningsCap(t *testing.T) {
+	var ws Warnings
+	for i := range 25 {
+		ws.Add(Warnf(fmt.Sprintf("line %d", i+1), "bad date"))
+		if i == 2 {
+			ws.Add(Warnf("line 3", "other"))
+		}
+	}
+	got := ws.List()
+	if len(got) != 22 {
+		t.Fatalf("%d warnings: %v", len(got), got)
+	}
+	if got[3].String() != "line 3: other" {
+		t.Errorf("warnings out of order: %v", got[:4])
+	}
+	if got[20].String() != "line 20: bad date" || got[21].String() != "and 5 more like this (bad date)" {
+		t.Errorf("end of list %v", got[19:])
+	}
+	if n := len(CapWarnings(got[:3])); n != 3 {
+		t.Errorf("few warnings capped to %d", n)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 999980: "999,980", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -30,6 +30,7 @@ type export struct {
 	ended bool
 	// unknown counts child elements of the root that are not part of the format.
 	unknown map[string]int
+	warns   parse.Warnings
 	// kept counts the events delivered, through Input.Emit or into res.Events.
 	kept int
 	// emitErr is Input.Emit's refusal, which ends the parse with an error.
@@ -161,7 +162,12 @@ func (x *export) warn(line int, format string, args ...any) {
 	if line > 0 {
 		where = "line " + strconv.Itoa(line)
 	}
-	x.res.Warnings = append(x.res.Warnings, parse.Warnf(where, format, args...))
+	// Counted by format: a million elements with the same fault are one kind of warning.
+	kind := format
+	if format == "%s" {
+		kind = fmt.Sprint(args...)
+	}
+	x.warns.AddKind(kind, parse.Warnf(where, format, args...))
 }
 
 // finish adds the warnings that concern the whole file.
@@ -183,6 +189,7 @@ func (x *export) finish(read int) {
 	if x.declared >= 0 && x.declared != read {
 		x.warn(0, "<%s count=\"%d\"> but %d elements were read", x.root, x.declared, read)
 	}
+	x.res.Warnings = x.warns.List()
 }
 
 func (x *export) at(ms int64) time.Time {
