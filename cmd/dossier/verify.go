@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier"
@@ -21,6 +22,8 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 			target := e.dir
 			if len(args) == 1 {
 				target = args[0]
+			} else if dir, err := casefolder.Find(e.dir); err == nil {
+				target = dir // the case holding the working folder, as every other command finds it
 			}
 			var prog verify.Progress // stays a nil interface off a terminal
 			if bar := newProgress(e, "verifying"); bar != nil {
