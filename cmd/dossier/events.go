@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,7 +43,7 @@ func eventsCmd(e *env) *cobra.Command {
 			n := 0
 			err = m.Each(func(ev *event.Event) error {
 				if n == 0 {
-					tw.heading(conf.Language, "time", "channel", "direction", "status", "counterpart", "role", "duration", "exhibits", "text")
+					tw.heading(conf.Language, "seq", "time", "channel", "direction", "status", "counterpart", "role", "duration", "class", "exhibits", "text")
 				}
 				n++
 				who := ev.Counterpart
@@ -62,8 +63,15 @@ func eventsCmd(e *env) *cobra.Command {
 				}
 				text = strings.ReplaceAll(text, "\n", " ")
 				lang := conf.Language
-				tw.add(ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
-					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur,
+				class := ""
+				if ev.Class != "" {
+					class = vocab.Term(lang, "class."+ev.Class)
+					if ev.ClassByUser {
+						class += "*"
+					}
+				}
+				tw.add(strconv.Itoa(ev.Seq), ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
+					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur, class,
 					exhibits(ev.Exhibit, ev.Exhibits), text)
 				return nil
 			})

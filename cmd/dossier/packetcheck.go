@@ -5,13 +5,8 @@ import (
 	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
-
-// letterFieldNames are the case.yaml fields a letter needs, as the user knows them.
-var letterFieldNames = map[string]map[string]string{
-	"zh": {"complainant.name": "投诉人姓名", "respondent.name": "被投诉人", "demands": "请求事项"},
-	"en": {"complainant.name": "the complainant's name", "respondent.name": "the respondent", "demands": "the demands"},
-}
 
 // tellPacket says on stderr, before the packet is written, what its letter lacks, that it claims
 // no violation when none was found, and which counterparts still need a role (a list the packet
@@ -20,14 +15,10 @@ func tellPacket(e *env, ch pdf.Check, strict bool) error {
 	zh := ch.Lang != "en"
 	if len(ch.Missing) > 0 {
 		names := make([]string, len(ch.Missing))
-		lang := "en"
-		if zh {
-			lang = "zh"
-		}
 		for i, k := range ch.Missing {
-			names[i] = letterFieldNames[lang][k] + " (" + k + ")"
+			names[i] = vocab.Term(ch.Lang, "field."+k) + " (" + k + ")"
 			if zh {
-				names[i] = letterFieldNames[lang][k] + "（" + k + "）"
+				names[i] = vocab.Term(ch.Lang, "field."+k) + "（" + k + "）"
 			}
 		}
 		if strict {

@@ -33,6 +33,11 @@ var terms = map[string][2]string{
 	"class.notice":     {"服务通知", "service notice"},
 	"class.other":      {"其他", "other"},
 
+	// The case.yaml fields a letter needs (the pdf command names the missing ones).
+	"field.complainant.name": {"投诉人姓名", "the complainant's name"},
+	"field.respondent.name":  {"被投诉人", "the respondent"},
+	"field.demands":          {"请求事项", "the demands"},
+
 	// Finding categories.
 	"category.breach":       {"违规事实", "Rule breaches"},
 	"category.inconsistent": {"与协议不一致的情况", "Inconsistent with the agreement"},
@@ -136,6 +141,8 @@ var terms = map[string][2]string{
 	"column.status":      {"状态", "Status"},
 	"column.counterpart": {"对方", "Counterpart"},
 	"column.role":        {"角色", "Role"},
+	"column.class":       {"分类", "Class"},
+	"column.seq":         {"序号", "No."},
 	"column.duration":    {"时长", "Duration"},
 	"column.exhibits":    {"证据", "Exhibits"},
 	"column.text":        {"内容", "Text"},
