@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -58,18 +57,4 @@ func TestMissingGlyphShowsCodePoint(t *testing.T) {
 	if got, want := placeholder(r), fmt.Sprintf("U+%X", r); got != want {
 		t.Errorf("placeholder %q, want %q", got, want)
 	}
-}
-
-func TestDumpAstral(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
-	}
-	fx := newFixture(t)
-	for i, s := range astralTexts {
-		fx.bundle.Events = append(fx.bundle.Events, event.Event{Time: at("2025-02-16 09:00").Add(time.Duration(i) * time.Minute), Channel: event.SMS,
-			Direction: event.In, Status: event.StatusReceived, Counterpart: "15900001111", CounterpartName: "催收员" + s, Role: "collector", Exhibit: 2, Text: s})
-	}
-	sortEvents(fx.bundle.Events)
-	fx.bundle.Case.Narrative = strings.Join(astralTexts, "，")
-	os.WriteFile(os.Getenv("DUMP"), render(t, fx, Options{}), 0o644)
 }

@@ -51,10 +51,15 @@ type imagePlan struct {
 	kind   imageKind
 	format string // as image.RegisterFormat names it
 	w, h   int
-	// For asJPEG and asPNGData.
+	// For asJPEG, asPNGData and asPNGRows.
 	colorSpace string
 	colors     int
 	depth      int
+	// For asPNGRows.
+	pngColorType byte
+	alpha        bool
+	// For asJPEG: an Adobe CMYK JPEG stores its samples inverted.
+	inverted bool
 }
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
@@ -85,6 +90,9 @@ func (d *doc) inspect(it *evidence.Item) *imagePlan {
 			return bad(err)
 		}
 		p = hdr.plan()
+		if p.kind == asDecoded {
+			hdr.rowsPlan(p)
+		}
 	} else {
 		cfg, format, err := image.DecodeConfig(br)
 		if err != nil {
@@ -97,8 +105,12 @@ func (d *doc) inspect(it *evidence.Item) *imagePlan {
 				p.kind, p.colorSpace, p.colors, p.depth = asJPEG, "/DeviceRGB", 3, 8
 			case color.GrayModel:
 				p.kind, p.colorSpace, p.colors, p.depth = asJPEG, "/DeviceGray", 1, 8
+			case color.CMYKModel:
+				// As it is too: decoding a large progressive CMYK file costs hundreds of MB. A file
+				// with Adobe's APP14 marker (Photoshop and most CMYK writers) stores inverted
+				// samples, which /Decode [1 0 ...] undoes, as PDF writers do for such files.
+				p.kind, p.colorSpace, p.colors, p.depth = asJPEG, "/DeviceCMYK", 4, 8
 			}
-			// CMYK is decoded: written as it is it would need the Adobe inversion viewers disagree on.
 		}
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil {
@@ -110,10 +122,23 @@ func (d *doc) inspect(it *evidence.Item) *imagePlan {
 	if p.w <= 0 || p.h <= 0 || p.w > 1<<15 || p.h > 1<<15 {
 		return bad(fmt.Errorf("%d×%d pixels", p.w, p.h))
 	}
+	if p.kind == asJPEG && p.colors == 4 {
+		inv, err := d.adobeJPEG(it)
+		if err != nil {
+			return bad(err)
+		}
+		p.inverted = inv
+	}
+	if p.kind == asPNGRows {
+		// The data is inflated once here, into nothing, so a broken stream is found before layout.
+		if err := d.pngRows(it, p, false, io.Discard); err != nil {
+			return bad(err)
+		}
+	}
 	if p.kind == asDecoded {
 		// A few megabytes of compressed data can claim a canvas of gigabytes; such an image is
 		// listed, not drawn.
-		if int64(p.w)*int64(p.h) > MaxPixels {
+		if int64(p.w)*int64(p.h) > MaxPixels || decodeBytes(p) > MaxDecodeBytes {
 			return bad(fmt.Errorf("%d×%d pixels, too many to decode", p.w, p.h))
 		}
 		img, err := d.decode(it, p)
@@ -346,8 +371,32 @@ func (d *doc) writeImages(u *update) ([]xobject, error) {
 func (d *doc) writeImage(u *update, n int, it *evidence.Item, p *imagePlan) error {
 	head := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d", p.w, p.h)
 	switch p.kind {
+	case asPNGRows:
+		dict := fmt.Sprintf("%s /ColorSpace %s /BitsPerComponent 8 /Filter /FlateDecode", head, p.colorSpace)
+		mask := 0
+		if p.alpha {
+			mask = u.alloc()
+			dict += fmt.Sprintf(" /SMask %d 0 R", mask)
+		}
+		rows := func(alpha bool) func(io.Writer) error {
+			return func(w io.Writer) error {
+				zw := u.deflate(w)
+				if err := d.pngRows(it, p, alpha, zw); err != nil {
+					return err
+				}
+				return zw.Close()
+			}
+		}
+		if err := u.stream(n, dict, rows(false)); err != nil || mask == 0 {
+			return err
+		}
+		return u.stream(mask, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", p.w, p.h), rows(true))
 	case asJPEG:
-		return u.stream(n, fmt.Sprintf("%s /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode", head, p.colorSpace), func(w io.Writer) error {
+		decode := ""
+		if p.inverted {
+			decode = " /Decode [1 0 1 0 1 0 1 0]"
+		}
+		return u.stream(n, fmt.Sprintf("%s /ColorSpace %s /BitsPerComponent 8%s /Filter /DCTDecode", head, p.colorSpace, decode), func(w io.Writer) error {
 			rc, err := d.openOriginal(it)
 			if err != nil {
 				return err
