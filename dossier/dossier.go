@@ -162,7 +162,7 @@ type ReadTextOptions struct {
 }
 
 // ErrNoSuchExhibit is returned by ReadText for an exhibit number the case does not have.
-var ErrNoSuchExhibit = errors.New("no such exhibit")
+var ErrNoSuchExhibit = casefolder.ErrNoExhibit
 
 // ReadText (re)reads the text of the given exhibits (all screenshots and photos when none are
 // given) and stores it beside them. Exhibits that are not images are reported, not read.
