@@ -173,6 +173,9 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	if _, _, err := f.Head(); err != nil {
 		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
 	}
+	for i := range b.Items {
+		b.Items[i].MakeValid() // or its index line would not read back as written
+	}
 	j := journal{}
 	for _, it := range b.Items {
 		j.Items = append(j.Items, it.ID)

@@ -5,7 +5,9 @@ package evidence
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
@@ -44,6 +46,39 @@ type Item struct {
 	EventsSHA256 string `json:"events_sha256,omitempty"`
 	// Added is the path the file was added from, as the user gave it.
 	Added string `json:"added_from,omitempty"`
+	// NameRaw and AddedRaw are the name and the path exactly as the file system gave them,
+	// Go-quoted (strconv.Quote: bytes that are not UTF-8 as \xNN), when they are not UTF-8;
+	// Name and Added then show them decoded (see textenc.FileName).
+	NameRaw  string `json:"name_raw,omitempty"`
+	AddedRaw string `json:"added_from_raw,omitempty"`
+}
+
+// MakeValid replaces bytes that are not UTF-8 in every text of the item with U+FFFD. JSON
+// cannot carry such bytes (encoding/json writes each as \ufffd, which reads back as a different
+// string), so an item must be valid before its index line is written, or the line would not
+// round-trip and verify would take it for an edit.
+func (it *Item) MakeValid() {
+	for _, s := range []*string{&it.ID, &it.SHA256, &it.SM3, &it.Name, &it.MIME, &it.Kind, &it.TimeSource, &it.Title,
+		&it.Purpose, &it.Source, &it.Holder, &it.HolderRole, &it.Parser, &it.Summary, &it.DerivedFrom,
+		&it.EventsSHA256, &it.Added, &it.NameRaw, &it.AddedRaw} {
+		*s = validText(*s)
+	}
+	for i := range it.Warnings {
+		it.Warnings[i] = validText(it.Warnings[i])
+	}
+	for k, v := range it.Info {
+		if vk, vv := validText(k), validText(v); vk != k || vv != v {
+			delete(it.Info, k)
+			it.Info[vk] = vv
+		}
+	}
+}
+
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, string(utf8.RuneError))
 }
 
 // Label is the exhibit label in the case language: "证据3" / "Exhibit 3".

@@ -28,8 +28,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/google/uuid"
@@ -60,14 +62,17 @@ type Options struct {
 	ShowFrom string
 }
 
-// show is the path as the user knows it.
-func (o *Options) show(p string) string {
+// show is the path as the user knows it, decoded for display (see textenc.FileName).
+func (o *Options) show(p string) string { return textenc.FileName(o.showRaw(p)) }
+
+// showRaw is show with the path's bytes as they are.
+func (o *Options) showRaw(p string) string {
 	if o.ShowFrom != "" {
 		if rel, err := filepath.Rel(o.ShowFrom, p); err == nil && !strings.HasPrefix(rel, "..") {
 			return filepath.ToSlash(rel)
 		}
 	}
-	return displayPath(p)
+	return filepath.ToSlash(p)
 }
 
 // Progress receives the progress of an add.
@@ -322,11 +327,20 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 		return nil, nil, err
 	}
 	a.last++
-	it := evidence.Item{Exhibit: a.last, ID: id.String(), SHA256: st.SHA256, SM3: st.SM3, Name: norm.NFC.String(name), Size: st.Size,
+	it := evidence.Item{Exhibit: a.last, ID: id.String(), SHA256: st.SHA256, SM3: st.SM3, Name: norm.NFC.String(textenc.FileName(name)), Size: st.Size,
 		Acquired: a.opt.Now().UTC().Truncate(time.Millisecond), Title: desc.Title, Purpose: desc.Purpose, Source: desc.Source,
 		Holder: desc.Holder, HolderRole: desc.HolderRole, DerivedFrom: parent}
+	// A name that is not UTF-8 (GBK bytes from a zip made on Chinese Windows) is shown decoded
+	// and kept exactly, escaped, so nothing of it is lost and the index stays valid text.
+	if !utf8.ValidString(name) {
+		it.NameRaw = strconv.Quote(name)
+	}
 	if origPath != "" {
-		it.Added = a.opt.show(origPath)
+		raw := a.opt.showRaw(origPath)
+		it.Added = textenc.FileName(raw)
+		if !utf8.ValidString(raw) {
+			it.AddedRaw = strconv.Quote(raw)
+		}
 	}
 	if !modTime.IsZero() {
 		mt := modTime.UTC().Truncate(time.Second)
@@ -647,7 +661,9 @@ var sameExt = map[string]string{".jpg": ".jpeg", ".jpeg": ".jpg", ".tif": ".tiff
 
 func baseName(p string) string { return filepath.Base(p) }
 
-func displayPath(p string) string { return filepath.ToSlash(p) }
+// displayPath is a path as messages show it: a name that is not UTF-8 is decoded (GB18030 when it
+// decodes, else with U+FFFD), so that every result and record is valid text.
+func displayPath(p string) string { return textenc.FileName(filepath.ToSlash(p)) }
 
 // collect walks the paths in order. Folders are walked in lexical order without following
 // symbolic links (a link could lead outside the folder the user meant); FIFOs, sockets and

@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -135,4 +136,18 @@ func Decode(b []byte) (string, string) {
 		return string(b), enc
 	}
 	return string(out), enc
+}
+
+// FileName is how a file or folder name is shown: the name itself when it is UTF-8; decoded as
+// GB18030 when it is not and decodes without a fault (what unzipping an archive made on Chinese
+// Windows leaves on Linux); otherwise with U+FFFD for each byte that is not UTF-8. The result is
+// always valid UTF-8; callers keep the raw bytes beside it when it is not the name itself.
+func FileName(raw string) string {
+	if utf8.ValidString(raw) {
+		return raw
+	}
+	if out, err := simplifiedchinese.GB18030.NewDecoder().String(raw); err == nil && utf8.ValidString(out) && !strings.ContainsRune(out, utf8.RuneError) {
+		return out
+	}
+	return strings.ToValidUTF8(raw, string(utf8.RuneError))
 }

@@ -68,3 +68,19 @@ func TestBinary(t *testing.T) {
 		})
 	}
 }
+
+func TestFileName(t *testing.T) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("催收记录.csv")
+	for _, tt := range []struct{ name, raw, want string }{
+		{"UTF-8 as it is", "截图.png", "截图.png"},
+		{"GBK decoded", gbk, "催收记录.csv"},
+		{"neither: U+FFFD", "a\xff\xfeb.txt", "a\uFFFDb.txt"},
+		{"empty", "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FileName(tt.raw); got != tt.want {
+				t.Errorf("FileName(%q) = %q, want %q", tt.raw, got, tt.want)
+			}
+		})
+	}
+}
