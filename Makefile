@@ -14,7 +14,7 @@ DEMO      := demo
 FUZZTIME  ?= 5m
 SHORTFUZZ ?= 3s
 
-.PHONY: all build demo test test-tools ocr ocr-if-possible fuzz fuzz-short bench stress lint clean
+.PHONY: all build demo test test-tools ocr ocr-if-possible bench-ocr fuzz fuzz-short bench stress lint clean
 
 all: build
 
@@ -68,6 +68,20 @@ ocr:
 
 ocr-if-possible:
 	@$(GO) run ./dossier/ocr/cmd/ocrfetch || echo "OCR models not installed; OCR tests will be skipped and dossier runs without OCR"
+
+# The OCR benchmark: generates a labelled set of chat and call-history screens (OCRN of them,
+# default 120) with headless Chromium, reads them and prints error rates, speed and peak memory.
+OCRN ?= 120
+bench-ocr: ocr
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list | grep -q wqy-zenhei; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium and CJK fonts to render the screens"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "chromium and CJK fonts missing and cannot be installed here (need root and apt-get)"; exit 1; \
+	  fi; \
+	fi
+	$(GO) run ./dossier/ocr/cmd/ocrbench -n $(OCRN)
 
 test: test-tools ocr-if-possible lint
 	$(GO) test -count=1 ./...

@@ -66,6 +66,11 @@ func openNet(path string) (*ortNet, error) {
 	if err := opt.SetInterOpNumThreads(1); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	// On a machine shared with other work, threads that spin while waiting for the next
+	// operator burn the CPU the others need; they sleep instead.
+	if err := opt.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	// Every image and every batch of lines has its own input shape: a memory plan made for one
 	// shape is of no use to the next.
 	if err := opt.SetMemPattern(false); err != nil {

