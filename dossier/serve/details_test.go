@@ -32,7 +32,9 @@ func TestApplyDetails(t *testing.T) {
 				t.Fatalf("contacts: %+v", c.Contacts)
 			}
 		}},
-		{name: "monthly agreement", edit: func(f *detailsForm) { f.ADate, f.ACount, f.AAmount, f.AFirst = "2025-01-29", "12", "1000.00", "2025-02-10" },
+		{name: "monthly agreement", edit: func(f *detailsForm) {
+			f.ADate, f.ACount, f.AAmount, f.AFirst = "2025-01-29", "12", "1000.00", "2025-02-10"
+		},
 			check: func(t *testing.T, c *caseconf.Case) {
 				if c.Agreement == nil || len(c.Agreement.Installments.Schedule()) != 12 {
 					t.Fatalf("agreement: %+v", c.Agreement)
