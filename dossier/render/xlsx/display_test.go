@@ -153,3 +153,23 @@ func TestLibreOfficeShowsNoHashes(t *testing.T) {
 		}
 	}
 }
+
+func TestHolderText(t *testing.T) {
+	b, r := sampleBundle(t)
+	tests := []struct{ lang, name, role, want string }{
+		{"zh", "张三", "self", "张三（本人）"},
+		{"zh", "李四", "family", "李四（家属）"},
+		{"zh", "王五", "third-party", "王五（第三方）"},
+		{"en", "Li Si", "family", "Li Si (family)"},
+		{"zh", "张三", "", "张三"},
+		{"zh", "", "family", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+" "+tt.role, func(t *testing.T) {
+			rd := newRenderer(b, r, Options{Lang: tt.lang})
+			if got := rd.holderText(tt.name, tt.role); got != tt.want {
+				t.Errorf("holderText(%q, %q) = %q, want %q", tt.name, tt.role, got, tt.want)
+			}
+		})
+	}
+}

@@ -103,10 +103,16 @@ func (rd *renderer) holderText(name, role string) string {
 	if role == "" {
 		return name
 	}
-	if rd.lang == vocab.EN {
-		return name + " (" + vocab.Holder(rd.lang, role) + ")"
+	// The holder's own evidence says 本人 beside the name; "the complainant's own device" is
+	// what the source column says when there is no name.
+	word := vocab.Holder(rd.lang, role)
+	if role == "self" {
+		word = vocab.Role(rd.lang, role)
 	}
-	return name + "（" + vocab.Holder(rd.lang, role) + "）"
+	if rd.lang == vocab.EN {
+		return name + " (" + word + ")"
+	}
+	return name + "（" + word + "）"
 }
 
 func (rd *renderer) roleOf(e *event.Event) string {
