@@ -301,20 +301,30 @@ func (c *Case) Merged() (*caseconf.Case, *timeline.Merged, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := timeline.Open(conf, items, c.eventSource(conf))
+	m, err := c.openMerged(conf, items)
 	if err != nil {
 		return nil, nil, err
+	}
+	return conf, m, nil
+}
+
+// openMerged opens the streamed timeline with every event classified as it passes (package
+// classify), case.yaml's classes: applied and the stale ones warned of.
+func (c *Case) openMerged(conf *caseconf.Case, items []evidence.Item) (*timeline.Merged, error) {
+	m, err := timeline.Open(conf, items, c.eventSource(conf))
+	if err != nil {
+		return nil, err
 	}
 	tagger := classify.NewTagger(conf, c.Warn)
 	m.Classify = tagger.Tag
 	if len(conf.Classes) > 0 {
 		n, err := m.Len()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		tagger.Missing(n)
 	}
-	return conf, m, nil
+	return m, nil
 }
 
 // eventSource streams an item's events from its events file, except where OCR layers a reading

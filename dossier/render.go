@@ -17,7 +17,6 @@ import (
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/render/xlsx"
-	"github.com/dossier-tool/dossier/dossier/timeline"
 )
 
 // Default output names inside the case's out/ folder.
@@ -47,7 +46,7 @@ func (c *Case) streamedInputs() (*evidence.Bundle, *findings.Report, *guard, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := timeline.Open(b.Case, b.Items, c.eventSource(b.Case))
+	m, err := c.openMerged(b.Case, b.Items)
 	if err != nil {
 		return nil, nil, nil, err
 	}

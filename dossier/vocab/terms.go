@@ -38,6 +38,14 @@ var terms = map[string][2]string{
 	"field.respondent.name":  {"被投诉人", "the respondent"},
 	"field.demands":          {"请求事项", "the demands"},
 
+	// Why a message has its class, when no words decided (vocab.ClassReason).
+	"classreason.outgoing": {"本人发出", "sent by the holder"},
+	"classreason.system":   {"应用系统消息", "written by the app"},
+	"classreason.user":     {"用户标注", "set by the user"},
+	"classreason.notext":   {"无文字", "no text"},
+	"classreason.role":     {"发送方：", "from: "},
+	"classreason.norole":   {"发送方未登记角色", "sender has no role"},
+
 	// Finding categories.
 	"category.breach":       {"违规事实", "Rule breaches"},
 	"category.inconsistent": {"与协议不一致的情况", "Inconsistent with the agreement"},

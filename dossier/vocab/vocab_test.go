@@ -80,3 +80,19 @@ func TestLocator(t *testing.T) {
 		})
 	}
 }
+
+func TestClassReason(t *testing.T) {
+	for _, tc := range []struct{ lang, in, want string }{
+		{"zh", "已还款", "已还款"},
+		{"zh", "outgoing", "本人发出"},
+		{"zh", "role collector", "发送方：催收方"},
+		{"zh", "role none", "发送方未登记角色"},
+		{"zh", "no text; role collector", "无文字；发送方：催收方"},
+		{"zh", "user: 实为通知", "用户标注；实为通知"},
+		{"en", "role creditor", "from: creditor"},
+	} {
+		if got := ClassReason(tc.lang, tc.in); got != tc.want {
+			t.Errorf("ClassReason(%s, %q) = %q, want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}

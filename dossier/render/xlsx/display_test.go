@@ -74,7 +74,7 @@ func TestChineseWorkbookSpeaksChinese(t *testing.T) {
 	f := open(t, render(t, b, r, Options{}))
 	ascii := regexp.MustCompile(`[A-Za-z]`)
 	cols := map[string][]string{
-		"时间线":  {"C", "D", "E", "H", "M", "N", "O"},
+		"时间线":  {"C", "D", "E", "H", "M", "N", "O", "Q"},
 		"证据目录": {"E", "M"},
 		"核查结果": {"B", "G"},
 		"还款计划": {"G"},

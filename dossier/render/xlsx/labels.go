@@ -28,7 +28,7 @@ type labels struct {
 }
 
 var zhLabels = labels{
-	timelineHeads: []string{"序号", "时间", "渠道", "方向", "状态", "对方", "对方名称", "角色", "时长", "金额", "内容", "证据", "持有人", "位置", "标记"},
+	timelineHeads: []string{"序号", "时间", "渠道", "方向", "状态", "对方", "对方名称", "角色", "时长", "金额", "内容", "证据", "持有人", "位置", "分类", "分类依据", "标记"},
 	evidenceHeads: []string{"序号", "证据名称", "证据来源", "证明目的", "类型", "MIME", "大小（字节）", "SHA-256", "取得时间", "证据时间", "ID", "原件", "持有人", "派生自", "事件数", "警告"},
 	findingsHeads: []string{"编号", "规则", "时间", "日期", "对方", "对方名称", "角色", "持有人", "次数", "阈值", "事件序号", "证据", "说明", "依据", "备注", "分类"},
 	scheduleHeads: []string{"期数", "应还日期", "应还金额", "已还金额", "到期日前已还", "还清日期", "状态", "证据"},
@@ -47,7 +47,7 @@ var zhLabels = labels{
 }
 
 var enLabels = labels{
-	timelineHeads: []string{"Seq", "Time", "Channel", "Direction", "Status", "Counterpart", "Name", "Role", "Duration", "Amount", "Text", "Exhibit", "Holder", "Locator", "Flags"},
+	timelineHeads: []string{"Seq", "Time", "Channel", "Direction", "Status", "Counterpart", "Name", "Role", "Duration", "Amount", "Text", "Exhibit", "Holder", "Locator", "Class", "Class reason", "Flags"},
 	evidenceHeads: []string{"No.", "Title", "Source", "Purpose", "Kind", "MIME", "Size (bytes)", "SHA-256", "Acquired", "Evidence time", "ID", "Original", "Holder", "Derived from", "Events", "Warnings"},
 	findingsHeads: []string{"ID", "Rule", "Time", "Day", "Counterpart", "Name", "Role", "Holder", "Count", "Threshold", "Events", "Exhibits", "Message", "Source", "Note", "Category"},
 	scheduleHeads: []string{"No.", "Due", "Amount", "Paid", "Paid by due", "Paid on", "Status", "Exhibits"},

@@ -75,8 +75,8 @@ func TestOpenpyxlReadsWorkbook(t *testing.T) {
 		{"date cell", got.TimeIsDate && got.Time == "2025-01-20T22:41:05", got.Time, "the Shanghai wall clock as a date"},
 		{"duration format", got.DurationFormat == "[h]:mm:ss", got.DurationFormat, "[h]:mm:ss"},
 		{"frozen header", got.Freeze == "A2", got.Freeze, "A2"},
-		{"auto filter", strings.ReplaceAll(got.Filter, "$", "") == "A1:O20", got.Filter, "A1:O20"},
-		{"highlight", len(got.Highlight) == 1 && got.Highlight[0] == "A2:O20", got.Highlight, "A2:O20"},
+		{"auto filter", strings.ReplaceAll(got.Filter, "$", "") == "A1:Q20", got.Filter, "A1:Q20"},
+		{"highlight", len(got.Highlight) == 1 && got.Highlight[0] == "A2:Q20", got.Highlight, "A2:Q20"},
 		{"injected text stays text", got.InjectedType == "s" && got.InjectedValue == "=1+1", got.InjectedType + " " + got.InjectedValue, "s =1+1"},
 		{"link formula", strings.HasPrefix(got.Link, `=HYPERLINK("data/证据001_`), got.Link, "a HYPERLINK formula"},
 	}

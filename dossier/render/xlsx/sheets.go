@@ -167,8 +167,15 @@ func (rd *renderer) timelineRow(i int, e *event.Event, v []any) {
 			v[11] = exhibitsCell(e.Exhibit, e.Exhibits)
 			v[12] = str(rd.holderText(e.Holder, e.HolderRole))
 			v[13] = str(vocab.Locator(rd.lang, e.Locator))
+			if e.Class != "" {
+				class := vocab.Term(rd.lang, "class."+e.Class)
+				if e.ClassByUser {
+					class += "*"
+				}
+				v[14], v[15] = str(class), str(vocab.ClassReason(rd.lang, e.ClassReason))
+			}
 			if seq < len(flags) {
-				v[14] = str(rd.flagText(flags[seq]))
+				v[16] = str(rd.flagText(flags[seq]))
 			}
 		}
 	}

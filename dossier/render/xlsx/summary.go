@@ -199,6 +199,10 @@ func (rd *renderer) countContact(byDay map[caseconf.Date]*dayCount, e *event.Eve
 		if e.Direction != event.In || !contactChannels[e.Channel] || e.Time.IsZero() || !caseconf.CollectionSide(role) {
 			return
 		}
+		// A service notice (a payment confirmation, a code) is no contact, as in the findings.
+		if e.Class != "" && e.Class != "collection" {
+			return
+		}
 		local := e.Time.In(rd.loc)
 		d := caseconf.DateOf(local, rd.loc)
 		dc := byDay[d]

@@ -120,7 +120,7 @@ func TestTimelineReadBack(t *testing.T) {
 			if got := cell("L"); got != wantEx {
 				t.Errorf("exhibit %q, want %q", got, wantEx)
 			}
-			if got := cell("O"); got != flagged[e.Seq] {
+			if got := cell("Q"); got != flagged[e.Seq] {
 				t.Errorf("flags %q, want %q", got, flagged[e.Seq])
 			}
 			if e.Amount != nil {
@@ -178,9 +178,9 @@ func TestStreamedSheetFeatures(t *testing.T) {
 		name, part, want string // want is a regular expression
 	}{
 		{"timeline frozen header", "xl/worksheets/sheet2.xml", `<pane [^>]*state="frozen"[^>]*topLeftCell="A2"[^>]*ySplit="1"`},
-		{"timeline auto filter", "xl/worksheets/sheet2.xml", `<autoFilter ref="\$A\$1:\$O\$` + strconv.Itoa(n) + `"`},
-		{"timeline flagged rows highlighted", "xl/worksheets/sheet2.xml", `<conditionalFormatting sqref="A2:O` + strconv.Itoa(n) + `"><cfRule type="expression" dxfId="\d+"`},
-		{"timeline highlight formula", "xl/worksheets/sheet2.xml", `<formula>LEN\(\$O2\)&gt;0</formula>`},
+		{"timeline auto filter", "xl/worksheets/sheet2.xml", `<autoFilter ref="\$A\$1:\$Q\$` + strconv.Itoa(n) + `"`},
+		{"timeline flagged rows highlighted", "xl/worksheets/sheet2.xml", `<conditionalFormatting sqref="A2:Q` + strconv.Itoa(n) + `"><cfRule type="expression" dxfId="\d+"`},
+		{"timeline highlight formula", "xl/worksheets/sheet2.xml", `<formula>LEN\(\$Q2\)&gt;0</formula>`},
 		{"timeline text column width", "xl/worksheets/sheet2.xml", `<col min="11" max="11" width="\d+`},
 		{"evidence frozen header", "xl/worksheets/sheet3.xml", `<pane [^>]*state="frozen"`},
 		{"evidence auto filter", "xl/worksheets/sheet3.xml", `<autoFilter ref="\$A\$1:\$P\$6"`},
@@ -387,4 +387,19 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("read back: %v", err)
 		}
 	})
+}
+
+// The timeline sheet shows each message's class and why, a hand-set class marked with *.
+func TestTimelineShowsClass(t *testing.T) {
+	b, r := sampleBundle(t)
+	b.Events[0].Class, b.Events[0].ClassReason = "collection", "已逾期"
+	b.Events[1].Class, b.Events[1].ClassReason, b.Events[1].ClassByUser = "notice", "user: 还款成功通知", true
+	f := open(t, render(t, b, r, Options{}))
+	for _, tc := range []struct{ cell, want string }{
+		{"O2", "催收"}, {"P2", "已逾期"}, {"O3", "服务通知*"}, {"P3", "用户标注；还款成功通知"},
+	} {
+		if got, _ := f.GetCellValue("时间线", tc.cell); got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.cell, got, tc.want)
+		}
+	}
 }
