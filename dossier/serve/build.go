@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -139,7 +140,8 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
 		return
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", cc.name+"-"+name))
+	// The case's name is often Chinese: FormatMediaType writes it as RFC 2231 filename*=.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": cc.name + "-" + name}))
 	http.ServeContent(w, r, name, info.ModTime(), f)
 }
 
