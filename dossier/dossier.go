@@ -360,5 +360,26 @@ func (c *Case) Bundle() (*evidence.Bundle, error) {
 	}
 	c.classify(b.Case, evs)
 	b.Events = evs
+	b.Text = c.texts(b)
 	return b, nil
+}
+
+// texts collects what OCR read on the bundle's images, for the packet's text layer.
+func (c *Case) texts(b *evidence.Bundle) map[string][]evidence.TextLine {
+	out := map[string][]evidence.TextLine{}
+	for i := range b.Items {
+		it := &b.Items[i]
+		if !reading.Eligible(it) {
+			continue
+		}
+		r, err := reading.Load(c.Folder, it)
+		if err != nil || r == nil {
+			continue
+		}
+		for _, l := range reading.Corrected(b.Case, r).Lines {
+			x0, y0, x1, y1 := l.Bounds()
+			out[it.ID] = append(out[it.ID], evidence.TextLine{Text: l.Text, X0: x0, Y0: y0, X1: x1, Y1: y1})
+		}
+	}
+	return out
 }

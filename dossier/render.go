@@ -51,6 +51,7 @@ func (c *Case) streamedInputs() (*evidence.Bundle, *findings.Report, *guard, err
 		return nil, nil, nil, err
 	}
 	b.Timeline = m
+	b.Text = c.texts(b)
 	r, err := findings.EvaluateEach(b.Case, m.Each, b.Stamp)
 	if err != nil {
 		return nil, nil, nil, err

@@ -117,6 +117,8 @@ type Bundle struct {
 	// Custody is the custody log, oldest first, for the integrity appendix.
 	Custody []CustodyEntry
 	Open    Opener
+	// Text holds, by item id, the lines OCR read on image items (corrections applied).
+	Text map[string][]TextLine
 }
 
 // EventStream is a merged timeline read in passes (package timeline's Merged).
@@ -147,6 +149,13 @@ func (b *Bundle) EventCount() (int, error) {
 		return b.Timeline.Len()
 	}
 	return len(b.Events), nil
+}
+
+// TextLine is a line of text OCR read on an image item, with its box in the image's pixels, for
+// the packet's invisible text layer.
+type TextLine struct {
+	Text           string
+	X0, Y0, X1, Y1 int
 }
 
 // CustodyEntry is one line of the custody log as documents show it.

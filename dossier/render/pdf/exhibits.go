@@ -158,6 +158,7 @@ func (d *doc) image(it *evidence.Item) error {
 	w, h = w*scale, h*scale
 	x, y := marginX+(contentW-w)/2, f.GetY()
 	d.drawImage(it, x, y, w, h)
+	d.textLayer(it, p.w, p.h, x, y, w, h)
 	f.SetDrawColor(190, 190, 190)
 	f.SetLineWidth(0.2)
 	f.Rect(x, y, w, h, "D")

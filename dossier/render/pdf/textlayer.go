@@ -1,0 +1,50 @@
+package pdf
+
+import (
+	"fmt"
+
+	"github.com/dossier-tool/dossier/dossier/evidence"
+)
+
+// textLayer lays the text OCR read on an image over the image, invisible (text render mode 3,
+// as OCRmyPDF does): a reader's search and pdftotext find the words where the picture shows
+// them, and nothing changes on the page. Each line is set at the height of its box and
+// stretched (Tz) to the box's width, so a selection covers the words it selects. Characters
+// only the outline fallback fonts have are left out: outlines are drawn, not text. The text
+// goes through the redactor like every other text of the packet.
+func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
+	lines := d.b.Text[it.ID]
+	if len(lines) == 0 || pw <= 0 || ph <= 0 {
+		return
+	}
+	f := d.f
+	size, _ := f.GetFontSize()
+	sx, sy := w/float64(pw), h/float64(ph)
+	const ptPerMM = 72 / 25.4
+	f.SetTextRenderingMode(3)
+	for _, l := range lines {
+		text := d.clean(l.Text)
+		bw, bh := float64(l.X1-l.X0)*sx, float64(l.Y1-l.Y0)*sy
+		if text == "" || bw <= 0 || bh <= 0 {
+			continue
+		}
+		f.SetFontSize(bh * 0.8 * ptPerMM)
+		tw := d.width(text)
+		if tw <= 0 {
+			continue
+		}
+		f.RawWriteStr(fmt.Sprintf("%.2f Tz", 100*bw/tw))
+		cx, base := x+float64(l.X0)*sx, y+float64(l.Y0)*sy+bh*0.82
+		for _, r := range d.m.runs(text) {
+			rw := d.width(r.text)
+			if r.font != fontFallback {
+				f.SetFont(r.font, "", bh*0.8*ptPerMM)
+				f.Text(cx, base, r.text)
+			}
+			cx += rw * bw / tw
+		}
+	}
+	f.RawWriteStr("100 Tz")
+	f.SetTextRenderingMode(0)
+	f.SetFont(fontFamily, "", size)
+}
