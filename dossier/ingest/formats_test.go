@@ -193,3 +193,35 @@ func TestPhoneNativeExports(t *testing.T) {
 		t.Fatalf("items %v", got)
 	}
 }
+
+// TestPasswordGivenLater adds a protected zip without its password, then again with it: the
+// members come out the second time, linked to the archive already in the case.
+func TestPasswordGivenLater(t *testing.T) {
+	dir := t.TempDir()
+	f, err := casefolder.Init(filepath.Join(dir, "case"), casefolder.InitOptions{Title: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.Case()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "账单.zip")
+	if err := os.WriteFile(src, readTestdata(t, "../parse/ziparchive/testdata/aes256.zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, pw := range []string{"", "123456", "123456"} {
+		rep, err := ingest.Add(f, c, []string{src}, ingest.Options{Describe: ingest.Describe{Password: pw}, Parsers: formats.All(), Now: time.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, _ := f.Items()
+		want := []int{1, 4, 4}[i]
+		if len(items) != want {
+			t.Fatalf("add %d: %d items, want %d; report %+v", i+1, len(items), want, rep.Results)
+		}
+		if i == 1 && (items[1].DerivedFrom != items[0].ID || rep.Dups != 1 || rep.Added != 3) {
+			t.Fatalf("add 2: report %+v", rep)
+		}
+	}
+}

@@ -225,14 +225,40 @@ func (a *adder) commit() error {
 	return err
 }
 
+// describe is what the flags and the file's sidecar, if it is readable, say of it.
+func (a *adder) describe(fl file) Describe {
+	desc := a.opt.Describe
+	if side, ok, err := readSidecar(fl.sidecar); ok && err == nil && side.Check(a.c.Location()) == nil {
+		desc = desc.merge(side)
+	}
+	return desc
+}
+
 // one numbers, parses and stages one file (and what it carries inside).
 func (a *adder) one(fl file, st *store.Staged) error {
 	res := Result{Path: fl.display, SHA256: st.SHA256}
 	if prev := a.bySHA[st.SHA256]; prev != nil {
+		var derived []Result
+		// An archive added before without its password is opened now that one is given.
+		if prev.Kind == parse.KindArchive {
+			if desc := a.describe(fl); desc.Password != "" {
+				var err error
+				var warnings []string
+				if derived, warnings, err = a.reopen(prev, st, desc); err != nil {
+					a.f.Store.Discard(st)
+					return err
+				}
+				res.Warnings = append(res.Warnings, warnings...)
+			}
+		}
 		a.f.Store.Discard(st)
 		res.DuplicateOf, res.Exhibit, res.Kind, res.ID = prev.Exhibit, prev.Exhibit, prev.Kind, prev.ID
 		a.rep.Results = append(a.rep.Results, res)
 		a.rep.Dups++
+		for _, d := range derived {
+			a.rep.Results = append(a.rep.Results, d)
+			a.rep.Added++
+		}
 		return nil
 	}
 	desc := a.opt.Describe
@@ -376,29 +402,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	in := &parse.Input{Name: it.Name, Ext: ext, MIME: it.MIME, Size: st.Size, Data: data, ModTime: modTime,
 		Zone: a.c.Location(), Kind: desc.Kind, Transcript: transcript, MessageTime: messageTime, Password: desc.Password,
 		Latest: a.latest(), TempDir: a.f.Path("tmp")}
-	if depth >= maxDepth {
-		in.Derive = func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
-	} else {
-		in.Derive = func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
-			dst, err := a.f.Store.Stage(r)
-			if err != nil {
-				return parse.Derived{}, fmt.Errorf("store embedded file %q: %w", e.Name, err)
-			}
-			if prev := a.bySHA[dst.SHA256]; prev != nil {
-				a.f.Store.Discard(dst)
-				return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
-			}
-			ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source, Password: desc.Password}
-			dit, sub, err := a.item(embeddedName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, it.ID, "", depth+1)
-			if err != nil {
-				return parse.Derived{}, err
-			}
-			derived = append(derived, Result{Path: fmt.Sprintf("%s → %s", it.Name, dit.Name), Exhibit: dit.Exhibit, ID: dit.ID,
-				Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, DerivedFrom: it.Exhibit})
-			derived = append(derived, sub...)
-			return parse.Derived{ID: dit.ID, Exhibit: dit.Exhibit, SHA256: dit.SHA256, Name: dit.Name}, nil
-		}
-	}
+	in.Derive = a.deriver(&it, desc, depth, &derived)
 	sniff := &parse.Sniff{Name: it.Name, Ext: ext, MIME: it.MIME, Head: head, Size: st.Size}
 	sink := newEventSink(func() *casefolder.EventsWriter { return a.f.EventsWriter(&a.batch, it.ID) })
 	defer func() { sink.w.Abort() }() // after close the file is the batch's and stays
@@ -977,4 +981,71 @@ func embeddedName(name string) string {
 		parts = append(parts[:maxNameFolders], parts[len(parts)-1])
 	}
 	return strings.Join(parts, "/")
+}
+
+// deriver is the Input.Derive of a file at the given depth: it stores a file found inside parent
+// as an item of its own, linked to parent, and collects what happened in derived.
+func (a *adder) deriver(parent *evidence.Item, desc Describe, depth int, derived *[]Result) func(parse.Embedded, io.Reader) (parse.Derived, error) {
+	if depth >= maxDepth {
+		return func(parse.Embedded, io.Reader) (parse.Derived, error) { return parse.Derived{}, errTooDeep }
+	}
+	return func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
+		dst, err := a.f.Store.Stage(r)
+		if err != nil {
+			return parse.Derived{}, fmt.Errorf("store embedded file %q: %w", e.Name, err)
+		}
+		if prev := a.bySHA[dst.SHA256]; prev != nil {
+			a.f.Store.Discard(dst)
+			return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
+		}
+		ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source, Password: desc.Password}
+		dit, sub, err := a.item(embeddedName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, parent.ID, "", depth+1)
+		if err != nil {
+			return parse.Derived{}, err
+		}
+		*derived = append(*derived, Result{Path: fmt.Sprintf("%s → %s", parent.Name, dit.Name), Exhibit: dit.Exhibit, ID: dit.ID,
+			Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, DerivedFrom: parent.Exhibit})
+		*derived = append(*derived, sub...)
+		return parse.Derived{ID: dit.ID, Exhibit: dit.Exhibit, SHA256: dit.SHA256, Name: dit.Name}, nil
+	}
+}
+
+// reopen reads an archive that is already in the case again because a password now comes with
+// it: the members it could not open before become items linked to it (members already present
+// stay one item each). The archive's own item is not changed.
+func (a *adder) reopen(prev *evidence.Item, st *store.Staged, desc Describe) ([]Result, []string, error) {
+	var p parse.Parser
+	for _, q := range a.opt.Parsers {
+		if q.Name() == prev.Parser {
+			p = q
+		}
+	}
+	if p == nil {
+		return nil, nil, nil
+	}
+	data, err := os.Open(st.TempPath())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: reopen staged copy: %w", prev.Name, err)
+	}
+	defer data.Close()
+	var derived []Result
+	in := &parse.Input{Name: prev.Name, Ext: strings.ToLower(filepath.Ext(prev.Name)), MIME: prev.MIME, Size: st.Size, Data: data,
+		Zone: a.c.Location(), Password: desc.Password, Latest: a.latest()}
+	in.Derive = a.deriver(prev, desc, 0, &derived)
+	res, err := func() (res *parse.Result, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("parser %s failed: %v", p.Name(), r)
+			}
+		}()
+		return p.Parse(in)
+	}()
+	if err != nil {
+		return derived, []string{fmt.Sprintf("%s: opened again with the password: %v", prev.Name, err)}, nil
+	}
+	var warnings []string
+	for _, w := range res.Warnings {
+		warnings = append(warnings, prev.Name+": "+w.String())
+	}
+	return derived, warnings, nil
 }
