@@ -16,11 +16,12 @@ type stamp struct {
 }
 
 var (
-	clockRE   = `(?:(凌晨|早上|上午|中午|下午|晚上|傍晚|深夜)\s*)?(\d{1,2})[:：](\d{2})`
-	fullRE    = regexp.MustCompile(`^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
-	monthRE   = regexp.MustCompile(`^(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
-	relRE     = regexp.MustCompile(`^(今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|礼拜[一二三四五六日天])?\s*(?:` + clockRE + `)?$`)
-	weekdayOf = map[string]time.Weekday{"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,
+	clockRE      = `(?:(凌晨|早上|上午|中午|下午|晚上|傍晚|深夜)\s*)?(\d{1,2})[:：](\d{2})`
+	fullRE       = regexp.MustCompile(`^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
+	monthRE      = regexp.MustCompile(`^(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
+	relRE        = regexp.MustCompile(`^(今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|礼拜[一二三四五六日天])?\s*(?:` + clockRE + `)?$`)
+	weekdayOneRE = regexp.MustCompile(`(星期|周|礼拜)[-—–_~]`)
+	weekdayOf    = map[string]time.Weekday{"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,
 		"五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday}
 )
 
@@ -28,6 +29,8 @@ var (
 // "2025年1月30日 23:10", "01-30") as seen on a screen captured at shot (in the case zone).
 func parseStamp(s string, shot time.Time) (stamp, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "：", ":"))
+	// 一 is a single stroke: the recogniser often reads 星期一 as 星期- or 星期—.
+	s = weekdayOneRE.ReplaceAllString(s, "${1}一")
 	if s == "" || shot.IsZero() {
 		return stamp{}, false
 	}
