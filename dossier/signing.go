@@ -42,6 +42,9 @@ func (c *Case) Signer(at time.Time, notes func(string)) (*sign.Signer, error) {
 		return nil, fmt.Errorf("the case's signing certificate: %w", err)
 	}
 	s := &sign.Signer{Key: key, Cert: cert, Time: at.In(conf.Location()).Truncate(time.Second)}
+	if len(conf.TSA) > 0 {
+		s.Timestamp = signatureTimestamp(conf.TSA) // PAdES B-T
+	}
 	if made && notes != nil {
 		notes("made the case's signing certificate; its fingerprint (SHA-256) is " + s.Fingerprint() + " — send it to the recipient separately so they can check the packet's signature")
 	}

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,11 @@ func Verify(path string) (*verify.Report, error) { return VerifyWithProgress(pat
 
 // VerifyWithProgress is Verify telling p how the re-hashing of a case goes (p may be nil).
 func VerifyWithProgress(path string, p verify.Progress) (*verify.Report, error) {
+	return VerifyWith(path, verify.Options{Progress: p})
+}
+
+// VerifyWith is Verify with options.
+func VerifyWith(path string, opt verify.Options) (*verify.Report, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -23,12 +29,25 @@ func VerifyWithProgress(path string, p verify.Progress) (*verify.Report, error) 
 	}
 	if info.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, casefolder.StoreDir)); err == nil {
-			return verify.CaseWithProgress(path, p)
+			return verify.CaseWith(path, opt)
 		}
 		if _, err := os.Stat(filepath.Join(path, "bagit.txt")); err == nil {
 			return verify.BagDir(path)
 		}
 		return verify.Case(path) // reports "no case here"
 	}
-	return verify.File(path)
+	return verify.FileWith(path, opt)
+}
+
+// TSARoots reads the PEM certificates of the authorities a time-stamping authority must chain to.
+func TSARoots(file string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--tsa-ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("--tsa-ca %s: no PEM certificate in it", file)
+	}
+	return pool, nil
 }

@@ -7,9 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dossier-tool/dossier/dossier/sign/tsatest"
 
 	"github.com/dossier-tool/dossier/dossier/ocr"
 )
@@ -39,11 +42,29 @@ func TestScripts(t *testing.T) {
 			// models, when `make ocr` could fetch them; see the [ocr] condition).
 			env.Setenv(ocr.EnvDir, filepath.Join(env.WorkDir, "no-ocr"))
 			env.Setenv("OCRDIR", ocrDir)
+			// A local time-stamping authority for the scripts that need one ([env:TSA_URL]).
+			if _, err := exec.LookPath("openssl"); err == nil && strings.HasPrefix(filepath.Base(env.WorkDir), "script-timestamp") {
+				dir, err := os.MkdirTemp("", "dossier-tsa-")
+				if err != nil {
+					return err
+				}
+				tsa, stop, err := tsatest.Serve(dir)
+				if err != nil {
+					return err
+				}
+				env.Defer(func() { stop(); os.RemoveAll(dir) })
+				env.Setenv("TSA_URL", tsa.URL)
+				env.Setenv("TSA_CA", tsa.CAFile)
+			}
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "ocr" {
 				return ocr.Installed(ocrDir) && cgoEnabled, nil
+			}
+			if cond == "tsa" { // the local time-stamping authority runs (openssl is installed)
+				_, err := exec.LookPath("openssl")
+				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

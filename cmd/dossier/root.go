@@ -147,6 +147,7 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(initCmd(e), addCmd(e), editCmd(e), listCmd(e), serveCmd(e), eventsCmd(e), findingsCmd(e), verifyCmd(e), ocrCmd(e))
 	root.AddCommand(renderCmds(e)...)
+	root.AddCommand(timestampCmd(e))
 	root.AddCommand(manCmd(root))
 	registerCompletions(e, root)
 

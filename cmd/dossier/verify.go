@@ -10,7 +10,7 @@ import (
 
 func verifyCmd(e *env) *cobra.Command {
 	var asJSON bool
-	var lang string
+	var lang, tsaCA string
 	cmd := &cobra.Command{
 		Use:   "verify [PATH]",
 		Short: "Check that nothing changed: a case (default), a bag folder or zip, or a packet PDF",
@@ -30,7 +30,15 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 				prog = bar
 				defer bar.finish()
 			}
-			rep, err := dossier.VerifyWithProgress(target, prog)
+			opt := verify.Options{Progress: prog}
+			if tsaCA != "" {
+				roots, err := dossier.TSARoots(tsaCA)
+				if err != nil {
+					return usageError{err}
+				}
+				opt.TSARoots = roots
+			}
+			rep, err := dossier.VerifyWith(target, opt)
 			if err != nil {
 				return err
 			}
@@ -55,5 +63,6 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the report: zh or en (default: the case's)")
+	cmd.Flags().StringVar(&tsaCA, "tsa-ca", "", "PEM `FILE` of the authorities time-stamping authorities must chain to")
 	return cmd
 }

@@ -65,6 +65,9 @@ type Case struct {
 	// and the prohibited-conduct rule's phrase lists (see classes.go).
 	Classes []ClassOverride `yaml:"classes,omitempty" json:"classes,omitempty"`
 	Phrases Phrases         `yaml:"phrases,omitempty" json:"phrases,omitzero"`
+	// TSA lists RFC 3161 time-stamping authorities (URLs) for `dossier timestamp` and for the
+	// packet signature's time stamp (PAdES B-T); one URL or a list.
+	TSA URLs `yaml:"tsa,omitempty" json:"tsa,omitempty"`
 
 	// Notes say how values written in another form than the documented one were read
 	// ("case.yaml line 12: agreement.installments.amount \"1,000.00\" read as 1000.00"), for the
@@ -375,4 +378,23 @@ func ClockMinutes(s string) int {
 	fmt.Sscanf(m[1], "%d", &h)
 	fmt.Sscanf(m[2], "%d", &mi)
 	return h*60 + mi
+}
+
+// URLs is one URL or a list of them.
+type URLs []string
+
+// UnmarshalYAML takes a scalar as a list of one.
+func (u *URLs) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if n.Value != "" {
+			*u = URLs{n.Value}
+		}
+		return nil
+	}
+	var l []string
+	if err := n.Decode(&l); err != nil {
+		return err
+	}
+	*u = l
+	return nil
 }

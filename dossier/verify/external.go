@@ -40,7 +40,10 @@ var (
 
 // File verifies a bag zip or a packet PDF, told apart by their first bytes. A file that is
 // neither, a zip that is no bag and a PDF that is no packet are errors naming what the file is.
-func File(p string) (*Report, error) {
+func File(p string) (*Report, error) { return FileWith(p, Options{}) }
+
+// FileWith is File with options.
+func FileWith(p string, opt Options) (*Report, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -70,7 +73,7 @@ func File(p string) (*Report, error) {
 		sortProblems(r.Problems)
 		return r, nil
 	case bytes.Contains(head, []byte("%PDF-")):
-		return Packet(f, info.Size(), p)
+		return PacketWith(f, info.Size(), p, opt)
 	}
 	return nil, fmt.Errorf("%s: %w", p, ErrNotDossier)
 }
@@ -153,12 +156,18 @@ func countPayload(fsys fs.FS, r *Report) {
 // Packet verifies a packet PDF: the embedded manifest must have the digest printed on the cover,
 // and every embedded original must have the digest the manifest records.
 func Packet(ra io.ReaderAt, size int64, name string) (*Report, error) {
+	return PacketWith(ra, size, name, Options{})
+}
+
+// PacketWith is Packet with options.
+func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, error) {
 	pk, err := pdf.ReadPacket(ra, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
 	checkSignature(ra, size, pk.Signatures, r)
+	checkSignatureTimestamp(r, opt.TSARoots)
 	defer r.locateChange()
 	for _, w := range pk.Warnings {
 		r.Notes = append(r.Notes, "the PDF's structure needed repair to be read: "+w)

@@ -33,6 +33,8 @@ type Signature struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Signer      string `json:"signer,omitempty"` // the certificate's subject
 	SignTime    string `json:"sign_time,omitempty"`
+	// Timestamped is the time an RFC 3161 authority vouches the signature existed (PAdES B-T).
+	Timestamped string `json:"timestamped,omitempty"`
 	// Token is the RFC 3161 signature time-stamp token, when the packet has one.
 	token []byte
 	value []byte

@@ -21,6 +21,7 @@ var kindText = map[string][2]string{
 	SignatureInvalid: {"电子签名无效", "the signature is not valid"},
 	SignedChanged:    {"签名后内容被改动", "changed after signing"},
 	Appended:         {"签名后追加了内容", "content added after signing"},
+	TimestampInvalid: {"时间戳无效", "the time stamp is not valid"},
 }
 
 var typeText = map[string][2]string{

@@ -9,6 +9,7 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,11 +79,26 @@ type Progress interface {
 	Advance(bytes int64)
 }
 
+// Options control what verify trusts and tells.
+type Options struct {
+	// Progress, when not nil, is told how the re-hashing goes.
+	Progress Progress
+	// TSARoots, when not nil, are the authorities a time-stamping authority's certificate must
+	// chain to; without them a token's signature and digest are checked, not who made it.
+	TSARoots *x509.CertPool
+}
+
 // Case verifies a case folder.
-func Case(dir string) (*Report, error) { return CaseWithProgress(dir, nil) }
+func Case(dir string) (*Report, error) { return CaseWith(dir, Options{}) }
 
 // CaseWithProgress verifies a case folder, reporting the re-hashing to p (which may be nil).
 func CaseWithProgress(dir string, p Progress) (*Report, error) {
+	return CaseWith(dir, Options{Progress: p})
+}
+
+// CaseWith verifies a case folder.
+func CaseWith(dir string, opt Options) (*Report, error) {
+	p := opt.Progress
 	r := &Report{Target: dir, Type: "case", Problems: []Problem{}}
 	f, err := casefolder.Open(dir)
 	if err != nil {
@@ -126,6 +142,7 @@ func CaseWithProgress(dir string, p Progress) (*Report, error) {
 	custody := checkCustody(f, r, len(pendingItems) > 0)
 	items := checkIndex(f, r, custody, pendingItem)
 	checkObjects(f, r, items, pendingObject, p)
+	checkCaseTimestamps(f, r, opt.TSARoots)
 	sortProblems(r.Problems)
 	return r, nil
 }
