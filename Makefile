@@ -83,24 +83,31 @@ bench-ocr: ocr
 	fi
 	$(GO) run ./dossier/ocr/cmd/ocrbench -n $(OCRN)
 
+# Packages are tested in parallel (go test's -p, one per core); testprogress prints a line per
+# package as it finishes, names the tests still running every half minute and shows the whole
+# output of any test that fails. Every Fuzz target's seeds run here as ordinary tests, and then
+# each target fuzzes for SHORTFUZZ.
 test: test-tools ocr-if-possible lint
-	$(GO) test -count=1 ./...
+	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -json ./...
 	$(MAKE) --no-print-directory fuzz-short
 
 # Runs every Fuzz target of every package for the given time (seeds from testdata, then new
-# inputs). On a loaded machine the fuzzer's workers can time out without any input failing, so a
-# failure is run once more: a real crasher is saved in testdata/fuzz and fails the second run too.
+# inputs), FUZZJOBS targets at a time with one fuzzing worker each, so the cores fuzz different
+# targets instead of waiting on one target's start-up. On a loaded machine the fuzzer's workers
+# can time out without any input failing, so a failure is run once more: a real crasher is saved
+# in testdata/fuzz and fails the second run too.
+FUZZJOBS ?= $(shell nproc 2>/dev/null || echo 2)
 define run-fuzz
-	@set -e; n=0; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' dossier cmd | xargs -n1 dirname | sort -u); do \
-	  for t in $$(grep -h '^func Fuzz' $$f/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
-	    echo "fuzz ./$$f $$t ($(1))"; \
-	    if ! $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(1) ./$$f >/dev/null 2>&1; then \
-	      echo "  failed; running again (a crasher found is saved in testdata/fuzz and fails again)"; \
-	      $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(1) ./$$f || exit 1; \
-	    fi; \
-	    n=$$((n+1)); \
-	  done; \
-	done; \
+	@set -e; list=$$(for f in $$(grep -rl --include='*_test.go' '^func Fuzz' dossier cmd | xargs -n1 dirname | sort -u); do \
+	  for t in $$(grep -h '^func Fuzz' $$f/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do echo "./$$f $$t"; done; \
+	done); \
+	n=$$(echo "$$list" | wc -l); \
+	echo "$$list" | xargs -P $(FUZZJOBS) -L 1 sh -c '\
+	  echo "fuzz $$0 $$1 ($(1))"; \
+	  if ! $(GO) test -run="^\$$" -fuzz="^$$1\$$" -fuzztime=$(1) -parallel=1 $$0 >/dev/null 2>&1; then \
+	    echo "  $$0 $$1 failed; running again (a crasher found is saved in testdata/fuzz and fails again)"; \
+	    $(GO) test -run="^\$$" -fuzz="^$$1\$$" -fuzztime=$(1) -parallel=1 $$0 || exit 255; \
+	  fi' || { echo "fuzz: a target failed"; exit 1; }; \
 	echo "fuzz: $$n passed, 0 failed"
 endef
 

@@ -66,8 +66,13 @@ func readZip(path string) error {
 // over the documents of an earlier build. After each kill every document under its final name
 // must be whole (the old one or the new one, never a mix), the case must still verify, and a
 // re-run must write all three.
+//
+// The kill times are stratified: the build's duration is cut into trials/2 slots and each slot
+// gets one kill at a random moment in it into an empty folder and one over an earlier build, so
+// every part of the build (packet, workbook, bag, their renames) is hit in both situations by
+// construction, where as many kills at uniformly random times could all miss one part.
 func TestCrashDuringBuild(t *testing.T) {
-	trials := 12
+	trials := 6
 	if stress {
 		trials = 80
 	}
@@ -85,7 +90,8 @@ func TestCrashDuringBuild(t *testing.T) {
 		if trial%2 == 1 {
 			must(t, caseDir, "build", "-o", out) // the kill then lands in an overwrite
 		}
-		delay := time.Duration(rng.Int63n(int64(full * 11 / 10)))
+		slot := full * 11 / 10 / time.Duration(trials/2)
+		delay := slot*time.Duration(trial/2) + time.Duration(rng.Int63n(int64(slot)))
 		if killAfter(t, caseDir, delay, "build", "-o", out) {
 			kills++
 		} else {
