@@ -88,7 +88,7 @@ bench-ocr: ocr
 # output of any test that fails. Every Fuzz target's seeds run here as ordinary tests, and then
 # each target fuzzes for SHORTFUZZ.
 test: test-tools ocr-if-possible lint
-	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -json ./...
+	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -timeout 20m -json ./...
 	$(MAKE) --no-print-directory fuzz-short
 
 # Runs every Fuzz target of every package for the given time (seeds from testdata, then new
