@@ -134,6 +134,22 @@ func Kind(lang, kind string) string {
 	return Term(lang, "kind."+kind)
 }
 
+// MIME names a file type: the exact type when listed, else its major type ("图片"), else the
+// type as it is.
+func MIME(lang, mime string) string {
+	mime = strings.ToLower(strings.TrimSpace(strings.SplitN(mime, ";", 2)[0]))
+	if mime == "" {
+		return ""
+	}
+	if Has("mime." + mime) {
+		return Term(lang, "mime."+mime)
+	}
+	if major, _, ok := strings.Cut(mime, "/"); ok && Has("mime."+major) {
+		return Term(lang, "mime."+major)
+	}
+	return mime
+}
+
 // Party labels and other single terms, as keys.
 const (
 	Complainant = "party.complainant"

@@ -41,7 +41,7 @@ func (d *doc) exhibits() {
 		if i == 0 {
 			d.f.Bookmark(d.t("exhibits"), 0, -1)
 		}
-		d.f.Bookmark(bmpOnly(d.clean(evidence.Label(d.lang, it.Exhibit)+" "+it.DisplayTitle())), 1, -1)
+		d.f.Bookmark(bmpOnly(d.clean(evidence.Label(d.lang, it.Exhibit)+" "+d.title(it))), 1, -1)
 		d.exhibitHead(it)
 		if err := d.exhibitBody(it); err != nil {
 			var ns *notShown
@@ -57,12 +57,12 @@ func (d *doc) exhibits() {
 func (d *doc) exhibitHead(it *evidence.Item) {
 	f := d.f
 	f.SetFont(fontFamily, "", 12)
-	for _, l := range d.lines(d.clean(it.DisplayTitle()), contentW) {
+	for _, l := range d.lines(d.clean(d.title(it)), contentW) {
 		f.SetX(marginX)
 		d.cell(contentW, 6, l, "L", true)
 	}
 	f.SetTextColor(90, 90, 90)
-	meta := []string{it.Name, it.MIME, humanSize(it.Size)}
+	meta := []string{it.Name, vocab.MIME(d.lang, it.MIME), humanSize(it.Size)}
 	if it.Time != nil {
 		meta = append(meta, d.localTime(*it.Time))
 	}
@@ -105,7 +105,7 @@ func (d *doc) exhibitBody(it *evidence.Item) error {
 		d.eventTable(it, events)
 		return nil
 	}
-	return &notShown{why: fmt.Sprintf(d.t("why.type"), it.MIME)}
+	return &notShown{why: fmt.Sprintf(d.t("why.type"), vocab.MIME(d.lang, it.MIME))}
 }
 
 // eventsOf returns the timeline events read from an exhibit, in timeline order.

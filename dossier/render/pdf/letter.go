@@ -170,7 +170,7 @@ func (d *doc) letterData() LetterData {
 		ld.FirstContact, ld.LastContact = d.longDate(first), d.longDate(last)
 	}
 	for _, it := range d.b.Items {
-		ld.Exhibits = append(ld.Exhibits, LetterExhibit{N: it.Exhibit, Label: evidence.Label(d.lang, it.Exhibit), Title: it.DisplayTitle(), Purpose: it.PurposeOr(d.lang)})
+		ld.Exhibits = append(ld.Exhibits, LetterExhibit{N: it.Exhibit, Label: evidence.Label(d.lang, it.Exhibit), Title: d.title(&it), Purpose: it.PurposeOr(d.lang)})
 	}
 	return ld
 }

@@ -154,10 +154,11 @@ func TestFindingsSectionKeepsCategoriesApart(t *testing.T) {
 	// The last mention of each heading is the section's own (the summary table names them first).
 	breach := strings.LastIndex(text[:strings.Index(text, "时间线")], "违规事实")
 	inconsistent := strings.Index(text[breach:], "与协议不一致的情况") + breach
-	after := strings.Index(text, "after-agreement-1")
+	// Findings are named by category, rule and number (night-contact-1 prints as 违规一·1).
+	after := strings.Index(text, "不符一·1")
 	perf := strings.Index(text[inconsistent:], "协议履行情况") + inconsistent
-	missed := strings.Index(text, "missed-installment-1")
-	night := strings.Index(text, "night-contact-1")
+	missed := strings.Index(text, "履约一·1")
+	night := strings.Index(text, "违规一·1")
 	if !(breach < night && night < inconsistent && inconsistent < after && after < perf && perf < missed) {
 		t.Errorf("order of the findings: 违规事实 %d, night %d, 与协议不一致 %d, after-agreement %d, 协议履行 %d, missed %d",
 			breach, night, inconsistent, after, perf, missed)

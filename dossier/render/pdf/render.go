@@ -242,7 +242,7 @@ func (d *doc) layout() layout {
 }
 
 // clean is every printed string's last stop: redaction when asked for.
-func (d *doc) clean(s string) string { return d.red.apply(s) }
+func (d *doc) clean(s string) string { return d.red.apply(d.markers(s)) }
 
 func (d *doc) t(key string) string { return text(d.lang, key) }
 

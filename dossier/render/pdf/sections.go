@@ -222,7 +222,7 @@ func (d *doc) findingRows(fs []*findings.Finding) {
 		} else if fd.Day.IsZero() {
 			when = ""
 		}
-		t.row(fd.ID, when, d.who(fd.Name, fd.Counterpart), strconv.Itoa(fd.Count), fd.Message, d.exhibitNums(fd.Exhibits))
+		t.row(d.findingLabel(fd), when, d.who(fd.Name, fd.Counterpart), strconv.Itoa(fd.Count), fd.Message, d.exhibitNums(fd.Exhibits))
 	}
 	t.end()
 }
@@ -422,7 +422,7 @@ func (d *doc) index() {
 		if d.prev != nil {
 			page = strconv.Itoa(d.prev.first[it.Exhibit])
 		}
-		name := it.DisplayTitle()
+		name := d.title(it)
 		if it.Title != "" && it.Title != it.Name {
 			name += "\n" + it.Name
 		}
@@ -441,7 +441,7 @@ func (d *doc) appendix() {
 	t := d.table(7.5, column{title: d.t("index.n"), width: 8, align: "R"}, column{title: d.t("file"), width: 52},
 		column{title: d.t("size"), width: 14, align: "R"}, column{title: d.t("mime"), width: 22}, column{title: "SHA-256", width: 48, raw: true})
 	for _, it := range d.b.Items {
-		t.row(strconv.Itoa(it.Exhibit), manifest.ExhibitFileName(it.Exhibit, it.Name), strconv.FormatInt(it.Size, 10), it.MIME, it.SHA256)
+		t.row(strconv.Itoa(it.Exhibit), manifest.ExhibitFileName(it.Exhibit, it.Name), strconv.FormatInt(it.Size, 10), vocab.MIME(d.lang, it.MIME), it.SHA256)
 	}
 	t.end()
 	if len(d.b.Custody) > 0 {

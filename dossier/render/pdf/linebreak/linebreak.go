@@ -124,7 +124,44 @@ func breakable(pieces []piece, i int) bool {
 	if !prev.space && strings.ContainsRune(noEnd, last) {
 		return false
 	}
+	if prev.space {
+		return true
+	}
+	switch {
+	case isDigit(last) && strings.ContainsRune(units, first):
+		return false // 1000.00元, 8次, 第3期
+	case strings.ContainsRune(beforeNumber, last) && isDigit(first):
+		return false // 证据12, 第3期, ¥300
+	case last == '证' && first == '据' && i+1 < len(pieces) && startsWithDigit(pieces[i+1]):
+		return false // 证据 stays with the number after it
+	case isDigit(last) && strings.ContainsRune(dashes, first):
+		return false // 22:00–08:00, 1–3
+	case strings.ContainsRune(dashes, last) && isDigit(first) && i >= 2 && endsInDigit(pieces[i-2]):
+		return false
+	}
 	return true
+}
+
+// units are the characters that follow a number as its unit or counter and stay with it.
+const units = "元角万亿次页期天日月年时分秒号个条项笔岁人点%％倍位件份张"
+
+// beforeNumber are the characters a number that follows stays with: an exhibit or ordinal
+// prefix, a currency sign.
+const beforeNumber = "据第¥￥$#№"
+
+// dashes join the two ends of a range.
+const dashes = "–—~～-－至"
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
+
+func startsWithDigit(p piece) bool {
+	r, _ := utf8.DecodeRuneInString(p.text)
+	return isDigit(r)
+}
+
+func endsInDigit(p piece) bool {
+	r, _ := utf8.DecodeLastRuneInString(p.text)
+	return isDigit(r)
 }
 
 // chop cuts a piece wider than the line between runes. Every chunk but the last fills a line; each

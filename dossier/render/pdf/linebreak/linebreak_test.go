@@ -142,3 +142,24 @@ func BenchmarkBreak(b *testing.B) {
 		Break(text, 80, monospace)
 	}
 }
+
+// A break never separates a number from its unit, an exhibit or ordinal prefix from its number,
+// or the two ends of a time range: at every width, each of these comes out on one line.
+func TestBreakKeepsTogether(t *testing.T) {
+	text := "本人按协议每期还款1000.00元，催收方在22:00–08:00之间来电8次，详见证据12及第3期还款记录。"
+	whole := []string{"1000.00元", "22:00–08:00", "8次", "证据12", "第3期"}
+	for width := 6.0; width <= 40; width++ {
+		lines := Break(text, width, monospace)
+		if strings.Join(lines, "") != text {
+			t.Fatalf("width %v: characters lost: %q", width, lines)
+		}
+		for _, w := range whole {
+			if monospace(w) > width {
+				continue // wider than a line: it must be cut somewhere
+			}
+			if !strings.Contains(strings.Join(lines, "\n"), w) {
+				t.Errorf("width %v: %q split: %q", width, w, lines)
+			}
+		}
+	}
+}
