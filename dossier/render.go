@@ -165,7 +165,11 @@ func (c *Case) writeBag(target string, b *evidence.Bundle, r *findings.Report, g
 	}
 	if strings.EqualFold(filepath.Ext(target), ".zip") {
 		return WriteFileAtomic(target, func(w io.Writer) error {
-			return g.checked(func() error { return bag.WriteZip(w, b, files, bag.Options{Name: bagFolderName(b)}) })
+			tokens, err := c.timestampTags()
+			if err != nil {
+				return err
+			}
+			return g.checked(func() error { return bag.WriteZip(w, b, files, bag.Options{Name: bagFolderName(b), TagFiles: tokens}) })
 		})
 	}
 	overwrite := false
@@ -175,7 +179,11 @@ func (c *Case) writeBag(target string, b *evidence.Bundle, r *findings.Report, g
 	if err := os.MkdirAll(filepath.Dir(absOr(target)), 0o755); err != nil {
 		return err
 	}
-	err := bag.Write(target, b, files, bag.Options{Overwrite: overwrite, BeforeCommit: g.check})
+	tokens, err := c.timestampTags()
+	if err != nil {
+		return err
+	}
+	err = bag.Write(target, b, files, bag.Options{Overwrite: overwrite, BeforeCommit: g.check, TagFiles: tokens})
 	if errors.Is(err, bag.ErrExists) {
 		return fmt.Errorf("%s exists and is not a bag; choose another folder with -o", target)
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/atomicfile"
+	"github.com/dossier-tool/dossier/dossier/bag"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/sign"
@@ -98,4 +101,35 @@ func signatureTimestamp(urls []string) func(sig []byte) ([]byte, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
+}
+
+// timestampTags are the case's kept tokens as bag tag files, timestamps/<name>.
+func (c *Case) timestampTags() ([]bag.TagFile, error) {
+	dir := filepath.Join(c.Folder.Dir, casefolder.StoreDir, TimestampDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var out []bag.TagFile
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".tsr") {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, sign.MaxToken+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(data) > sign.MaxToken {
+			return nil, fmt.Errorf("%s: larger than any time-stamp token", e.Name())
+		}
+		out = append(out, bag.TagFile{Name: TimestampDir + "/" + e.Name(), Data: data})
+	}
+	return out, nil
 }

@@ -32,7 +32,7 @@ func VerifyWith(path string, opt verify.Options) (*verify.Report, error) {
 			return verify.CaseWith(path, opt)
 		}
 		if _, err := os.Stat(filepath.Join(path, "bagit.txt")); err == nil {
-			return verify.BagDir(path)
+			return verify.BagDirWith(path, opt)
 		}
 		return verify.Case(path) // reports "no case here"
 	}

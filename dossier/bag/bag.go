@@ -55,6 +55,9 @@ type Options struct {
 	SourceOrganization string
 	// Overwrite lets Write replace an existing non-empty folder.
 	Overwrite bool
+	// TagFiles are extra tag files (for example timestamps/<digest>.<authority>.tsr, the case's
+	// RFC 3161 tokens), listed in the tag manifests.
+	TagFiles []TagFile
 	// BeforeCommit, when set, is called once the bag is complete in its temporary folder; an
 	// error leaves the target as it was.
 	BeforeCommit func() error
@@ -161,6 +164,12 @@ func WriteZip(w io.Writer, b *evidence.Bundle, docs []File, opt Options) error {
 
 type digests struct{ sha256, sha512, sm3 string }
 
+// TagFile is a tag file's name (slash-separated, outside data/) and content.
+type TagFile struct {
+	Name string
+	Data []byte
+}
+
 // build writes bagit.txt, the payload, then the manifests and tag files, hashing each payload
 // file once while it is copied.
 func build(s sink, b *evidence.Bundle, docs []File, opt Options) error {
@@ -244,6 +253,15 @@ func build(s sink, b *evidence.Bundle, docs []File, opt Options) error {
 		{ManifestSHA512, m512},
 		{ManifestSM3, m3},
 		{CaseManifest, manifest.Build(b).Encode()},
+	}
+	for _, t := range opt.TagFiles {
+		if strings.HasPrefix(t.Name, PayloadDir+"/") || strings.Contains(t.Name, "..") || path.IsAbs(t.Name) {
+			return fmt.Errorf("bag: tag file %q is not a tag file name", t.Name)
+		}
+		tags = append(tags, struct {
+			name string
+			data []byte
+		}{t.Name, t.Data})
 	}
 	tagSums := map[string]digests{BagitTxt: digestOf([]byte(bagitDeclaration))}
 	tagNames := []string{BagitTxt}

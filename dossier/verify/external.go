@@ -20,12 +20,16 @@ import (
 )
 
 // BagDir verifies a bag folder (RFC 8493: complete and valid, SHA-256 and SHA-512).
-func BagDir(dir string) (*Report, error) {
+func BagDir(dir string) (*Report, error) { return BagDirWith(dir, Options{}) }
+
+// BagDirWith is BagDir with options.
+func BagDirWith(dir string, opt Options) (*Report, error) {
 	r := &Report{Target: dir, Type: "bag", Problems: []Problem{}}
 	for _, p := range bag.VerifyDir(dir) {
 		r.add(fromBag(p))
 	}
 	countPayload(os.DirFS(dir), r)
+	checkBagTimestamps(os.DirFS(dir), r, opt.TSARoots)
 	sortProblems(r.Problems)
 	return r, nil
 }
@@ -70,6 +74,7 @@ func FileWith(p string, opt Options) (*Report, error) {
 			r.add(fromBag(bp))
 		}
 		countPayload(zr, r)
+		checkBagTimestamps(zr, r, opt.TSARoots)
 		sortProblems(r.Problems)
 		return r, nil
 	case bytes.Contains(head, []byte("%PDF-")):

@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/dossier-tool/dossier/dossier/bag"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
+	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/sign"
 )
 
@@ -98,4 +102,53 @@ func readToken(p string) ([]byte, error) {
 		return nil, errors.New("larger than any time-stamp token")
 	}
 	return b, nil
+}
+
+// checkBagTimestamps checks the tokens a bag carries as tag files (timestamps/*.tsr): each over the
+// manifest digest its name records; a token over the bag's own dossier-manifest.json says so.
+func checkBagTimestamps(fsys fs.FS, r *Report, roots *x509.CertPool) {
+	root := "."
+	if _, err := fs.Stat(fsys, bag.BagitTxt); err != nil {
+		if entries, _ := fs.ReadDir(fsys, "."); len(entries) == 1 && entries[0].IsDir() {
+			root = entries[0].Name()
+		}
+	}
+	names, _ := fs.Glob(fsys, path.Join(root, TimestampDir, "*.tsr"))
+	if len(names) == 0 {
+		return
+	}
+	current := ""
+	if b, err := fs.ReadFile(fsys, path.Join(root, bag.CaseManifest)); err == nil {
+		current = manifest.DigestOf(b)
+	}
+	for _, n := range names {
+		rel := strings.TrimPrefix(strings.TrimPrefix(n, root), "/")
+		digest, _, _ := strings.Cut(path.Base(n), ".")
+		want, err := hex.DecodeString(digest)
+		if err != nil || len(want) != sha256.Size {
+			r.add(Problem{Kind: TimestampInvalid, Path: rel, Detail: "the file name does not start with the manifest digest the token is for"})
+			continue
+		}
+		f, err := fsys.Open(n)
+		if err != nil {
+			r.add(Problem{Kind: TimestampInvalid, Path: rel, Detail: err.Error()})
+			continue
+		}
+		token, err := io.ReadAll(io.LimitReader(f, sign.MaxToken+1))
+		f.Close()
+		if err != nil || len(token) > sign.MaxToken {
+			r.add(Problem{Kind: TimestampInvalid, Path: rel, Detail: "cannot read the token"})
+			continue
+		}
+		st, err := sign.VerifyTimestamp(token, want, roots)
+		if err != nil {
+			r.add(Problem{Kind: TimestampInvalid, Path: rel, Expected: digest, Detail: err.Error()})
+			continue
+		}
+		what := "manifest " + digest[:16] + "…"
+		if digest == current {
+			what = "this bag's manifest (" + digest[:16] + "…)"
+		}
+		r.Notes = append(r.Notes, stampNote(what, st))
+	}
 }
