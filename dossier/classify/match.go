@@ -17,6 +17,16 @@ type phrase struct {
 // number of phrases.
 type set struct {
 	byFirst map[rune][]*phrase
+	// bmp marks the first characters below U+10000, so most characters of a message are
+	// turned away without a map lookup.
+	bmp [1 << 10]uint64
+}
+
+func (s *set) mayStart(r rune) bool {
+	if r < 1<<16 {
+		return s.bmp[r>>6]&(1<<(uint(r)&63)) != 0
+	}
+	return true
 }
 
 func newSet(lists ...[]string) *set {
@@ -41,6 +51,9 @@ func (s *set) add(src string) {
 	}
 	first := p.parts[0][0]
 	s.byFirst[first] = append(s.byFirst[first], p)
+	if first < 1<<16 {
+		s.bmp[first>>6] |= 1 << (uint(first) & 63)
+	}
 }
 
 func splitStar(s string) []string {
@@ -115,6 +128,9 @@ func clauseBetween(t *text, from, to int) bool {
 func (t *text) find(s *set, neg *negation) []hit {
 	var out []hit
 	for i, r := range t.runes {
+		if !s.mayStart(r) {
+			continue
+		}
 		for _, p := range s.byFirst[r] {
 			j, ok := t.matchAt(p, i)
 			if !ok {

@@ -23,6 +23,9 @@ var (
 )
 
 func simplified(r rune) rune {
+	if r < 0x3400 { // below the CJK ideographs: nothing to simplify
+		return r
+	}
 	t2sOnce.Do(func() {
 		t2s = make(map[rune]rune, 4200)
 		for _, line := range strings.Split(tsCharacters, "\n") {
@@ -86,7 +89,8 @@ func fold(r rune) (rune, bool) {
 }
 
 func prepare(s string) *text {
-	t := &text{}
+	n0 := min(len(s), maxRunes*3) / 3 // a CJK character is three bytes of UTF-8
+	t := &text{src: make([]rune, 0, n0+8), runes: make([]rune, 0, n0+8), at: make([]int, 0, n0+8), brk: make([]bool, 0, n0+8)}
 	n := 0
 	pending := false
 	for _, r := range s {
