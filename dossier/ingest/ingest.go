@@ -999,7 +999,11 @@ func (a *adder) deriver(parent *evidence.Item, desc Describe, depth int, derived
 			return parse.Derived{ID: prev.ID, Exhibit: prev.Exhibit, SHA256: prev.SHA256, Name: prev.Name}, nil
 		}
 		ddesc := Describe{Holder: desc.Holder, HolderRole: desc.HolderRole, Source: desc.Source, Password: desc.Password}
-		dit, sub, err := a.item(embeddedName(e.Name), "", e.ModTime, e.MessageTime, dst, ddesc, parent.ID, "", depth+1)
+		name := manifest.SafeName(e.Name)
+		if e.Folders {
+			name = embeddedName(e.Name)
+		}
+		dit, sub, err := a.item(name, "", e.ModTime, e.MessageTime, dst, ddesc, parent.ID, "", depth+1)
 		if err != nil {
 			return parse.Derived{}, err
 		}

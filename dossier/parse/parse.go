@@ -154,6 +154,10 @@ type Input struct {
 type Embedded struct {
 	// Name is the name the container gives the file. It is untrusted and is sanitised by the store.
 	Name string
+	// Folders says that Name is a path whose folders belong to the evidence (an archive's
+	// "账单/2025/支付宝.csv") and are kept, made safe, in the item's name. Otherwise only the last
+	// element of Name is kept: an attachment's name with slashes is an attack, not a folder.
+	Folders bool
 	// MessageTime is the time of the message that carried the file, zero when unknown.
 	MessageTime time.Time
 	// ModTime is the modification time the container recorded for the file, zero when none.

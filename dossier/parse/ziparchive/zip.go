@@ -148,7 +148,7 @@ func (x *extractor) member(index int, f *zip.File) {
 		return
 	}
 	budget := &capped{r: r, stored: int64(f.CompressedSize64), left: min(int64(maxMemberBytes), maxTotalBytes-x.total)}
-	d, err := x.in.Derive(parse.Embedded{Name: name, ModTime: modTime(f, x.in.Location())}, budget)
+	d, err := x.in.Derive(parse.Embedded{Name: name, Folders: true, ModTime: modTime(f, x.in.Location())}, budget)
 	x.total += budget.n
 	if err == nil && budget.err != nil {
 		err = budget.err
