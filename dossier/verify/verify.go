@@ -143,6 +143,7 @@ func CaseWith(dir string, opt Options) (*Report, error) {
 	items := checkIndex(f, r, custody, pendingItem)
 	checkObjects(f, r, items, pendingObject, p)
 	checkCaseTimestamps(f, r, opt.TSARoots)
+	checkReadings(f, r, items)
 	sortProblems(r.Problems)
 	return r, nil
 }

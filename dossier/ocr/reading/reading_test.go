@@ -18,6 +18,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/internal/textimg"
 	"github.com/dossier-tool/dossier/dossier/ocr/reading"
+	"github.com/dossier-tool/dossier/dossier/verify"
 )
 
 // newCase makes a case holding one screenshot that says lines.
@@ -189,4 +190,42 @@ func TestChatScreenEventsAndCorrections(t *testing.T) {
 	if len(ms) != 3 || !strings.Contains(ms[0].Text, "13000元") {
 		t.Fatalf("corrected message %q", ms[0].Text)
 	}
+}
+
+// A reading edited, removed or planted after the fact is found by verify.
+func TestVerifyFindsAlteredReadings(t *testing.T) {
+	c := newCase(t, "x")
+	items, _ := c.Items()
+	it := items[0]
+	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Page: ocr.Page{Lines: []ocr.Line{{Text: "原文", Confidence: 0.99}}}}
+	data, _ := json.Marshal(r)
+	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check := func(want string) {
+		t.Helper()
+		rep, err := verify.Case(c.Folder.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range rep.Problems {
+			got = append(got, p.Detail)
+		}
+		if all := strings.Join(got, "; "); want == "" && all != "" || want != "" && !strings.Contains(all, want) {
+			t.Errorf("problems %q, want %q", all, want)
+		}
+	}
+	check("")
+	path := c.Folder.ReadingPath(it.ID)
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "原文", "改过", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("was changed after it was recorded")
+	os.Remove(path)
+	check("is missing")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "planted.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("never recorded")
 }
