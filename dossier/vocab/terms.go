@@ -112,6 +112,10 @@ var terms = map[string][2]string{
 	"timesource.message":   {"所属消息的时间", "time of its message"},
 	"timesource.ocr":       {"截图识别", "read from a screenshot"},
 
+	// Events read by OCR from a screenshot, as the packet's timeline marks them.
+	"ocr.mark":   {"（截图识别，置信度%.2f）", " (read from a screenshot, confidence %.2f)"},
+	"ocr.repeat": {"（截图中该行显示%d次）", " (the screenshot's row shows %d calls)"},
+
 	// Custody-log actions.
 	"custody.init":      {"创建案卷", "case created"},
 	"custody.add":       {"添加证据", "evidence added"},

@@ -61,7 +61,7 @@ func calls(ls []line, p *ocr.Page, s Shot) []event.Event {
 		e := event.Event{Time: st.t, TimeSource: event.TimeFromOCR, Channel: event.Call, Repeat: 1}
 		text := strings.TrimSpace(label.Text)
 		if m := countRE.FindStringSubmatch(text); m != nil {
-			e.Repeat = atoi(m[1])
+			e.Repeat = repeatCount(m[1])
 			text = strings.TrimSpace(text[:len(text)-len(m[0])])
 		}
 		if numberish(text) {

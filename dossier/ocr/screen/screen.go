@@ -106,7 +106,12 @@ func itoa(n int) string {
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
-var countRE = regexp.MustCompile(`\s*[(（]\s*(\d{1,3})\s*[)）]\s*$`)
+// countRE finds a call row's repeat count; the recogniser sometimes puts a dot between its
+// digits ("(1.1)" for "(11)").
+var countRE = regexp.MustCompile(`\s*[(（]\s*(\d(?:[.,]?\d){0,2})\s*[)）]\s*$`)
+
+// repeatCount reads the digits of a count.
+func repeatCount(s string) int { return atoi(strings.NewReplacer(".", "", ",", "").Replace(s)) }
 
 // numberish reports a row label that is a phone number: digits with spaces, dashes, a plus.
 func numberish(s string) bool {

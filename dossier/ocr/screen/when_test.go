@@ -48,3 +48,15 @@ func TestParseStamp(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeatCount(t *testing.T) {
+	for in, want := range map[string]int{"147 2317 2826 (1.1)": 11, "159 0000 1111 (8)": 8, "李四（12）": 12} {
+		m := countRE.FindStringSubmatch(in)
+		if m == nil || repeatCount(m[1]) != want {
+			t.Errorf("%q: count %v, want %d", in, m, want)
+		}
+	}
+	if countRE.MatchString("支付宝客服(95188)") {
+		t.Error("a five-digit number in brackets taken for a count")
+	}
+}

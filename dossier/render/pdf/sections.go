@@ -278,6 +278,14 @@ func (d *doc) summary(e *event.Event) string {
 	if r := []rune(s); len(r) > 300 {
 		s = string(r[:300]) + "…"
 	}
+	// What OCR read off a screenshot says so, with how sure it was, so a mediator knows the
+	// source; a call-history row standing for several calls says how many.
+	if e.TimeSource == event.TimeFromOCR {
+		if e.Repeat > 1 {
+			s += fmt.Sprintf(vocab.Term(d.lang, "ocr.repeat"), e.Repeat)
+		}
+		s += fmt.Sprintf(vocab.Term(d.lang, "ocr.mark"), e.Confidence)
+	}
 	// A class the user set by hand is shown, so a reader knows the judgement is theirs.
 	if e.ClassByUser {
 		s += fmt.Sprintf(d.t("class.user"), vocab.Term(d.lang, "class."+e.Class))

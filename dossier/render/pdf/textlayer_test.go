@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 )
 
@@ -40,5 +41,20 @@ func TestImageTextLayer(t *testing.T) {
 	}
 	if !bytes.Equal(pages(plain), pages(layered)) {
 		t.Error("the text layer changed how the pages look")
+	}
+}
+
+// Events read from a screenshot are marked 截图识别 with their confidence in the timeline, and a
+// call row standing for several calls says how many.
+func TestOCREventsMarked(t *testing.T) {
+	fx := newFixture(t)
+	e := fx.bundle.Events[0]
+	e.TimeSource, e.Confidence, e.Repeat = event.TimeFromOCR, 0.97, 8
+	fx.bundle.Events[0] = e
+	text := squeeze(pdftotext(t, writeTemp(t, render(t, fx, Options{Lang: "zh"})), 0, 0, false))
+	for _, want := range []string{"（截图中该行显示8次）（截图识别，置信度0.97）"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not in the packet", want)
+		}
 	}
 }
