@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/jpeg" // screenshots come as PNG or JPEG, some as WebP
 	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	_ "golang.org/x/image/webp"
 )
@@ -21,6 +23,99 @@ const MaxPixels = 1 << 24
 
 // MaxBytes caps how much of an image file is read.
 const MaxBytes = 64 << 20
+
+// MaxDecodeBytes caps what the images being read at once may hold decoded (the decoder's planes
+// and coefficients and the RGBA copy the detector reads), across every worker: a 4096² CMYK
+// progressive JPEG would hold 400 MB, a 16-bit RGBA PNG of that size 200 MB (add peaked at
+// 850 and 570 MB on them). A 12-megapixel baseline phone photo costs 84 MB; an image costing
+// more than this is not read and says why, and one that fits waits until the others release.
+const MaxDecodeBytes = 96 << 20
+
+// decoding is the budget MaxDecodeBytes shares among concurrent reads.
+var decoding = struct {
+	sync.Mutex
+	cond *sync.Cond
+	used int64
+}{}
+
+func init() { decoding.cond = sync.NewCond(&decoding.Mutex) }
+
+func acquireDecode(n int64) {
+	decoding.Lock()
+	for decoding.used > 0 && decoding.used+n > MaxDecodeBytes {
+		decoding.cond.Wait()
+	}
+	decoding.used += n
+	decoding.Unlock()
+}
+
+func releaseDecode(n int64) {
+	decoding.Lock()
+	decoding.used -= n
+	decoding.cond.Broadcast()
+	decoding.Unlock()
+}
+
+// decodeCost estimates the bytes decoding an image whole holds until it has been read: the
+// decoded planes (per the colour model), a progressive JPEG's coefficients (int32 per sample of
+// every component) and the 8-bit RGBA copy.
+func decodeCost(b []byte, format string, cfg image.Config) int64 {
+	px := int64(cfg.Width) * int64(cfg.Height)
+	var per int64
+	switch format {
+	case "jpeg":
+		comps := int64(3)
+		switch cfg.ColorModel {
+		case color.GrayModel:
+			comps = 1
+		case color.CMYKModel:
+			comps = 4
+		}
+		per = comps
+		if progressiveJPEG(b) {
+			per += comps * 4
+		}
+	case "png":
+		switch cfg.ColorModel {
+		case color.RGBA64Model, color.NRGBA64Model:
+			per = 8
+		case color.Gray16Model:
+			per = 2
+		case color.GrayModel:
+			per = 1
+		default:
+			per = 4
+		}
+	default: // webp: the lossless decoder's ARGB words and the NRGBA result
+		per = 8
+	}
+	return px * (per + 4)
+}
+
+// progressiveJPEG reports whether the first frame header of a JPEG is SOF2 (progressive, Huffman),
+// walking the segments before it.
+func progressiveJPEG(b []byte) bool {
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return false
+		}
+		m := b[i+1]
+		switch {
+		case m == 0xFF:
+			i++
+			continue
+		case m == 0xC2 || m == 0xC6 || m == 0xCA || m == 0xCE:
+			return true
+		case m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC:
+			return false
+		case m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7):
+			i += 2
+			continue
+		}
+		i += 2 + (int(b[i+2])<<8 | int(b[i+3]))
+	}
+	return false
+}
 
 // DropScore is the confidence under which a recognised line is dropped (PaddleOCR's
 // drop_score).
@@ -67,22 +162,37 @@ func (e *Engine) Close() error {
 	return errors.Join(e.det.close(), e.rec.close())
 }
 
-// Decode reads an image of at most MaxBytes and MaxPixels.
+// Decode reads an image of at most MaxBytes, MaxPixels and MaxDecodeBytes.
 func Decode(r io.Reader) (image.Image, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	b, format, _, err := readHeader(r)
 	if err != nil {
 		return nil, err
 	}
+	return decode(b, format)
+}
+
+func readHeader(r io.Reader) ([]byte, string, image.Config, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return nil, "", image.Config{}, err
+	}
 	if len(b) > MaxBytes {
-		return nil, fmt.Errorf("image larger than %d MB", MaxBytes>>20)
+		return nil, "", image.Config{}, fmt.Errorf("image larger than %d MB", MaxBytes>>20)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("read image header: %w", err)
+		return nil, "", cfg, fmt.Errorf("read image header: %w", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%s image of %d×%d pixels is over the %d-pixel limit", format, cfg.Width, cfg.Height, MaxPixels)
+		return nil, "", cfg, fmt.Errorf("%s image of %d×%d pixels is over the %d-pixel limit", format, cfg.Width, cfg.Height, MaxPixels)
 	}
+	if c := decodeCost(b, format, cfg); c > MaxDecodeBytes {
+		return nil, "", cfg, fmt.Errorf("%s image of %d×%d pixels would need %d MB to decode, over the %d MB limit", format, cfg.Width, cfg.Height, c>>20, MaxDecodeBytes>>20)
+	}
+	return b, format, cfg, nil
+}
+
+func decode(b []byte, format string) (image.Image, error) {
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil && img == nil {
 		return nil, fmt.Errorf("decode %s image: %w", format, err)
@@ -90,9 +200,17 @@ func Decode(r io.Reader) (image.Image, error) {
 	return img, nil
 }
 
-// ReadImage decodes an image (see Decode) and reads it.
+// ReadImage decodes an image (see Decode) and reads it, holding its share of MaxDecodeBytes
+// until it is read.
 func (e *Engine) ReadImage(r io.Reader) (*Page, error) {
-	img, err := Decode(r)
+	b, format, cfg, err := readHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	cost := decodeCost(b, format, cfg)
+	acquireDecode(cost)
+	defer releaseDecode(cost)
+	img, err := decode(b, format)
 	if err != nil {
 		return nil, err
 	}
