@@ -78,6 +78,14 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 	if err != nil {
 		return err
 	}
+	if opt.TempDir == "" {
+		tmp, done, err := scratchDir(c.OutPath(""), scratchPrefix)
+		if err != nil {
+			return err
+		}
+		defer done()
+		opt.TempDir = tmp
+	}
 	return g.checked(func() error { return pdf.Render(w, b, r, opt) })
 }
 
@@ -152,7 +160,7 @@ func (c *Case) writeBag(target string, b *evidence.Bundle, r *findings.Report, g
 			return err
 		}
 		defer done()
-		opt.XLSX.TempDir = tmp
+		opt.XLSX.TempDir, opt.PDF.TempDir = tmp, tmp
 		pdfPath, xlsxPath := filepath.Join(tmp, PacketName), filepath.Join(tmp, WorkbookName)
 		if err := WriteFileAtomic(pdfPath, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) }); err != nil {
 			return fmt.Errorf("render the packet for the bag: %w", err)
@@ -249,6 +257,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 		return nil, err
 	}
 	defer done()
+	opt.PDF.TempDir = tmp
 	step(1, "packet")
 	packet, err := stage(res.Packet, func(w io.Writer) error { return g.checked(func() error { return pdf.Render(w, b, r, opt.PDF) }) })
 	if errors.Is(err, ErrTampered) {

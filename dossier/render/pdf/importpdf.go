@@ -83,7 +83,7 @@ func (d *doc) withPDF(it *evidence.Item, fn func(doc *pdfdoc.Doc, ra io.ReaderAt
 		return &notShown{why: fmt.Sprintf(d.t("why.open"), err)}
 	}
 	defer rc.Close()
-	ra, size, cleanup, err := readerAt(rc)
+	ra, size, cleanup, err := readerAt(rc, d.opt.TempDir)
 	if err != nil {
 		return &notShown{why: fmt.Sprintf(d.t("why.open"), err)}
 	}
@@ -195,8 +195,8 @@ func (w *discardForms) Stream(_ int, _ string, fill func(io.Writer) error) error
 }
 
 // readerAt returns r as an io.ReaderAt with its size: itself when it is a file (a stored
-// original), otherwise a temporary copy, removed by the returned cleanup.
-func readerAt(r io.Reader) (io.ReaderAt, int64, func(), error) {
+// original), otherwise a temporary copy in dir, removed by the returned cleanup.
+func readerAt(r io.Reader, dir string) (io.ReaderAt, int64, func(), error) {
 	if f, ok := r.(*os.File); ok {
 		st, err := f.Stat()
 		if err == nil {
@@ -212,7 +212,7 @@ func readerAt(r io.Reader) (io.ReaderAt, int64, func(), error) {
 			return rs, size, func() {}, nil
 		}
 	}
-	tmp, err := os.CreateTemp("", "dossier-pdf-*")
+	tmp, err := os.CreateTemp(dir, "dossier-pdf-*")
 	if err != nil {
 		return nil, 0, nil, err
 	}

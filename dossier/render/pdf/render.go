@@ -43,6 +43,11 @@ type Options struct {
 	// check it at every table row and exhibit, the writer at every attachment, and Render
 	// returns its error. Nil means the render runs to the end.
 	Context context.Context
+	// TempDir is where an original read at random offsets (an imported PDF) is copied when its
+	// reader is not a file, as the store's checked readers are not: a scratch folder inside the
+	// case or beside the output, so evidence never lands in the system's temporary folder.
+	// Empty means the system's.
+	TempDir string
 }
 
 // Check is what a caller learns before the packet is written, to tell the user.
