@@ -75,3 +75,10 @@ func staleScratch(e os.DirEntry) (stale, ok bool) {
 	info, err := e.Info()
 	return err == nil && time.Since(info.ModTime()) > 24*time.Hour, true
 }
+
+// ScratchDir makes a private scratch folder in dir for work on files that must not go to the
+// system's temporary folder (a packet dropped on the web app to be verified), removing the
+// ones processes that are gone left there; done removes this one.
+func ScratchDir(dir string) (path string, done func(), err error) {
+	return scratchDir(dir, scratchPrefix)
+}

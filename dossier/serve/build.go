@@ -206,12 +206,19 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, t(l, "web.verify-what"), http.StatusBadRequest)
 		return
 	}
-	tmp, err := os.CreateTemp("", "dossier-verify-*"+ext)
+	// The dropped file stays inside the served folder, in a scratch folder removed afterwards
+	// (and by the next drop if the server was killed), never in the system's temporary folder.
+	dir, done, err := dossier.ScratchDir(s.root)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	defer os.Remove(tmp.Name())
+	defer done()
+	tmp, err := os.CreateTemp(dir, "verify-*"+ext)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	_, err = io.Copy(tmp, http.MaxBytesReader(w, r.Body, s.opt.MaxVerify))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

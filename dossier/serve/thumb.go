@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
@@ -116,21 +117,38 @@ func imageThumb(path string) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// pdfPage renders one page of a PDF to JPEG with poppler's pdftoppm, bounded in time.
+// pdfPage renders one page of a PDF to JPEG with poppler's pdftoppm, bounded in time and size.
+// The page comes back on pdftoppm's standard output (no output root given), so nothing drawn
+// from the evidence is written to a temporary folder.
 func pdfPage(ctx context.Context, pdftoppm, path string, n, dpi int) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "dossier-page-")
+	num := itoa(n)
+	cmd := exec.CommandContext(ctx, pdftoppm, "-jpeg", "-r", itoa(dpi), "-f", num, "-l", num, "-singlefile", path)
+	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	num := itoa(n)
-	cmd := exec.CommandContext(ctx, pdftoppm, "-jpeg", "-r", itoa(dpi), "-f", num, "-l", num, "-singlefile", path, filepath.Join(dir, "p"))
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	return os.ReadFile(filepath.Join(dir, "p.jpg"))
+	b, rerr := io.ReadAll(io.LimitReader(out, maxPagePreview+1))
+	if len(b) > maxPagePreview {
+		cmd.Process.Kill()
+	}
+	werr := cmd.Wait()
+	switch {
+	case rerr != nil:
+		return nil, rerr
+	case len(b) > maxPagePreview:
+		return nil, fmt.Errorf("page %d of %s: preview over %d bytes", n, filepath.Base(path), maxPagePreview)
+	case werr != nil:
+		return nil, werr
+	}
+	return b, nil
 }
+
+// maxPagePreview caps the JPEG of one previewed page (a page at 30 dpi is tens of kilobytes).
+const maxPagePreview = 16 << 20
 
 func itoa(n int) string { return strconv.Itoa(n) }
