@@ -24,6 +24,9 @@
 //	                        attachment
 //	hostile_test.go         the hostile corpus: no panic, a warning naming the file, the original
 //	                        kept byte for byte, nothing written outside the case, bounded memory
+//	hostile2_test.go        the round-two corpus (hostile2_gen_test.go), each class also as an
+//	                        e-mail attachment and an MMS part, through every command: 200 MB,
+//	                        the 10 s target logged, $TMPDIR left empty, the case verifying clean
 //	output_safety_test.go   no formula built from evidence in the workbook; --redact masks every
 //	                        spelling of the masked numbers
 //	errors_test.go          user-facing errors name what failed and what to do, without Go detail

@@ -160,6 +160,12 @@ func clip(s string) string {
 // dossier runs the binary in dir and waits for it, measuring its peak memory.
 func dossier(t *testing.T, dir string, args ...string) outcome {
 	t.Helper()
+	return dossierEnv(t, dir, nil, args...)
+}
+
+// dossierEnv is dossier with more environment variables (KEY=value) for the command.
+func dossierEnv(t *testing.T, dir string, env []string, args ...string) outcome {
+	t.Helper()
 	rssFile, err := os.CreateTemp("", "dossier-rss-")
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +174,7 @@ func dossier(t *testing.T, dir string, args ...string) outcome {
 	defer os.Remove(rssFile.Name())
 	cmd := exec.Command(os.Args[0], append([]string{dossierBin}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=true", rssEnv+"="+rssFile.Name())
+	cmd.Env = append(append(os.Environ(), "CI=true", rssEnv+"="+rssFile.Name()), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -215,14 +221,15 @@ func newCase(t *testing.T, parent string) string {
 
 // listedItem is the part of `dossier list --json` these tests read.
 type listedItem struct {
-	Exhibit  int      `json:"exhibit"`
-	ID       string   `json:"id"`
-	SHA256   string   `json:"sha256"`
-	Name     string   `json:"name"`
-	Size     int64    `json:"size"`
-	Kind     string   `json:"kind"`
-	Warnings []string `json:"warnings"`
-	Added    string   `json:"added_from"`
+	Exhibit  int       `json:"exhibit"`
+	ID       string    `json:"id"`
+	SHA256   string    `json:"sha256"`
+	Name     string    `json:"name"`
+	Size     int64     `json:"size"`
+	Kind     string    `json:"kind"`
+	Warnings []string  `json:"warnings"`
+	Added    string    `json:"added_from"`
+	Time     time.Time `json:"time"`
 }
 
 func listItems(t *testing.T, caseDir string) []listedItem {
