@@ -113,14 +113,15 @@ var countRE = regexp.MustCompile(`\s*[(（]\s*(\d(?:[.,]?\d){0,2})\s*[)）]\s*$`
 // repeatCount reads the digits of a count.
 func repeatCount(s string) int { return atoi(strings.NewReplacer(".", "", ",", "").Replace(s)) }
 
-// numberish reports a row label that is a phone number: digits with spaces, dashes, a plus.
+// numberish reports a row label that is a phone number: digits with spaces, dashes, a plus (and
+// dots, which the recogniser sometimes reads for the spaces between groups).
 func numberish(s string) bool {
 	digits := 0
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
-		case r == ' ' || r == '-' || r == '+':
+		case r == ' ' || r == '-' || r == '+' || r == '.':
 		default:
 			return false
 		}
@@ -134,4 +135,6 @@ var hanParenRE = regexp.MustCompile(`\s*[(（]\s*([^()（）]*\p{Han}[^()（）]
 // names (李四（配偶）); OCR reads them as either width, with a space before.
 func normalizeName(s string) string { return hanParenRE.ReplaceAllString(s, "（$1）") }
 
-func normalizeNumber(s string) string { return phone.Normalize(strings.ReplaceAll(s, " ", "")) }
+func normalizeNumber(s string) string {
+	return phone.Normalize(strings.NewReplacer(" ", "", ".", "").Replace(s))
+}

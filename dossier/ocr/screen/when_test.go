@@ -60,3 +60,14 @@ func TestRepeatCount(t *testing.T) {
 		t.Error("a five-digit number in brackets taken for a count")
 	}
 }
+
+func TestNumberLabels(t *testing.T) {
+	for in, want := range map[string]string{"192.7788 1248": "19277881248", "159 0000 1111": "15900001111", "021-6088 8888": "02160888888"} {
+		if !numberish(in) || normalizeNumber(in) != want {
+			t.Errorf("%q: numberish %v, %q; want %q", in, numberish(in), normalizeNumber(in), want)
+		}
+	}
+	if numberish("支付宝客服") || numberish("12") {
+		t.Error("a name or a short number taken for a phone number")
+	}
+}
