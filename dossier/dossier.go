@@ -60,6 +60,18 @@ type Case struct {
 	// Warn, when set, is told what the user should know about the case while it is read: a
 	// class override in case.yaml that no longer names its message.
 	Warn func(msg string)
+	// Context, when set, stops reading the case's events, merging the timeline and evaluating the
+	// findings soon after it is cancelled (Ctrl-C), before any document is laid out; the call
+	// returns its error.
+	Context context.Context
+}
+
+// stop is the error of the case's context, checked by every long loop over its events.
+func (c *Case) stop() error {
+	if c.Context == nil {
+		return nil
+	}
+	return c.Context.Err()
 }
 
 // Open opens the case in dir.
@@ -234,7 +246,12 @@ func (c *Case) Reading(it *evidence.Item) (*reading.Reading, error) {
 
 // events loads an item's events with what OCR read from it.
 func (c *Case) events(conf *caseconf.Case) func(*evidence.Item) ([]event.Event, error) {
-	return reading.Loader(c.Folder, conf, c.Folder.Events)
+	return reading.Loader(c.Folder, conf, func(it *evidence.Item) ([]event.Event, error) {
+		if err := c.stop(); err != nil {
+			return nil, err
+		}
+		return c.Folder.EventsUntil(it, c.stop)
+	})
 }
 
 // EditOptions control an edit.
@@ -330,7 +347,7 @@ func (c *Case) openMerged(conf *caseconf.Case, items []evidence.Item) (*timeline
 // eventSource streams an item's events from its events file, except where OCR layers a reading
 // over them: those items (screenshots and photos, a few events each) are read whole.
 func (c *Case) eventSource(conf *caseconf.Case) timeline.Source {
-	return timeline.Source{Load: c.events(conf), File: func(it *evidence.Item) string {
+	return timeline.Source{Load: c.events(conf), Stop: c.stop, File: func(it *evidence.Item) string {
 		if reading.Eligible(it) {
 			return ""
 		}

@@ -35,8 +35,15 @@ func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, *guard, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := c.stop(); err != nil {
+		return nil, nil, nil, err
+	}
 	g := c.guardStore(b)
-	return b, findings.Evaluate(b.Case, b.Events, b.Stamp), g, nil
+	r := findings.Evaluate(b.Case, b.Events, b.Stamp)
+	if err := c.stop(); err != nil {
+		return nil, nil, nil, err
+	}
+	return b, r, g, nil
 }
 
 // streamedInputs is documentInputs with the timeline streamed from the case instead of loaded,

@@ -140,3 +140,53 @@ func TestInterruptStopsRender(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptWhileReadingEvents sends SIGINT and SIGTERM while a large case's events are still
+// being read, merged and judged, before anything is laid out (these loops ignored the signal: a
+// 400,000-call case ran on for five to seven seconds and exited 0): each command stops, exits 1
+// saying it was interrupted and leaves nothing behind. The one-second target is logged; the
+// bound is loose for a loaded machine.
+func TestInterruptWhileReadingEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads a large case")
+	}
+	dir := bigCase(t, 200000)
+	tests := []struct {
+		name string
+		args []string
+		sig  syscall.Signal
+	}{
+		{"events, Ctrl-C", []string{"events", "--json"}, syscall.SIGINT},
+		{"findings, SIGTERM", []string{"findings"}, syscall.SIGTERM},
+		{"pdf, Ctrl-C", []string{"pdf"}, syscall.SIGINT},
+		{"xlsx, SIGTERM", []string{"xlsx"}, syscall.SIGTERM},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb syncBuffer
+			done := make(chan int, 1)
+			go func() { done <- run(tt.args, nil, &out, &errb) }()
+			time.Sleep(300 * time.Millisecond) // the events of 200,000 calls take seconds to read
+			sent := time.Now()
+			if err := syscall.Kill(os.Getpid(), tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case code := <-done:
+				took := time.Since(sent)
+				if code != exitError || !strings.Contains(errb.String(), "interrupted") {
+					t.Fatalf("exit %d, stderr %q: want exit %d saying it was interrupted", code, errb.String(), exitError)
+				}
+				if took > 5*time.Second {
+					t.Errorf("stopped %v after the signal, want within a second", took)
+				}
+				t.Logf("stopped %v after the signal", took.Round(time.Millisecond))
+			case <-time.After(30 * time.Second):
+				t.Fatal("still running 30 s after the signal")
+			}
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}

@@ -58,6 +58,7 @@ func (e *env) open() (*dossier.Case, error) {
 	c, err := dossier.Open(dir)
 	if c != nil {
 		c.Warn = func(msg string) { e.msg("%s", msg) }
+		c.Context = e.ctx
 	}
 	return c, err
 }

@@ -337,7 +337,11 @@ func (f *Folder) Items() ([]evidence.Item, error) {
 const minEventLine = 32
 
 // Events reads the events extracted from one item.
-func (f *Folder) Events(it *evidence.Item) ([]event.Event, error) {
+func (f *Folder) Events(it *evidence.Item) ([]event.Event, error) { return f.EventsUntil(it, nil) }
+
+// EventsUntil is Events asking stop, when set, every few thousand lines; its error (a cancelled
+// context) ends the read and is returned.
+func (f *Folder) EventsUntil(it *evidence.Item, stop func() error) ([]event.Event, error) {
 	if it.Events == 0 {
 		return nil, nil
 	}
@@ -350,6 +354,11 @@ func (f *Folder) Events(it *evidence.Item) ([]event.Event, error) {
 	}
 	out := make([]event.Event, 0, max(n, 0))
 	err := ReadLines(f.EventsPath(it.ID), func(l RawLine) error {
+		if stop != nil && l.N%4096 == 0 {
+			if err := stop(); err != nil {
+				return err
+			}
+		}
 		out = append(out, event.Event{})
 		if err := json.Unmarshal(l.Bytes, &out[len(out)-1]); err != nil {
 			return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), l.N, err)

@@ -23,7 +23,14 @@ import (
 type Source struct {
 	Load Loader
 	File func(it *evidence.Item) string
+	// Stop, when set, is asked between items and every stopEvery events of Open and of every
+	// pass; its error (a cancelled context: Ctrl-C) ends them and is returned, so a case of a
+	// million events stops reading within a fraction of a second.
+	Stop func() error
 }
+
+// stopEvery is how many events are read between two calls of Source.Stop.
+const stopEvery = 4096
 
 // Merged is the merged timeline of a case, read from disk on every pass instead of held in
 // memory: what Build returns, in the same order with the same events folded, for a case of a
@@ -44,6 +51,7 @@ type Merged struct {
 	// Classify, when set, is called with every event as a pass emits it, Seq set, before the
 	// caller sees it: how the case gives each message its class (package classify).
 	Classify func(e *event.Event)
+	stop     func() error
 }
 
 // key places one event: compared field by field exactly as sortEvents compares events.
@@ -63,7 +71,7 @@ const maxOpenFiles = 64
 
 // Open reads the keys of every event of items (pass one of two).
 func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) {
-	m := &Merged{c: c, items: items, files: make([]string, len(items)), mem: make([][]event.Event, len(items)), n: -1}
+	m := &Merged{c: c, items: items, files: make([]string, len(items)), mem: make([][]event.Event, len(items)), n: -1, stop: src.Stop}
 	total := 0
 	for i := range items {
 		total += min(max(items[i].Events, 0), maxPrealloc)
@@ -72,12 +80,21 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 	channels, counterparts := newRanks(), newRanks()
 	for i := range items {
 		it := &items[i]
-		add := func(t time.Time, channel event.Channel, counterpart string, off int64, length int) {
+		if err := m.stopped(); err != nil {
+			return nil, err
+		}
+		add := func(t time.Time, channel event.Channel, counterpart string, off int64, length int) error {
+			if len(m.keys)%stopEvery == stopEvery-1 {
+				if err := m.stopped(); err != nil {
+					return err
+				}
+			}
 			if t.IsZero() {
-				return // ingest warned about it; the timeline leaves it out
+				return nil // ingest warned about it; the timeline leaves it out
 			}
 			m.keys = append(m.keys, key{sec: t.Unix(), nsec: int32(t.Nanosecond()), off: off, length: uint32(length),
 				exhibit: int32(it.Exhibit), item: uint32(i), channel: channels.id(string(channel)), cp: counterparts.id(counterpart)})
+			return nil
 		}
 		if src.File != nil && it.Events > 0 {
 			if path := src.File(it); path != "" {
@@ -94,7 +111,9 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 		}
 		m.mem[i] = evs
 		for j := range evs {
-			add(evs[j].Time, evs[j].Channel, evs[j].Counterpart, int64(j), 0)
+			if err := add(evs[j].Time, evs[j].Channel, evs[j].Counterpart, int64(j), 0); err != nil {
+				return nil, err
+			}
 		}
 	}
 	chRank, cpRank := channels.ranks(), counterparts.ranks()
@@ -119,7 +138,7 @@ type keyFields struct {
 
 // scanFile decodes the key fields of every line of an events file and reports them with where
 // the line is. A line that is not JSON fails here, as casefolder.Folder.Events fails on it.
-func scanFile(path string, it *evidence.Item, fn func(t time.Time, channel event.Channel, counterpart string, off int64, length int)) error {
+func scanFile(path string, it *evidence.Item, fn func(t time.Time, channel event.Channel, counterpart string, off int64, length int) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -141,7 +160,9 @@ func scanFile(path string, it *evidence.Item, fn func(t time.Time, channel event
 			if len(line) > 1<<31 {
 				return lineError(it, n, errors.New("line too long"))
 			}
-			fn(e.Time, e.Channel, e.Counterpart, off, len(line))
+			if err := fn(e.Time, e.Channel, e.Counterpart, off, len(line)); err != nil {
+				return err
+			}
 			off += size
 		}
 		if err == io.EOF {
@@ -155,6 +176,13 @@ func scanFile(path string, it *evidence.Item, fn func(t time.Time, channel event
 
 func lineError(it *evidence.Item, n int, err error) error {
 	return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), n, err)
+}
+
+func (m *Merged) stopped() error {
+	if m.stop == nil {
+		return nil
+	}
+	return m.stop()
 }
 
 // Len is the number of events of the timeline (after folding), counted by a pass if none ran.
@@ -190,6 +218,11 @@ func (m *Merged) Each(fn func(e *event.Event) error) error {
 		return nil
 	}
 	for i := range m.keys {
+		if i%stopEvery == stopEvery-1 {
+			if err := m.stopped(); err != nil {
+				return err
+			}
+		}
 		k := &m.keys[i]
 		it := &m.items[k.item]
 		var e event.Event
