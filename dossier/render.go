@@ -85,14 +85,11 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 	if err != nil {
 		return err
 	}
-	if opt.TempDir == "" {
-		tmp, done, err := scratchDir(c.OutPath(""), scratchPrefix)
-		if err != nil {
-			return err
-		}
-		defer done()
-		opt.TempDir = tmp
+	done, err := c.scratchUnlessSet(&opt.TempDir)
+	if err != nil {
+		return err
 	}
+	defer done()
 	return g.checked(func() error { return pdf.Render(w, b, r, opt) })
 }
 
@@ -103,15 +100,26 @@ func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
 	if err != nil {
 		return err
 	}
-	if opt.TempDir == "" {
-		tmp, done, err := scratchDir(c.OutPath(""), scratchPrefix)
-		if err != nil {
-			return err
-		}
-		defer done()
-		opt.TempDir = tmp
+	done, err := c.scratchUnlessSet(&opt.TempDir)
+	if err != nil {
+		return err
 	}
+	defer done()
 	return g.checked(func() error { return xlsx.Render(w, b, r, opt) })
+}
+
+// scratchUnlessSet points an empty *dir at a new scratch folder in the case's out/ folder, for a
+// renderer's temporary files; done removes it (and nothing when *dir was set).
+func (c *Case) scratchUnlessSet(dir *string) (done func(), err error) {
+	if *dir != "" {
+		return func() {}, nil
+	}
+	tmp, done, err := scratchDir(c.OutPath(""), scratchPrefix)
+	if err != nil {
+		return nil, err
+	}
+	*dir = tmp
+	return done, nil
 }
 
 // OutPath is a path inside the case's out/ folder.

@@ -2,25 +2,18 @@ package pdf
 
 import (
 	"bytes"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"golang.org/x/image/webp"
 
+	"github.com/dossier-tool/dossier/dossier/internal/hostile"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
-// webpBomb is a lossless WebP of a few dozen bytes that claims a canvas of w×h pixels: the VP8L
-// header of tinyWebP with its size fields rewritten (14 bits each, minus one).
-func webpBomb(w, h int) []byte {
-	b := bytes.Clone(tinyWebP)
-	hdr := b[21:25] // after the chunk header and the signature byte 0x2f, little-endian bits
-	old := binary.LittleEndian.Uint32(hdr)
-	binary.LittleEndian.PutUint32(hdr, old&^(1<<28-1)|uint32(w-1)|uint32(h-1)<<14)
-	return b
-}
+// webpBomb is a lossless WebP of a few dozen bytes that claims a canvas of w×h pixels.
+var webpBomb = hostile.WebPBomb
 
 // Large images stay within the memory budget of a packet (issue: a 130 KB 16-bit PNG of 4096²
 // peaked at 317 MB, a progressive CMYK JPEG of 4096² at 579 MB, a 38-byte WebP at 197 MiB): the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/internal/hostile"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/render/pdf/linebreak"
 	"github.com/dossier-tool/dossier/templates"
@@ -51,7 +52,7 @@ func TestNoAttachmentAnnotations(t *testing.T) {
 }
 
 // tinyWebP is a 1×1 lossless WebP.
-var tinyWebP = []byte("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
+var tinyWebP = hostile.TinyWebP
 
 // Files that cannot be drawn still give a packet, with a page naming the file, its digest and why.
 func TestUnrenderableFilesGetAPage(t *testing.T) {

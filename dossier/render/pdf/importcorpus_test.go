@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/dossier-tool/dossier/dossier/internal/hostile"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/templates"
 )
@@ -40,40 +40,19 @@ func manyPagesPDF(t testing.TB, n int) []byte {
 	return b.Bytes()
 }
 
-// rawPDF assembles a PDF from object bodies (object i+1 is objs[i]) with a correct classic
-// cross-reference table; trailer is the trailer dictionary's content.
-func rawPDF(objs []string, trailer string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, x)
-	return b.Bytes()
-}
+// The shared builders of hostile files, under the names these tests use.
+var (
+	rawPDF     = hostile.RawPDF
+	streamObj  = hostile.StreamObj
+	deflate    = hostile.Deflate
+	selfPrev   = hostile.SelfPrev
+	objStmSelf = hostile.ObjStmSelf
+)
 
-func deflate(data []byte) []byte {
-	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	zw.Write(data)
-	zw.Close()
-	return b.Bytes()
-}
-
-func streamObj(dict string, data []byte) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
-
-const pageContent = "BT /F1 24 Tf 72 720 Td (Hostile page text) Tj ET"
-
-var helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+const (
+	pageContent = hostile.PageContent
+	helvetica   = hostile.Helvetica
+)
 
 // hostilePDFs are files built to make a reader loop, recurse, allocate or inflate without end.
 // pages is how many pages must be shown (0: the exhibit gets a page saying why not).
@@ -166,44 +145,6 @@ func hostilePDFs(t testing.TB) []struct {
 		{"four hundred pages", manyPagesPDF(t, 400), 400},
 	}
 	return cases
-}
-
-// selfPrev is a file whose cross-reference section names itself as the previous one.
-func selfPrev() []byte {
-	b := rawPDF([]string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		streamObj("", []byte(pageContent)),
-		helvetica,
-	}, "/Root 1 0 R /Prev XREF")
-	x := bytes.LastIndex(b, []byte("xref\n"))
-	return bytes.Replace(b, []byte("/Prev XREF"), []byte(fmt.Sprintf("/Prev %d", x)), 1)
-}
-
-// objStmSelf is a cross-reference stream file whose page lives in an object stream that the
-// cross-reference stream says is itself inside that object stream.
-func objStmSelf() []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.5\n")
-	o1 := b.Len()
-	b.WriteString("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
-	o4 := b.Len()
-	inner := "2 0 3 40 4 80 "
-	body := inner + "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
-	fmt.Fprintf(&b, "4 0 obj\n<< /Type /ObjStm /N 3 /First %d /Length %d >>\nstream\n%s\nendstream\nendobj\n", len(inner), len(body), body)
-	x := b.Len()
-	var rows []byte
-	row := func(t byte, a, c int) { rows = append(rows, t, byte(a>>8), byte(a), byte(c)) }
-	row(0, 0, 255)
-	row(1, o1, 0)
-	row(2, 4, 0)
-	row(2, 4, 1)
-	row(2, 4, 2) // object 4, the object stream, said to be inside itself
-	row(1, x, 0)
-	fmt.Fprintf(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Root 1 0 R /Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", len(rows), rows, x)
-	_ = o4
-	return b.Bytes()
 }
 
 // Every hostile PDF gives a packet: its pages when they can be read, otherwise a page saying why;
