@@ -73,8 +73,8 @@ func leftovers(t *testing.T, dir string) []string {
 // TestInterruptStopsRender sends the process a real SIGINT and SIGTERM while a render of a large
 // case is under way: the command stops within a second, exits 1 saying it was interrupted, and
 // leaves none of its temporary files. The signal goes out once the packet is being laid out
-// (the command has said what the letter lacks, which it does after reading the case): reading
-// the case's events before that is not yet interruptible part-way.
+// (the command has said what the letter lacks, which it does after reading the case); a signal
+// while the events are still being read is TestInterruptWhileReadingEvents.
 func TestInterruptStopsRender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders a large case")
