@@ -48,6 +48,16 @@ test-tools:
 	    echo "libreoffice-calc/python3-openpyxl missing and cannot be installed here; workbook checks will be skipped"; \
 	  fi; \
 	fi
+	@# The redaction test reads the redacted pages back with tesseract, as a person's eye would.
+	@if ! command -v tesseract >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing tesseract-ocr for the redaction check"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr >/dev/null) \
+	      || echo "could not install tesseract-ocr; the redaction check will be skipped"; \
+	  else \
+	    echo "tesseract-ocr missing and cannot be installed here; the redaction check will be skipped"; \
+	  fi; \
+	fi
 	@# The web app's end-to-end test drives Debian's chromium headless.
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
