@@ -129,6 +129,12 @@ func (d *doc) inspect(it *evidence.Item) *imagePlan {
 		}
 		p.inverted = inv
 	}
+	if p.kind != asJPEG && int64(p.w)*int64(p.h) > MaxPixels {
+		// A few kilobytes of compressed data can claim a canvas of gigabytes, and a PNG drawn
+		// row by row or passed through still makes every reader inflate all of it: listed, not
+		// drawn. A JPEG is passed through as it is, and readers decode it as they draw.
+		return bad(fmt.Errorf("%d×%d pixels, too many to decode", p.w, p.h))
+	}
 	if p.kind == asPNGRows {
 		// The data is inflated once here, into nothing, so a broken stream is found before layout.
 		if err := d.pngRows(it, p, false, io.Discard); err != nil {
