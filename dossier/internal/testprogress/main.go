@@ -67,12 +67,15 @@ func run(in io.Reader, out io.Writer, every time.Duration) int {
 	logs := map[key]*strings.Builder{}
 	running := map[key]time.Time{}
 	failed := false
+	counts := map[string]int{}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {
 		case e, ok := <-events:
 			if !ok {
+				// The closing line counts top-level tests, as go test's own summary does not.
+				fmt.Fprintf(out, "tests: %d passed, %d failed, %d skipped\n", counts["pass"], counts["fail"], counts["skip"])
 				if failed {
 					return 1
 				}
@@ -97,6 +100,9 @@ func run(in io.Reader, out io.Writer, every time.Duration) int {
 				}
 			case "pass", "skip", "fail":
 				delete(running, k)
+				if e.Test != "" && !strings.Contains(e.Test, "/") {
+					counts[e.Action]++
+				}
 				if e.Action == "fail" {
 					failed = true
 					if b := logs[k]; b != nil {

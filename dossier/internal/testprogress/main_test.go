@@ -18,12 +18,12 @@ func TestRun(t *testing.T) {
 {"Action":"output","Package":"m/a","Test":"TestX","Output":"noise of a passing test\n"}
 {"Action":"pass","Package":"m/a","Test":"TestX","Elapsed":0.5}
 {"Action":"pass","Package":"m/a","Elapsed":1.25}
-`, 0, []string{"ok   m/a (1.2s)"}, []string{"noise"}},
+`, 0, []string{"ok   m/a (1.2s)", "tests: 1 passed, 0 failed, 0 skipped\n"}, []string{"noise"}},
 		{"a failing test shows its output", `{"Action":"run","Package":"m/b","Test":"TestY"}
 {"Action":"output","Package":"m/b","Test":"TestY","Output":"    y_test.go:9: got 1, want 2\n"}
 {"Action":"fail","Package":"m/b","Test":"TestY","Elapsed":0.1}
 {"Action":"fail","Package":"m/b","Elapsed":0.2}
-`, 1, []string{"y_test.go:9: got 1, want 2", "FAIL m/b (0.2s)"}, nil},
+`, 1, []string{"y_test.go:9: got 1, want 2", "FAIL m/b (0.2s)", "tests: 0 passed, 1 failed, 0 skipped\n"}, nil},
 		{"a build failure is shown and fails", `{"ImportPath":"m/c","Action":"build-output","Output":"c.go:3:1: syntax error\n"}
 {"ImportPath":"m/c","Action":"build-fail"}
 `, 1, []string{"c.go:3:1: syntax error"}, nil},
