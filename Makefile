@@ -39,7 +39,7 @@ test-tools:
 	  fi; \
 	fi
 	@# The workbook checks open it in LibreOffice Calc and in openpyxl, two independent readers.
-	@if ! command -v soffice >/dev/null 2>&1 || ! python3 -c 'import openpyxl' >/dev/null 2>&1; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing libreoffice-calc and python3-openpyxl for the workbook checks"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc python3-openpyxl >/dev/null) \
