@@ -30,7 +30,7 @@ func TestEachExhibitShowsItsOwnPages(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, _, _, err := c.documentInputs()
+	b, _, _, err := c.documentInputs("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestRedactedPacketLeaksNothing(t *testing.T) {
 		tools[name] = p
 	}
 	c := sampleCase(t)
-	b, _, _, err := c.documentInputs()
+	b, _, _, err := c.documentInputs("")
 	if err != nil {
 		t.Fatal(err)
 	}

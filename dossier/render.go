@@ -13,6 +13,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/atomicfile"
 	"github.com/dossier-tool/dossier/dossier/bag"
+	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
@@ -30,7 +31,9 @@ const (
 // are judged at case.yaml's as_of or, when it is not set, on the day of the case's last change,
 // so the same case renders to the same bytes whenever it is rendered. The bundle's originals are
 // read through a guard: the caller runs its check before putting anything in place.
-func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, *guard, error) {
+// lang, when set, is the language the findings are worded in (a packet rendered with --lang en
+// for a Chinese case states its findings in English); the counts do not depend on it.
+func (c *Case) documentInputs(lang string) (*evidence.Bundle, *findings.Report, *guard, error) {
 	b, err := c.Bundle()
 	if err != nil {
 		return nil, nil, nil, err
@@ -39,16 +42,27 @@ func (c *Case) documentInputs() (*evidence.Bundle, *findings.Report, *guard, err
 		return nil, nil, nil, err
 	}
 	g := c.guardStore(b)
-	r := findings.Evaluate(b.Case, b.Events, b.Stamp)
+	r := findings.Evaluate(wordedIn(b.Case, lang), b.Events, b.Stamp)
 	if err := c.stop(); err != nil {
 		return nil, nil, nil, err
 	}
 	return b, r, g, nil
 }
 
+// wordedIn is the case as findings see it when a document is rendered in lang: the same facts and
+// thresholds, the findings' text in that language.
+func wordedIn(conf *caseconf.Case, lang string) *caseconf.Case {
+	if lang == "" || lang == conf.Language {
+		return conf
+	}
+	worded := *conf
+	worded.Language = lang
+	return &worded
+}
+
 // streamedInputs is documentInputs with the timeline streamed from the case instead of loaded,
 // for the workbook, which takes events one at a time: findings are evaluated in one pass over it.
-func (c *Case) streamedInputs() (*evidence.Bundle, *findings.Report, *guard, error) {
+func (c *Case) streamedInputs(lang string) (*evidence.Bundle, *findings.Report, *guard, error) {
 	b, err := c.Folder.Bundle()
 	if err != nil {
 		return nil, nil, nil, err
@@ -59,7 +73,7 @@ func (c *Case) streamedInputs() (*evidence.Bundle, *findings.Report, *guard, err
 	}
 	b.Timeline = m
 	b.Text = c.texts(b)
-	r, err := findings.EvaluateEach(b.Case, m.Each, b.Stamp)
+	r, err := findings.EvaluateEach(wordedIn(b.Case, lang), m.Each, b.Stamp)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -81,7 +95,7 @@ func (g *guard) checked(render func() error) error {
 // PDF writes the complaint packet to w. It fails with ErrTampered, before the caller commits w,
 // when an original or its events no longer match their digests. opt.Context, when set, stops it.
 func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
-	b, r, g, err := c.documentInputs()
+	b, r, g, err := c.documentInputs(opt.Lang)
 	if err != nil {
 		return err
 	}
@@ -96,7 +110,7 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 // XLSX writes the timeline workbook to w, failing like PDF on a changed store. Unless opt names
 // one, the workbook's temporary files go into a scratch folder in the case's out/ folder.
 func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
-	b, r, g, err := c.streamedInputs()
+	b, r, g, err := c.streamedInputs(opt.Lang)
 	if err != nil {
 		return err
 	}
@@ -155,7 +169,7 @@ type BagOptions struct {
 // zip file when target ends in .zip.
 func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
 	opt.PDF.Context, opt.XLSX.Context = orCtx(opt.PDF.Context, ctx), orCtx(opt.XLSX.Context, ctx)
-	b, r, g, err := c.documentInputs()
+	b, r, g, err := c.documentInputs(opt.PDF.Lang)
 	if err != nil {
 		return err
 	}
@@ -262,7 +276,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 			opt.Step(n, 3, what)
 		}
 	}
-	b, r, g, err := c.documentInputs()
+	b, r, g, err := c.documentInputs(opt.PDF.Lang)
 	if err != nil {
 		return nil, err
 	}
