@@ -503,30 +503,50 @@ func unpredict(data []byte, parms dict) ([]byte, error) {
 	prev := make([]byte, rowLen)
 	for p := 0; p+1+rowLen <= len(data); p += 1 + rowLen {
 		f, row := data[p], append([]byte(nil), data[p+1:p+1+rowLen]...)
-		for i := range row {
-			var left, up, upLeft byte
-			if i >= bpp {
-				left, upLeft = row[i-bpp], prev[i-bpp]
-			}
-			up = prev[i]
-			switch f {
-			case 0:
-			case 1:
-				row[i] += left
-			case 2:
-				row[i] += up
-			case 3:
-				row[i] += byte((int(left) + int(up)) / 2)
-			case 4:
-				row[i] += paeth(left, up, upLeft)
-			default:
-				return nil, fmt.Errorf("bad PNG filter type %d", f)
-			}
+		if err := UnfilterPNGRow(f, row, prev, bpp); err != nil {
+			return nil, fmt.Errorf("bad PNG %w", err)
 		}
 		out = append(out, row...)
 		prev = row
 	}
 	return out, nil
+}
+
+// UnfilterPNGRow undoes a PNG row filter in place (ISO/IEC 15948 §9): cur is the row after its
+// filter-type byte f, prev the row above, already unfiltered (zeros for the first), bpp the
+// bytes per complete pixel, at least 1. PDF's PNG predictors (/Predictor 10–15) and PNG images
+// use the same filters.
+func UnfilterPNGRow(f byte, cur, prev []byte, bpp int) error {
+	switch f {
+	case 0:
+	case 1:
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += cur[i-bpp]
+		}
+	case 2:
+		for i := range cur {
+			cur[i] += prev[i]
+		}
+	case 3:
+		for i := range cur {
+			var left byte
+			if i >= bpp {
+				left = cur[i-bpp]
+			}
+			cur[i] += byte((int(left) + int(prev[i])) / 2)
+		}
+	case 4:
+		for i := range cur {
+			var left, upLeft byte
+			if i >= bpp {
+				left, upLeft = cur[i-bpp], prev[i-bpp]
+			}
+			cur[i] += paeth(left, prev[i], upLeft)
+		}
+	default:
+		return fmt.Errorf("filter type %d", f)
+	}
+	return nil
 }
 
 func paeth(a, b, c byte) byte {

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
 )
 
 // A PNG that cannot go in as it is — 16 bits per sample, or an alpha channel — is converted as a
@@ -89,7 +90,7 @@ func convertRows(idat io.Reader, p *imagePlan, alpha bool, out io.Writer) error 
 		if _, err := io.ReadFull(zr, cur); err != nil {
 			return fmt.Errorf("png: row %d: %w", y, noEOF(err))
 		}
-		if err := unfilter(ft[0], cur, prev, bpp); err != nil {
+		if err := pdfdoc.UnfilterPNGRow(ft[0], cur, prev, bpp); err != nil {
 			return fmt.Errorf("png: row %d: %w", y, err)
 		}
 		for x := 0; x < p.w; x++ {
@@ -108,59 +109,6 @@ func convertRows(idat io.Reader, p *imagePlan, alpha bool, out io.Writer) error 
 		prev, cur = cur, prev
 	}
 	return nil
-}
-
-// unfilter undoes a PNG row filter in place (ISO/IEC 15948 §9).
-func unfilter(f byte, cur, prev []byte, bpp int) error {
-	switch f {
-	case 0:
-	case 1:
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += cur[i-bpp]
-		}
-	case 2:
-		for i := range cur {
-			cur[i] += prev[i]
-		}
-	case 3:
-		for i := range cur {
-			var left byte
-			if i >= bpp {
-				left = cur[i-bpp]
-			}
-			cur[i] += byte((int(left) + int(prev[i])) / 2)
-		}
-	case 4:
-		for i := range cur {
-			var left, upLeft byte
-			if i >= bpp {
-				left, upLeft = cur[i-bpp], prev[i-bpp]
-			}
-			cur[i] += paeth(left, prev[i], upLeft)
-		}
-	default:
-		return fmt.Errorf("filter type %d", f)
-	}
-	return nil
-}
-
-func paeth(a, b, c byte) byte {
-	p := int(a) + int(b) - int(c)
-	pa, pb, pc := absInt(p-int(a)), absInt(p-int(b)), absInt(p-int(c))
-	switch {
-	case pa <= pb && pa <= pc:
-		return a
-	case pb <= pc:
-		return b
-	}
-	return c
-}
-
-func absInt(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // decodeBytes estimates what decoding an image whole holds in memory.
