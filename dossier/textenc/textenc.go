@@ -9,6 +9,7 @@ package textenc
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -150,4 +151,32 @@ func FileName(raw string) string {
 		return out
 	}
 	return strings.ToValidUTF8(raw, string(utf8.RuneError))
+}
+
+// ReadLine reads the next line of br without its line end, holding at most max bytes of it: a
+// longer line is read to its end and dropped, and tooLong says so, so one hostile line cannot
+// hold the memory of the file. err is set only when nothing more could be read (io.EOF at the
+// end of the input).
+func ReadLine(br *bufio.Reader, max int) (line string, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)+len(chunk) > max {
+				tooLong, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && len(buf) == 0 && !tooLong {
+			return "", false, err
+		}
+		if tooLong {
+			return "", true, nil
+		}
+		return strings.TrimRight(string(buf), "\r\n"), false, nil
+	}
 }

@@ -1,6 +1,7 @@
 package textenc
 
 import (
+	"bufio"
 	"io"
 	"strings"
 	"testing"
@@ -80,6 +81,41 @@ func TestFileName(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FileName(tt.raw); got != tt.want {
 				t.Errorf("FileName(%q) = %q, want %q", tt.raw, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	tests := []struct {
+		name, in string
+		max      int
+		want     []string // each line read, "LONG" for one dropped as too long
+	}{
+		{"lines with either end", "a\r\nb\nc", 10, []string{"a", "b", "c"}},
+		{"an empty line is a line", "a\n\nb\n", 10, []string{"a", "", "b"}},
+		{"a long line is dropped, the next kept", "short\n" + strings.Repeat("x", 100) + "\nafter\n", 20, []string{"short", "LONG", "after"}},
+		{"a long line past the reader's buffer", strings.Repeat("y", 40000) + "\nend", 64, []string{"LONG", "end"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			br := bufio.NewReaderSize(strings.NewReader(tt.in), 16)
+			var got []string
+			for {
+				line, long, err := ReadLine(br, tt.max)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if long {
+					line = "LONG"
+				}
+				got = append(got, line)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}

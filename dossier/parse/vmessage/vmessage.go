@@ -205,33 +205,19 @@ func (rd *reader) warn(line int, format string, args ...any) {
 
 // next returns the next line without its end; a line over maxLine is skipped with a warning.
 func (rd *reader) next() (string, bool) {
-	var buf []byte
-	long := false
-	for {
-		chunk, err := rd.br.ReadSlice('\n')
-		if !long {
-			if len(buf)+len(chunk) > maxLine {
-				long, buf = true, nil
-			} else {
-				buf = append(buf, chunk...)
-			}
+	line, long, err := textenc.ReadLine(rd.br, maxLine)
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			rd.warn(rd.line, "stopped reading: %v", err)
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err != nil && len(buf) == 0 && !long {
-			if !errors.Is(err, io.EOF) {
-				rd.warn(rd.line, "stopped reading: %v", err)
-			}
-			return "", false
-		}
-		rd.line++
-		if long {
-			rd.warn(rd.line, "line longer than %d bytes; skipped", maxLine)
-			return "", true
-		}
-		return strings.TrimRight(string(buf), "\r\n"), true
+		return "", false
 	}
+	rd.line++
+	if long {
+		rd.warn(rd.line, "line longer than %d bytes; skipped", maxLine)
+		return "", true
+	}
+	return line, true
 }
 
 // property reads one content line of a block (and, for a quoted-printable value, the lines its

@@ -329,27 +329,10 @@ type lineReader struct {
 }
 
 func (lr *lineReader) next() (string, bool, error) {
-	var buf []byte
-	long := false
-	for {
-		chunk, err := lr.br.ReadSlice('\n')
-		if !long {
-			if len(buf)+len(chunk) > maxLine {
-				long, buf = true, nil
-			} else {
-				buf = append(buf, chunk...)
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err != nil && len(buf) == 0 && !long {
-			return "", false, err
-		}
-		lr.line++
-		if long {
-			return "", true, nil
-		}
-		return strings.TrimRight(string(buf), "\r\n"), false, nil
+	line, long, err := textenc.ReadLine(lr.br, maxLine)
+	if err != nil {
+		return "", false, err
 	}
+	lr.line++
+	return line, long, nil
 }
