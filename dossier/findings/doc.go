@@ -44,6 +44,12 @@
 //     The finding lists the kinds (conduct), quotes the words (quote) and names the sources of
 //     its kinds: the CBA and NIFA guidelines, and 《个人信息保护法》 for the contact list.
 //
+// A row of a call-history screenshot with a repeat count ("(8)") is one event standing for eight
+// calls, of which the screenshot shows only the last one's time. The per-day rules
+// (unanswered-attempts, connected-calls) count all eight on the day of that time and say how many
+// of their count came so ("含截图中合并显示的 8 次", merged in JSON); the single-contact rules judge
+// the one time shown, as one finding, and say the row's count, inventing no time for the others.
+//
 // Payments are the timeline's repayments (Channel payment, Kind repayment) that name the
 // respondent's product (in the counterpart, subject or text) or whose counterpart is the
 // respondent's name, plus payments: in case.yaml; only those made on or after the agreement day
@@ -76,6 +82,7 @@
 //	     "holder": "李四", "holder_role": "family", // when the evidence is someone else's
 //	     "installment": 2,                     // missed-installment only
 //	     "count": 8, "threshold": 6,
+//	     "merged": 8,                          // of count, calls shown as one screenshot row "(8)"
 //	     "events": [12, 13], "exhibits": [3],  // timeline Seq numbers; exhibit numbers
 //	     "message": "...", "source": "...",
 //	     "conduct": ["family-employer"],       // prohibited-conduct only

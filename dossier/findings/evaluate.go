@@ -104,9 +104,12 @@ type unansweredKey struct {
 
 // group collects the events of one per-day finding.
 type group struct {
-	seqs     []int
-	exhibits []int
-	perNum   map[string]int
+	seqs []int
+	// count is the calls the events stand for: a call-history screenshot's row "(8)" is one
+	// event and eight calls; merged is how many of count came from such rows.
+	count, merged int
+	exhibits      []int
+	perNum        map[string]int
 	// counterpart, name, role and holder role of the first event, for single-number groups.
 	counterpart, name, role, holderRole string
 }
@@ -285,7 +288,7 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 				u = &unclassifiedTally{}
 				ev.unclassified[e.Counterpart] = u
 			}
-			u.contacts++
+			u.contacts += calls(e)
 			u.name = cmp.Or(u.name, e.CounterpartName)
 			u.exhibits = append(u.exhibits, exhibitsOf(e)...)
 		}
@@ -303,20 +306,22 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 			Holder: e.Holder, HolderRole: othersRole(e), Count: 1, Events: []int{seq}, Exhibits: sortedUnique(exhibitsOf(e)),
 		}
 	}
+	// A single-contact rule judges the one time the evidence shows: of a screenshot's row of
+	// eight calls only the last one's time is known, so it is one finding that says so.
 	if nightly && ev.inQuietHours(e.Time) {
 		f := single(RuleNightContact)
-		f.Message = ev.nightMessage(e, &f)
+		f.Message = ev.nightMessage(e, &f) + ev.rowNote(e)
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	if a := ev.c.Agreement; a != nil && !a.Date.IsZero() && day.After(a.Date) {
 		f := single(RuleAfterAgreement)
-		f.Message = ev.afterAgreementMessage(e, &f)
+		f.Message = ev.afterAgreementMessage(e, &f) + ev.rowNote(e)
 		f.BreachNote = ev.text().afterAgreementNote
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	if e.HolderRole == HolderFamily || e.HolderRole == HolderThirdParty {
 		f := single(RuleThirdPartyContact)
-		f.Message = ev.thirdPartyMessage(e, &f)
+		f.Message = ev.thirdPartyMessage(e, &f) + ev.rowNote(e)
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	switch {
@@ -341,31 +346,44 @@ func add(g *group, e *event.Event, seq int, name, role string) *group {
 		g = &group{perNum: map[string]int{}, counterpart: e.Counterpart, name: name, role: role, holderRole: othersRole(e)}
 	}
 	g.seqs = append(g.seqs, seq)
+	g.count += calls(e)
+	if calls(e) > 1 {
+		g.merged += calls(e)
+	}
 	g.exhibits = append(g.exhibits, exhibitsOf(e)...)
-	g.perNum[e.Counterpart]++
+	g.perNum[e.Counterpart] += calls(e)
 	return g
+}
+
+// calls is how many contacts an event stands for: a call-history screenshot shows repeated calls
+// from one number as one row with a count, "(8)", and the time of the last of them only.
+func calls(e *event.Event) int {
+	if e.Channel == event.Call && e.Repeat > 1 {
+		return e.Repeat
+	}
+	return 1
 }
 
 // report finishes the findings; timeline needs to hold only the repayment events (Seq set).
 func (ev *evaluator) report(timeline []event.Event) *Report {
 	for k, g := range ev.unanswered {
-		if len(g.seqs) <= ev.maxUnanswered {
+		if g.count <= ev.maxUnanswered {
 			continue
 		}
 		f := Finding{
 			Rule: RuleUnansweredAttempts, Day: k.day, Counterpart: k.counterpart, Name: g.name, Role: g.role,
-			Holder: k.holder, HolderRole: g.holderRole, Count: len(g.seqs), Threshold: ev.maxUnanswered,
+			Holder: k.holder, HolderRole: g.holderRole, Count: g.count, Merged: g.merged, Threshold: ev.maxUnanswered,
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		f.Message = ev.unansweredMessage(&f)
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	for day, g := range ev.connected {
-		if len(g.seqs) <= ev.maxConnected {
+		if g.count <= ev.maxConnected {
 			continue
 		}
 		f := Finding{
-			Rule: RuleConnectedCalls, Day: day, Count: len(g.seqs), Threshold: ev.maxConnected,
+			Rule: RuleConnectedCalls, Day: day, Count: g.count, Merged: g.merged, Threshold: ev.maxConnected,
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		if len(g.perNum) == 1 {

@@ -199,9 +199,34 @@ func (ev *evaluator) unansweredMessage(f *Finding) string {
 	who := ev.who(f.Counterpart, f.Name)
 	suffix := ev.holderSuffix(f.Holder, f.HolderRole)
 	if ev.lang == "en" {
-		return fmt.Sprintf("%d unanswered calls from %s on %s, more than %d a day%s", f.Count, who, f.Day, f.Threshold, suffix)
+		return fmt.Sprintf("%d unanswered calls%s from %s on %s, more than %d a day%s", f.Count, ev.mergedNote(f), who, f.Day, f.Threshold, suffix)
 	}
-	return fmt.Sprintf("%s %s未接来电 %d 次，超过每日 %d 次%s", f.Day, ev.whoZH(f.Counterpart, f.Name), f.Count, f.Threshold, suffix)
+	return fmt.Sprintf("%s %s未接来电 %d 次%s，超过每日 %d 次%s", f.Day, ev.whoZH(f.Counterpart, f.Name), f.Count, ev.mergedNote(f), f.Threshold, suffix)
+}
+
+// mergedNote says how many of a per-day count a screenshot showed as rows with a repeat count,
+// whose times (but the last) it does not show.
+func (ev *evaluator) mergedNote(f *Finding) string {
+	if f.Merged == 0 {
+		return ""
+	}
+	if ev.lang == "en" {
+		return fmt.Sprintf(" (%d of them shown merged into one row of a screenshot)", f.Merged)
+	}
+	return fmt.Sprintf("（含截图中合并显示的 %d 次）", f.Merged)
+}
+
+// rowNote follows a single-contact finding read from a call-history row that stands for several
+// calls: the finding is about the one time the row shows.
+func (ev *evaluator) rowNote(e *event.Event) string {
+	n := calls(e)
+	if n <= 1 {
+		return ""
+	}
+	if ev.lang == "en" {
+		return fmt.Sprintf("; the screenshot's row shows %d calls and only the last one's time", n)
+	}
+	return fmt.Sprintf("；截图中该行合并显示 %d 次来电，只显示最后一次的时间", n)
 }
 
 func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string {
@@ -228,9 +253,9 @@ func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string 
 		}
 	}
 	if ev.lang == "en" {
-		return fmt.Sprintf("%d connected calls from the collection side on %s (%s), more than %d a day", f.Count, f.Day, strings.Join(parts, ", "), f.Threshold)
+		return fmt.Sprintf("%d connected calls from the collection side on %s (%s)%s, more than %d a day", f.Count, f.Day, strings.Join(parts, ", "), ev.mergedNote(f), f.Threshold)
 	}
-	return fmt.Sprintf("%s 催收方接通来电 %d 次（%s），超过每日 %d 次", f.Day, f.Count, strings.Join(parts, "，"), f.Threshold)
+	return fmt.Sprintf("%s 催收方接通来电 %d 次（%s）%s，超过每日 %d 次", f.Day, f.Count, strings.Join(parts, "，"), ev.mergedNote(f), f.Threshold)
 }
 
 func daysBetween(a, b caseconf.Date) int {

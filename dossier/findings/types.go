@@ -64,7 +64,11 @@ type Finding struct {
 	// Installment is the number of the installment a missed-installment finding is about.
 	Installment int `json:"installment,omitempty"`
 	Count       int `json:"count"`
-	Threshold   int `json:"threshold,omitempty"`
+	// Merged is how many of a per-day finding's Count are calls a call-history screenshot
+	// shows as one row with a repeat count ("(8)"): counted on the day of the row's time, the
+	// only one the screenshot shows.
+	Merged    int `json:"merged,omitempty"`
+	Threshold int `json:"threshold,omitempty"`
 	// Events are indexes into the timeline the report was computed from (event.Event.Seq).
 	Events   []int  `json:"events"`
 	Exhibits []int  `json:"exhibits"`

@@ -229,3 +229,60 @@ func TestVerifyFindsAlteredReadings(t *testing.T) {
 	}
 	check("never recorded")
 }
+
+// The sample call-history screenshot, as the engine read it (the fixture of package screen):
+// its row "159 0000 1111 (8)" is eight missed calls, over the sample case's six a day, and the
+// night findings of its rows say how many calls each row stands for.
+func TestSampleCallRowsCountInFindings(t *testing.T) {
+	dir := t.TempDir()
+	c, err := dossier.Init(filepath.Join(dir, "case"), dossier.InitOptions{Title: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml, err := os.ReadFile("../../../samples/case.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.Folder.CaseYAML(), yaml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Add(context.Background(), []string{"../../../samples/evidence/screenshots/Screenshot_20250128-233252.png"}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := c.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	b, err := os.ReadFile("../screen/testdata/sample_calls.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: reading.Engine()}
+	if err := json.Unmarshal(b, &r.Page); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(r)
+	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := c.Findings(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Rule == "unanswered-attempts" || f.Rule == "night-contact" {
+			got = append(got, f.Rule+" "+f.Message)
+		}
+	}
+	want := []string{
+		"night-contact 2025-01-28 22:15:00 15900001111（某某资产催收员）来电，处于 22:00–08:00 禁止催收时段",
+		"night-contact 2025-01-28 22:47:00 某某律所催收专员 来电（未接），处于 22:00–08:00 禁止催收时段；截图中该行合并显示 3 次来电，只显示最后一次的时间",
+		"night-contact 2025-01-28 23:10:00 15900001111（某某资产催收员）来电（未接），处于 22:00–08:00 禁止催收时段；截图中该行合并显示 8 次来电，只显示最后一次的时间",
+		"unanswered-attempts 2025-01-28 15900001111（某某资产催收员）未接来电 8 次（含截图中合并显示的 8 次），超过每日 6 次",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
