@@ -53,6 +53,29 @@ func newCase(t *testing.T, lines ...string) *dossier.Case {
 	return c
 }
 
+// storeFixture stores as the reading of the case's first exhibit a fixture of package screen:
+// what the engine read from a rendered screen.
+func storeFixture(t *testing.T, c *dossier.Case, name string) {
+	t.Helper()
+	items, err := c.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	b, err := os.ReadFile("../screen/testdata/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: reading.Engine()}
+	if err := json.Unmarshal(b, &r.Page); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(r)
+	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func engine(t *testing.T) func() (*ocr.Engine, error) {
 	e, err := ocr.Open(ocr.Dir())
 	if err != nil {
@@ -136,23 +159,7 @@ func TestOCROffLeavesImagesUnread(t *testing.T) {
 // correction in case.yaml.
 func TestChatScreenEventsAndCorrections(t *testing.T) {
 	c := newCase(t, "x")
-	items, err := c.Items()
-	if err != nil {
-		t.Fatal(err)
-	}
-	it := items[0]
-	b, err := os.ReadFile("../screen/testdata/chat_wechat_light.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: reading.Engine()}
-	if err := json.Unmarshal(b, &r.Page); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := json.Marshal(r)
-	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	storeFixture(t, c, "chat_wechat_light")
 	messages := func() []event.Event {
 		_, evs, err := c.Timeline()
 		if err != nil {
@@ -249,23 +256,7 @@ func TestSampleCallRowsCountInFindings(t *testing.T) {
 	if _, err := c.Add(context.Background(), []string{"../../../samples/evidence/screenshots/Screenshot_20250128-233252.png"}, dossier.AddOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	items, err := c.Items()
-	if err != nil {
-		t.Fatal(err)
-	}
-	it := items[0]
-	b, err := os.ReadFile("../screen/testdata/sample_calls.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := reading.Reading{Item: it.ID, Exhibit: it.Exhibit, SHA256: it.SHA256, Engine: reading.Engine()}
-	if err := json.Unmarshal(b, &r.Page); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := json.Marshal(r)
-	if err := c.Folder.WriteReading(it.ID, it.Exhibit, data, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	storeFixture(t, c, "sample_calls")
 	_, rep, err := c.Findings(time.Now())
 	if err != nil {
 		t.Fatal(err)
