@@ -18,6 +18,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
 	"github.com/dossier-tool/dossier/dossier/parse/vmessage"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
+	"github.com/dossier-tool/dossier/dossier/parse/wechathtml"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatpay"
 	"github.com/dossier-tool/dossier/dossier/parse/ziparchive"
 )
@@ -36,6 +37,7 @@ func All() []parse.Parser {
 		wechatpay.Parser{},
 		wechatchat.CSV{},
 		wechatchat.MemoTraceCSV{},
+		wechathtml.Parser{},
 		vmessage.Parser{},
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
