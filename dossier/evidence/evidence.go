@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Item is one original. The JSON field names are the stable `dossier list --json` shape.
@@ -35,12 +36,16 @@ type Item struct {
 	Holder     string `json:"holder,omitempty"`
 	HolderRole string `json:"holder_role,omitempty"`
 	// What the parser found.
-	Parser      string            `json:"parser,omitempty"`
-	Summary     string            `json:"summary,omitempty"`
-	Info        map[string]string `json:"info,omitempty"`
-	Events      int               `json:"events"`
-	Warnings    []string          `json:"warnings,omitempty"`
-	DerivedFrom string            `json:"derived_from,omitempty"` // id of the item this was extracted from
+	Parser  string            `json:"parser,omitempty"`
+	Summary string            `json:"summary,omitempty"`
+	Info    map[string]string `json:"info,omitempty"`
+	Events  int               `json:"events"`
+	// Warnings are the warnings in English, as every version has stored them; WarningCodes are
+	// the same warnings as codes, which documents word in their own language. Items added
+	// before warnings had codes have only Warnings (see WarningTexts).
+	Warnings     []string        `json:"warnings,omitempty"`
+	WarningCodes []vocab.Warning `json:"warning_codes,omitempty"`
+	DerivedFrom  string          `json:"derived_from,omitempty"` // id of the item this was extracted from
 	// EventsSHA256 is the digest of the stored events extracted from this item, so that an edit
 	// of the extracted data is as detectable as an edit of the original.
 	EventsSHA256 string `json:"events_sha256,omitempty"`
@@ -66,12 +71,36 @@ func (it *Item) MakeValid() {
 	for i := range it.Warnings {
 		it.Warnings[i] = validText(it.Warnings[i])
 	}
+	for i := range it.WarningCodes {
+		validWarning(&it.WarningCodes[i])
+	}
 	for k, v := range it.Info {
 		if vk, vv := validText(k), validText(v); vk != k || vv != v {
 			delete(it.Info, k)
 			it.Info[vk] = vv
 		}
 	}
+}
+
+func validWarning(w *vocab.Warning) {
+	for _, s := range []*string{&w.File, &w.Where, &w.Code, &w.What} {
+		*s = validText(*s)
+	}
+	for i := range w.Args {
+		w.Args[i] = validText(w.Args[i])
+	}
+	if w.Cause != nil {
+		validWarning(w.Cause)
+	}
+}
+
+// WarningTexts are the item's warnings worded in lang: from their codes, or, for an item added
+// before warnings had codes, as they were stored.
+func (it *Item) WarningTexts(lang string) []string {
+	if len(it.WarningCodes) == 0 {
+		return it.Warnings
+	}
+	return vocab.Warnings(lang, it.WarningCodes)
 }
 
 func validText(s string) string {

@@ -45,6 +45,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/store"
 	"github.com/dossier-tool/dossier/dossier/textenc"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Options control an add.
@@ -83,18 +84,20 @@ type Progress interface {
 
 // Result is what happened to one file.
 type Result struct {
-	Path        string   `json:"path"`
-	Exhibit     int      `json:"exhibit,omitempty"`
-	ID          string   `json:"id,omitempty"`
-	Kind        string   `json:"kind,omitempty"`
-	SHA256      string   `json:"sha256,omitempty"`
-	Summary     string   `json:"summary,omitempty"`
-	Events      int      `json:"events"`
-	Warnings    []string `json:"warnings,omitempty"`
-	DuplicateOf int      `json:"duplicate_of,omitempty"`
-	DerivedFrom int      `json:"derived_from,omitempty"`
-	Skipped     string   `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
-	Err         string   `json:"error,omitempty"`
+	Path     string   `json:"path"`
+	Exhibit  int      `json:"exhibit,omitempty"`
+	ID       string   `json:"id,omitempty"`
+	Kind     string   `json:"kind,omitempty"`
+	SHA256   string   `json:"sha256,omitempty"`
+	Summary  string   `json:"summary,omitempty"`
+	Events   int      `json:"events"`
+	Warnings []string `json:"warnings,omitempty"`
+	// WarningCodes are Warnings as codes, for a caller to word in the case language.
+	WarningCodes []vocab.Warning `json:"warning_codes,omitempty"`
+	DuplicateOf  int             `json:"duplicate_of,omitempty"`
+	DerivedFrom  int             `json:"derived_from,omitempty"`
+	Skipped      string          `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
+	Err          string          `json:"error,omitempty"`
 	// Denied is set when Err is a permission error, so a caller can say how to fix it.
 	Denied bool `json:"permission_denied,omitempty"`
 }
@@ -243,12 +246,12 @@ func (a *adder) one(fl file, st *store.Staged) error {
 		if prev.Kind == parse.KindArchive {
 			if desc := a.describe(fl); desc.Password != "" {
 				var err error
-				var warnings []string
+				var warnings []vocab.Warning
 				if derived, warnings, err = a.reopen(prev, st, desc); err != nil {
 					a.f.Store.Discard(st)
 					return err
 				}
-				res.Warnings = append(res.Warnings, warnings...)
+				res.warn(warnings...)
 			}
 		}
 		a.f.Store.Discard(st)
@@ -264,9 +267,11 @@ func (a *adder) one(fl file, st *store.Staged) error {
 	desc := a.opt.Describe
 	if side, ok, err := readSidecar(fl.sidecar); ok {
 		if err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("sidecar ignored: %v", err))
+			res.warn(parse.Warn("", "sidecar-ignored", err))
 		} else if err := side.Check(a.c.Location()); err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: sidecar ignored: %v", filepath.Base(fl.path)+SidecarSuffix, err))
+			w := parse.Warn("", "sidecar-ignored", err)
+			w.File = filepath.Base(fl.path) + SidecarSuffix
+			res.warn(w)
 		} else {
 			desc = desc.merge(side)
 		}
@@ -277,7 +282,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 		var terr error
 		transcript, tstaged, terr = a.readTranscript(fl.transcript)
 		if terr != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("transcript %s not stored: %v", filepath.Base(fl.transcript), terr))
+			res.warn(parse.Warn("", "transcript-not-stored", filepath.Base(fl.transcript), terr))
 		}
 	}
 	it, derived, err := a.item(baseName(fl.path), fl.path, fl.modTime, time.Time{}, st, desc, "", transcript, 0)
@@ -285,7 +290,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 		return err
 	}
 	res.Exhibit, res.ID, res.Kind, res.Summary, res.Events = it.Exhibit, it.ID, it.Kind, it.Summary, it.Events
-	res.Warnings = append(res.Warnings, it.Warnings...)
+	res.Warnings, res.WarningCodes = append(res.Warnings, it.Warnings...), append(res.WarningCodes, it.WarningCodes...)
 	a.rep.Results = append(a.rep.Results, res)
 	a.rep.Added++
 	for _, d := range derived {
@@ -393,8 +398,8 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	mt := mimetype.Detect(head)
 	it.MIME = mt.String()
 	ext := strings.ToLower(filepath.Ext(name))
-	var warnings []string
-	if w := extensionMismatch(mt, ext); w != "" {
+	var warnings []vocab.Warning
+	if w, ok := extensionMismatch(mt, ext); ok {
 		warnings = append(warnings, w)
 	}
 
@@ -431,9 +436,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	}
 	it.Summary, it.Info = res.Summary, res.Info
 	it.MIME = withCharset(it.MIME, res.Info["encoding"])
-	for _, w := range parse.CapWarnings(res.Warnings) {
-		warnings = append(warnings, w.String())
-	}
+	warnings = append(warnings, parse.CapWarnings(res.Warnings)...)
 	for i := range res.Events {
 		if err := sink.add(res.Events[i]); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
@@ -474,10 +477,9 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for _, w := range sink.warnings.List() {
-		warnings = append(warnings, w.String())
-	}
-	it.Warnings = prefixName(it.Name, warnings)
+	warnings = append(warnings, sink.warnings.List()...)
+	it.WarningCodes = ofFile(it.Name, warnings)
+	it.Warnings = english(it.WarningCodes)
 	it.Events = n
 	it.EventsSHA256 = sum
 	a.batch.Items = append(a.batch.Items, it)
@@ -494,7 +496,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 func (a *adder) parse(s *parse.Sniff, in *parse.Input, sink *eventSink) (*parse.Result, string) {
 	ps := a.opt.Parsers
 	if len(ps) == 0 {
-		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parsers configured; kept as a document"}}}, ""
+		return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{parse.Warn("", "no-parsers")}}, ""
 	}
 	for i, p := range ps {
 		if !safeDetect(p, s) {
@@ -511,9 +513,9 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input, sink *eventSink) (*parse.
 		if i == len(ps)-1 {
 			break
 		}
-		why := "no result"
+		why := errNoResult
 		if err != nil {
-			why = err.Error()
+			why = err
 		}
 		fb := ps[len(ps)-1]
 		fres, ferr := safeParse(fb, in)
@@ -524,10 +526,10 @@ func (a *adder) parse(s *parse.Sniff, in *parse.Input, sink *eventSink) (*parse.
 			sink.reset()
 			fres = &parse.Result{Kind: parse.KindDocument}
 		}
-		fres.Warnings = append([]parse.Warning{{What: fmt.Sprintf("not readable as %s (%s); kept as a document", p.Name(), why)}}, fres.Warnings...)
+		fres.Warnings = append([]parse.Warning{parse.Warn("", "not-readable-as", p.Name(), why)}, fres.Warnings...)
 		return fres, fb.Name()
 	}
-	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{{What: "no parser recognises this file; kept as a document"}}}, ""
+	return &parse.Result{Kind: parse.KindDocument, Warnings: []parse.Warning{parse.Warn("", "no-parser")}}, ""
 }
 
 func safeDetect(p parse.Parser, s *parse.Sniff) (ok bool) {
@@ -542,7 +544,7 @@ func safeDetect(p parse.Parser, s *parse.Sniff) (ok bool) {
 func safeParse(p parse.Parser, in *parse.Input) (res *parse.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("the %s reader failed on this file (%v)", p.Name(), r)
+			res, err = nil, parse.Errorf("reader-failed", p.Name(), fmt.Sprint(r))
 		}
 	}()
 	return p.Parse(in)
@@ -593,7 +595,7 @@ func (s *eventSink) add(e event.Event) error {
 func (s *eventSink) write(e *event.Event) error {
 	s.written++
 	if e.Time.IsZero() {
-		s.warnings.AddKind("untimed", parse.Warning{What: fmt.Sprintf("event %d has no time; left out of the timeline", s.written)})
+		s.warnings.AddKind("untimed", parse.Warn("", "event-untimed", s.written))
 	}
 	if err := s.w.Write(e); err != nil {
 		s.err = err
@@ -625,18 +627,41 @@ func (s *eventSink) close() (string, int, error) {
 	return s.w.Close()
 }
 
-func prefixName(name string, ws []string) []string {
-	out := make([]string, 0, len(ws))
+// ofFile marks warnings as concerning the named file (unless they name another, a sidecar).
+func ofFile(name string, ws []vocab.Warning) []vocab.Warning {
+	out := make([]vocab.Warning, 0, len(ws))
 	for _, w := range ws {
-		out = append(out, name+": "+w)
+		if w.File == "" {
+			w.File = name
+		}
+		out = append(out, w)
 	}
 	return out
 }
 
+// english is the stored English text of warnings, for readers that predate their codes.
+func english(ws []vocab.Warning) []string {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.String()
+	}
+	return out
+}
+
+func (r *Result) warn(ws ...vocab.Warning) {
+	r.WarningCodes = append(r.WarningCodes, ws...)
+	r.Warnings = append(r.Warnings, english(ws)...)
+}
+
+var errNoResult = parse.Errorf("no-result")
+
 // extensionMismatch says when the bytes and the name disagree about a binary format.
-func extensionMismatch(mt *mimetype.MIME, ext string) string {
+func extensionMismatch(mt *mimetype.MIME, ext string) (vocab.Warning, bool) {
 	if ext == "" || mt.Is("application/octet-stream") || strings.HasPrefix(mt.String(), "text/") {
-		return ""
+		return vocab.Warning{}, false
 	}
 	var exts []string
 	for m := mt; m != nil; m = m.Parent() {
@@ -648,15 +673,15 @@ func extensionMismatch(mt *mimetype.MIME, ext string) string {
 		}
 	}
 	if len(exts) == 0 {
-		return ""
+		return vocab.Warning{}, false
 	}
 	for _, e := range exts {
 		if e == ext || sameExt[e] == ext || sameExt[ext] == e {
-			return ""
+			return vocab.Warning{}, false
 		}
 	}
 	// Office files are zip files, m4a is mp4: the parent chain covers these.
-	return fmt.Sprintf("content is %s (%s) but the name says %s", mt.String(), exts[0], ext)
+	return parse.Warn("", "extension-mismatch", mt.String(), exts[0], ext), true
 }
 
 var sameExt = map[string]string{".jpg": ".jpeg", ".jpeg": ".jpg", ".tif": ".tiff", ".tiff": ".tif", ".htm": ".html",
@@ -1008,7 +1033,8 @@ func (a *adder) deriver(parent *evidence.Item, desc Describe, depth int, derived
 			return parse.Derived{}, err
 		}
 		*derived = append(*derived, Result{Path: fmt.Sprintf("%s → %s", parent.Name, dit.Name), Exhibit: dit.Exhibit, ID: dit.ID,
-			Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, DerivedFrom: parent.Exhibit})
+			Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, WarningCodes: dit.WarningCodes,
+			DerivedFrom: parent.Exhibit})
 		*derived = append(*derived, sub...)
 		return parse.Derived{ID: dit.ID, Exhibit: dit.Exhibit, SHA256: dit.SHA256, Name: dit.Name}, nil
 	}
@@ -1017,7 +1043,7 @@ func (a *adder) deriver(parent *evidence.Item, desc Describe, depth int, derived
 // reopen reads an archive that is already in the case again because a password now comes with
 // it: the members it could not open before become items linked to it (members already present
 // stay one item each). The archive's own item is not changed.
-func (a *adder) reopen(prev *evidence.Item, st *store.Staged, desc Describe) ([]Result, []string, error) {
+func (a *adder) reopen(prev *evidence.Item, st *store.Staged, desc Describe) ([]Result, []vocab.Warning, error) {
 	var p parse.Parser
 	for _, q := range a.opt.Parsers {
 		if q.Name() == prev.Parser {
@@ -1039,17 +1065,13 @@ func (a *adder) reopen(prev *evidence.Item, st *store.Staged, desc Describe) ([]
 	res, err := func() (res *parse.Result, err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("parser %s failed: %v", p.Name(), r)
+				err = parse.Errorf("reader-failed", p.Name(), fmt.Sprint(r))
 			}
 		}()
 		return p.Parse(in)
 	}()
 	if err != nil {
-		return derived, []string{fmt.Sprintf("%s: opened again with the password: %v", prev.Name, err)}, nil
+		return derived, ofFile(prev.Name, []vocab.Warning{parse.Warn("", "reopen-failed", err)}), nil
 	}
-	var warnings []string
-	for _, w := range res.Warnings {
-		warnings = append(warnings, prev.Name+": "+w.String())
-	}
-	return derived, warnings, nil
+	return derived, ofFile(prev.Name, res.Warnings), nil
 }

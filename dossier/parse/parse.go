@@ -13,14 +13,18 @@ package parse
 
 import (
 	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/textenc"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // HeadSize is how many leading bytes Detect sees.
@@ -180,15 +184,17 @@ func (in *Input) Reader() io.Reader { return io.NewSectionReader(in.Data, 0, in.
 var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Implausible says why t cannot be the time a file was made — before Earliest or after
-// in.Latest — or returns "" when it can be.
-func (in *Input) Implausible(t time.Time) string {
+// in.Latest — or returns nil when it can be.
+func (in *Input) Implausible(t time.Time) *Warning {
 	switch {
 	case t.Before(Earliest):
-		return fmt.Sprintf("%s is before %d and cannot be when it was made", t.Format("2006-01-02 15:04:05"), Earliest.Year())
+		w := Warn("", "time-too-early", t.Format("2006-01-02 15:04:05"), Earliest.Year())
+		return &w
 	case !in.Latest.IsZero() && t.After(in.Latest):
-		return fmt.Sprintf("%s is later than the day after it was added to the case", t.Format("2006-01-02 15:04:05"))
+		w := Warn("", "time-too-late", t.Format("2006-01-02 15:04:05"))
+		return &w
 	}
-	return ""
+	return nil
 }
 
 // FallbackTime is the time a single-moment file takes when neither its content nor its name
@@ -212,20 +218,84 @@ func (in *Input) Location() *time.Location {
 	return in.Zone
 }
 
-// Warning is a problem found while reading an original; Where names the line or element.
-type Warning struct {
-	Where string `json:"where,omitempty"`
-	What  string `json:"what"`
-}
+// Warning is a problem found while reading an original: a code worded by package vocab
+// (vocab.Warning), the line or element, and the arguments.
+type Warning = vocab.Warning
 
-func (w Warning) String() string {
-	if w.Where == "" {
-		return w.What
+// Warn builds the warning code at where. Arguments are kept as text (numbers in digits); an
+// error as the last argument becomes the warning's Cause, worded by its own code when it has
+// one (see Errorf and Cause).
+func Warn(where, code string, args ...any) Warning {
+	w := Warning{Where: where, Code: code}
+	if n := len(args); n > 0 {
+		if err, ok := args[n-1].(error); ok && err != nil {
+			w.Cause = Cause(err)
+			args = args[:n-1]
+		}
 	}
-	return w.Where + ": " + w.What
+	for _, a := range args {
+		w.Args = append(w.Args, argText(a))
+	}
+	return w
 }
 
-// Warnf builds a Warning.
+func argText(a any) string {
+	switch v := a.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case error:
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprint(a)
+}
+
+// Problem is an error worded by a code, for the functions under a parser whose errors end up
+// in a warning: the warning then reads in the case language, not in the English of Error.
+type Problem struct{ W Warning }
+
+func (p *Problem) Error() string { return p.W.String() }
+
+// Errorf is the error worded by code; its arguments are those of Warn.
+func Errorf(code string, args ...any) error {
+	return &Problem{W: Warn("", code, args...)}
+}
+
+// Cause is err as the cause of a warning: the coded warning of a Problem, a few errors of the
+// standard library said by code, else the error's own text.
+func Cause(err error) *Warning {
+	var p *Problem
+	var se *xml.SyntaxError
+	switch {
+	case errors.As(err, &p):
+		w := p.W
+		return &w
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &Warning{Code: "unexpected-eof"}
+	case errors.As(err, &se):
+		if se.Msg == "unexpected EOF" {
+			return &Warning{Code: "xml-eof", Args: []string{strconv.Itoa(se.Line)}}
+		}
+		return &Warning{Code: "xml-syntax", Args: []string{strconv.Itoa(se.Line)}, Cause: &Warning{What: se.Msg}}
+	case errors.Is(err, fs.ErrPermission):
+		return &Warning{Code: "permission-denied"}
+	case errors.Is(err, fs.ErrNotExist):
+		return &Warning{Code: "not-found"}
+	}
+	return &Warning{What: err.Error()}
+}
+
+// Warnf builds a warning without a code from an English format.
+//
+// Deprecated: its words cannot be shown in the case language; use Warn with a code worded in
+// package vocab.
 func Warnf(where, format string, args ...any) Warning {
 	return Warning{Where: where, What: fmt.Sprintf(format, args...)}
 }
@@ -270,13 +340,13 @@ type Warnings struct {
 }
 
 type warningKind struct {
-	n    int    // seen
-	last int    // index in list of the last one kept
-	what string // of the first, for the summary
+	n     int     // seen
+	last  int     // index in list of the last one kept
+	first Warning // for the summary
 }
 
-// Add records a warning; its kind is its text without the place.
-func (ws *Warnings) Add(w Warning) { ws.AddKind(w.What, w) }
+// Add records a warning; its kind is its English text without the place.
+func (ws *Warnings) Add(w Warning) { ws.AddKind(w.Message(vocab.EN), w) }
 
 // AddKind records a warning of the given kind (for example the format string it was made from,
 // so that warnings naming different values still count as one kind).
@@ -286,7 +356,9 @@ func (ws *Warnings) AddKind(kind string, w Warning) {
 	}
 	k := ws.kinds[kind]
 	if k == nil {
-		k = &warningKind{what: w.What}
+		first := w
+		first.Where = ""
+		k = &warningKind{first: first}
 		ws.kinds[kind] = k
 		ws.order = append(ws.order, kind)
 	}
@@ -303,7 +375,8 @@ func (ws *Warnings) List() []Warning {
 	more := map[int]Warning{}
 	for _, kind := range ws.order {
 		if k := ws.kinds[kind]; k.n > MaxRepeated {
-			more[k.last] = Warning{What: fmt.Sprintf("and %s more like this (%s)", Thousands(k.n-MaxRepeated), k.what)}
+			first := k.first
+			more[k.last] = Warning{Code: vocab.CodeMore, Args: []string{Thousands(k.n - MaxRepeated)}, Cause: &first}
 		}
 	}
 	if len(more) == 0 {

@@ -167,9 +167,9 @@ const (
 	SheetContacts = "sheet.contacts"
 )
 
-// Locator says where in its file an event was read, in the words of lang. Parsers record it in a
-// small fixed language ("line 44", "row 17", "part 2.1", "body", "file"); anything else is shown
-// as written.
+// Locator says where in its file an event or a warning was read, in the words of lang. Parsers
+// record it in a small fixed language ("line 44", "row 17", "part 2.1", "body", "header Date",
+// "frame 3 at offset 1200", "member 2 \"a.csv\""); anything else is shown as written.
 func Locator(lang, loc string) string {
 	if Lang(lang) == EN || loc == "" {
 		return loc
@@ -177,15 +177,52 @@ func Locator(lang, loc string) string {
 	if t, ok := terms["locator."+loc]; ok {
 		return t[0]
 	}
+	if head, off, ok := strings.Cut(loc, " at offset "); ok && number(off) {
+		return Locator(lang, head) + "（偏移 " + off + "）"
+	}
 	word, rest, ok := strings.Cut(loc, " ")
-	if !ok || rest == "" || strings.ContainsAny(rest, " \t") {
+	if !ok || rest == "" {
 		return loc
 	}
-	switch word {
-	case "line", "row":
+	one := !strings.ContainsAny(rest, " \t")
+	switch {
+	case (word == "line" || word == "row") && one:
 		return "第" + rest + "行"
-	case "part":
+	case word == "part" && one:
 		return "第" + rest + "部分"
+	case word == "offset" && number(rest):
+		return "偏移 " + rest + " 处"
+	case word == "object" && number(rest):
+		return "对象 " + rest
+	case word == "frame" && number(rest):
+		return "第" + rest + "帧"
+	case word == "page" && number(rest):
+		return "第" + rest + "页"
+	case word == "header":
+		if n, ok := strings.CutPrefix(rest, "line "); ok && number(n) {
+			return "邮件头第" + n + "行"
+		}
+		return "邮件头 " + rest
+	case word == "member":
+		if n, name, ok := strings.Cut(rest, " "); ok && number(n) {
+			return "第" + n + "个成员 " + name
+		}
+	case word == "box":
+		return "数据盒 " + rest
+	case word == "chunk":
+		return "数据块 " + rest
 	}
 	return loc
+}
+
+func number(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

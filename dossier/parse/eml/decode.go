@@ -3,7 +3,7 @@ package eml
 import (
 	"bytes"
 	"encoding/base64"
-	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -33,7 +33,7 @@ func charsetReader(charset string, r io.Reader) (io.Reader, error) {
 	default:
 		enc, err := htmlindex.Get(cs)
 		if err != nil {
-			return nil, fmt.Errorf("unknown charset %q", clip(cs))
+			return nil, parse.Errorf("unknown-charset", clip(cs))
 		}
 		return transform.NewReader(r, enc.NewDecoder()), nil
 	}
@@ -278,43 +278,43 @@ func tidyLines(s string) string {
 // evidently wrong: bytes that decode strictly as UTF-8 (and hold characters beyond Latin, which
 // GBK pairs would not form) are UTF-8 whatever the label says, and bytes the declared charset
 // cannot decode are read as the candidate that can. A label that is overruled is reported.
-func decodeBody(charset string, raw []byte) (string, string) {
+func decodeBody(charset string, raw []byte) (string, error) {
 	cs := strings.ToLower(strings.Trim(strings.TrimSpace(charset), `"'`))
 	isUTF8 := utf8.Valid(raw)
 	switch cs {
 	case "":
 		if isUTF8 {
-			return string(raw), ""
+			return string(raw), nil
 		}
 		// No charset and not UTF-8: Chinese clients that omit the label write GBK.
 		text, _ := textenc.Decode(raw)
-		return text, ""
+		return text, nil
 	case "us-ascii", "ascii", "utf-8", "utf8":
 		if isUTF8 {
-			return string(raw), ""
+			return string(raw), nil
 		}
 		if text, ok := strictDecode("gb18030", raw); ok {
-			return text, fmt.Sprintf("declared charset %q does not decode the text; read as GB18030, which does", clip(cs))
+			return text, parse.Errorf("charset-not-decoding", clip(cs))
 		}
-		return strings.ToValidUTF8(string(raw), "\uFFFD"), fmt.Sprintf("text is not valid %s; undecodable bytes shown as \uFFFD", clip(cs))
+		return strings.ToValidUTF8(string(raw), "\uFFFD"), parse.Errorf("charset-invalid", clip(cs))
 	}
 	if isUTF8 && beyondLatin(raw) {
-		return string(raw), fmt.Sprintf("declared charset %q, but the text is UTF-8; read as UTF-8", clip(cs))
+		return string(raw), parse.Errorf("charset-is-utf8", clip(cs))
 	}
 	text, ok := strictDecode(cs, raw)
 	if ok {
-		return text, ""
+		return text, nil
 	}
 	if _, err := charsetReader(cs, strings.NewReader("")); err != nil {
 		if alt, ok := strictDecode("gb18030", raw); ok && !isUTF8 {
-			return alt, fmt.Sprintf("%v; read as GB18030, which decodes the text", err)
+			return alt, parse.Errorf("charset-read-gb18030", err)
 		}
-		return strings.ToValidUTF8(string(raw), "\uFFFD"), fmt.Sprintf("%v; read as UTF-8", err)
+		return strings.ToValidUTF8(string(raw), "\uFFFD"), parse.Errorf("charset-read-utf8", err)
 	}
 	if alt, ok := strictDecode("gb18030", raw); ok && cs != "gb18030" {
-		return alt, fmt.Sprintf("declared charset %q does not decode the text; read as GB18030, which does", clip(cs))
+		return alt, parse.Errorf("charset-not-decoding", clip(cs))
 	}
-	return text, fmt.Sprintf("text is not valid %s; undecodable bytes shown as \uFFFD", clip(cs))
+	return text, parse.Errorf("charset-invalid", clip(cs))
 }
 
 // strictDecode decodes b in charset and reports whether every byte decoded: the decoders of

@@ -174,7 +174,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 		ev.Counterpart = strings.ToLower(from[0].Address)
 		ev.CounterpartName = from[0].Name
 	} else {
-		w.warn("header", "no From address")
+		w.warn("header", "no-from")
 	}
 	ev.Subject = w.decodeHeader(msg.Header.Get("Subject"), "header Subject")
 	ev.Time, ev.TimeSource = sent, sentFrom
@@ -235,8 +235,8 @@ type walker struct {
 	sent        time.Time // the message's own time, handed to its attachments; zero when unknown
 }
 
-func (w *walker) warn(where, format string, args ...any) {
-	w.warnings = append(w.warnings, parse.Warnf(where, format, args...))
+func (w *walker) warn(where, code string, args ...any) {
+	w.warnings = append(w.warnings, parse.Warn(where, code, args...))
 }
 
 // readHeaderBlock returns the top-level header block, ending in an empty line, with lines that
@@ -267,11 +267,11 @@ func (w *walker) readHeaderBlock(br *bufio.Reader) ([]byte, error) {
 		case capped:
 		case block.Len()+len(text)+2 > maxHeaderBytes:
 			capped = true
-			w.warn(fmt.Sprintf("header line %d", lineNo), "header block larger than %d KiB; the rest is ignored", maxHeaderBytes>>10)
+			w.warn(fmt.Sprintf("header line %d", lineNo), "header-too-large", maxHeaderBytes>>10)
 		case text[0] == ' ' || text[0] == '\t':
 			if kept == 0 {
 				dropped++
-				w.warn(fmt.Sprintf("header line %d", lineNo), "continuation line without a header; skipped")
+				w.warn(fmt.Sprintf("header line %d", lineNo), "continuation-without-header")
 				break
 			}
 			block.Write(text)
@@ -279,7 +279,7 @@ func (w *walker) readHeaderBlock(br *bufio.Reader) ([]byte, error) {
 		default:
 			if _, ok := headerName(text); !ok {
 				dropped++
-				w.warn(fmt.Sprintf("header line %d", lineNo), "not a header line; skipped")
+				w.warn(fmt.Sprintf("header line %d", lineNo), "not-header-line")
 				break
 			}
 			kept++
@@ -336,17 +336,17 @@ func (w *walker) walk(r io.Reader, h textproto.MIMEHeader, path string, depth in
 		w.attach(body, name, mediaType, path, where)
 	}
 	if body.err != nil {
-		w.warn(where, "damaged content after %d bytes: %v", body.n, body.err)
+		w.warn(where, "damaged-content", body.n, body.err)
 	}
 }
 
 func (w *walker) walkMultipart(r io.Reader, boundary, path, where string, depth int) {
 	if boundary == "" {
-		w.warn(where, "multipart without a boundary; skipped")
+		w.warn(where, "multipart-no-boundary")
 		return
 	}
 	if depth >= maxDepth {
-		w.warn(where, "multipart nested deeper than %d levels; skipped", maxDepth)
+		w.warn(where, "multipart-too-deep", maxDepth)
 		return
 	}
 	filter := newPartHeaderFilter(r, boundary)
@@ -358,21 +358,21 @@ func (w *walker) walkMultipart(r io.Reader, boundary, path, where string, depth 
 		}
 		p, err := mr.NextRawPart()
 		if slices.Contains(filter.repaired, i) {
-			w.warn("part "+child, "control characters in its header (a NUL or ESC in a file name) replaced by U+FFFD")
+			w.warn("part "+child, "header-control-chars")
 		}
 		if err == io.EOF {
 			return
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			w.warn(where, "the message ends before the closing boundary")
+			w.warn(where, "no-closing-boundary")
 			return
 		}
 		if err != nil {
-			w.warn("part "+child, "%v", err)
+			w.warn("part "+child, "error", err)
 			return
 		}
 		if w.parts >= maxParts {
-			w.warn("part "+child, "more than %d parts; the rest is ignored", maxParts)
+			w.warn("part "+child, "too-many-parts", maxParts)
 			return
 		}
 		w.parts++
@@ -387,7 +387,7 @@ func (w *walker) contentType(h textproto.MIMEHeader, where string) (string, map[
 	}
 	mediaType, params, err := mime.ParseMediaType(v)
 	if err != nil && mediaType == "" {
-		w.warn(where, "unreadable Content-Type %q: %v; read as text/plain", clip(v), err)
+		w.warn(where, "unreadable-content-type", clip(v), err)
 		return "text/plain", map[string]string{}
 	}
 	if params == nil {
@@ -447,7 +447,7 @@ func (w *walker) transferDecoder(r io.Reader, h textproto.MIMEHeader, where stri
 	case "", "7bit", "8bit", "binary":
 		return r
 	default:
-		w.warn(where, "unknown Content-Transfer-Encoding %q; kept as is", clip(cte))
+		w.warn(where, "unknown-transfer-encoding", clip(cte))
 		return r
 	}
 }
@@ -466,11 +466,11 @@ func (w *walker) readText(r io.Reader, mediaType, charset, where string) {
 	// a label the sender got wrong can be caught by decoding the bytes both ways.
 	raw, err := io.ReadAll(io.LimitReader(r, int64(limit-dst.Len())+1))
 	if err != nil {
-		w.warn(where, "reading text: %v", err)
+		w.warn(where, "reading-text", err)
 	}
 	text, warning := decodeBody(charset, raw)
-	if warning != "" {
-		w.warn(where, "%s", warning)
+	if warning != nil {
+		w.warn(where, "error", warning)
 	}
 	if dst.Len()+len(text) > limit {
 		text = string(cutIncompleteRune([]byte(text[:limit-dst.Len()])))
@@ -494,14 +494,14 @@ func (w *walker) attach(r io.Reader, name, mediaType, path, where string) {
 	if w.in.Derive == nil {
 		n, err := io.Copy(io.Discard, r)
 		if err != nil {
-			w.warn(where, "attachment %q: %v", name, err)
+			w.warn(where, "attachment-unreadable", name, err)
 		}
 		w.attachments = append(w.attachments, fmt.Sprintf("[附件: %s, %d bytes]", name, n))
 		return
 	}
 	d, err := w.in.Derive(parse.Embedded{Name: name, MessageTime: w.sent}, r)
 	if err != nil {
-		w.warn(where, "attachment %q not stored: %v", name, err)
+		w.warn(where, "attachment-not-stored", name, err)
 		w.attachments = append(w.attachments, fmt.Sprintf("[附件: %s, not stored]", name))
 		return
 	}
@@ -554,7 +554,7 @@ func (w *walker) text() string {
 		w.bodyType = ""
 	}
 	if w.truncated {
-		w.warn("body", "text longer than %d KiB; truncated", maxBodyBytes>>10)
+		w.warn("body", "text-too-long", maxBodyBytes>>10)
 	}
 	if len(w.attachments) == 0 {
 		return body
@@ -573,25 +573,25 @@ func (w *walker) messageTime(h mail.Header) (time.Time, string) {
 	if t, err := parseDate(raw); err == nil {
 		return t, event.TimeFromContent
 	} else if strings.TrimSpace(raw) == "" {
-		w.warn("header Date", "missing")
+		w.warn("header Date", "date-missing")
 	} else {
-		w.warn("header Date", "unreadable %q: %v", clip(raw), err)
+		w.warn("header Date", "unreadable-date", clip(raw))
 	}
 	if rec := h["Received"]; len(rec) > 0 {
 		last := rec[len(rec)-1]
 		if i := strings.LastIndexByte(last, ';'); i >= 0 {
 			if t, err := parseDate(last[i+1:]); err == nil {
-				w.warn("header Date", "time taken from the earliest Received header")
+				w.warn("header Date", "time-from-received")
 				return t, event.TimeFromContent
 			}
 		}
 	}
 	if !w.in.MessageTime.IsZero() {
-		w.warn("header Date", "time taken from the message that carried this one")
+		w.warn("header Date", "time-from-carrier")
 		return w.in.MessageTime, event.TimeFromMessage
 	}
 	if !w.in.ModTime.IsZero() {
-		w.warn("header Date", "time taken from the file's modification time")
+		w.warn("header Date", "time-from-modtime")
 		return w.in.ModTime, event.TimeFromModTime
 	}
 	return time.Time{}, ""
@@ -666,7 +666,7 @@ func (w *walker) addresses(h mail.Header, key string) []*mail.Address {
 		}
 	}
 	if len(out) == 0 {
-		w.warn("header "+key, "unreadable address %q: %v", clip(decoded), err)
+		w.warn("header "+key, "unreadable-address", clip(decoded), err)
 	}
 	return out
 }
@@ -696,7 +696,7 @@ func (w *walker) decodeHeader(v, where string) string {
 	if d, err := w.dec.DecodeHeader(v); err == nil {
 		v = d
 	} else {
-		w.warn(where, "encoded words kept as written: %v", err)
+		w.warn(where, "encoded-words-kept", err)
 	}
 	return strings.TrimSpace(strings.ToValidUTF8(v, "\uFFFD"))
 }

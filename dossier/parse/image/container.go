@@ -37,7 +37,7 @@ func boxes(r io.ReaderAt, start, end int64) ([]box, error) {
 	for off := start; off+8 <= end && len(out) < maxBoxes; {
 		h, err := readAt(r, off, 8)
 		if err != nil {
-			return out, fmt.Errorf("box header at offset %d: %w", off, err)
+			return out, parse.Errorf("box-header-unreadable", off, err)
 		}
 		size, hdr := int64(binary.BigEndian.Uint32(h)), int64(8)
 		switch size {
@@ -46,16 +46,16 @@ func boxes(r io.ReaderAt, start, end int64) ([]box, error) {
 		case 1:
 			ext, err := readAt(r, off+8, 8)
 			if err != nil {
-				return out, fmt.Errorf("64-bit box size at offset %d: %w", off, err)
+				return out, parse.Errorf("box-size64-unreadable", off, err)
 			}
 			u := binary.BigEndian.Uint64(ext)
 			if u > 1<<62 {
-				return out, fmt.Errorf("box at offset %d: size %d is impossible", off, u)
+				return out, parse.Errorf("box-size-impossible", off, u)
 			}
 			size, hdr = int64(u), 16
 		}
 		if size < hdr {
-			return out, fmt.Errorf("box %q at offset %d: size %d is smaller than its header", h[4:8], off, size)
+			return out, parse.Errorf("box-size-small", fmt.Sprintf("%q", h[4:8]), off, size)
 		}
 		b := box{typ: string(h[4:8]), off: off, body: off + hdr, end: off + size}
 		if b.end > end {
@@ -127,18 +127,18 @@ func checkComplete(r io.ReaderAt, size int64, format string) []parse.Warning {
 		h, err := readAt(r, 4, 4)
 		if err == nil {
 			if want := int64(binary.LittleEndian.Uint32(h)) + 8; want > size {
-				return []parse.Warning{parse.Warnf("RIFF header", "claims %d bytes but the file has %d: truncated", want, size)}
+				return []parse.Warning{parse.Warn("RIFF header", "claims-bytes-truncated", want, size)}
 			}
 		}
 	default:
 		top, err := boxes(r, 0, size)
 		var ws []parse.Warning
 		if err != nil {
-			ws = append(ws, parse.Warnf("", "%v", err))
+			ws = append(ws, parse.Warn("", "error", err))
 		}
 		for _, b := range top {
 			if b.claimedPastEnd {
-				ws = append(ws, parse.Warnf(fmt.Sprintf("box %q at offset %d", b.typ, b.off), "claims to end at %d but the file has %d bytes: truncated", b.claimedEnd, size))
+				ws = append(ws, parse.Warn(fmt.Sprintf("box %q at offset %d", b.typ, b.off), "claims-end-truncated", b.claimedEnd, size))
 			}
 		}
 		return ws
@@ -154,18 +154,18 @@ func checkPNG(r io.ReaderAt, size int64) []parse.Warning {
 	for i := 0; i < maxPNGChunks; i++ {
 		h, err := readAt(r, off, 8)
 		if err != nil {
-			return []parse.Warning{parse.Warnf(fmt.Sprintf("offset %d", off), "file ends before the IEND chunk: truncated")}
+			return []parse.Warning{parse.Warn(fmt.Sprintf("offset %d", off), "png-no-iend")}
 		}
 		n, typ := int64(binary.BigEndian.Uint32(h)), string(h[4:8])
 		if off+12+n > size {
-			return []parse.Warning{parse.Warnf(fmt.Sprintf("chunk %q at offset %d", printable(typ), off), "needs %d bytes, %d remain: truncated", 12+n, size-off)}
+			return []parse.Warning{parse.Warn(fmt.Sprintf("chunk %q at offset %d", printable(typ), off), "needs-bytes-truncated", 12+n, size-off)}
 		}
 		if typ == "IEND" {
 			return nil
 		}
 		off += 12 + n
 	}
-	return []parse.Warning{parse.Warnf("", "more than %d chunks; end not checked", maxPNGChunks)}
+	return []parse.Warning{parse.Warn("", "png-too-many-chunks", maxPNGChunks)}
 }
 
 // checkJPEG wants an end-of-image marker; some phones append data after it, so the last 4 KiB
@@ -174,7 +174,7 @@ func checkJPEG(r io.ReaderAt, size int64) []parse.Warning {
 	from := max(2, size-4096)
 	tail, err := readAt(r, from, int(size-from))
 	if err != nil || !bytes.Contains(tail, []byte{0xFF, 0xD9}) {
-		return []parse.Warning{parse.Warnf(fmt.Sprintf("offset %d", size), "no end-of-image marker: truncated")}
+		return []parse.Warning{parse.Warn(fmt.Sprintf("offset %d", size), "jpeg-no-eoi")}
 	}
 	return nil
 }

@@ -111,8 +111,8 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		return nil, fmt.Errorf("%s: not a PNG, JPEG, WebP or HEIF image", in.Name)
 	}
 	res := &parse.Result{Info: map[string]string{"format": format}}
-	warn := func(where, f string, args ...any) {
-		res.Warnings = append(res.Warnings, parse.Warnf(where, f, args...))
+	warn := func(where, code string, args ...any) {
+		res.Warnings = append(res.Warnings, parse.Warn(where, code, args...))
 	}
 
 	w, h, err := dimensions(in, format)
@@ -135,23 +135,23 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	ev := event.Event{Channel: event.Screenshot, Locator: "file"}
 	name, named := filetime.Parse(in.Name, in.Location())
 	if named {
-		if problem := in.Implausible(name.Time); problem != "" {
-			warn("file name", "%s; not used", problem)
+		if problem := in.Implausible(name.Time); problem != nil {
+			warn("file name", "time-not-used", &parse.Problem{W: *problem})
 			named = false
 		}
 	}
 	t, ok, problem := x.captureTime(in.Location())
 	if ok {
-		if problem = in.Implausible(t); problem != "" {
+		if p := in.Implausible(t); p != nil {
 			ok = false
-			problem += "; the next source is used"
+			problem = parse.Errorf("time-next-source", &parse.Problem{W: *p})
 		}
 	}
 	if ok {
 		ev.Time, ev.TimeSource = t, event.TimeFromMetadata
 	} else {
-		if problem != "" {
-			warn("EXIF DateTimeOriginal", "%s", problem)
+		if problem != nil {
+			warn("EXIF DateTimeOriginal", "error", problem)
 		}
 		if named {
 			ev.Time, ev.TimeSource = name.Time, event.TimeFromFileName
@@ -185,7 +185,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		res.Time, res.TimeSource = ev.Time, ev.TimeSource
 		res.Events = []event.Event{ev}
 	} else {
-		warn("", "no time: no EXIF date, no known naming convention and no modification time")
+		warn("", "image-no-time")
 	}
 	res.Summary = summary(w, h, format, ev, in.Location())
 	return res, nil
@@ -232,21 +232,21 @@ func phoneScreen(w, h int) bool {
 
 // captureTime reads DateTimeOriginal, in its own offset or else in loc. problem explains a value
 // that is present but unusable.
-func (x exif) captureTime(loc *time.Location) (t time.Time, ok bool, problem string) {
+func (x exif) captureTime(loc *time.Location) (t time.Time, ok bool, problem error) {
 	s := strings.TrimRight(x.dateTimeOriginal, "\x00 ")
 	if s == "" {
-		return time.Time{}, false, ""
+		return time.Time{}, false, nil
 	}
 	if off := strings.TrimRight(x.offsetTimeOriginal, "\x00 "); off != "" {
 		if t, err := time.Parse("2006:01:02 15:04:05-07:00", s+off); err == nil {
-			return t, true, ""
+			return t, true, nil
 		}
 	}
 	t, err := time.ParseInLocation("2006:01:02 15:04:05", s, loc)
 	if err != nil {
-		return time.Time{}, false, fmt.Sprintf("unreadable value %q", s)
+		return time.Time{}, false, parse.Errorf("unreadable-value", s)
 	}
-	return t, true, ""
+	return t, true, nil
 }
 
 // readEXIF collects the wanted tags. imagemeta reports problems through Warnf and errors; both
@@ -268,7 +268,7 @@ func readEXIF(in *parse.Input, format string, warn func(string, string, ...any))
 	defer func() {
 		// The decoder is fuzzed upstream; this keeps an unforeseen input from taking ingest down.
 		if r := recover(); r != nil {
-			warn("EXIF", "metadata reader failed: %v", r)
+			warn("EXIF", "metadata-reader-failed", fmt.Sprint(r))
 		}
 	}()
 	_, err := imagemeta.Decode(imagemeta.Options{
@@ -294,11 +294,11 @@ func readEXIF(in *parse.Input, format string, warn func(string, string, ...any))
 			}
 			return nil
 		},
-		Warnf:        func(f string, args ...any) { warn("EXIF", f, args...) },
+		Warnf:        func(f string, args ...any) { warn("EXIF", "library-note", fmt.Sprintf(f, args...)) },
 		LimitNumTags: 2000,
 	})
 	if err != nil && !errors.Is(err, io.EOF) {
-		warn("EXIF", "%v", err)
+		warn("EXIF", "error", err)
 	}
 	return x
 }

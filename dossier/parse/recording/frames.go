@@ -58,7 +58,7 @@ func probeAMR(r readerAt, size int64) (*audio, error) {
 		a.Codec, a.SampleRate, sizes, start = "AMR-NB", 8000, &amrNBSizes, 6
 	case bytes.HasPrefix(head, []byte("#!AMR_MC1.0\n")), bytes.HasPrefix(head, []byte("#!AMR-WB_MC1.0\n")):
 		a.Codec = "AMR multichannel"
-		a.warnf("offset 0", "multichannel AMR is not read; length unknown")
+		a.warnf("offset 0", "amr-multichannel")
 		return a, nil
 	default:
 		return nil, errors.New("amr header: bad magic")
@@ -71,13 +71,13 @@ func probeAMR(r readerAt, size int64) (*audio, error) {
 			break
 		}
 		if toc[0]&0x83 != 0 {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "bad frame header 0x%02x; stopped counting", toc[0])
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "bad-frame-header-byte", fmt.Sprintf("0x%02x", toc[0]))
 			break
 		}
 		ft := toc[0] >> 3 & 0x0F
 		n := sizes[ft]
 		if fr.off+n > size {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "truncated: needs %d bytes, %d remain", n, size-fr.off)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "frame-truncated", n, size-fr.off)
 			break
 		}
 		if a.Bitrate == 0 {
@@ -219,7 +219,7 @@ func probeMP3(r readerAt, size int64) (*audio, error) {
 		a.Codec = "MP3"
 	}
 	if skipped > 0 {
-		a.warnf(fmt.Sprintf("offset %d", start), "%d bytes of garbage before the first frame", skipped)
+		a.warnf(fmt.Sprintf("offset %d", start), "garbage-before-frame", skipped)
 	}
 	firstOff := fr.off
 
@@ -247,14 +247,14 @@ func probeMP3(r readerAt, size int64) (*audio, error) {
 			at := fr.off
 			h2, skipped, found := resync(fr, size)
 			if !found {
-				a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, at), "lost sync; %d trailing bytes not read", size-at)
+				a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, at), "lost-sync-trailing", size-at)
 				break
 			}
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, at), "lost sync; skipped %d bytes", skipped)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, at), "lost-sync-skipped", skipped)
 			h = h2
 		}
 		if fr.off+h.length > size {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "truncated: needs %d bytes, %d remain", h.length, size-fr.off)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "frame-truncated", h.length, size-fr.off)
 			break
 		}
 		frames++
@@ -341,7 +341,7 @@ func probeADTS(r readerAt, size int64) (*audio, error) {
 		b, err := fr.peek(7)
 		if err != nil {
 			if fr.off < size {
-				a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "truncated header")
+				a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "truncated-header")
 			}
 			break
 		}
@@ -352,28 +352,28 @@ func probeADTS(r readerAt, size int64) (*audio, error) {
 			if frames == 0 {
 				return nil, fmt.Errorf("adts: no frame header at offset %d", fr.off)
 			}
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "bad frame header; stopped counting")
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "bad-frame-header")
 			break
 		}
 		ri := int(b[2] >> 2 & 0x0F)
 		if ri >= len(adtsRates) {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "reserved sampling frequency index %d", ri)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "reserved-frequency-index", ri)
 			break
 		}
 		n := int64(b[3]&3)<<11 | int64(b[4])<<3 | int64(b[5]>>5)
 		if n < 7 {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "frame length %d is shorter than its header", n)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "frame-shorter-than-header", n)
 			break
 		}
 		if fr.off+n > size {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "truncated: needs %d bytes, %d remain", n, size-fr.off)
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "frame-truncated", n, size-fr.off)
 			break
 		}
 		if frames == 0 {
 			a.SampleRate = adtsRates[ri]
 			a.Channels = int(b[2]&1)<<2 | int(b[3]>>6)
 		} else if adtsRates[ri] != a.SampleRate {
-			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "sample rate changes from %d to %d; stopped counting", a.SampleRate, adtsRates[ri])
+			a.warnf(fmt.Sprintf("frame %d at offset %d", frames+1, fr.off), "sample-rate-changes", a.SampleRate, adtsRates[ri])
 			break
 		}
 		frames++

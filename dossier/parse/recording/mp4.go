@@ -43,7 +43,7 @@ func boxes(r readerAt, start, end int64, path string, a *audio) ([]box, error) {
 	var out []box
 	for off := start; off+8 <= end; {
 		if len(out) == maxBoxesPerLevel {
-			a.warnf(path, "more than %d boxes; the rest were not read", maxBoxesPerLevel)
+			a.warnf(path, "too-many-boxes", maxBoxesPerLevel)
 			break
 		}
 		h, err := readAt(r, off, 8)
@@ -70,7 +70,7 @@ func boxes(r readerAt, start, end int64, path string, a *audio) ([]box, error) {
 			return out, fmt.Errorf("box %q at offset %d in %s: size %d is smaller than its header", printable(typ), off, path, size)
 		}
 		if off+size > end {
-			a.warnf(fmt.Sprintf("%s/%s at offset %d", path, printable(typ), off), "box claims %d bytes but only %d remain: file truncated", size, end-off)
+			a.warnf(fmt.Sprintf("%s/%s at offset %d", path, printable(typ), off), "box-claims-truncated", size, end-off)
 			size = end - off
 		}
 		out = append(out, box{typ: typ, off: off, size: size, body: off + hdr})
@@ -106,7 +106,7 @@ func probeMP4(r readerAt, size int64) (*audio, error) {
 		return nil, err
 	}
 	if err != nil {
-		a.warnf("", "%v", err)
+		a.warnf("", "error", err)
 	}
 	if ftyp, ok := find(top, "ftyp"); ok {
 		if b, err := readAt(r, ftyp.body, 4); err == nil && strings.HasPrefix(string(b), "3g") {
@@ -115,22 +115,22 @@ func probeMP4(r readerAt, size int64) (*audio, error) {
 	}
 	moov, ok := find(top, "moov")
 	if !ok {
-		a.warnf("", "no moov box: the recording was not finalised, its length is unknown")
+		a.warnf("", "no-moov")
 		return a, nil
 	}
 	inMoov, err := boxes(r, moov.body, moov.off+moov.size, "moov", a)
 	if err != nil {
-		a.warnf("moov", "%v", err)
+		a.warnf("moov", "error", err)
 	}
 	if mvhd, ok := find(inMoov, "mvhd"); ok {
 		scale, dur, err := readTimeHeader(r, mvhd)
 		if err != nil {
-			a.warnf(fmt.Sprintf("moov/mvhd at offset %d", mvhd.off), "%v", err)
+			a.warnf(fmt.Sprintf("moov/mvhd at offset %d", mvhd.off), "error", err)
 		} else {
 			a.Units, a.Scale = dur, uint64(scale)
 		}
 	} else {
-		a.warnf("moov", "no mvhd box")
+		a.warnf("moov", "no-mvhd")
 	}
 	var track *soundTrack
 	for _, trak := range inMoov {
@@ -208,7 +208,7 @@ func audioTrack(r readerAt, trak box, a *audio) (*soundTrack, bool) {
 	for _, name := range []string{"mdia", "minf", "stbl", "stsd"} {
 		kids, err := boxes(r, level.body, level.off+level.size, path, a)
 		if err != nil {
-			a.warnf(path, "%v", err)
+			a.warnf(path, "error", err)
 		}
 		if name == "minf" {
 			if hdlr, ok := find(kids, "hdlr"); ok {
@@ -233,7 +233,7 @@ func audioTrack(r readerAt, trak box, a *audio) (*soundTrack, bool) {
 	// stsd: version+flags, entry count, then sample entries.
 	entry, err := readAt(r, level.body+8, 36)
 	if err != nil {
-		a.warnf(fmt.Sprintf("%s at offset %d", path, level.off), "sample description: %v", err)
+		a.warnf(fmt.Sprintf("%s at offset %d", path, level.off), "sample-description", err)
 		return t, true
 	}
 	fourcc := string(entry[4:8])

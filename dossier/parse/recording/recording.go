@@ -53,8 +53,8 @@ type audio struct {
 	Warnings     []parse.Warning
 }
 
-func (a *audio) warnf(where, format string, args ...any) {
-	a.Warnings = append(a.Warnings, parse.Warnf(where, format, args...))
+func (a *audio) warnf(where, code string, args ...any) {
+	a.Warnings = append(a.Warnings, parse.Warn(where, code, args...))
 }
 
 // length converts Units/Scale to a time.Duration, reporting false when unknown or too long.
@@ -192,7 +192,7 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		res.Info["duration"] = strconv.FormatFloat(length.Seconds(), 'f', 3, 64)
 		res.Info["duration_mmss"] = clock(secs)
 	} else {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "length unknown: the %s container does not record it", a.Container))
+		res.Warnings = append(res.Warnings, parse.Warn("", "length-not-recorded", a.Container))
 	}
 
 	ft, named := filetime.Parse(in.Name, in.Location())
@@ -206,8 +206,8 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 			res.Info["name"] = ft.Name
 		}
 	}
-	if problem := in.Implausible(ft.Time); named && problem != "" {
-		res.Warnings = append(res.Warnings, parse.Warnf("file name", "%s; not used", problem))
+	if problem := in.Implausible(ft.Time); named && problem != nil {
+		res.Warnings = append(res.Warnings, parse.Warn("file name", "time-not-used", &parse.Problem{W: *problem}))
 		named = false
 	}
 	if named {
@@ -219,7 +219,7 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		res.Info["time_source"] = ev.TimeSource
 	}
 	if ev.Time.IsZero() {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "no time: the file name follows no known recorder convention and has no modification time"))
+		res.Warnings = append(res.Warnings, parse.Warn("", "recording-no-time"))
 	} else {
 		ev.Time = ev.Time.In(in.Location()) // the same instant, shown as the case reads it
 		res.Time, res.TimeSource = ev.Time, ev.TimeSource

@@ -58,7 +58,7 @@ func probeWAV(r readerAt, size int64) (*audio, error) {
 			}
 			if n == 0xFFFFFFFF && !rf64 || dataOff+dataSize > size {
 				if n != 0xFFFFFFFF {
-					a.warnf(where, "claims %d bytes but only %d remain: file truncated", dataSize, size-dataOff)
+					a.warnf(where, "claims-remain-truncated", dataSize, size-dataOff)
 				}
 				dataSize = size - dataOff
 			}
@@ -70,14 +70,14 @@ func probeWAV(r readerAt, size int64) (*audio, error) {
 	}
 	if byteRate == 0 {
 		if a.Codec == "unknown" {
-			a.warnf("", "no fmt chunk")
+			a.warnf("", "no-fmt-chunk")
 		} else {
-			a.warnf("", "fmt chunk gives a byte rate of zero")
+			a.warnf("", "zero-byte-rate")
 		}
 		return a, nil
 	}
 	if dataSize < 0 {
-		a.warnf("", "no data chunk")
+		a.warnf("", "no-data-chunk")
 		return a, nil
 	}
 	a.Units, a.Scale = uint64(dataSize), uint64(byteRate)
@@ -96,7 +96,7 @@ func probeFLAC(r readerAt, size int64) (*audio, error) {
 	}
 	a := &audio{Container: "FLAC", Codec: "FLAC"}
 	if h[4]&0x7F != 0 {
-		a.warnf(fmt.Sprintf("offset %d", off+4), "first metadata block is not STREAMINFO")
+		a.warnf(fmt.Sprintf("offset %d", off+4), "no-streaminfo")
 		return a, nil
 	}
 	si := h[8:]
@@ -105,7 +105,7 @@ func probeFLAC(r readerAt, size int64) (*audio, error) {
 	a.Channels = int(x>>41&7) + 1
 	total := x & (1<<36 - 1)
 	if a.SampleRate == 0 || total == 0 {
-		a.warnf(fmt.Sprintf("STREAMINFO at offset %d", off+8), "total samples not recorded")
+		a.warnf(fmt.Sprintf("STREAMINFO at offset %d", off+8), "no-total-samples")
 		return a, nil
 	}
 	a.Units, a.Scale = total, uint64(a.SampleRate)
@@ -148,11 +148,11 @@ func probeOgg(r readerAt, size int64) (*audio, error) {
 		a.Codec = "Speex"
 		a.SampleRate = int(binary.LittleEndian.Uint32(body[36:]))
 	default:
-		a.warnf("page 0", "unknown codec; length unknown")
+		a.warnf("page 0", "unknown-codec")
 		return a, nil
 	}
 	if a.SampleRate <= 0 {
-		a.warnf("page 0", "sample rate is zero; length unknown")
+		a.warnf("page 0", "zero-sample-rate")
 		return a, nil
 	}
 	tailOff := max(0, size-64<<10)
@@ -174,6 +174,6 @@ func probeOgg(r readerAt, size int64) (*audio, error) {
 		a.Units, a.Scale = g-preSkip, uint64(a.SampleRate)
 		return a, nil
 	}
-	a.warnf(fmt.Sprintf("offset %d", tailOff), "no final page in the last 64 KiB; length unknown")
+	a.warnf(fmt.Sprintf("offset %d", tailOff), "no-final-page")
 	return a, nil
 }

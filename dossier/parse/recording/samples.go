@@ -37,9 +37,9 @@ func checkSamples(r readerAt, top []box, track *soundTrack, a *audio) {
 	stated, statedOK := a.length()
 	if len(data) == 0 {
 		if statedOK && stated > 0 {
-			a.warnf("", "no mdat box: the file holds no audio, although its header gives a length of %s; the length is not believed", lengthText(stated))
+			a.warnf("", "no-mdat-stated", lengthText(stated))
 		} else {
-			a.warnf("", "no mdat box: the file holds no audio")
+			a.warnf("", "no-mdat")
 		}
 		a.Units, a.Scale, a.Bitrate = 0, 0, 0
 		return
@@ -49,12 +49,12 @@ func checkSamples(r readerAt, top []box, track *soundTrack, a *audio) {
 	}
 	scale, err := mediaScale(r, track.mdia)
 	if err != nil {
-		a.warnf("moov/trak/mdia/mdhd", "%v; the length is the header's", err)
+		a.warnf("moov/trak/mdia/mdhd", "length-from-header", err)
 		return
 	}
 	present, total, err := walkSamples(r, track.stbl, data)
 	if err != nil {
-		a.warnf("moov/trak/mdia/minf/stbl", "sample table: %v; the length is the header's", err)
+		a.warnf("moov/trak/mdia/minf/stbl", "sample-table-length-from-header", err)
 		return
 	}
 	// AAC encoders put priming samples first, which the edit list skips and the header's
@@ -68,9 +68,9 @@ func checkSamples(r readerAt, top []box, track *soundTrack, a *audio) {
 	}
 	switch {
 	case present < total:
-		a.warnf("mdat", "the audio present lasts %s of the %s the header states: file truncated; %s is used", lengthText(have), lengthText(stated), lengthText(have))
+		a.warnf("mdat", "audio-shorter-truncated", lengthText(have), lengthText(stated), lengthText(have))
 	case statedOK && absDuration(have-stated) > time.Second:
-		a.warnf("moov/mvhd", "the header states a length of %s but the audio lasts %s; %s is used", lengthText(stated), lengthText(have), lengthText(have))
+		a.warnf("moov/mvhd", "header-length-differs", lengthText(stated), lengthText(have), lengthText(have))
 	default:
 		return
 	}

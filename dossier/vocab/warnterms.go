@@ -1,0 +1,151 @@
+package vocab
+
+// warnTerms words every warning code (Warning.Code) as fmt formats over its arguments, all
+// strings; the cause, when a warning has one, is the last. Quoted values are the file's own
+// text. Package tests render every code in both languages with the same arguments.
+var warnTerms = map[string][2]string{
+	// Kept warnings of one kind beyond the first few: the count, then the first of them.
+	CodeMore: {"另有 %s 条同类警告（%s）", "and %s more like this (%s)"},
+
+	// Causes worded from the standard library's errors.
+	"unexpected-eof":    {"文件意外结束", "unexpected end of file"},
+	"xml-eof":           {"XML 在第 %s 行意外结束", "the XML ends unexpectedly at line %s"},
+	"xml-syntax":        {"第 %s 行 XML 语法错误（%s）", "XML syntax error at line %s (%s)"},
+	"permission-denied": {"没有读取权限", "permission denied"},
+	"not-found":         {"文件不存在", "no such file"},
+
+	// Times a file claims that cannot be when it was made (parse.Input.Implausible).
+	"time-too-early": {"%s 早于 %s 年，不可能是文件的形成时间", "%s is before %s and cannot be when it was made"},
+	"time-too-late":  {"%s 晚于加入案卷的次日，不可能是文件的形成时间", "%s is later than the day after it was added to the case"},
+
+	// A cause said on its own, at a place.
+	"error": {"%s", "%s"},
+
+	// Adding files (package ingest).
+	"sidecar-ignored":       {"说明文件（.meta.yaml）未采用：%s", "sidecar ignored: %s"},
+	"transcript-not-stored": {"录音文字稿 %s 未能保存：%s", "transcript %s not stored: %s"},
+	"extension-mismatch":    {"文件内容是 %s（%s），文件名的扩展名却是 %s", "content is %s (%s) but the name says %s"},
+	"no-parsers":            {"未配置任何解析器，按普通文件保存", "no parsers configured; kept as a document"},
+	"no-parser":             {"没有能识别此文件的解析器，按普通文件保存", "no parser recognises this file; kept as a document"},
+	"not-readable-as":       {"无法按 %s 格式读取（%s），按普通文件保存", "not readable as %s (%s); kept as a document"},
+	"no-result":             {"没有读出结果", "no result"},
+	"reader-failed":         {"%s 解析器读取此文件时出错（%s）", "the %s reader failed on this file (%s)"},
+	"event-untimed":         {"第 %s 个事件没有时间，未列入时间线", "event %s has no time; left out of the timeline"},
+	"reopen-failed":         {"用密码再次打开时出错：%s", "opened again with the password: %s"},
+
+	// Times.
+	"time-not-used":    {"%s，未采用", "%s; not used"},
+	"time-next-source": {"%s，改用下一个时间来源", "%s; the next source is used"},
+	"unreadable-value": {"无法识别的值 “%s”", "unreadable value %q"},
+
+	// Truncated or damaged containers (images, recordings).
+	"claims-bytes-truncated": {"声明 %s 字节，但文件只有 %s 字节：文件不完整", "claims %s bytes but the file has %s: truncated"},
+	"claims-end-truncated":   {"声明结束于 %s，但文件只有 %s 字节：文件不完整", "claims to end at %s but the file has %s bytes: truncated"},
+	"needs-bytes-truncated":  {"需要 %s 字节，只剩 %s 字节：文件不完整", "needs %s bytes, %s remain: truncated"},
+	"box-header-unreadable":  {"偏移 %s 处的数据盒头无法读取：%s", "box header at offset %s: %s"},
+	"box-size64-unreadable":  {"偏移 %s 处的 64 位数据盒长度无法读取：%s", "64-bit box size at offset %s: %s"},
+	"box-size-impossible":    {"偏移 %s 处的数据盒长度 %s 不可能成立", "box at offset %s: size %s is impossible"},
+	"box-size-small":         {"偏移 %[2]s 处的数据盒 %[1]s 长度 %[3]s 小于其头部", "box %s at offset %s: size %s is smaller than its header"},
+
+	// Images (package image).
+	"png-no-iend":            {"文件在 IEND 数据块之前结束：文件不完整", "file ends before the IEND chunk: truncated"},
+	"png-too-many-chunks":    {"数据块超过 %s 个，未检查文件结尾", "more than %s chunks; end not checked"},
+	"jpeg-no-eoi":            {"没有图像结束标记：文件不完整", "no end-of-image marker: truncated"},
+	"image-no-time":          {"没有时间：无 EXIF 日期，文件名不符合已知命名规则，也没有修改时间", "no time: no EXIF date, no known naming convention and no modification time"},
+	"metadata-reader-failed": {"元数据读取失败：%s", "metadata reader failed: %s"},
+	"library-note":           {"读取库提示（原文）：%s", "%s"},
+
+	// Recordings (package recording).
+	"amr-multichannel":                {"多声道 AMR 不予读取，时长未知", "multichannel AMR is not read; length unknown"},
+	"bad-frame-header-byte":           {"帧头 %s 有误，停止计数", "bad frame header %s; stopped counting"},
+	"frame-truncated":                 {"文件不完整：需要 %s 字节，只剩 %s 字节", "truncated: needs %s bytes, %s remain"},
+	"garbage-before-frame":            {"第一帧之前有 %s 字节无效数据", "%s bytes of garbage before the first frame"},
+	"lost-sync-trailing":              {"失去帧同步，末尾 %s 字节未读取", "lost sync; %s trailing bytes not read"},
+	"lost-sync-skipped":               {"失去帧同步，跳过 %s 字节", "lost sync; skipped %s bytes"},
+	"truncated-header":                {"帧头不完整", "truncated header"},
+	"bad-frame-header":                {"帧头有误，停止计数", "bad frame header; stopped counting"},
+	"reserved-frequency-index":        {"采样率索引 %s 为保留值", "reserved sampling frequency index %s"},
+	"frame-shorter-than-header":       {"帧长度 %s 小于帧头长度", "frame length %s is shorter than its header"},
+	"sample-rate-changes":             {"采样率由 %s 变为 %s，停止计数", "sample rate changes from %s to %s; stopped counting"},
+	"too-many-boxes":                  {"数据盒超过 %s 个，其余未读取", "more than %s boxes; the rest were not read"},
+	"box-claims-truncated":            {"数据盒声明 %s 字节，但只剩 %s 字节：文件不完整", "box claims %s bytes but only %s remain: file truncated"},
+	"no-moov":                         {"没有 moov 数据盒：录音未正常结束，时长未知", "no moov box: the recording was not finalised, its length is unknown"},
+	"no-mvhd":                         {"没有 mvhd 数据盒", "no mvhd box"},
+	"sample-description":              {"样本描述：%s", "sample description: %s"},
+	"length-not-recorded":             {"时长未知：%s 容器不记录时长", "length unknown: the %s container does not record it"},
+	"recording-no-time":               {"没有时间：文件名不符合已知录音命名规则，也没有修改时间", "no time: the file name follows no known recorder convention and has no modification time"},
+	"claims-remain-truncated":         {"声明 %s 字节，但只剩 %s 字节：文件不完整", "claims %s bytes but only %s remain: file truncated"},
+	"no-fmt-chunk":                    {"没有 fmt 数据块", "no fmt chunk"},
+	"zero-byte-rate":                  {"fmt 数据块的字节率为零", "fmt chunk gives a byte rate of zero"},
+	"no-data-chunk":                   {"没有 data 数据块", "no data chunk"},
+	"no-streaminfo":                   {"第一个元数据块不是 STREAMINFO", "first metadata block is not STREAMINFO"},
+	"no-total-samples":                {"未记录总样本数", "total samples not recorded"},
+	"unknown-codec":                   {"未知编码，时长未知", "unknown codec; length unknown"},
+	"zero-sample-rate":                {"采样率为零，时长未知", "sample rate is zero; length unknown"},
+	"no-final-page":                   {"最后 64 KiB 中没有结束页，时长未知", "no final page in the last 64 KiB; length unknown"},
+	"no-mdat-stated":                  {"没有 mdat 数据盒：文件中没有音频，虽然文件头写明时长 %s，该时长不予采信", "no mdat box: the file holds no audio, although its header gives a length of %s; the length is not believed"},
+	"no-mdat":                         {"没有 mdat 数据盒：文件中没有音频", "no mdat box: the file holds no audio"},
+	"length-from-header":              {"%s；时长采用文件头所写", "%s; the length is the header's"},
+	"sample-table-length-from-header": {"样本表：%s；时长采用文件头所写", "sample table: %s; the length is the header's"},
+	"audio-shorter-truncated":         {"文件头写明时长 %[2]s，实际音频只有 %[1]s：文件不完整；采用 %[3]s", "the audio present lasts %s of the %s the header states: file truncated; %s is used"},
+	"header-length-differs":           {"文件头写明时长 %s，实际音频为 %s；采用 %s", "the header states a length of %s but the audio lasts %s; %s is used"},
+
+	// E-mail (package eml).
+	"no-from":                     {"没有发件人地址", "no From address"},
+	"header-too-large":            {"邮件头超过 %s KiB，其余部分忽略", "header block larger than %s KiB; the rest is ignored"},
+	"continuation-without-header": {"续行之前没有邮件头字段，已跳过", "continuation line without a header; skipped"},
+	"not-header-line":             {"不是邮件头行，已跳过", "not a header line; skipped"},
+	"damaged-content":             {"第 %s 字节之后内容损坏：%s", "damaged content after %s bytes: %s"},
+	"multipart-no-boundary":       {"多部分内容没有分隔符，已跳过", "multipart without a boundary; skipped"},
+	"multipart-too-deep":          {"多部分内容嵌套超过 %s 层，已跳过", "multipart nested deeper than %s levels; skipped"},
+	"header-control-chars":        {"其头部含控制字符（文件名中的 NUL 或 ESC），已替换为 U+FFFD", "control characters in its header (a NUL or ESC in a file name) replaced by U+FFFD"},
+	"no-closing-boundary":         {"邮件在结束分隔符之前结束", "the message ends before the closing boundary"},
+	"too-many-parts":              {"超过 %s 个部分，其余忽略", "more than %s parts; the rest is ignored"},
+	"unreadable-content-type":     {"无法识别的 Content-Type “%s”（%s），按纯文本读取", "unreadable Content-Type %q: %s; read as text/plain"},
+	"unknown-transfer-encoding":   {"未知的 Content-Transfer-Encoding “%s”，按原样保留", "unknown Content-Transfer-Encoding %q; kept as is"},
+	"reading-text":                {"读取正文时出错：%s", "reading text: %s"},
+	"attachment-unreadable":       {"附件 “%s”：%s", "attachment %q: %s"},
+	"attachment-not-stored":       {"附件 “%s” 未能保存：%s", "attachment %q not stored: %s"},
+	"text-too-long":               {"正文超过 %s KiB，已截断", "text longer than %s KiB; truncated"},
+	"date-missing":                {"缺少日期", "missing"},
+	"unreadable-date":             {"无法识别的日期 “%s”", "unreadable %q"},
+	"time-from-received":          {"时间取自最早的 Received 邮件头", "time taken from the earliest Received header"},
+	"time-from-carrier":           {"时间取自携带此邮件的上一层邮件", "time taken from the message that carried this one"},
+	"time-from-modtime":           {"时间取自文件修改时间", "time taken from the file's modification time"},
+	"unreadable-address":          {"无法识别的地址 “%s”：%s", "unreadable address %q: %s"},
+	"encoded-words-kept":          {"编码字按原样保留：%s", "encoded words kept as written: %s"},
+	"charset-not-decoding":        {"声明的字符集 “%s” 无法解码正文，已按 GB18030 读取", "declared charset %q does not decode the text; read as GB18030, which does"},
+	"charset-invalid":             {"正文不是有效的 %s，无法解码的字节显示为 �", "text is not valid %s; undecodable bytes shown as �"},
+	"charset-is-utf8":             {"声明的字符集为 “%s”，但正文是 UTF-8，已按 UTF-8 读取", "declared charset %q, but the text is UTF-8; read as UTF-8"},
+	"charset-read-gb18030":        {"%s；已按可以解码的 GB18030 读取", "%s; read as GB18030, which decodes the text"},
+	"charset-read-utf8":           {"%s；已按 UTF-8 读取", "%s; read as UTF-8"},
+	"unknown-charset":             {"未知字符集 “%s”", "unknown charset %q"},
+}
+
+// Places named in warnings (see Locator), beside the locator terms of terms.go.
+var warnLocators = map[string][2]string{
+	"locator.file name":             {"文件名", "file name"},
+	"locator.header":                {"邮件头", "header"},
+	"locator.EXIF":                  {"EXIF 元数据", "EXIF"},
+	"locator.EXIF DateTimeOriginal": {"EXIF 拍摄时间", "EXIF DateTimeOriginal"},
+	"locator.RIFF header":           {"RIFF 文件头", "RIFF header"},
+	"locator.xref":                  {"交叉引用表", "xref"},
+	"locator.trailer":               {"文件尾", "trailer"},
+	"locator.page tree":             {"页面树", "page tree"},
+	"locator.embedded files":        {"嵌入文件", "embedded files"},
+}
+
+func init() {
+	add := func(key string, v [2]string) {
+		if _, dup := terms[key]; dup {
+			panic("vocab: " + key + " defined twice")
+		}
+		terms[key] = v
+	}
+	for k, v := range warnTerms {
+		add("warn."+k, v)
+	}
+	for k, v := range warnLocators {
+		add(k, v)
+	}
+}
