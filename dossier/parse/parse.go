@@ -259,9 +259,15 @@ func argText(a any) string {
 
 // Problem is an error worded by a code, for the functions under a parser whose errors end up
 // in a warning: the warning then reads in the case language, not in the English of Error.
-type Problem struct{ W Warning }
+// Err, when set, is the error it stands for (a sentinel callers test with errors.Is).
+type Problem struct {
+	W   Warning
+	Err error
+}
 
 func (p *Problem) Error() string { return p.W.String() }
+
+func (p *Problem) Unwrap() error { return p.Err }
 
 // Errorf is the error worded by code; its arguments are those of Warn.
 func Errorf(code string, args ...any) error {

@@ -120,6 +120,33 @@ var warnTerms = map[string][2]string{
 	"charset-read-gb18030":        {"%s；已按可以解码的 GB18030 读取", "%s; read as GB18030, which decodes the text"},
 	"charset-read-utf8":           {"%s；已按 UTF-8 读取", "%s; read as UTF-8"},
 	"unknown-charset":             {"未知字符集 “%s”", "unknown charset %q"},
+
+	// SMS Backup & Restore (package smsbackup).
+	"mms-too-many-parts":      {"<mms> 超过 %s 个部分，其余忽略", "<mms> has more than %s parts; the rest are ignored"},
+	"mms-part-no-data":        {"彩信部分 “%s”（%s）没有数据", "MMS part %q (%s) has no data"},
+	"mms-part-unreadable":     {"彩信部分 “%s”：%s", "MMS part %q: %s"},
+	"mms-part-not-stored":     {"彩信部分 “%s” 未能保存：%s", "MMS part %q not stored: %s"},
+	"element-bad-date":        {"<%s> 已跳过：日期 “%s” 无法使用", "<%s> skipped: unusable date %q"},
+	"element-bad-attr":        {"<%s> 已跳过：%s “%s” 无法使用", "<%s> skipped: unusable %s %q"},
+	"element-unknown-attr":    {"<%s> 的 %s 为未知值 %s，保留但不标方向", "<%s> has unknown %s %s, kept without direction"},
+	"element-bad-type":        {"<%s> 已跳过：类型 “%s” 无法使用", "<%s> skipped: unusable type %q"},
+	"element-unknown-type":    {"<%s> 的类型为未知值 %s，保留但不标方向", "<%s> has unknown type %s, kept without direction"},
+	"element-bad-duration":    {"<%s> 的时长 “%s” 无法使用，保留但不记时长", "<%s> has unusable duration %q, kept without it"},
+	"mms-data-not-lifted":     {"data 属性未从数据流中取出", "data attribute was not lifted out of the stream"},
+	"mms-bad-data-ref":        {"数据引用 “%s” 格式有误", "malformed data reference %q"},
+	"attribute-cut":           {"属性 %s 的值在 %s 字节处截断", "value of attribute %s cut at %s bytes"},
+	"markup-cut":              {"标记在 %s 字节处截断", "markup cut at %s bytes"},
+	"not-utf8-replaced":       {"非 UTF-8 字节（单个原始字节或 CESU-8）已替换为 U+FFFD", "bytes that are not UTF-8 (a raw byte or CESU-8) replaced by U+FFFD"},
+	"end-tag-too-long":        {"结束标签超过 %s 字节", "end tag longer than %s bytes"},
+	"element-name-too-long":   {"元素名超过 %s 字节", "element name longer than %s bytes"},
+	"start-tag-too-large":     {"开始标签 <%s> 超过 %s 字节", "start tag <%s> larger than %s bytes"},
+	"attribute-name-too-long": {"属性名超过 %s 字节", "attribute name longer than %s bytes"},
+	"export-truncated":        {"文件意外结束，备份不完整", "unexpected EOF, export is truncated"},
+	"stopped-reading":         {"停止读取：%s", "stopped reading: %s"},
+	"xml-syntax-message":      {"XML 语法错误（%s）", "%s"},
+	"more-values-repaired":    {"另有 %s 处值被截断或修复", "%s more values cut or repaired"},
+	"undefined-elements":      {"忽略了格式未定义的元素：%s", "ignored elements the format does not define: %s"},
+	"count-mismatch":          {"<%s count=\"%s\">，但读到 %s 个元素", "<%s count=\"%s\"> but %s elements were read"},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.

@@ -41,7 +41,7 @@ func TestNote(t *testing.T) {
 		t.Fatal("a count warning without a stated count")
 	}
 	st.Note("共2笔记录", loc)
-	if w, ok := st.CountWarning(3); !ok || w.What != "the bill states 2 records but 3 rows were found" {
+	if w, ok := st.CountWarning(3); !ok || w.Message("en") != "the bill states 2 records but 3 rows were found" {
 		t.Fatalf("count warning %v %v", w, ok)
 	}
 }

@@ -384,7 +384,7 @@ func TestRecordCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Events) != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].What, "4 MiB") {
+	if len(res.Events) != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message("en"), "4 MiB") {
 		t.Fatalf("events %d, warnings %v", len(res.Events), res.Warnings)
 	}
 }

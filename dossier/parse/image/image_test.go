@@ -402,7 +402,7 @@ func TestPictureInAMessageTakesItsTime(t *testing.T) {
 		t.Fatalf("time %v from %q, events %+v; want the message's time", res.Time, res.TimeSource, res.Events)
 	}
 	for _, w := range res.Warnings {
-		if strings.Contains(w.What, "no time") {
+		if strings.Contains(w.Message("en"), "no time") {
 			t.Errorf("warning %q", w)
 		}
 	}

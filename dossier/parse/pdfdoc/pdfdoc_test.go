@@ -155,7 +155,7 @@ func TestEncryptedWarning(t *testing.T) {
 	}
 	found := false
 	for _, w := range res.Warnings {
-		found = found || w.What == "encrypted: pages cannot be imported, the original is attached"
+		found = found || w.Message("en") == "encrypted: pages cannot be imported, the original is attached"
 	}
 	if !found || res.Info["encrypted"] != "true" || res.Summary != "encrypted PDF, 1 page" {
 		t.Errorf("warnings %v info %v summary %q", res.Warnings, res.Info, res.Summary)

@@ -122,12 +122,12 @@ const kindWithheld = "withheld"
 func (x *export) call(element, nameAttr string, a attrs) (event.Event, bool) {
 	ms, ok := epochMillis(a.get("date"))
 	if !ok {
-		x.warn(x.line, "<%s> skipped: unusable date %q", element, a.raw("date"))
+		x.warn(x.line, "element-bad-date", element, a.raw("date"))
 		return event.Event{}, false
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(a.get("type")))
 	if err != nil {
-		x.warn(x.line, "<%s> skipped: unusable type %q", element, a.raw("type"))
+		x.warn(x.line, "element-bad-type", element, a.raw("type"))
 		return event.Event{}, false
 	}
 	ev := event.Event{
@@ -142,13 +142,13 @@ func (x *export) call(element, nameAttr string, a attrs) (event.Event, bool) {
 		// Some vendors add their own codes; the call is still evidence that contact happened,
 		// but nothing says who called whom.
 		ev.Kind = "type-" + strconv.Itoa(code)
-		x.warn(x.line, "<%s> has unknown type %d, kept without direction", element, code)
+		x.warn(x.line, "element-unknown-type", element, code)
 	}
 	if d := strings.TrimSpace(a.get("duration")); d != "" {
 		if secs, err := strconv.ParseInt(d, 10, 64); err == nil && secs >= 0 {
 			ev.Duration = event.Seconds(secs)
 		} else {
-			x.warn(x.line, "<%s> has unusable duration %q, kept without it", element, d)
+			x.warn(x.line, "element-bad-duration", element, d)
 		}
 	}
 	raw := a.get("number")

@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/phone"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // export is one backup file being read: the decoder over the guard, and the result so far.
@@ -147,36 +148,35 @@ func (x *export) stop(err error) {
 	}
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || se != nil && x.g.atEnd(x.dec.InputOffset()):
-		x.warn(line, "unexpected EOF, export is truncated")
+		x.warn(line, "export-truncated")
 	case errors.Is(err, errTooLarge):
-		x.warn(0, "stopped reading: %v", err)
+		x.warn(0, "stopped-reading", err)
 	case se != nil:
-		x.warn(line, "stopped reading: %s", se.Msg)
+		x.warn(line, "stopped-reading", &parse.Problem{W: parse.Warning{Code: "xml-syntax-message", Cause: &parse.Warning{What: se.Msg}}})
 	default:
-		x.warn(line, "stopped reading: %v", err)
+		x.warn(line, "stopped-reading", err)
 	}
 }
 
-func (x *export) warn(line int, format string, args ...any) {
-	where := ""
+func (x *export) warn(line int, code string, args ...any) {
+	// Counted by code: a million elements with the same fault are one kind of warning.
+	x.add(line, code, parse.Warn("", code, args...))
+}
+
+func (x *export) add(line int, kind string, w parse.Warning) {
 	if line > 0 {
-		where = "line " + strconv.Itoa(line)
+		w.Where = "line " + strconv.Itoa(line)
 	}
-	// Counted by format: a million elements with the same fault are one kind of warning.
-	kind := format
-	if format == "%s" {
-		kind = fmt.Sprint(args...)
-	}
-	x.warns.AddKind(kind, parse.Warnf(where, format, args...))
+	x.warns.AddKind(kind, w)
 }
 
 // finish adds the warnings that concern the whole file.
 func (x *export) finish(read int) {
 	for _, n := range x.g.notes {
-		x.warn(n.line, "%s", n.what)
+		x.add(n.line, n.w.Message(vocab.EN), n.w)
 	}
 	if x.g.dropped > 0 {
-		x.warn(0, "%d more values cut or repaired", x.g.dropped)
+		x.warn(0, "more-values-repaired", x.g.dropped)
 	}
 	if len(x.unknown) > 0 {
 		names := make([]string, 0, len(x.unknown))
@@ -184,10 +184,10 @@ func (x *export) finish(read int) {
 			names = append(names, fmt.Sprintf("<%s>×%d", name, n))
 		}
 		sort.Strings(names)
-		x.warn(0, "ignored elements the format does not define: %s", strings.Join(names, ", "))
+		x.warn(0, "undefined-elements", strings.Join(names, ", "))
 	}
 	if x.declared >= 0 && x.declared != read {
-		x.warn(0, "<%s count=\"%d\"> but %d elements were read", x.root, x.declared, read)
+		x.warn(0, "count-mismatch", x.root, x.declared, read)
 	}
 	x.res.Warnings = x.warns.List()
 }

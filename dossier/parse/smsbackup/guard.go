@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -117,7 +117,13 @@ type guard struct {
 // note records a value the guard cut.
 type note struct {
 	line int
-	what string
+	w    parse.Warning
+}
+
+// tooLarge is errTooLarge, worded by code, at the current line.
+func (g *guard) tooLarge(code string, args ...any) error {
+	w := parse.Warn("line "+strconv.Itoa(g.line), code, args...)
+	return &parse.Problem{W: w, Err: errTooLarge}
 }
 
 // atEnd reports whether the input ended within the last few bytes before offset, the decoder's
@@ -219,12 +225,12 @@ func (g *guard) step(b byte) error {
 			return nil
 		}
 		if g.tagBytes++; g.tagBytes > maxName {
-			return fmt.Errorf("line %d: end tag longer than %d bytes: %w", g.line, maxName, errTooLarge)
+			return g.tooLarge("end-tag-too-long", maxName)
 		}
 	case stTagName:
 		if isNameByte(b) {
 			if len(g.name) >= maxName {
-				return fmt.Errorf("line %d: element name longer than %d bytes: %w", g.line, maxName, errTooLarge)
+				return g.tooLarge("element-name-too-long", maxName)
 			}
 			g.name = append(g.name, b)
 			g.out = append(g.out, b)
@@ -238,7 +244,7 @@ func (g *guard) step(b byte) error {
 	case stTag:
 		g.tagBytes++
 		if g.tagBytes > maxTag {
-			return fmt.Errorf("line %d: start tag <%s> larger than %d bytes: %w", g.line, g.name, maxTag, errTooLarge)
+			return g.tooLarge("start-tag-too-large", string(g.name), maxTag)
 		}
 		switch {
 		case b == '>':
@@ -257,7 +263,7 @@ func (g *guard) step(b byte) error {
 	case stAttrName:
 		if isNameByte(b) {
 			if len(g.attr) >= maxName {
-				return fmt.Errorf("line %d: attribute name longer than %d bytes: %w", g.line, maxName, errTooLarge)
+				return g.tooLarge("attribute-name-too-long", maxName)
 			}
 			g.attr = append(g.attr, b)
 			g.out = append(g.out, b)
@@ -289,7 +295,7 @@ func (g *guard) step(b byte) error {
 		g.content(b)
 		g.tagBytes += len(g.out) - before
 		if g.tagBytes > maxTag {
-			return fmt.Errorf("line %d: start tag <%s> larger than %d bytes: %w", g.line, g.name, maxTag, errTooLarge)
+			return g.tooLarge("start-tag-too-large", string(g.name), maxTag)
 		}
 	case stComment:
 		g.endsWith(b, '-', '-', "-->")
@@ -410,9 +416,9 @@ func (g *guard) keep(p ...byte) {
 	if !g.dropping && g.runLen >= maxValue && p[0]&0xC0 != 0x80 {
 		g.dropping = true
 		if g.st == stValue {
-			g.addNote(fmt.Sprintf("value of attribute %s cut at %d bytes", g.attr, maxValue))
+			g.addNote("attribute-cut", string(g.attr), maxValue)
 		} else if g.st != stText {
-			g.addNote(fmt.Sprintf("markup cut at %d bytes", maxValue))
+			g.addNote("markup-cut", maxValue)
 		}
 	}
 	if g.dropping {
@@ -428,12 +434,12 @@ func (g *guard) keep(p ...byte) {
 	g.runLen += len(p)
 }
 
-func (g *guard) addNote(what string) {
+func (g *guard) addNote(code string, args ...any) {
 	if len(g.notes) >= maxNotes {
 		g.dropped++
 		return
 	}
-	g.notes = append(g.notes, note{line: g.line, what: what})
+	g.notes = append(g.notes, note{line: g.line, w: parse.Warn("", code, args...)})
 }
 
 // content handles a byte of character data or of an attribute value, where references may occur.
@@ -513,7 +519,7 @@ func (g *guard) invalidUTF8() {
 	g.keep(replacementChar...)
 	if !g.badRun {
 		g.badRun = true
-		g.addNote("bytes that are not UTF-8 (a raw byte or CESU-8) replaced by U+FFFD")
+		g.addNote("not-utf8-replaced")
 	}
 }
 

@@ -105,7 +105,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 func (x *export) messageHead(elem, typeAttr string, a attrs, types map[int]messageType) (event.Event, bool) {
 	ms, ok := epochMillis(a.get("date"))
 	if !ok {
-		x.warn(x.line, "<%s> skipped: unusable date %q", elem, a.raw("date"))
+		x.warn(x.line, "element-bad-date", elem, a.raw("date"))
 		return event.Event{}, false
 	}
 	// Android stores MMS dates in seconds and the app converts them; a value below 1e11 (early
@@ -115,7 +115,7 @@ func (x *export) messageHead(elem, typeAttr string, a attrs, types map[int]messa
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(a.get(typeAttr)))
 	if err != nil {
-		x.warn(x.line, "<%s> skipped: unusable %s %q", elem, typeAttr, a.raw(typeAttr))
+		x.warn(x.line, "element-bad-attr", elem, typeAttr, a.raw(typeAttr))
 		return event.Event{}, false
 	}
 	ev := event.Event{
@@ -129,7 +129,7 @@ func (x *export) messageHead(elem, typeAttr string, a attrs, types map[int]messa
 		ev.Direction, ev.Status = t.dir, t.status
 	} else {
 		ev.Kind = typeAttr + "-" + strconv.Itoa(code)
-		x.warn(x.line, "<%s> has unknown %s %d, kept without direction", elem, typeAttr, code)
+		x.warn(x.line, "element-unknown-attr", elem, typeAttr, code)
 	}
 	return ev, true
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -74,7 +73,7 @@ func (x *export) mms(se xml.StartElement, t *messageTally) (event.Event, bool) {
 			case "part":
 				if parts++; parts > maxParts {
 					if parts == maxParts+1 {
-						x.warn(x.line, "<mms> has more than %d parts; the rest are ignored", maxParts)
+						x.warn(x.line, "mms-too-many-parts", maxParts)
 					}
 					continue
 				}
@@ -135,16 +134,16 @@ func (x *export) mmsPart(a attrs, index int, sent time.Time, t *messageTally) st
 	}
 	t.attachments++
 	if data == "" {
-		x.warn(x.line, "MMS part %q (%s) has no data", name, ct)
+		x.warn(x.line, "mms-part-no-data", name, ct)
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	r, err := x.partData(data)
 	if err != nil {
-		x.warn(x.line, "MMS part %q: %v", name, err)
+		x.warn(x.line, "mms-part-unreadable", name, err)
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	if r == nil { // data was "null" after all
-		x.warn(x.line, "MMS part %q (%s) has no data", name, ct)
+		x.warn(x.line, "mms-part-no-data", name, ct)
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	if x.in.Derive == nil {
@@ -156,7 +155,7 @@ func (x *export) mmsPart(a attrs, index int, sent time.Time, t *messageTally) st
 		err = rec.err
 	}
 	if err != nil {
-		x.warn(x.line, "MMS part %q not stored: %v", name, err)
+		x.warn(x.line, "mms-part-not-stored", name, err)
 		return fmt.Sprintf("[%s: %s]", ct, name)
 	}
 	if d.Exhibit > 0 {
@@ -181,16 +180,16 @@ func partName(a attrs, index int) string {
 // A nil reader means the value was the phone's "null".
 func (x *export) partData(ref string) (io.Reader, error) {
 	if ref == "" || ref[0] != dataRefPrefix {
-		return nil, errors.New("data attribute was not lifted out of the stream")
+		return nil, parse.Errorf("mms-data-not-lifted")
 	}
 	f := strings.Fields(ref[1:])
 	if len(f) != 2 {
-		return nil, fmt.Errorf("malformed data reference %q", ref)
+		return nil, parse.Errorf("mms-bad-data-ref", ref)
 	}
 	off, err1 := strconv.ParseInt(f[0], 10, 64)
 	n, err2 := strconv.ParseInt(f[1], 10, 64)
 	if err1 != nil || err2 != nil || off < 0 || n <= 0 || off > x.in.Size || n > x.in.Size-off {
-		return nil, fmt.Errorf("malformed data reference %q", ref)
+		return nil, parse.Errorf("mms-bad-data-ref", ref)
 	}
 	sec := io.NewSectionReader(x.in.Data, off, n)
 	if n <= int64(len("null")) {
