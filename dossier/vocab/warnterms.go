@@ -147,6 +147,27 @@ var warnTerms = map[string][2]string{
 	"more-values-repaired":    {"另有 %s 处值被截断或修复", "%s more values cut or repaired"},
 	"undefined-elements":      {"忽略了格式未定义的元素：%s", "ignored elements the format does not define: %s"},
 	"count-mismatch":          {"<%s count=\"%s\">，但读到 %s 个元素", "<%s count=\"%s\"> but %s elements were read"},
+
+	// Text message and chat exports (packages vmessage, wechatchat, calllogcsv).
+	"vmsg-no-end-before-begin": {"下一个 BEGIN:VMSG 之前没有 END:VMSG，按已读内容保留", "block has no END:VMSG before the next BEGIN:VMSG; kept as read"},
+	"vmsg-truncated":           {"文件在此条信息中结束（没有 END:VMSG）：文件不完整，按已读内容保留", "the file ends inside this message (no END:VMSG): truncated; kept as read"},
+	"line-too-long":            {"此行超过 %s 字节，已跳过", "line longer than %s bytes; skipped"},
+	"too-many-messages":        {"超过 %s 条信息，其余未读取", "more than %s messages; the rest were not read"},
+	"message-bad-date":         {"信息已跳过：无法识别的日期 “%s”", "message skipped: unreadable date %q"},
+	"message-too-long":         {"信息超过 %s 字节，内容已截断", "message longer than %s bytes; text cut"},
+	"vmsg-box-no-direction":    {"信箱 “%s” 不表明收发方向，保留但不标方向", "message box %q says nothing of its direction; kept without one"},
+	"too-many-messages-file":   {"超过 %s 条信息，文件其余部分未读取", "more than %s messages; the rest of the file was not read"},
+	"row-cell-count":           {"此行有 %s 个单元格，表头有 %s 个，已跳过", "row has %s cells, the header has %s; skipped"},
+	"wechat-bad-time":          {"无法识别的时间（CreateTime “%s”，StrTime “%s”），已跳过", "unreadable time (CreateTime %q, StrTime %q); skipped"},
+	"wechat-bad-type":          {"无法识别的信息类型 “%s”，按其他类型保留", "unreadable message type %q; kept as other"},
+	"wechat-bad-sender":        {"无法识别的 IsSender “%s”，收发方向未知", "unreadable IsSender %q; direction unknown"},
+	"row-bad-time":             {"无法识别的时间 “%s”，已跳过", "unreadable time %q; skipped"},
+	"message-bad-time":         {"无法识别的时间 “%s”，此条信息已跳过", "unreadable time %q; message skipped"},
+	"too-many-calls":           {"超过 %s 条通话记录，文件其余部分未读取", "more than %s calls; the rest of the file was not read"},
+	"number-scientific":        {"号码 “%s” 已被电子表格改写为科学计数法，原号码的数字已丢失", "number %q was rewritten by a spreadsheet in scientific notation; its digits are lost"},
+	"call-bad-duration":        {"无法识别的时长 “%s”，保留但不记时长", "unreadable duration %q; kept without a duration"},
+	"call-unknown-type":        {"未知的通话类型 “%s”，保留但方向和接听情况未知", "unknown call type %q; kept with direction and outcome unknown"},
+	"chat-party-unknown":       {"无法从文件名判断对方是谁，信息的收发方向未知", "the other party could not be told from the file name; message directions are unknown"},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.

@@ -136,15 +136,15 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		if err != nil {
 			line := csvtext.ErrorLine(err, lastLine)
-			res.Warnings = append(res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line),
-				"stopped reading: %v", err))
+			res.Warnings = append(res.Warnings, parse.Warn(fmt.Sprintf("line %d", line),
+				"stopped-reading", err))
 			break
 		}
 		line, _ := r.FieldPos(0)
 		lastLine = line
 		if len(res.Events) >= maxEvents {
-			res.Warnings = append(res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line),
-				"more than %d calls; the rest of the file was not read", maxEvents))
+			res.Warnings = append(res.Warnings, parse.Warn(fmt.Sprintf("line %d", line),
+				"too-many-calls", maxEvents))
 			break
 		}
 		rd.row(line, rec)
@@ -183,8 +183,8 @@ var unnamed = map[string]bool{
 	"未知号码": true, "-": true, "--": true,
 }
 
-func (rd *rowReader) warn(line int, format string, args ...any) {
-	rd.res.Warnings = append(rd.res.Warnings, parse.Warnf(fmt.Sprintf("line %d", line), format, args...))
+func (rd *rowReader) warn(line int, code string, args ...any) {
+	rd.res.Warnings = append(rd.res.Warnings, parse.Warn(fmt.Sprintf("line %d", line), code, args...))
 }
 
 func (rd *rowReader) row(line int, rec []string) {
@@ -196,11 +196,11 @@ func (rd *rowReader) row(line int, rec []string) {
 		return // a repeated header where two exports were concatenated
 	}
 	if len(cells) > rd.head.width {
-		rd.warn(line, "row has %d cells, the header has %d; skipped", len(cells), rd.head.width)
+		rd.warn(line, "row-cell-count", len(cells), rd.head.width)
 		return
 	}
 	if len(rec) <= rd.head.maxCol() {
-		rd.warn(line, "row has %d cells, the header has %d; skipped", len(cells), rd.head.width)
+		rd.warn(line, "row-cell-count", len(cells), rd.head.width)
 		return
 	}
 	cell := func(f field) string {
@@ -216,7 +216,7 @@ func (rd *rowReader) row(line int, rec []string) {
 	}
 	when, err := parseTime(rawTime, rd.in.Location())
 	if err != nil {
-		rd.warn(line, "unreadable time %q; skipped", short(rawTime))
+		rd.warn(line, "row-bad-time", short(rawTime))
 		return
 	}
 
@@ -228,7 +228,7 @@ func (rd *rowReader) row(line int, rec []string) {
 	}
 	rawNumber := cell(fieldNumber)
 	if scientific.MatchString(rawNumber) {
-		rd.warn(line, "number %q was rewritten by a spreadsheet in scientific notation; its digits are lost", short(rawNumber))
+		rd.warn(line, "number-scientific", short(rawNumber))
 	} else {
 		ev.Counterpart = phone.Normalize(rawNumber)
 	}
@@ -244,7 +244,7 @@ func (rd *rowReader) row(line int, rec []string) {
 		case err != nil && raw == "":
 			// No duration written: unknown, not zero.
 		case err != nil:
-			rd.warn(line, "unreadable duration %q; kept without a duration", short(raw))
+			rd.warn(line, "call-bad-duration", short(raw))
 		default:
 			ev.Duration = event.Seconds(secs)
 			connected = ok
@@ -260,7 +260,7 @@ func (rd *rowReader) row(line int, rec []string) {
 				ev.Status = event.StatusMissed
 			}
 		} else {
-			rd.warn(line, "unknown call type %q; kept with direction and outcome unknown", short(raw))
+			rd.warn(line, "call-unknown-type", short(raw))
 		}
 	}
 	rd.res.Events = append(rd.res.Events, ev)

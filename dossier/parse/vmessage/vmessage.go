@@ -147,7 +147,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		switch {
 		case upper == "BEGIN:VMSG":
 			if cur != nil {
-				rd.warn(cur.line, "block has no END:VMSG before the next BEGIN:VMSG; kept as read")
+				rd.warn(cur.line, "vmsg-no-end-before-begin")
 				rd.finish(cur)
 			}
 			cur, depth = &msg{line: rd.line}, 0
@@ -181,7 +181,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 	}
 	if cur != nil {
-		rd.warn(cur.line, "the file ends inside this message (no END:VMSG): truncated; kept as read")
+		rd.warn(cur.line, "vmsg-truncated")
 		rd.finish(cur)
 	}
 	if rd.err != nil {
@@ -195,12 +195,12 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	return rd.res, nil
 }
 
-func (rd *reader) warn(line int, format string, args ...any) {
+func (rd *reader) warn(line int, code string, args ...any) {
 	where := ""
 	if line > 0 {
 		where = "line " + strconv.Itoa(line)
 	}
-	rd.res.Warnings = append(rd.res.Warnings, parse.Warnf(where, format, args...))
+	rd.res.Warnings = append(rd.res.Warnings, parse.Warn(where, code, args...))
 }
 
 // next returns the next line without its end; a line over maxLine is skipped with a warning.
@@ -208,13 +208,13 @@ func (rd *reader) next() (string, bool) {
 	line, long, err := textenc.ReadLine(rd.br, maxLine)
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
-			rd.warn(rd.line, "stopped reading: %v", err)
+			rd.warn(rd.line, "stopped-reading", err)
 		}
 		return "", false
 	}
 	rd.line++
 	if long {
-		rd.warn(rd.line, "line longer than %d bytes; skipped", maxLine)
+		rd.warn(rd.line, "line-too-long", maxLine)
 		return "", true
 	}
 	return line, true
@@ -400,7 +400,7 @@ func (rd *reader) finish(m *msg) {
 	}
 	if rd.count >= maxMessages {
 		if rd.count == maxMessages {
-			rd.warn(m.line, "more than %d messages; the rest were not read", maxMessages)
+			rd.warn(m.line, "too-many-messages", maxMessages)
 			rd.count++
 		}
 		return
@@ -410,13 +410,13 @@ func (rd *reader) finish(m *msg) {
 		when, ok = rd.time(m.nokDate)
 	}
 	if !ok {
-		rd.warn(m.line, "message skipped: unreadable date %q", clip(m.date))
+		rd.warn(m.line, "message-bad-date", clip(m.date))
 		return
 	}
 	ev := event.Event{Time: when.In(rd.in.Location()), TimeSource: event.TimeFromContent, Channel: event.SMS,
 		Text: strings.TrimRight(m.body.String(), "\r\n"), Subject: m.subject, Locator: "line " + strconv.Itoa(m.line)}
 	if m.cut {
-		rd.warn(m.line, "message longer than %d bytes; text cut", maxText)
+		rd.warn(m.line, "message-too-long", maxText)
 	}
 	box := m.box
 	if box == "" {
@@ -425,7 +425,7 @@ func (rd *reader) finish(m *msg) {
 	if b, ok := boxes[box]; ok {
 		ev.Direction, ev.Status = b.dir, b.status
 	} else {
-		rd.warn(m.line, "message box %q says nothing of its direction; kept without one", clip(box))
+		rd.warn(m.line, "vmsg-box-no-direction", clip(box))
 	}
 	if len(m.tels) > 0 {
 		tel := m.tels[0]

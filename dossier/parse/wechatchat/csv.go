@@ -128,13 +128,13 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		if err != nil {
 			line := csvtext.ErrorLine(err, lastLine)
-			res.Warnings = append(res.Warnings, lineWarn(line, "stopped reading: %v", err))
+			res.Warnings = append(res.Warnings, lineWarn(line, "stopped-reading", err))
 			break
 		}
 		line, _ := r.FieldPos(0)
 		lastLine = line
 		if len(res.Events) >= maxEvents {
-			res.Warnings = append(res.Warnings, lineWarn(line, "more than %d messages; the rest of the file was not read", maxEvents))
+			res.Warnings = append(res.Warnings, lineWarn(line, "too-many-messages-file", maxEvents))
 			break
 		}
 		rd.row(line, rec)
@@ -158,8 +158,8 @@ type csvRows struct {
 	orphans  []int // events of the holder's own messages still without a counterpart
 }
 
-func (rd *csvRows) warn(line int, format string, args ...any) {
-	rd.res.Warnings = append(rd.res.Warnings, lineWarn(line, format, args...))
+func (rd *csvRows) warn(line int, code string, args ...any) {
+	rd.res.Warnings = append(rd.res.Warnings, lineWarn(line, code, args...))
 }
 
 func (rd *csvRows) row(line int, rec []string) {
@@ -168,7 +168,7 @@ func (rd *csvRows) row(line int, rec []string) {
 		return
 	}
 	if len(cells) > rd.head.width || len(rec) <= rd.head.maxCol() {
-		rd.warn(line, "row has %d cells, the header has %d; skipped", len(cells), rd.head.width)
+		rd.warn(line, "row-cell-count", len(cells), rd.head.width)
 		return
 	}
 	cell := func(c column) string {
@@ -183,7 +183,7 @@ func (rd *csvRows) row(line int, rec []string) {
 
 	when, ok := rd.time(cell(colCreateTime), cell(colStrTime))
 	if !ok {
-		rd.warn(line, "unreadable time (CreateTime %q, StrTime %q); skipped", short(cell(colCreateTime)), short(cell(colStrTime)))
+		rd.warn(line, "wechat-bad-time", short(cell(colCreateTime)), short(cell(colStrTime)))
 		return
 	}
 	var kind, text string
@@ -191,12 +191,12 @@ func (rd *csvRows) row(line int, rec []string) {
 		subType, _ := strconv.Atoi(cell(colSubType))
 		kind, text = describe(typ, subType, cell(colStrContent))
 	} else {
-		rd.warn(line, "unreadable message type %q; kept as other", short(cell(colType)))
+		rd.warn(line, "wechat-bad-type", short(cell(colType)))
 		kind, text = KindOther, "[消息类型 "+short(cell(colType))+"]"
 	}
 	text, cut := clip(text, maxText)
 	if cut {
-		rd.warn(line, "message longer than %d bytes; text cut", maxText)
+		rd.warn(line, "message-too-long", maxText)
 	}
 
 	ev := event.Event{
@@ -216,7 +216,7 @@ func (rd *csvRows) row(line int, rec []string) {
 	case sender == "0":
 		ev.Direction = event.In
 	default:
-		rd.warn(line, "unreadable IsSender %q; direction unknown", short(sender))
+		rd.warn(line, "wechat-bad-sender", short(sender))
 	}
 
 	talker, from := cell(colTalker), cell(colSender)

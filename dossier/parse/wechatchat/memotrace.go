@@ -120,13 +120,13 @@ func (MemoTraceCSV) Parse(in *parse.Input) (*parse.Result, error) {
 			break
 		}
 		if err != nil {
-			res.Warnings = append(res.Warnings, lineWarn(csvtext.ErrorLine(err, lastLine), "stopped reading: %v", err))
+			res.Warnings = append(res.Warnings, lineWarn(csvtext.ErrorLine(err, lastLine), "stopped-reading", err))
 			break
 		}
 		line, _ := r.FieldPos(0)
 		lastLine = line
 		if len(res.Events) >= maxEvents {
-			res.Warnings = append(res.Warnings, lineWarn(line, "more than %d messages; the rest of the file was not read", maxEvents))
+			res.Warnings = append(res.Warnings, lineWarn(line, "too-many-messages-file", maxEvents))
 			break
 		}
 		ev, name, ok := memoRow(in, cols, line, rec, res)
@@ -139,7 +139,7 @@ func (MemoTraceCSV) Parse(in *parse.Input) (*parse.Result, error) {
 	if party != "" {
 		res.Info["party"] = party
 	} else if len(res.Events) > 0 {
-		res.Warnings = append(res.Warnings, parse.Warning{What: "the other party could not be told from the file name; message directions are unknown"})
+		res.Warnings = append(res.Warnings, parse.Warn("", "chat-party-unknown"))
 	}
 	res.Info["messages"] = strconv.Itoa(len(res.Events))
 	res.Summary = fmt.Sprintf("%d messages", len(res.Events))
@@ -160,7 +160,7 @@ func memoRow(in *parse.Input, c memoColumns, line int, rec []string, res *parse.
 		return ""
 	}
 	if len(rec) <= max(c.typ, c.sender, c.when, c.content) {
-		res.Warnings = append(res.Warnings, lineWarn(line, "row has %d cells, the header has %d; skipped", len(cells), c.width))
+		res.Warnings = append(res.Warnings, lineWarn(line, "row-cell-count", len(cells), c.width))
 		return event.Event{}, "", false
 	}
 	if cell(c.typ) == "类型" {
@@ -171,7 +171,7 @@ func memoRow(in *parse.Input, c memoColumns, line int, rec []string, res *parse.
 		err = errors.New("year outside WeChat's life")
 	}
 	if err != nil {
-		res.Warnings = append(res.Warnings, lineWarn(line, "unreadable time %q; skipped", short(cell(c.when))))
+		res.Warnings = append(res.Warnings, lineWarn(line, "row-bad-time", short(cell(c.when))))
 		return event.Event{}, "", false
 	}
 	kind, known := memoKinds[cell(c.typ)]
@@ -180,7 +180,7 @@ func memoRow(in *parse.Input, c memoColumns, line int, rec []string, res *parse.
 	}
 	text, cut := clip(strings.TrimSpace(rec[c.content]), maxText)
 	if cut {
-		res.Warnings = append(res.Warnings, lineWarn(line, "message longer than %d bytes; text cut", maxText))
+		res.Warnings = append(res.Warnings, lineWarn(line, "message-too-long", maxText))
 	}
 	name := cell(c.sender)
 	shown := cell(c.remark)

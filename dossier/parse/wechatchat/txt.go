@@ -119,7 +119,7 @@ func (TXT) Parse(in *parse.Input) (*parse.Result, error) {
 			return
 		}
 		if cur.cut {
-			res.Warnings = append(res.Warnings, lineWarn(cur.line, "message longer than %d bytes; text cut", maxText))
+			res.Warnings = append(res.Warnings, lineWarn(cur.line, "message-too-long", maxText))
 		}
 		res.Events = append(res.Events, txtEvent(cur))
 		names = append(names, cur.name)
@@ -130,18 +130,18 @@ func (TXT) Parse(in *parse.Input) (*parse.Result, error) {
 		line, long, err := lr.next()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				res.Warnings = append(res.Warnings, lineWarn(lr.line, "stopped reading: %v", err))
+				res.Warnings = append(res.Warnings, lineWarn(lr.line, "stopped-reading", err))
 			}
 			break
 		}
 		if long {
-			res.Warnings = append(res.Warnings, lineWarn(lr.line, "line longer than %d bytes; skipped", maxLine))
+			res.Warnings = append(res.Warnings, lineWarn(lr.line, "line-too-long", maxLine))
 			continue
 		}
 		if ts, name, ok := stamp(line); ok {
 			flush()
 			if len(res.Events) >= maxEvents {
-				res.Warnings = append(res.Warnings, lineWarn(lr.line, "more than %d messages; the rest of the file was not read", maxEvents))
+				res.Warnings = append(res.Warnings, lineWarn(lr.line, "too-many-messages-file", maxEvents))
 				break
 			}
 			when, err := time.ParseInLocation(time.DateTime, ts, in.Location())
@@ -149,7 +149,7 @@ func (TXT) Parse(in *parse.Input) (*parse.Result, error) {
 				err = errors.New("year outside WeChat's life")
 			}
 			if err != nil {
-				res.Warnings = append(res.Warnings, lineWarn(lr.line, "unreadable time %q; message skipped", ts))
+				res.Warnings = append(res.Warnings, lineWarn(lr.line, "message-bad-time", ts))
 				skipping = true
 				continue
 			}
@@ -176,7 +176,7 @@ func (TXT) Parse(in *parse.Input) (*parse.Result, error) {
 	if party != "" {
 		res.Info["party"] = party
 	} else if len(res.Events) > 0 {
-		res.Warnings = append(res.Warnings, parse.Warning{What: "the other party could not be told from the file name; message directions are unknown"})
+		res.Warnings = append(res.Warnings, parse.Warn("", "chat-party-unknown"))
 	}
 	res.Info["messages"] = strconv.Itoa(len(res.Events))
 	res.Summary = fmt.Sprintf("%d messages", len(res.Events))

@@ -96,8 +96,8 @@ func clip(s string, limit int) (out string, cut bool) {
 	return s[:i] + "…", true
 }
 
-func lineWarn(line int, format string, args ...any) parse.Warning {
-	return parse.Warnf(fmt.Sprintf("line %d", line), format, args...)
+func lineWarn(line int, code string, args ...any) parse.Warning {
+	return parse.Warn(fmt.Sprintf("line %d", line), code, args...)
 }
 
 // short caps a value quoted in a warning.
