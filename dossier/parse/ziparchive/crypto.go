@@ -13,10 +13,12 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+
+	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
 
 // ErrWrongPassword means the password given does not open the member.
-var ErrWrongPassword = errors.New("wrong password")
+var ErrWrongPassword = container.ErrWrongPassword
 
 // Traditional PKWARE encryption ("ZipCrypto"), APPNOTE.TXT section 6.1: three 32-bit keys
 // initialised from the password, a 12-byte header whose last byte checks the password, then the

@@ -13,13 +13,9 @@
 // says how to give it. Strong encryption (flag bit 6) and methods other than store and deflate
 // are named, not guessed.
 //
-// Hostile archives: at most maxMembers members are extracted, each at most maxMemberBytes and
-// all together at most maxTotalBytes of output, and a member that inflates more than maxRatio
-// times its stored size past ratioFloor is stopped as a bomb; every cap that bites is a warning.
-// Names are untrusted: "..", absolute paths, drive letters and backslashes are dropped from the
-// path, names that are not UTF-8 are read as GB18030 (Chinese Windows writes them so), and
-// symbolic links are named but never followed. An archive inside an archive is read again by
-// this parser through Derive, as deep as ingest's nesting cap allows.
+// Hostile archives are bounded as package container says (member count and sizes, bombs, names
+// reaching outside the archive, links). An archive inside an archive is read again through
+// Derive, as deep as ingest's nesting cap allows.
 package ziparchive
 
 import (
@@ -31,23 +27,11 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"path"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/parse"
-	"github.com/dossier-tool/dossier/dossier/textenc"
-)
-
-// Caps on what one archive may make ingest extract.
-const (
-	maxMembers     = 10000
-	maxMemberBytes = 1 << 30
-	maxTotalBytes  = 2 << 30
-	maxRatio       = 1000
-	ratioFloor     = 64 << 20
+	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
 
 // Parser reads zip archives.
@@ -65,121 +49,57 @@ func (Parser) Detect(s *parse.Sniff) bool {
 	return strings.TrimSpace(mt) == "application/zip"
 }
 
-var (
-	errTooLarge = errors.New("too large")
-	errBomb     = errors.New("inflates more than a thousand times its stored size: a zip bomb")
-)
-
 // Parse implements parse.Parser.
 func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	zr, err := zip.NewReader(in.Data, in.Size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", in.Name, err)
 	}
-	x := &extractor{in: in, res: &parse.Result{Kind: parse.KindArchive, Info: map[string]string{"format": "zip"}}}
+	x := container.New(in, "zip")
 	for i, f := range zr.File {
-		if x.files >= maxMembers {
-			x.warn("", "more than %d members; the rest (from member %d on) were not extracted", maxMembers, i+1)
+		if x.Full(i + 1) {
 			break
 		}
-		x.member(i+1, f)
-	}
-	x.finish(len(zr.File))
-	return x.res, nil
-}
-
-type extractor struct {
-	in          *parse.Input
-	res         *parse.Result
-	files       int   // members that are files
-	extracted   int   // members stored as items
-	total       int64 // bytes written so far
-	locked      int   // encrypted members left inside for want of a password
-	wrong       int   // encrypted members the given password did not open
-	lockedNames []string
-}
-
-func (x *extractor) warn(where, format string, args ...any) {
-	x.res.Warnings = append(x.res.Warnings, parse.Warnf(where, format, args...))
-}
-
-func (x *extractor) member(index int, f *zip.File) {
-	name, note := memberPath(f)
-	where := "member " + strconv.Itoa(index) + " " + strconv.Quote(clip(name))
-	if note != "" {
-		x.warn(where, "%s", note)
-	}
-	mode := f.Mode()
-	switch {
-	case strings.HasSuffix(f.Name, "/") || mode.IsDir():
-		return
-	case mode&fs.ModeSymlink != 0:
-		x.warn(where, "a symbolic link; not followed, nothing extracted")
-		return
-	case mode&(fs.ModeDevice|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeCharDevice) != 0:
-		x.warn(where, "a device or pipe, not a file; nothing extracted")
-		return
-	}
-	x.files++
-	if name == "" {
-		name = "member-" + strconv.Itoa(index)
-	}
-	if f.UncompressedSize64 > maxMemberBytes {
-		x.warn(where, "declares %d bytes, more than the %d extracted from one member; not extracted", f.UncompressedSize64, int64(maxMemberBytes))
-		return
-	}
-	r, err := x.open(f)
-	if errors.Is(err, errLocked) {
-		x.locked++
-		if len(x.lockedNames) < 5 {
-			x.lockedNames = append(x.lockedNames, name)
+		mode := f.Mode()
+		link := ""
+		if mode&fs.ModeSymlink != 0 {
+			link = "a symbolic link"
 		}
-		return
+		err := x.Add(i+1, container.Member{
+			Name:    f.Name,
+			Dir:     mode.IsDir(),
+			Link:    link,
+			Special: mode&(fs.ModeDevice|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeCharDevice) != 0,
+			Size:    int64(min(f.UncompressedSize64, 1<<62)),
+			Stored:  int64(min(f.CompressedSize64, 1<<62)),
+			ModTime: modTime(f, in.Location()),
+			Open:    func() (io.Reader, error) { return open(in, f) },
+		})
+		if err != nil {
+			x.Warn("", "stopped: %v; the members from %d on were not extracted", err, i+1)
+			break
+		}
 	}
-	if errors.Is(err, ErrWrongPassword) {
-		x.wrong++
-		return
-	}
-	if err != nil {
-		x.warn(where, "not extracted: %v", err)
-		return
-	}
-	if x.in.Derive == nil {
-		return
-	}
-	budget := &capped{r: r, stored: int64(f.CompressedSize64), left: min(int64(maxMemberBytes), maxTotalBytes-x.total)}
-	d, err := x.in.Derive(parse.Embedded{Name: name, Folders: true, ModTime: modTime(f, x.in.Location())}, budget)
-	x.total += budget.n
-	if err == nil && budget.err != nil {
-		err = budget.err
-	}
-	if err != nil {
-		x.warn(where, "not extracted: %v", err)
-		return
-	}
-	x.extracted++
-	_ = d
+	return x.Finish(len(zr.File)), nil
 }
-
-var errLocked = errors.New("password-protected")
 
 // open returns the member's plain bytes, decrypting with the user's password when it is
 // encrypted, and checking the CRC where the format keeps one.
-func (x *extractor) open(f *zip.File) (io.Reader, error) {
+func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 	if f.Flags&0x1 == 0 {
 		return f.Open()
 	}
 	if f.Flags&0x40 != 0 {
 		return nil, errors.New("strong encryption (PKWARE SES) is not supported")
 	}
-	if x.in.Password == "" {
-		return nil, errLocked
+	if in.Password == "" {
+		return nil, container.ErrLocked
 	}
 	raw, err := f.OpenRaw()
 	if err != nil {
 		return nil, err
 	}
-	pw := []byte(x.in.Password)
+	pw := []byte(in.Password)
 	method, checkCRC := f.Method, true
 	var plain io.Reader
 	if f.Method == 99 {
@@ -212,102 +132,6 @@ func (x *extractor) open(f *zip.File) (io.Reader, error) {
 		out = &crcCheck{r: out, want: f.CRC32, h: crc32.NewIEEE()}
 	}
 	return out, nil
-}
-
-func (x *extractor) finish(members int) {
-	x.res.Info["members"] = strconv.Itoa(members)
-	x.res.Info["extracted"] = strconv.Itoa(x.extracted)
-	how := fmt.Sprintf("give the password with `dossier add --password PASSWORD %s`, or put a line `password: PASSWORD` in %s.meta.yaml beside it; the password is used only to open the archive and is never stored", x.in.Name, x.in.Name)
-	if x.locked > 0 {
-		x.res.Info["encrypted"] = strconv.Itoa(x.locked)
-		x.warn("", "%d members are password-protected and were not extracted (%s); %s", x.locked, strings.Join(x.lockedNames, ", "), how)
-	}
-	if x.wrong > 0 {
-		x.res.Info["encrypted"] = strconv.Itoa(x.wrong)
-		x.warn("", "the password given does not open %d members; they were not extracted; %s", x.wrong, how)
-	}
-	switch {
-	case x.extracted == x.files:
-		x.res.Summary = fmt.Sprintf("zip archive, %d files", x.files)
-	default:
-		x.res.Summary = fmt.Sprintf("zip archive, %d files, %d extracted", x.files, x.extracted)
-	}
-}
-
-// memberPath is the member's name as a clean relative path with its folders, and a note when the
-// name had to be changed to stay inside the archive.
-func memberPath(f *zip.File) (string, string) {
-	raw := f.Name
-	if !utf8.ValidString(raw) {
-		raw, _ = textenc.Decode([]byte(raw))
-	}
-	var parts []string
-	changed := false
-	for _, p := range strings.FieldsFunc(strings.ReplaceAll(raw, "\\", "/"), func(r rune) bool { return r == '/' }) {
-		switch {
-		case p == ".":
-		case p == "..":
-			changed = true
-		case len(p) == 2 && p[1] == ':' && len(parts) == 0:
-			changed = true // a drive letter
-		default:
-			parts = append(parts, p)
-		}
-	}
-	if strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "\\") {
-		changed = true
-	}
-	clean := path.Join(parts...)
-	if clean == "." {
-		clean = ""
-	}
-	if changed {
-		return clean, fmt.Sprintf("name %q reaches outside the archive; kept as %q", clip(raw), clip(clean))
-	}
-	return clean, ""
-}
-
-func clip(s string) string {
-	if len(s) <= 120 {
-		return s
-	}
-	i := 120
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
-// capped passes at most left bytes on and stops a member that inflates like a bomb; err says why
-// it stopped early.
-type capped struct {
-	r      io.Reader
-	stored int64
-	left   int64
-	n      int64
-	err    error
-}
-
-func (c *capped) Read(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.left -= int64(n)
-	switch {
-	case c.left < 0:
-		c.err = fmt.Errorf("stopped after %d bytes, the most extracted from one member or one archive: %w", c.n-1, errTooLarge)
-	case c.n > ratioFloor && c.n > maxRatio*max(c.stored, 1):
-		c.err = errBomb
-	}
-	if c.err != nil {
-		return 0, c.err
-	}
-	return n, err
 }
 
 // crcCheck fails the read at the end when the bytes do not match the CRC the archive records: a

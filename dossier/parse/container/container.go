@@ -1,0 +1,342 @@
+// Package container holds what the archive formats (zip, 7z, rar) share: turning members into
+// items through Input.Derive with their folders kept, and the bounds that keep a hostile archive
+// from taking the machine.
+//
+// Bounds, every one of which is a warning when it bites:
+//   - at most MaxMembers members are extracted from one archive, each at most MaxMemberBytes and
+//     all together at most MaxTotalBytes; a member that inflates more than MaxRatio times its
+//     stored size past RatioFloor is stopped as a bomb;
+//   - decompression of one archive may spend at most TimeBudget inside the decoders' reads (the
+//     time ingest spends storing and reading each member is not counted);
+//   - the memory the decoders may hold at once (an LZMA dictionary, a RAR window, a PPMd model) is
+//     reserved from one process-wide budget, MaxDecoderMemory, before an archive is opened, so an
+//     archive nested inside an archive inside an archive cannot multiply it: when the budget is
+//     taken, the inner archive is kept whole with a warning.
+//
+// Member names are untrusted: "..", absolute paths, drive letters and backslashes are dropped
+// from the path (see Path), and links and devices are named, never followed.
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/textenc"
+)
+
+// Caps on what one archive may make ingest extract.
+const (
+	MaxMembers     = 10000
+	MaxMemberBytes = 1 << 30
+	MaxTotalBytes  = 2 << 30
+	MaxRatio       = 1000
+	RatioFloor     = 64 << 20
+	// MaxDictionary is the largest LZMA dictionary, RAR window or PPMd model one coder of an
+	// archive may declare; 7-Zip's and WinRAR's defaults at their highest levels (64 MiB, 32 MiB)
+	// fit, and 7-Zip shrinks the dictionary to the data for small archives.
+	MaxDictionary = 64 << 20
+	// MaxDecoderMemory is what all archives being read at once may reserve together.
+	MaxDecoderMemory = 320 << 20
+	// TimeBudget is how long the decoders of one archive may work.
+	TimeBudget = 5 * time.Minute
+)
+
+var (
+	// ErrLocked means a member is encrypted and no password was given.
+	ErrLocked = errors.New("password-protected")
+	// ErrWrongPassword means the password given does not open a member.
+	ErrWrongPassword = errors.New("wrong password")
+	// ErrTooLarge is a member or archive past its size cap.
+	ErrTooLarge = errors.New("too large")
+	// ErrBomb is a member inflating like a bomb.
+	ErrBomb = errors.New("inflates more than a thousand times its stored size: a zip bomb")
+	// ErrTimeBudget means the decoders spent their time.
+	ErrTimeBudget = fmt.Errorf("decompression took longer than %v", TimeBudget)
+)
+
+var memory struct {
+	sync.Mutex
+	used int64
+}
+
+// Reserve takes n bytes of decoder memory from the process-wide budget; ok is false when they
+// are not available. release gives them back.
+func Reserve(n int64) (release func(), ok bool) {
+	memory.Lock()
+	defer memory.Unlock()
+	if n < 0 || memory.used+n > MaxDecoderMemory {
+		return func() {}, false
+	}
+	memory.used += n
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			memory.Lock()
+			memory.used -= n
+			memory.Unlock()
+		})
+	}, true
+}
+
+// Member is one entry of an archive as its format describes it.
+type Member struct {
+	Name    string // as the archive stores it, decoded to UTF-8 when the format says how
+	Dir     bool
+	Link    string // what kind of link the member is ("a symbolic link"), "" for none
+	Special bool   // a device, pipe or socket
+	Size    int64  // declared uncompressed size, -1 when unknown
+	// Stored is the compressed size, for the bomb ratio; -1 when the format bounds the output
+	// itself (7z and rar decoders stop at the declared size).
+	Stored  int64
+	ModTime time.Time
+	// Open returns the member's plain bytes; ErrLocked and ErrWrongPassword are counted, not
+	// warned one by one.
+	Open func() (io.Reader, error)
+}
+
+// Extractor hands an archive's members to Derive and keeps the count for the summary.
+type Extractor struct {
+	in          *parse.Input
+	res         *parse.Result
+	format      string
+	files       int
+	extracted   int
+	total       int64
+	locked      int
+	wrong       int
+	lockedNames []string
+	spent       time.Duration
+}
+
+// New starts the result of reading an archive of the given format ("zip", "7z", "rar").
+func New(in *parse.Input, format string) *Extractor {
+	return &Extractor{in: in, format: format, res: &parse.Result{Kind: parse.KindArchive, Info: map[string]string{"format": format}}}
+}
+
+// Result is what was read so far.
+func (x *Extractor) Result() *parse.Result { return x.res }
+
+// Warn adds a warning.
+func (x *Extractor) Warn(where, format string, args ...any) {
+	x.res.Warnings = append(x.res.Warnings, parse.Warnf(where, format, args...))
+}
+
+// Where names a member in a warning.
+func Where(index int, name string) string {
+	return "member " + strconv.Itoa(index) + " " + strconv.Quote(Clip(name))
+}
+
+// Full reports whether MaxMembers files have been seen, and says so once.
+func (x *Extractor) Full(index int) bool {
+	if x.files < MaxMembers {
+		return false
+	}
+	x.Warn("", "more than %d members; the rest (from member %d on) were not extracted", MaxMembers, index)
+	return true
+}
+
+// Add extracts one member. It returns an error only when the rest of the archive cannot be read
+// either (the time budget is spent).
+func (x *Extractor) Add(index int, m Member) error {
+	name, note := Path(m.Name)
+	where := Where(index, name)
+	if note != "" {
+		x.Warn(where, "%s", note)
+	}
+	switch {
+	case m.Dir || strings.HasSuffix(m.Name, "/"):
+		return nil
+	case m.Link != "":
+		x.Warn(where, "%s; not followed, nothing extracted", m.Link)
+		return nil
+	case m.Special:
+		x.Warn(where, "a device or pipe, not a file; nothing extracted")
+		return nil
+	}
+	x.files++
+	if name == "" {
+		name = "member-" + strconv.Itoa(index)
+	}
+	if m.Size > MaxMemberBytes {
+		x.Warn(where, "declares %d bytes, more than the %d extracted from one member; not extracted", m.Size, int64(MaxMemberBytes))
+		return nil
+	}
+	if x.spent > TimeBudget {
+		return ErrTimeBudget
+	}
+	r, err := m.Open()
+	switch {
+	case errors.Is(err, ErrLocked):
+		x.locked++
+		if len(x.lockedNames) < 5 {
+			x.lockedNames = append(x.lockedNames, name)
+		}
+		return nil
+	case errors.Is(err, ErrWrongPassword):
+		x.wrong++
+		return nil
+	case errors.Is(err, ErrTimeBudget):
+		return err
+	case err != nil:
+		x.Warn(where, "not extracted: %v", err)
+		return nil
+	}
+	if x.in.Derive == nil {
+		return nil
+	}
+	budget := &Capped{r: r, stored: m.Stored, left: min(int64(MaxMemberBytes), MaxTotalBytes-x.total), x: x}
+	_, err = x.in.Derive(parse.Embedded{Name: name, Folders: true, ModTime: m.ModTime}, budget)
+	x.total += budget.n
+	if err == nil && budget.err != nil {
+		err = budget.err
+	}
+	if err != nil {
+		x.Warn(where, "not extracted: %v", err)
+		if errors.Is(err, ErrTimeBudget) {
+			return err
+		}
+		return nil
+	}
+	x.extracted++
+	return nil
+}
+
+// Finish writes the counts and the password hint.
+func (x *Extractor) Finish(members int) *parse.Result {
+	x.res.Info["members"] = strconv.Itoa(members)
+	x.res.Info["extracted"] = strconv.Itoa(x.extracted)
+	if x.locked > 0 {
+		x.res.Info["encrypted"] = strconv.Itoa(x.locked)
+		x.Warn("", "%d members are password-protected and were not extracted (%s); %s", x.locked, strings.Join(x.lockedNames, ", "), x.PasswordHint())
+	}
+	if x.wrong > 0 {
+		x.res.Info["encrypted"] = strconv.Itoa(x.wrong)
+		x.Warn("", "the password given does not open %d members; they were not extracted; %s", x.wrong, x.PasswordHint())
+	}
+	if x.extracted == x.files {
+		x.res.Summary = fmt.Sprintf("%s archive, %d files", x.format, x.files)
+	} else {
+		x.res.Summary = fmt.Sprintf("%s archive, %d files, %d extracted", x.format, x.files, x.extracted)
+	}
+	return x.res
+}
+
+// PasswordHint says how to give a password.
+func (x *Extractor) PasswordHint() string {
+	return fmt.Sprintf("give the password with `dossier add --password PASSWORD %s`, or put a line `password: PASSWORD` in %s.meta.yaml beside it; the password is used only to open the archive and is never stored", x.in.Name, x.in.Name)
+}
+
+// Timed counts the time spent inside r's reads against the archive's TimeBudget.
+func (x *Extractor) Timed(r io.Reader) io.Reader { return &timed{r: r, x: x} }
+
+type timed struct {
+	r io.Reader
+	x *Extractor
+}
+
+func (t *timed) Read(p []byte) (int, error) {
+	if t.x.spent > TimeBudget {
+		return 0, ErrTimeBudget
+	}
+	start := time.Now()
+	n, err := t.r.Read(p)
+	t.x.spent += time.Since(start)
+	return n, err
+}
+
+// Path is the member's name as a clean relative path with its folders, and a note when the name
+// had to be changed to stay inside the archive. Names that are not UTF-8 are read as GB18030
+// (Chinese Windows writes them so).
+func Path(raw string) (string, string) {
+	if !utf8.ValidString(raw) {
+		raw, _ = textenc.Decode([]byte(raw))
+	}
+	var parts []string
+	changed := false
+	for _, p := range strings.FieldsFunc(strings.ReplaceAll(raw, "\\", "/"), func(r rune) bool { return r == '/' }) {
+		switch {
+		case p == ".":
+		case p == "..":
+			changed = true
+		case len(p) == 2 && p[1] == ':' && len(parts) == 0:
+			changed = true // a drive letter
+		default:
+			parts = append(parts, p)
+		}
+	}
+	if strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "\\") {
+		changed = true
+	}
+	clean := path.Join(parts...)
+	if clean == "." {
+		clean = ""
+	}
+	if changed {
+		return clean, fmt.Sprintf("name %q reaches outside the archive; kept as %q", Clip(raw), Clip(clean))
+	}
+	return clean, ""
+}
+
+// Clip shortens a name quoted in a warning.
+func Clip(s string) string {
+	if len(s) <= 120 {
+		return s
+	}
+	i := 120
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// Capped passes at most left bytes on and stops a member that inflates like a bomb; err says why
+// it stopped early.
+type Capped struct {
+	r      io.Reader
+	stored int64
+	left   int64
+	n      int64
+	err    error
+	x      *Extractor
+}
+
+func (c *Capped) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	var start time.Time
+	if c.x != nil {
+		if c.x.spent > TimeBudget {
+			c.err = ErrTimeBudget
+			return 0, c.err
+		}
+		start = time.Now()
+	}
+	n, err := c.r.Read(p)
+	if c.x != nil {
+		c.x.spent += time.Since(start)
+	}
+	c.n += int64(n)
+	c.left -= int64(n)
+	switch {
+	case c.left < 0:
+		c.err = fmt.Errorf("stopped after %d bytes, the most extracted from one member or one archive: %w", c.n-1, ErrTooLarge)
+	case c.stored >= 0 && c.n > RatioFloor && c.n > MaxRatio*max(c.stored, 1):
+		c.err = ErrBomb
+	}
+	if c.err != nil {
+		return 0, c.err
+	}
+	return n, err
+}
