@@ -201,22 +201,15 @@ func (m *Merged) Len() (int, error) {
 func (m *Merged) Each(fn func(e *event.Event) error) error {
 	rd := &lineReader{}
 	defer rd.close()
-	var window []event.Event // the last events, within SameEventWindow of the newest
 	seq := 0
-	emit := func(upto int) error {
-		for i := 0; i < upto; i++ {
-			seq++
-			window[i].Seq = seq
-			if m.Classify != nil {
-				m.Classify(&window[i])
-			}
-			if err := fn(&window[i]); err != nil {
-				return err
-			}
+	f := &folder{emit: func(e *event.Event) error {
+		seq++
+		e.Seq = seq
+		if m.Classify != nil {
+			m.Classify(e)
 		}
-		window = window[upto:]
-		return nil
-	}
+		return fn(e)
+	}}
 	for i := range m.keys {
 		if i%stopEvery == stopEvery-1 {
 			if err := m.stopped(); err != nil {
@@ -237,22 +230,11 @@ func (m *Merged) Each(fn func(e *event.Event) error) error {
 				return fmt.Errorf("events of %s at byte %d: %w", evidence.Label("en", it.Exhibit), k.off, err)
 			}
 		}
-		e = tag(m.c, it, e)
-		// Events too old to be repeated by this one (or by any later one) are final.
-		old := 0
-		for old < len(window) && e.Time.Sub(window[old].Time) > SameEventWindow {
-			old++
-		}
-		if err := emit(old); err != nil {
+		if err := f.push(tag(m.c, it, e)); err != nil {
 			return err
 		}
-		if j := findSame(window, &e); j >= 0 {
-			window[j].Exhibits = mergeInts(window[j].Exhibits, e.Exhibits)
-			continue
-		}
-		window = append(window, e)
 	}
-	if err := emit(len(window)); err != nil {
+	if err := f.close(); err != nil {
 		return err
 	}
 	m.n = seq

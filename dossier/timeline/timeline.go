@@ -5,7 +5,10 @@
 // and the counterpart's role from case.yaml. The same record found in two exports (same holder,
 // channel, direction, counterpart, duration and text, times within two seconds — a call in both
 // an SMS Backup file and a phone manager's CSV, one SMS in two backups) is listed once and cites
-// both exhibits. Only records that exports copy are folded: calls, messages and bill rows. An
+// both exhibits. A record read from a screenshot (a message bubble, a call-history row: time
+// source ocr, to the minute the screen prints) folds into the same record of an export made
+// within that minute, the export's exact time and words kept (see folder). Only records that
+// exports copy are folded: calls, messages and bill rows. An
 // event that stands for an original of its own — a screenshot, photo, recording, e-mail or
 // document — is never folded into another, however close in time: two such files are two pieces
 // of evidence even when nothing tells them apart but their bytes.
@@ -14,7 +17,6 @@ package timeline
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -94,14 +96,17 @@ func locOf(c *caseconf.Case) *time.Location {
 // Merge sorts tagged events and folds duplicates.
 func Merge(all []event.Event) []event.Event {
 	sortEvents(all)
+	// The folded events are written over the sorted ones: the k-th final event is handed on
+	// only after event k has been read into the folder's window.
 	out := all[:0]
-	for _, e := range all {
-		if j := findSame(out, &e); j >= 0 {
-			out[j].Exhibits = mergeInts(out[j].Exhibits, e.Exhibits)
-			continue
-		}
-		out = append(out, e)
+	f := &folder{emit: func(e *event.Event) error {
+		out = append(out, *e)
+		return nil
+	}}
+	for i := range all {
+		f.push(all[i]) // emit never fails here
 	}
+	f.close()
 	for i := range out {
 		out[i].Seq = i + 1
 	}
@@ -151,62 +156,4 @@ func sortEvents(all []event.Event) {
 			k = from
 		}
 	}
-}
-
-// findSame looks back over the events within the window for one this event repeats.
-func findSame(out []event.Event, e *event.Event) int {
-	for j := len(out) - 1; j >= 0; j-- {
-		o := &out[j]
-		if e.Time.Sub(o.Time) > SameEventWindow {
-			return -1
-		}
-		if o.Exhibit == e.Exhibit || containsInt(o.Exhibits, e.Exhibit) {
-			continue // two rows of one export are two events
-		}
-		if !copiedRecord(e.Channel) {
-			return -1
-		}
-		if o.Channel == e.Channel && o.Direction == e.Direction && o.Counterpart == e.Counterpart &&
-			o.Holder == e.Holder && o.Status == e.Status && o.DurationOr(-1) == e.DurationOr(-1) && o.Text == e.Text &&
-			amountEq(o, e) {
-			return j
-		}
-	}
-	return -1
-}
-
-// copiedRecord reports whether events of the channel are records that several exports can hold
-// (a phone's call log, its messages, a bill's rows), as opposed to one event per original file.
-func copiedRecord(c event.Channel) bool {
-	switch c {
-	case event.Call, event.SMS, event.MMS, event.Chat, event.Payment:
-		return true
-	}
-	return false
-}
-
-func amountEq(a, b *event.Event) bool {
-	if a.Amount == nil || b.Amount == nil {
-		return a.Amount == nil && b.Amount == nil
-	}
-	return *a.Amount == *b.Amount
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func mergeInts(a, b []int) []int {
-	for _, x := range b {
-		if !containsInt(a, x) {
-			a = append(a, x)
-		}
-	}
-	sort.Ints(a)
-	return a
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/dossier/filetime"
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/screen"
 	"github.com/dossier-tool/dossier/dossier/parse"
@@ -230,7 +231,17 @@ func Events(c *caseconf.Case, it *evidence.Item, r *Reading) []event.Event {
 		loc = c.Location()
 	}
 	r = Corrected(c, r)
-	return screen.Extract(&r.Page, screen.Shot{Time: it.Time.In(loc), App: it.Info["app"]})
+	return screen.Extract(&r.Page, screen.Shot{Time: it.Time.In(loc), App: screenApp(it, loc)})
+}
+
+// screenApp is the app whose screen a screenshot shows, when its file name says so
+// (Screenshot_…_com.android.mms.jpg). An image WeChat saved (mmexport…) may show any screen:
+// the app that saved it is not the app it shows.
+func screenApp(it *evidence.Item, loc *time.Location) string {
+	if n, ok := filetime.Parse(it.Name, loc); ok && n.IsScreenshot() {
+		return n.App
+	}
+	return ""
 }
 
 // Loader wraps an events loader (casefolder's Events) so that each read item's screenshot event

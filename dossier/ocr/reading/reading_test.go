@@ -3,6 +3,7 @@ package reading_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -53,15 +54,15 @@ func newCase(t *testing.T, lines ...string) *dossier.Case {
 	return c
 }
 
-// storeFixture stores as the reading of the case's first exhibit a fixture of package screen:
-// what the engine read from a rendered screen.
-func storeFixture(t *testing.T, c *dossier.Case, name string) {
+// storeFixture stores as the reading of an exhibit a fixture of package screen: what the engine
+// read from a rendered screen.
+func storeFixture(t *testing.T, c *dossier.Case, exhibit int, name string) {
 	t.Helper()
 	items, err := c.Items()
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := items[0]
+	it := items[exhibit-1]
 	b, err := os.ReadFile("../screen/testdata/" + name + ".json")
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ func TestOCROffLeavesImagesUnread(t *testing.T) {
 // correction in case.yaml.
 func TestChatScreenEventsAndCorrections(t *testing.T) {
 	c := newCase(t, "x")
-	storeFixture(t, c, "chat_wechat_light")
+	storeFixture(t, c, 1, "chat_wechat_light")
 	messages := func() []event.Event {
 		_, evs, err := c.Timeline()
 		if err != nil {
@@ -256,7 +257,7 @@ func TestSampleCallRowsCountInFindings(t *testing.T) {
 	if _, err := c.Add(context.Background(), []string{"../../../samples/evidence/screenshots/Screenshot_20250128-233252.png"}, dossier.AddOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	storeFixture(t, c, "sample_calls")
+	storeFixture(t, c, 1, "sample_calls")
 	_, rep, err := c.Findings(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -275,5 +276,42 @@ func TestSampleCallRowsCountInFindings(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// An SMS thread seen both in an SMS Backup & Restore file and in a screenshot of the SMS app (the
+// sample case's, as the engine read it) is one event per message, the backup's, citing both
+// exhibits; the same words sent on another day stay a message of their own.
+func TestScreenMessagesFoldIntoTheBackup(t *testing.T) {
+	dir := t.TempDir()
+	c, err := dossier.Init(filepath.Join(dir, "case"), dossier.InitOptions{Title: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"../../../samples/evidence/screenshots/mmexport1738763400000.jpg", "testdata/sms-20250206080000.xml"} {
+		if _, err := c.Add(context.Background(), []string{p}, dossier.AddOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storeFixture(t, c, 1, "sample_sms")
+	_, evs, err := c.Timeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		if e.Channel == event.Screenshot {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s %v %s", e.Time.Format("01-02 15:04:05"), e.Channel, e.Direction, e.TimeSource, e.Exhibits, e.Text))
+	}
+	want := []string{
+		"02-03 22:58:10 sms in content [2] 今晚不回电话将视为恶意拖欠，我们将联系您的通讯录好友",
+		"02-04 23:05:42 sms in content [1 2] 【某某资产】您的欠款已转交法务部门处理，请尽快联系",
+		"02-05 22:58:07 sms in content [1 2] 今晚不回电话将视为恶意拖欠，我们将联系您的通讯录好友",
+		"02-05 22:58:51 sms out content [1 2] 已按协议还款，请停止联系",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -211,8 +211,15 @@ func abs(v float64) float64 {
 	return v
 }
 
+// cleanTitle is the other party as the title bar names them: a contact name, or a number
+// written as the timeline writes numbers ("159 0000 1111" is 15900001111), so the screen's
+// messages meet the same messages of a backup.
 func cleanTitle(s string) string {
 	s = strings.TrimSpace(strings.TrimLeft(s, "<‹〈《 "))
 	s = strings.TrimSpace(strings.TrimRight(s, ".·… "))
-	return normalizeName(countRE.ReplaceAllString(s, ""))
+	s = countRE.ReplaceAllString(s, "")
+	if numberish(s) {
+		return normalizeNumber(s)
+	}
+	return normalizeName(s)
 }
