@@ -274,9 +274,7 @@ func TestSampleCallRowsCountInFindings(t *testing.T) {
 		"night-contact 2025-01-28 23:10:00 15900001111（某某资产催收员）来电（未接），处于 22:00–08:00 禁止催收时段；截图中该行合并显示 8 次来电，只显示最后一次的时间",
 		"unanswered-attempts 2025-01-28 15900001111（某某资产催收员）未接来电 8 次（含截图中合并显示的 8 次），超过每日 6 次",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	sameLines(t, "findings", got, want)
 }
 
 // An SMS thread seen both in an SMS Backup & Restore file and in a screenshot of the SMS app (the
@@ -311,7 +309,12 @@ func TestScreenMessagesFoldIntoTheBackup(t *testing.T) {
 		"02-05 22:58:07 sms in content [1 2] 今晚不回电话将视为恶意拖欠，我们将联系您的通讯录好友",
 		"02-05 22:58:51 sms out content [1 2] 已按协议还款，请停止联系",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("timeline\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	sameLines(t, "timeline", got, want)
+}
+
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("%s\n%s\nwant\n%s", what, g, w)
 	}
 }
