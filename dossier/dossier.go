@@ -377,13 +377,15 @@ func (c *Case) Bundle() (*evidence.Bundle, error) {
 	}
 	c.classify(b.Case, evs)
 	b.Events = evs
-	b.Text = c.texts(b)
+	c.addReadings(b)
 	return b, nil
 }
 
-// texts collects what OCR read on the bundle's images, for the packet's text layer.
-func (c *Case) texts(b *evidence.Bundle) map[string][]evidence.TextLine {
-	out := map[string][]evidence.TextLine{}
+// addReadings gives the bundle what OCR read on its images, for the packet's text layer and its
+// redaction: the lines of every image read, and which images were read at all (a reading that
+// failed, or was made from other bytes, does not count).
+func (c *Case) addReadings(b *evidence.Bundle) {
+	b.Text, b.Read = map[string][]evidence.TextLine{}, map[string]bool{}
 	for i := range b.Items {
 		it := &b.Items[i]
 		if !reading.Eligible(it) {
@@ -393,10 +395,14 @@ func (c *Case) texts(b *evidence.Bundle) map[string][]evidence.TextLine {
 		if err != nil || r == nil {
 			continue
 		}
-		for _, l := range reading.Corrected(b.Case, r).Lines {
+		if r.Warning == "" {
+			b.Read[it.ID] = true
+		}
+		fixed := reading.Corrected(b.Case, r)
+		for k, l := range fixed.Lines {
 			x0, y0, x1, y1 := l.Bounds()
-			out[it.ID] = append(out[it.ID], evidence.TextLine{Text: l.Text, X0: x0, Y0: y0, X1: x1, Y1: y1})
+			b.Text[it.ID] = append(b.Text[it.ID], evidence.TextLine{Text: l.Text, X0: x0, Y0: y0, X1: x1, Y1: y1,
+				Corrected: l.Text != r.Lines[k].Text})
 		}
 	}
-	return out
 }

@@ -72,7 +72,7 @@ func (c *Case) streamedInputs(lang string) (*evidence.Bundle, *findings.Report, 
 		return nil, nil, nil, err
 	}
 	b.Timeline = m
-	b.Text = c.texts(b)
+	c.addReadings(b)
 	r, err := findings.EvaluateEach(wordedIn(b.Case, lang), m.Each, b.Stamp)
 	if err != nil {
 		return nil, nil, nil, err

@@ -148,6 +148,9 @@ type Bundle struct {
 	Open    Opener
 	// Text holds, by item id, the lines OCR read on image items (corrections applied).
 	Text map[string][]TextLine
+	// Read holds the ids of the image items OCR has read without failing, lines or none: a
+	// redacted packet shows only the images it could search for personal numbers.
+	Read map[string]bool
 }
 
 // EventStream is a merged timeline read in passes (package timeline's Merged).
@@ -185,6 +188,9 @@ func (b *Bundle) EventCount() (int, error) {
 type TextLine struct {
 	Text           string
 	X0, Y0, X1, Y1 int
+	// Corrected is set when case.yaml replaced what OCR read: the text no longer tells where in
+	// the box each character is.
+	Corrected bool
 }
 
 // CustodyEntry is one line of the custody log as documents show it.

@@ -83,5 +83,8 @@
 //
 // With Options.Redact, ID-card numbers, bank-card numbers and every mobile number that is not the
 // collection side's are masked in everything the packet prints (1101**********1234,
-// 139****1234). The attached originals are never altered; the cover says so.
+// 139****1234). An imported PDF page is rendered to an image with the numbers painted over
+// (rasterize.go); a screenshot or photo has the numbers OCR read on it painted over, and one OCR
+// has not read is left out and listed in the integrity appendix (redactimage.go). The originals
+// are not attached; the cover says so.
 package pdf

@@ -91,7 +91,7 @@ func (d *doc) exhibitBody(it *evidence.Item) error {
 	switch {
 	case mime == "image/heic" || mime == "image/heif" || mime == "image/avif":
 		return &notShown{why: d.t("why.heic")}
-	case mime == "image/jpeg" || mime == "image/png" || mime == "image/webp" || mime == "image/gif":
+	case isImageMIME(mime):
 		return d.image(it)
 	case mime == "application/pdf":
 		return d.importPDF(it)
@@ -106,6 +106,18 @@ func (d *doc) exhibitBody(it *evidence.Item) error {
 		return nil
 	}
 	return &notShown{why: fmt.Sprintf(d.t("why.type"), vocab.MIME(d.lang, it.MIME))}
+}
+
+// isImageMIME reports whether an exhibit of this type is drawn as a picture.
+func isImageMIME(mime string) bool {
+	if i := strings.IndexByte(mime, ';'); i >= 0 {
+		mime = strings.TrimSpace(mime[:i])
+	}
+	switch strings.ToLower(mime) {
+	case "image/jpeg", "image/png", "image/webp", "image/gif":
+		return true
+	}
+	return false
 }
 
 // eventsOf returns the timeline events read from an exhibit, in timeline order.
@@ -149,6 +161,14 @@ func (d *doc) image(it *evidence.Item) error {
 	p := d.plan(it)
 	if p.why != "" {
 		return &notShown{why: p.why}
+	}
+	if d.unchecked(it) {
+		return &notShown{why: d.t("why.unchecked")}
+	}
+	if r := d.redaction(it, p.w, p.h); r != nil && len(r.masks) > 0 && int64(p.w)*int64(p.h) > MaxPixels {
+		// Painting over means decoding, and a JPEG passed through as it is was never checked
+		// for that; it is not shown rather than shown unmasked.
+		return &notShown{why: fmt.Sprintf(d.t("why.redact.large"), p.w, p.h)}
 	}
 	// Natural size at 96 dpi, shrunk to fit the space left on the page, never enlarged.
 	f := d.f

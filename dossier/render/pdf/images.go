@@ -137,7 +137,7 @@ func (d *doc) inspect(it *evidence.Item) *imagePlan {
 	}
 	if p.kind == asPNGRows {
 		// The data is inflated once here, into nothing, so a broken stream is found before layout.
-		if err := d.pngRows(it, p, false, io.Discard); err != nil {
+		if err := d.pngRows(it, p, false, nil, io.Discard); err != nil {
 			return bad(err)
 		}
 	}
@@ -376,7 +376,15 @@ func (d *doc) writeImages(u *update) ([]xobject, error) {
 
 func (d *doc) writeImage(u *update, n int, it *evidence.Item, p *imagePlan) error {
 	head := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d", p.w, p.h)
-	switch p.kind {
+	var masks []image.Rectangle
+	if r := d.redaction(it, p.w, p.h); r != nil {
+		masks = r.masks
+	}
+	kind := p.kind
+	if len(masks) > 0 && kind != asPNGRows {
+		kind = asDecoded // painted over, so decoded whatever it is
+	}
+	switch kind {
 	case asPNGRows:
 		dict := fmt.Sprintf("%s /ColorSpace %s /BitsPerComponent 8 /Filter /FlateDecode", head, p.colorSpace)
 		mask := 0
@@ -387,7 +395,7 @@ func (d *doc) writeImage(u *update, n int, it *evidence.Item, p *imagePlan) erro
 		rows := func(alpha bool) func(io.Writer) error {
 			return func(w io.Writer) error {
 				zw := u.deflate(w)
-				if err := d.pngRows(it, p, alpha, zw); err != nil {
+				if err := d.pngRows(it, p, alpha, masks, zw); err != nil {
 					return err
 				}
 				return zw.Close()
@@ -447,24 +455,33 @@ func (d *doc) writeImage(u *update, n int, it *evidence.Item, p *imagePlan) erro
 		mask = u.alloc()
 		dict += fmt.Sprintf(" /SMask %d 0 R", mask)
 	}
-	if err := u.stream(n, dict, func(w io.Writer) error { return writeSamples(u.deflate(w), img, comps) }); err != nil {
+	if err := u.stream(n, dict, func(w io.Writer) error { return writeSamples(u.deflate(w), img, comps, masks) }); err != nil {
 		return err
 	}
 	if mask == 0 {
 		return nil
 	}
 	return u.stream(mask, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", p.w, p.h),
-		func(w io.Writer) error { return writeSamples(u.deflate(w), img, 0) })
+		func(w io.Writer) error { return writeSamples(u.deflate(w), img, 0, masks) })
 }
 
 // writeSamples writes the rows of img as 8-bit samples — gray (1), RGB (3) or, with 0, the alpha
-// channel alone — and closes zw.
-func writeSamples(zw io.WriteCloser, img image.Image, comps int) error {
+// channel alone — and closes zw. Pixels inside masks (relative to the image's top left) are
+// written black and opaque.
+func writeSamples(zw io.WriteCloser, img image.Image, comps int, masks []image.Rectangle) error {
 	b := img.Bounds()
 	row := image.NewNRGBA(image.Rect(0, 0, b.Dx(), 1))
 	out := make([]byte, b.Dx()*max(comps, 1))
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, y), draw.Src)
+		for _, m := range masks {
+			if y-b.Min.Y < m.Min.Y || y-b.Min.Y >= m.Max.Y {
+				continue
+			}
+			for x := max(m.Min.X, 0); x < min(m.Max.X, b.Dx()); x++ {
+				copy(row.Pix[4*x:4*x+4], opaqueBlack[:])
+			}
+		}
 		for x := 0; x < b.Dx(); x++ {
 			px := row.Pix[4*x : 4*x+4]
 			switch comps {
@@ -482,6 +499,8 @@ func writeSamples(zw io.WriteCloser, img image.Image, comps int) error {
 	}
 	return zw.Close()
 }
+
+var opaqueBlack = [4]byte{0, 0, 0, 255}
 
 // withXObjects adds the images to the /XObject dictionary of the library's resource dictionary.
 func withXObjects(resources []byte, xs []xobject) ([]byte, error) {

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 
 	"github.com/dossier-tool/dossier/dossier/evidence"
@@ -45,8 +46,8 @@ func (h *pngHeader) rowsPlan(p *imagePlan) {
 }
 
 // pngRows writes the rows of a PNG original as 8-bit samples: the colour channels, or with
-// alpha the alpha channel alone.
-func (d *doc) pngRows(it *evidence.Item, p *imagePlan, alpha bool, out io.Writer) error {
+// alpha the alpha channel alone; pixels inside masks black and opaque.
+func (d *doc) pngRows(it *evidence.Item, p *imagePlan, alpha bool, masks []image.Rectangle, out io.Writer) error {
 	rc, err := d.openOriginal(it)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func (d *doc) pngRows(it *evidence.Item, p *imagePlan, alpha bool, out io.Writer
 		pw.CloseWithError(err)
 		done <- err
 	}()
-	err = convertRows(pr, p, alpha, out)
+	err = convertRows(pr, p, alpha, masks, out)
 	pr.CloseWithError(errors.New("stopped")) // lets the walk finish if the conversion stopped early
 	if werr := <-done; err == nil && werr != nil && werr.Error() != "io: read/write on closed pipe" {
 		err = werr
@@ -67,7 +68,7 @@ func (d *doc) pngRows(it *evidence.Item, p *imagePlan, alpha bool, out io.Writer
 	return err
 }
 
-func convertRows(idat io.Reader, p *imagePlan, alpha bool, out io.Writer) error {
+func convertRows(idat io.Reader, p *imagePlan, alpha bool, masks []image.Rectangle, out io.Writer) error {
 	zr, err := zlib.NewReader(idat)
 	if err != nil {
 		return fmt.Errorf("png: %w", err)
@@ -101,6 +102,18 @@ func convertRows(idat io.Reader, p *imagePlan, alpha bool, out io.Writer) error 
 			}
 			for c := 0; c < comps; c++ {
 				row[x*comps+c] = px[c*bytesPer]
+			}
+		}
+		for _, m := range masks {
+			if y < m.Min.Y || y >= m.Max.Y {
+				continue
+			}
+			v := byte(0) // black
+			if alpha {
+				v = 255 // opaque
+			}
+			for x := max(m.Min.X, 0) * comps; x < min(m.Max.X, p.w)*comps; x++ {
+				row[x] = v
 			}
 		}
 		if _, err := out.Write(row); err != nil {

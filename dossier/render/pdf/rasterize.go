@@ -242,5 +242,5 @@ func (d *doc) writeRasterized(u *update, ra io.ReaderAt, size int64, i int, pg p
 	n := u.alloc()
 	b := r.img.Rect
 	dict := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode", b.Dx(), b.Dy())
-	return n, u.stream(n, dict, func(w io.Writer) error { return writeSamples(u.deflate(w), r.img, 3) })
+	return n, u.stream(n, dict, func(w io.Writer) error { return writeSamples(u.deflate(w), r.img, 3, nil) })
 }

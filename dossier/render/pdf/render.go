@@ -205,6 +205,8 @@ type doc struct {
 	placed []*evidence.Item
 	// sig is where the cover drew the signature box, for the signature field.
 	sig sigPlan
+	// redactions holds, by item id, what a redacted packet paints over on each image exhibit.
+	redactions map[string]*imageRedaction
 }
 
 func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout, plans map[string]*imagePlan) *doc {
@@ -213,7 +215,8 @@ func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, 
 		plans = map[string]*imagePlan{}
 	}
 	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev, plans: plans,
-		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), pdfPlans: map[string]*pdfPlan{}}
+		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), pdfPlans: map[string]*pdfPlan{},
+		redactions: map[string]*imageRedaction{}}
 	if opt.Redact {
 		d.red = newRedactor(b.Case)
 	}

@@ -480,5 +480,22 @@ func (d *doc) appendix() {
 	if d.opt.Redact {
 		d.f.Ln(2)
 		d.paragraph(d.t("cover.redacted"), 9.5, 0, "L")
+		if left := d.leftOut(); len(left) > 0 {
+			d.f.Ln(1.5)
+			d.paragraph(fmt.Sprintf(d.t("redact.leftout"), strings.Join(left, d.t("list.sep"))), 9.5, 0, "L")
+		}
 	}
+}
+
+// leftOut names the image exhibits a redacted packet does not show because OCR has not read them
+// (and that it could show otherwise).
+func (d *doc) leftOut() []string {
+	var out []string
+	for i := range d.b.Items {
+		it := &d.b.Items[i]
+		if isImageMIME(it.MIME) && d.unchecked(it) && d.plan(it).why == "" {
+			out = append(out, evidence.Label(d.lang, it.Exhibit))
+		}
+	}
+	return out
 }

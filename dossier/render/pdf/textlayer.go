@@ -11,7 +11,8 @@ import (
 // them, and nothing changes on the page. Each line is set at the height of its box and
 // stretched (Tz) to the box's width, so a selection covers the words it selects. Characters
 // only the outline fallback fonts have are left out: outlines are drawn, not text. The text
-// goes through the redactor like every other text of the packet.
+// goes through the redactor like every other text of the packet, and in a redacted packet
+// every character painted over on the image (redactimage.go) is "*".
 func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
 	lines := d.b.Text[it.ID]
 	if len(lines) == 0 || pw <= 0 || ph <= 0 {
@@ -22,8 +23,12 @@ func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
 	sx, sy := w/float64(pw), h/float64(ph)
 	const ptPerMM = 72 / 25.4
 	f.SetTextRenderingMode(3)
-	for _, l := range lines {
+	red := d.redaction(it, pw, ph)
+	for i, l := range lines {
 		text := d.clean(l.Text)
+		if red != nil {
+			text = d.clean(red.lines[i]) // the characters painted over are "*" here too
+		}
 		bw, bh := float64(l.X1-l.X0)*sx, float64(l.Y1-l.Y0)*sy
 		if text == "" || bw <= 0 || bh <= 0 {
 			continue

@@ -1,0 +1,245 @@
+package pdf
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/dossier-tool/dossier/dossier/evidence"
+	"github.com/dossier-tool/dossier/templates"
+)
+
+// textScreen draws lines of text as a phone screenshot would show them, CJK from the CJK font and
+// everything else from the Latin one, and returns the image and the reading an OCR engine would
+// make of it: each line's text and box.
+func textScreen(t testing.TB, lines []string) (*image.RGBA, []evidence.TextLine) {
+	t.Helper()
+	face := func(data []byte) font.Face {
+		f, err := opentype.Parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 40, DPI: 72, Hinting: font.HintingFull})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fc
+	}
+	cjk, latin := face(templates.Font()), face(templates.LatinFont())
+	const w, lh = 1000, 90
+	img := image.NewRGBA(image.Rect(0, 0, w, lh*len(lines)+40))
+	draw.Draw(img, img.Rect, image.NewUniform(color.RGBA{250, 250, 250, 255}), image.Point{}, draw.Src)
+	var read []evidence.TextLine
+	for i, l := range lines {
+		base := 20 + lh*i + 60
+		dot := fixed.I(30)
+		for _, r := range l {
+			fc := latin
+			if r > 0x2E80 {
+				fc = cjk
+			}
+			dr := &font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{20, 20, 20, 255}), Face: fc, Dot: fixed.Point26_6{X: dot, Y: fixed.I(base)}}
+			dr.DrawString(string(r))
+			dot = dr.Dot.X
+		}
+		m := latin.Metrics()
+		read = append(read, evidence.TextLine{Text: l, X0: 30, Y0: base - m.Ascent.Ceil(), X1: dot.Ceil(), Y1: base + m.Descent.Ceil()})
+	}
+	return img, read
+}
+
+// redactFixture is the fixture with its PDFs turned into files of no drawable type (rendering their
+// pages to images is slow and tested elsewhere) and the PNG screenshot replaced by a screen that
+// shows the complainant's phone and ID-card numbers, the family's number spaced out, and a
+// collector's number, which stays legible; ocr says whether OCR has read it.
+func redactFixture(t *testing.T, ocr bool) (*fixture, *evidence.Item) {
+	fx := newFixture(t)
+	for i := range fx.bundle.Items {
+		if fx.bundle.Items[i].MIME == "application/pdf" {
+			fx.bundle.Items[i].MIME = "application/octet-stream"
+		}
+	}
+	img, lines := textScreen(t, []string{
+		"张三您好请回电 13900001234",
+		"ID 110101199001011234 ok",
+		"wife 138 0013 8000",
+		"agent 15900001111 call",
+	})
+	it := &fx.bundle.Items[2]
+	data := encodePNG(img)
+	it.SHA256, it.Size = fx.store.put(data), int64(len(data))
+	if ocr {
+		fx.bundle.Text = map[string][]evidence.TextLine{it.ID: lines}
+		fx.bundle.Read = map[string]bool{it.ID: true}
+	}
+	return fx, it
+}
+
+var redactedValues = []string{"13900001234", "110101199001011234", "13800138000"}
+
+// imageDigits extracts every image of a packet (pdfimages) and returns, per image, the digits
+// tesseract reads on it.
+func imageDigits(t *testing.T, packet []byte) []string {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "packet.pdf")
+	if err := os.WriteFile(path, packet, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(tool(t, "pdfimages"), "-png", path, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages: %v\n%s", err, out)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	var out []string
+	for _, p := range pngs {
+		text, err := exec.Command(tool(t, "tesseract"), p, "-", "--psm", "6").Output()
+		if err != nil {
+			t.Fatalf("tesseract %s: %v", p, err)
+		}
+		out = append(out, digitsOf(string(text)))
+	}
+	return out
+}
+
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == 'X' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// Numbers inside a screenshot were once embedded as the screenshot showed them, in a redacted
+// packet too. Now every image of a redacted packet, extracted and read by another OCR engine,
+// shows none of the masked values (the same check on the unredacted packet finds them, so it can
+// fail), the collector's number is still legible, and the invisible text layer carries the
+// masked text, never the value.
+func TestScreenshotNumbersMasked(t *testing.T) {
+	fx, _ := redactFixture(t, true)
+	found := func(all []string, v string) bool {
+		for _, d := range all {
+			if strings.Contains(d, v) {
+				return true
+			}
+		}
+		return false
+	}
+	plain := imageDigits(t, render(t, fx, Options{NoAttach: true}))
+	for _, v := range append(redactedValues, "15900001111") {
+		if !found(plain, v) {
+			t.Fatalf("tesseract does not read %s on the unredacted screenshot (read %q): the check proves nothing", v, plain)
+		}
+	}
+	packet := render(t, fx, Options{Redact: true})
+	seen := imageDigits(t, packet)
+	for _, v := range redactedValues {
+		if found(seen, v) {
+			t.Errorf("%s is legible in an image of the redacted packet", v)
+		}
+	}
+	if !found(seen, "15900001111") {
+		t.Errorf("the collector's number is masked too (read %q)", seen)
+	}
+	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
+	for _, v := range redactedValues {
+		if strings.Contains(digitsOf(text), v) {
+			t.Errorf("%s is in the redacted packet's text", v)
+		}
+	}
+	for _, want := range []string{"张三您好请回电***********", "ID******************ok", "agent15900001111call"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text layer lacks %q", want)
+		}
+	}
+}
+
+// A screenshot OCR has not read cannot be searched for numbers: a redacted packet leaves it out,
+// says why and how to have it read on its exhibit page, and lists it in the integrity appendix;
+// no image of it is in the file. An unredacted packet still shows it.
+func TestUnreadImagesLeftOutOfRedactedPacket(t *testing.T) {
+	fx, _ := redactFixture(t, false)
+	count := func(packet []byte) int {
+		out, err := exec.Command(tool(t, "pdfimages"), "-list", writeTemp(t, packet)).Output()
+		if err != nil {
+			t.Fatalf("pdfimages: %v", err)
+		}
+		return bytes.Count(out, []byte("\n")) - 2 // two heading lines
+	}
+	shown := count(render(t, fx, Options{}))
+	if shown < 3 {
+		t.Fatalf("the unredacted packet has %d images, want the cover's QR code and the two screenshots", shown)
+	}
+	for _, lang := range []string{"zh", "en"} {
+		packet := render(t, fx, Options{Redact: true, Lang: lang})
+		if n := count(packet); n != shown-2 {
+			t.Errorf("%s: the redacted packet has %d images, want %d: the unread screenshots are in it", lang, n, shown-2)
+		}
+		if jpg := fx.store[fx.bundle.Items[3].SHA256]; bytes.Contains(packet, jpg) {
+			t.Errorf("%s: the unread JPEG's bytes are in the redacted packet", lang)
+		}
+		text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
+		if n := strings.Count(text, squeeze(text2(lang, "why.unchecked"))); n != 2 {
+			t.Errorf("%s: the notice is on %d exhibit pages, want 2", lang, n)
+		}
+		list := evidence.Label(lang, 3) + text2(lang, "list.sep") + evidence.Label(lang, 4)
+		if want := squeeze(strings.Replace(text2(lang, "redact.leftout"), "%s", list, 1)); !strings.Contains(text, want) {
+			t.Errorf("%s: the integrity appendix does not say %q", lang, want)
+		}
+	}
+}
+
+// Which parts of an image's OCR lines are painted over, and what the text layer says instead.
+func TestImageRedactionSpans(t *testing.T) {
+	c := loadCase(t)
+	b := &evidence.Bundle{Case: c}
+	line := func(s string, y int) evidence.TextLine {
+		return evidence.TextLine{Text: s, X0: 10, Y0: y, X1: 10 + 20*len([]rune(s)), Y1: y + 30}
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []evidence.TextLine
+		want  []string // the text layer
+		boxes int      // boxes painted
+		whole bool     // the first box spans the whole first line
+	}{
+		{"phone in a sentence", []evidence.TextLine{line("请回电13900001234谢谢", 0)}, []string{"请回电***********谢谢"}, 1, false},
+		{"collector stays", []evidence.TextLine{line("催收 15900001111", 0)}, []string{"催收 15900001111"}, 0, false},
+		{"OCR misread O for 0", []evidence.TextLine{line("电话 139OOOO1234 ok", 0)}, []string{"电话 *********** ok"}, 1, false},
+		{"number over two lines", []evidence.TextLine{line("身份证号码是1101011990", 0), line("01011234 请核对", 40)},
+			[]string{"身份证号码是**********", "******** 请核对"}, 2, false},
+		{"grouped number is one box", []evidence.TextLine{line("配偶电话：138 0013 8000，有事请找她", 0)}, []string{"配偶电话：*** **** ****，有事请找她"}, 1, false},
+		{"corrected line masked whole", []evidence.TextLine{{Text: "家人13800138000", X0: 10, Y0: 0, X1: 300, Y1: 30, Corrected: true}}, []string{"家人***********"}, 1, true},
+		{"number is most of the line", []evidence.TextLine{line("13900001234", 0)}, []string{"***********"}, 1, true},
+		{"other mobile keeps its ends", []evidence.TextLine{line("朋友 13700001111 的电话", 0)}, []string{"朋友 137****1111 的电话"}, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := redactImage(newRedactor(c), b, tc.lines, 2000, 2000)
+			if strings.Join(r.lines, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("text layer %q, want %q", r.lines, tc.want)
+			}
+			if len(r.masks) != tc.boxes {
+				t.Fatalf("%d boxes %v, want %d", len(r.masks), r.masks, tc.boxes)
+			}
+			if tc.boxes > 0 {
+				l := tc.lines[0]
+				whole := r.masks[0].Min.X <= l.X0 && r.masks[0].Max.X >= l.X1
+				if whole != tc.whole {
+					t.Errorf("box %v over line %v: whole line %v, want %v", r.masks[0], l, whole, tc.whole)
+				}
+				if r.masks[0].Min.Y > l.Y0 || r.masks[0].Max.Y < l.Y1 {
+					t.Errorf("box %v does not cover the line's height %d–%d", r.masks[0], l.Y0, l.Y1)
+				}
+			}
+		})
+	}
+}
