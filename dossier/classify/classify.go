@@ -43,9 +43,10 @@ var phrasesYAML []byte
 
 // lists is phrases.yaml.
 type lists struct {
-	Negators   []string `yaml:"negators"`
-	Fillers    []string `yaml:"fillers"`
-	Conditions []string `yaml:"conditions"`
+	Slots      map[string][]string `yaml:"slots"`
+	Negators   []string            `yaml:"negators"`
+	Fillers    []string            `yaml:"fillers"`
+	Conditions []string            `yaml:"conditions"`
 	Notice     struct {
 		Payment   []string `yaml:"payment"`
 		Code      []string `yaml:"code"`
@@ -54,13 +55,31 @@ type lists struct {
 		Safety    []string `yaml:"safety"`
 		Service   []string `yaml:"service"`
 	} `yaml:"notice"`
-	Replies    []string `yaml:"replies"`
+	Replies        []string `yaml:"replies"`
+	PluralYouOwned []string `yaml:"plural_you_owned"`
+	Reported       []string `yaml:"reported"`
+	Tags           struct {
+		Agency    []string `yaml:"agency"`
+		Authority []string `yaml:"authority"`
+	} `yaml:"tags"`
 	Collection struct {
 		Strong []string `yaml:"strong"`
 		Weak   []string `yaml:"weak"`
 	} `yaml:"collection"`
 	Conduct        map[string][]string `yaml:"conduct"`
+	Vetoes         map[string]vetoList `yaml:"vetoes"`
 	ConductSources map[string][]string `yaml:"conduct_sources"`
+}
+
+type vetoList struct {
+	Before []string `yaml:"before"`
+	After  []string `yaml:"after"`
+}
+
+// veto holds the words that make a conduct phrase of one kind innocent: before it (reached
+// over fillers, like a negator) or later in its clause.
+type veto struct {
+	before, after [][]rune
 }
 
 // Classifier sorts messages into collection pressure, service notices and other, and finds the
@@ -68,10 +87,13 @@ type lists struct {
 type Classifier struct {
 	neg                              *negation
 	payment, code, reminder, service *set
-	safety, replies                  *set
+	safety, replies, reported        *set
 	strong, weak                     *set
+	pluralYouOwned                   [][]rune
+	agencyTags, authorityTags        [][]rune
 	kinds                            []string
 	conduct                          map[string]*set
+	vetoes                           map[string]veto
 	sources                          map[string][]string
 }
 
@@ -103,31 +125,50 @@ func ForCase(c *caseconf.Case) *Classifier {
 }
 
 // New builds a classifier of the built-in lists plus extra (from case.yaml). A conduct kind
-// extra names that the built-in list does not know is an error.
+// extra names that the built-in list does not know, or a {slot} no list defines, is an error.
 func New(extra caseconf.Phrases) (*Classifier, error) {
 	var l lists
 	if err := yaml.Unmarshal(phrasesYAML, &l); err != nil {
 		return nil, fmt.Errorf("classify: phrases.yaml: %w", err)
 	}
+	slots := map[string]*slot{}
+	for name, words := range l.Slots {
+		slots[name] = newSlot(name, words)
+	}
+	var err error
+	mk := func(where string, ls ...[]string) *set {
+		s, e := newSet(slots, ls...)
+		if e != nil && err == nil {
+			err = fmt.Errorf("classify: %s: %w", where, e)
+		}
+		return s
+	}
 	c := &Classifier{
-		neg:      newNegation(l.Negators, l.Fillers, l.Conditions),
-		payment:  newSet(l.Notice.Payment),
-		code:     newSet(l.Notice.Code),
-		reminder: newSet(l.Notice.Reminder),
-		service:  newSet(l.Notice.Marketing, l.Notice.Service, extra.Notice),
-		safety:   newSet(l.Notice.Safety),
-		replies:  newSet(l.Replies),
-		strong:   newSet(l.Collection.Strong, extra.Collection),
-		weak:     newSet(l.Collection.Weak),
-		conduct:  map[string]*set{},
-		sources:  l.ConductSources,
+		neg:            newNegation(l.Negators, l.Fillers, l.Conditions),
+		payment:        mk("notice.payment", l.Notice.Payment),
+		code:           mk("notice.code", l.Notice.Code),
+		reminder:       mk("notice.reminder", l.Notice.Reminder),
+		service:        mk("notice", l.Notice.Marketing, l.Notice.Service, extra.Notice),
+		safety:         mk("notice.safety", l.Notice.Safety),
+		replies:        mk("replies", l.Replies),
+		reported:       mk("reported", l.Reported),
+		strong:         mk("collection", l.Collection.Strong, extra.Collection),
+		weak:           mk("collection.weak", l.Collection.Weak),
+		pluralYouOwned: foldWords(l.PluralYouOwned),
+		agencyTags:     foldWords(l.Tags.Agency),
+		authorityTags:  foldWords(l.Tags.Authority),
+		conduct:        map[string]*set{},
+		vetoes:         map[string]veto{},
+		sources:        l.ConductSources,
 	}
 	for _, k := range []string{KindFamilyEmployer, KindContactList, KindVisit, KindCriminal, KindImpersonation, KindInsult, KindBorrow} {
 		if len(l.Conduct[k]) == 0 {
 			return nil, fmt.Errorf("classify: phrases.yaml has no conduct.%s", k)
 		}
 		c.kinds = append(c.kinds, k)
-		c.conduct[k] = newSet(l.Conduct[k])
+		c.conduct[k] = mk("conduct."+k, l.Conduct[k])
+		v := l.Vetoes[k]
+		c.vetoes[k] = veto{before: foldWords(v.Before), after: foldWords(v.After)}
 	}
 	for k, ps := range extra.Conduct {
 		s, ok := c.conduct[k]
@@ -135,8 +176,13 @@ func New(extra caseconf.Phrases) (*Classifier, error) {
 			return nil, fmt.Errorf("classify: phrases.conduct.%s: unknown kind; use %s", k, strings.Join(c.kinds, ", "))
 		}
 		for _, p := range ps {
-			s.add(p)
+			if e := s.add(p); e != nil && err == nil {
+				err = fmt.Errorf("classify: phrases.conduct.%s: %w", k, e)
+			}
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -164,23 +210,76 @@ func (c *Classifier) Conduct(s string) []Hit {
 func (c *Classifier) conductIn(t *text) []Hit {
 	// An anti-fraud notice quotes the words of fraud ("冒充公安、法院"), and the complainant's own
 	// words quote the threats they complain of: neither is conduct.
-	if c.quotes(t) {
+	if _, ok := c.quotes(t); ok {
 		return nil
 	}
 	var out []Hit
 	for _, k := range c.kinds {
-		if h, ok := first(firstPerson(t, t.find(c.conduct[k], c.neg))); ok {
+		hits := c.vetoed(t, k, firstPerson(t, t.find(c.conduct[k], c.neg)))
+		if k == KindImpersonation {
+			if sp, ok := c.tag(t, c.authorityTags); ok {
+				hits = append(hits, hit{i: sp.i, j: sp.j})
+			}
+		}
+		if h, ok := first(hits); ok {
 			out = append(out, Hit{Kind: k, Words: t.words(h.i, h.j), Quote: t.clause(h.i, h.j), Sources: c.Sources(k)})
 		}
 	}
 	return out
 }
 
-// quotes reports whether t is a safety notice or the complainant's own words.
-func (c *Classifier) quotes(t *text) bool {
-	_, safety := first(t.find(c.safety, c.neg))
-	_, reply := first(t.find(c.replies, nil))
-	return safety || reply
+// vetoed drops the hits of kind k that its vetoes or reported speech make innocent.
+func (c *Classifier) vetoed(t *text, k string, hits []hit) []hit {
+	v := c.vetoes[k]
+	reported := t.find(c.reported, nil)
+	return slices.DeleteFunc(hits, func(h hit) bool {
+		if t.precededInClause(v.before, h.i) || t.followedInClause(v.after, h.j) {
+			return true
+		}
+		// "他们说要上门": the threat is someone else's, reported.
+		return slices.ContainsFunc(reported, func(r hit) bool { return r.j <= h.i && !t.sentenceBetween(r.j, h.i) || r.i <= h.i && h.i < r.j })
+	})
+}
+
+// quotes reports whether t is a safety notice or the complainant's own words, with the words
+// that say so.
+func (c *Classifier) quotes(t *text) (hit, bool) {
+	if h, ok := first(t.find(c.safety, c.neg)); ok {
+		return h, true
+	}
+	return c.complainant(t)
+}
+
+// complainant reports whether the complainant speaks in t: their own phrases ("请停止催收",
+// "我家人"), or 你们 said to the collectors. A collector says 你 to the debtor and 你们 only of
+// what is theirs (你们单位, 你们村).
+func (c *Classifier) complainant(t *text) (hit, bool) {
+	if h, ok := first(t.find(c.replies, nil)); ok {
+		return h, true
+	}
+	for i := 0; i+1 < len(t.runes); i++ {
+		if t.runes[i] != '你' || t.runes[i+1] != '们' {
+			continue
+		}
+		owned := slices.ContainsFunc(c.pluralYouOwned, func(w []rune) bool { return t.literalAt(w, i+2) })
+		if !owned {
+			return hit{i: i, j: i + 2}, true
+		}
+	}
+	return hit{}, false
+}
+
+// tag finds the sender's signature 【…】 at the start or the end of the message and reports
+// whether it holds one of words.
+func (c *Classifier) tag(t *text, words [][]rune) (tagSpan, bool) {
+	for _, span := range t.tags() {
+		for k := span.i; k < span.j; k++ {
+			if slices.ContainsFunc(words, func(w []rune) bool { return t.literalAt(w, k) && k+len(w) <= span.j }) {
+				return span, true
+			}
+		}
+	}
+	return tagSpan{}, false
 }
 
 // firstPerson drops the hits whose target is the speaker ("联系我家人", "爆我通讯录"): the words
@@ -191,6 +290,10 @@ func firstPerson(t *text, hits []hit) []hit {
 	}
 	out := hits[:0]
 	for _, h := range hits {
+		if h.phrase != nil && strings.HasPrefix(h.phrase.src, "我") {
+			out = append(out, h) // "我是*法院": the speaker's claim is the conduct
+			continue
+		}
 		skip := mine(h.i-1) || mine(h.i-2) && t.runes[h.i-1] == '的'
 		for k := h.i; k < h.j && !skip; k++ {
 			skip = mine(k)
@@ -206,40 +309,56 @@ func firstPerson(t *text, hits []hit) []hit {
 // when no phrase says. The reason is the words that decided, as the message writes them.
 //
 // In order: the complainant's own words are other; a safety notice is a notice; prohibited
-// conduct is collection; a code is a notice; a payment confirmation is a
-// notice unless strong pressure comes with it ("已还款成功，剩余欠款请立即处理"); strong pressure is
-// collection; a reminder, marketing or a safety notice is a notice even with weak pressure words
-// ("请按时还款，以免逾期"); weak pressure alone is collection.
+// conduct is collection; a code is a notice; a payment confirmation is a notice unless strong
+// pressure or a collector's signature comes with it ("已还款成功，剩余欠款请立即处理"); strong
+// pressure is collection, and so is a collector's signature (【某某资产】); a reminder, marketing
+// or a service notice is a notice even with weak pressure words ("请按时还款，以免逾期") unless
+// it is unsigned and the collector speaks in it as 我们, and so is a platform's signed message
+// (【花呗】) without strong pressure; weak pressure alone is collection.
 func (c *Classifier) Text(s string) (class, reason string) {
 	t := prepare(s)
 	if len(t.runes) == 0 {
 		return Other, ""
 	}
-	if h, ok := first(t.find(c.replies, nil)); ok {
-		return Other, t.words(h.i, h.j)
+	words := func(h hit) string { return t.words(h.i, h.j) }
+	if h, ok := c.complainant(t); ok {
+		return Other, words(h)
 	}
 	if h, ok := first(t.find(c.safety, c.neg)); ok {
-		return Notice, t.words(h.i, h.j)
+		return Notice, words(h)
 	}
 	if hs := c.conductIn(t); len(hs) > 0 {
 		return Collection, hs[0].Words
 	}
-	words := func(h hit) string { return t.words(h.i, h.j) }
 	if h, ok := first(t.find(c.code, c.neg)); ok {
 		return Notice, words(h)
 	}
 	strong, isStrong := first(t.find(c.strong, c.neg))
-	if h, ok := first(t.find(c.payment, c.neg)); ok && !isStrong {
+	agencyTag, agency := c.tag(t, c.agencyTags)
+	if h, ok := first(t.find(c.payment, c.neg)); ok && !isStrong && !agency {
 		return Notice, words(h)
 	}
 	if isStrong {
 		return Collection, words(strong)
 	}
+	if agency {
+		return Collection, t.tagWords(agencyTag)
+	}
+	weak, isWeak := first(t.find(c.weak, c.neg))
+	tags := t.tags()
+	// A platform signs its notices (an SMS signature is required); an unsigned "请按时还款" in
+	// which the collector speaks as 我们 is pressure, not a reminder.
+	if isWeak && len(tags) == 0 && t.collectorVoice() {
+		return Collection, words(weak)
+	}
 	if h, ok := first(append(t.find(c.reminder, c.neg), t.find(c.service, c.neg)...)); ok {
 		return Notice, words(h)
 	}
-	if h, ok := first(t.find(c.weak, c.neg)); ok {
-		return Collection, words(h)
+	if len(tags) > 0 {
+		return Notice, t.tagWords(tags[0])
+	}
+	if isWeak {
+		return Collection, words(weak)
 	}
 	return Other, ""
 }

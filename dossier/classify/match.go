@@ -1,21 +1,52 @@
 package classify
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 )
 
-// maxGap is how many characters a "*" in a phrase may stand for.
-const maxGap = 8
+// maxGap is how many characters a "*" in a phrase may stand for, shortGap a "~".
+const (
+	maxGap   = 8
+	shortGap = 2
+)
 
-// phrase is one compiled phrase: its folded parts (split at "*") and where it came from.
+// A phrase is a sequence of elements: literal words, or a word class ({kin}: any of its words),
+// each either right after the one before or after a "*" gap.
 type phrase struct {
 	src   string
-	parts [][]rune
+	elems []elem
+}
+
+type elem struct {
+	lit  []rune
+	slot *slot
+	gap  int // how many characters may come before this element: a "*" or "~" gap
+}
+
+// slot is a named class of words (phrases.yaml's slots:), longest first so the quoted words are
+// the longest the message has.
+type slot struct {
+	name  string
+	words [][]rune
+}
+
+func newSlot(name string, words []string) *slot {
+	s := &slot{name: name}
+	for _, w := range words {
+		if f := foldPhrase(w); len(f) > 0 {
+			s.words = append(s.words, f)
+		}
+	}
+	slices.SortStableFunc(s.words, func(a, b []rune) int { return len(b) - len(a) })
+	return s
 }
 
 // set is a list of phrases indexed by first character, so a message is scanned once whatever the
 // number of phrases.
 type set struct {
+	slots   map[string]*slot
 	byFirst map[rune][]*phrase
 	// bmp marks the first characters below U+10000, so most characters of a message are
 	// turned away without a map lookup.
@@ -29,43 +60,100 @@ func (s *set) mayStart(r rune) bool {
 	return true
 }
 
-func newSet(lists ...[]string) *set {
-	s := &set{byFirst: map[rune][]*phrase{}}
+func newSet(slots map[string]*slot, lists ...[]string) (*set, error) {
+	s := &set{slots: slots, byFirst: map[rune][]*phrase{}}
 	for _, l := range lists {
 		for _, src := range l {
-			s.add(src)
+			if err := s.add(src); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return s
+	return s, nil
 }
 
-func (s *set) add(src string) {
+// add compiles one phrase; a {name} that names no slot is an error.
+func (s *set) add(src string) error {
 	p := &phrase{src: src}
-	for _, part := range splitStar(src) {
-		if f := foldPhrase(part); len(f) > 0 {
-			p.parts = append(p.parts, f)
+	for _, pt := range splitStar(src) {
+		gap, part := pt.gap, pt.s
+		for part != "" {
+			open := strings.IndexByte(part, '{')
+			lit := part
+			if open >= 0 {
+				lit = part[:open]
+			}
+			if f := foldPhrase(lit); len(f) > 0 {
+				p.elems = append(p.elems, elem{lit: f, gap: gap})
+				gap = 0
+			}
+			if open < 0 {
+				break
+			}
+			end := strings.IndexByte(part[open:], '}')
+			if end < 0 {
+				return fmt.Errorf("phrase %q: { without }", src)
+			}
+			name := part[open+1 : open+end]
+			sl, ok := s.slots[name]
+			if !ok || len(sl.words) == 0 {
+				return fmt.Errorf("phrase %q: no slot %q", src, name)
+			}
+			p.elems = append(p.elems, elem{slot: sl, gap: gap})
+			gap = 0
+			part = part[open+end+1:]
 		}
 	}
-	if len(p.parts) == 0 {
-		return
+	if len(p.elems) == 0 {
+		return nil
 	}
-	first := p.parts[0][0]
-	s.byFirst[first] = append(s.byFirst[first], p)
-	if first < 1<<16 {
-		s.bmp[first>>6] |= 1 << (uint(first) & 63)
+	p.elems[0].gap = 0
+	for _, r := range p.firstRunes() {
+		s.byFirst[r] = append(s.byFirst[r], p)
+		if r < 1<<16 {
+			s.bmp[r>>6] |= 1 << (uint(r) & 63)
+		}
 	}
+	return nil
 }
 
-func splitStar(s string) []string {
-	var out []string
-	start := 0
-	for i, r := range s {
-		if r == '*' || r == '＊' {
-			out = append(out, s[start:i])
-			start = i + len(string(r))
+func (p *phrase) firstRunes() []rune {
+	e := p.elems[0]
+	if e.slot == nil {
+		return []rune{e.lit[0]}
+	}
+	var out []rune
+	for _, w := range e.slot.words {
+		if !slices.Contains(out, w[0]) {
+			out = append(out, w[0])
 		}
 	}
-	return append(out, s[start:])
+	return out
+}
+
+// gapPart is the text of a phrase between gaps, and the gap before it.
+type gapPart struct {
+	s   string
+	gap int
+}
+
+func splitStar(s string) []gapPart {
+	var out []gapPart
+	start, gap := 0, 0
+	for i, r := range s {
+		g := 0
+		switch r {
+		case '*', '＊':
+			g = maxGap
+		case '~', '～':
+			g = shortGap
+		default:
+			continue
+		}
+		out = append(out, gapPart{s[start:i], gap})
+		start, gap = i+len(string(r)), g
+	}
+	return append(out, gapPart{s[start:], gap})
 }
 
 // hit is one match: the phrase and the span of folded characters it covers.
@@ -89,33 +177,50 @@ func (t *text) literalAt(part []rune, i int) bool {
 }
 
 // matchAt tries p at position i and returns the end of the match.
-func (t *text) matchAt(p *phrase, i int) (int, bool) {
-	if !t.literalAt(p.parts[0], i) {
-		return 0, false
-	}
-	end := i + len(p.parts[0])
-	for _, part := range p.parts[1:] {
-		found := false
-		for g := 0; g <= maxGap && end+g+len(part) <= len(t.runes); g++ {
-			if clauseBetween(t, end, end+g) {
-				break
-			}
-			if t.literalAt(part, end+g) {
-				end = end + g + len(part)
-				found = true
-				break
-			}
-		}
-		if !found {
-			return 0, false
-		}
-	}
-	return end, true
+func (t *text) matchAt(p *phrase, i int, neg *negation) (int, bool) {
+	return t.matchFrom(p, 0, i, neg)
 }
 
-// clauseBetween reports whether a clause boundary lies before any of runes[from:to+1].
+func (t *text) matchFrom(p *phrase, k, pos int, neg *negation) (int, bool) {
+	if k == len(p.elems) {
+		return pos, true
+	}
+	e := p.elems[k]
+	for g := 0; g <= e.gap && pos+g < len(t.runes); g++ {
+		at := pos + g
+		if g > 0 && clauseBetween(t, pos, at) {
+			break
+		}
+		if e.gap > 0 && at > 0 && t.brk[at] {
+			break
+		}
+		// "借钱不还" is no "借…还": a negation at the end of a gap turns the rest of the phrase
+		// around.
+		if g > 0 && neg != nil && endsAt(t, neg.negators, at) > 0 {
+			continue
+		}
+		if e.slot == nil {
+			if t.literalAt(e.lit, at) {
+				if end, ok := t.matchFrom(p, k+1, at+len(e.lit), neg); ok {
+					return end, true
+				}
+			}
+			continue
+		}
+		for _, w := range e.slot.words {
+			if t.literalAt(w, at) {
+				if end, ok := t.matchFrom(p, k+1, at+len(w), neg); ok {
+					return end, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// clauseBetween reports whether a clause boundary lies before any of runes[from+1:to+1].
 func clauseBetween(t *text, from, to int) bool {
-	for k := from; k <= to && k < len(t.runes); k++ {
+	for k := from + 1; k <= to && k < len(t.runes); k++ {
 		if t.brk[k] {
 			return true
 		}
@@ -123,26 +228,51 @@ func clauseBetween(t *text, from, to int) bool {
 	return false
 }
 
+// asciiBound reports whether the match runes[i:j] starts and ends at a word boundary in the
+// original text when it starts or ends with a Latin letter: "sb" is an insult, "usb" is not.
+func (t *text) asciiBound(i, j int) bool {
+	latin := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+	if latin(t.runes[i]) {
+		if a := t.at[i] - 1; a >= 0 && latin(foldWidth(t.src[a])) {
+			return false
+		}
+	}
+	if latin(t.runes[j-1]) {
+		if b := t.at[j-1] + 1; b < len(t.src) && latin(foldWidth(t.src[b])) {
+			return false
+		}
+	}
+	return true
+}
+
 // find returns the matches of s in t that no negation governs, the earliest first, one per
-// phrase start.
+// phrase start. A match inside a negated longer one is negated too: in "也不会爆通讯录" the
+// 通讯录 is part of the 爆通讯录 that 不会 governs.
 func (t *text) find(s *set, neg *negation) []hit {
-	var out []hit
+	var out, negated []hit
 	for i, r := range t.runes {
 		if !s.mayStart(r) {
 			continue
 		}
 		for _, p := range s.byFirst[r] {
-			j, ok := t.matchAt(p, i)
-			if !ok {
+			j, ok := t.matchAt(p, i, neg)
+			if !ok || !t.asciiBound(i, j) {
 				continue
 			}
+			h := hit{phrase: p, i: i, j: j}
 			if neg != nil && neg.governs(t, i) {
+				negated = append(negated, h)
 				continue
 			}
-			out = append(out, hit{phrase: p, i: i, j: j})
+			out = append(out, h)
 		}
 	}
-	return out
+	if len(negated) == 0 {
+		return out
+	}
+	return slices.DeleteFunc(out, func(h hit) bool {
+		return slices.ContainsFunc(negated, func(n hit) bool { return n.i <= h.i && h.j <= n.j })
+	})
 }
 
 // first returns the earliest, longest match.
@@ -165,19 +295,20 @@ type negation struct {
 	negators, fillers, conditions [][]rune
 }
 
-func newNegation(negators, fillers, conditions []string) *negation {
-	fold := func(l []string) [][]rune {
-		var out [][]rune
-		for _, s := range l {
-			if f := foldPhrase(s); len(f) > 0 {
-				out = append(out, f)
-			}
+func foldWords(l []string) [][]rune {
+	var out [][]rune
+	for _, s := range l {
+		if f := foldPhrase(s); len(f) > 0 {
+			out = append(out, f)
 		}
-		// Longest first, so 不会 is tried before 不.
-		slices.SortStableFunc(out, func(a, b []rune) int { return len(b) - len(a) })
-		return out
 	}
-	return &negation{negators: fold(negators), fillers: fold(fillers), conditions: fold(conditions)}
+	// Longest first, so 不会 is tried before 不.
+	slices.SortStableFunc(out, func(a, b []rune) int { return len(b) - len(a) })
+	return out
+}
+
+func newNegation(negators, fillers, conditions []string) *negation {
+	return &negation{negators: foldWords(negators), fillers: foldWords(fillers), conditions: foldWords(conditions)}
 }
 
 // endsAt returns the length of the first word of ws that ends right before position j, within

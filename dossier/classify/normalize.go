@@ -59,6 +59,17 @@ type text struct {
 	runes []rune
 	at    []int  // index in src of runes[i]
 	brk   []bool // a clause boundary lies between runes[i-1] and runes[i]
+	sent  []bool // a sentence boundary lies between runes[i-1] and runes[i]
+}
+
+// sentenceEnd are the marks that end a sentence: reported speech ("他们说要上门") reaches to
+// the end of its sentence, across commas.
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '!', '?', '\n', '\r', '…':
+		return true
+	}
+	return false
 }
 
 // clauseEnd are the marks that end a clause: a negation or a "*" gap does not reach across them.
@@ -75,6 +86,15 @@ func clauseEnd(r rune) bool {
 // fold maps one character to the form phrases are compared in: half-width, lower case,
 // simplified. It returns false for what is dropped: spaces, punctuation, symbols.
 func fold(r rune) (rune, bool) {
+	r = foldWidth(r)
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return 0, false
+	}
+	return simplified(unicode.ToLower(r)), true
+}
+
+// foldWidth maps a full-width form to half-width and a half-width one to its usual width.
+func foldWidth(r rune) rune {
 	if p := width.LookupRune(r); p.Kind() == width.EastAsianFullwidth || p.Kind() == width.EastAsianHalfwidth {
 		if n := p.Narrow(); n != 0 && p.Kind() == width.EastAsianFullwidth {
 			r = n
@@ -82,17 +102,14 @@ func fold(r rune) (rune, bool) {
 			r = w
 		}
 	}
-	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-		return 0, false
-	}
-	return simplified(unicode.ToLower(r)), true
+	return r
 }
 
 func prepare(s string) *text {
 	n0 := min(len(s), maxRunes*3) / 3 // a CJK character is three bytes of UTF-8
-	t := &text{src: make([]rune, 0, n0+8), runes: make([]rune, 0, n0+8), at: make([]int, 0, n0+8), brk: make([]bool, 0, n0+8)}
+	t := &text{src: make([]rune, 0, n0+8), runes: make([]rune, 0, n0+8), at: make([]int, 0, n0+8), brk: make([]bool, 0, n0+8), sent: make([]bool, 0, n0+8)}
 	n := 0
-	pending := false
+	pending, pendingSent := false, false
 	for _, r := range s {
 		if n >= maxRunes {
 			break
@@ -101,6 +118,7 @@ func prepare(s string) *text {
 		t.src = append(t.src, r)
 		if clauseEnd(r) {
 			pending = true
+			pendingSent = pendingSent || sentenceEnd(r)
 			continue
 		}
 		f, ok := fold(r)
@@ -110,7 +128,8 @@ func prepare(s string) *text {
 		t.runes = append(t.runes, f)
 		t.at = append(t.at, len(t.src)-1)
 		t.brk = append(t.brk, pending && len(t.runes) > 1)
-		pending = false
+		t.sent = append(t.sent, pendingSent && len(t.runes) > 1)
+		pending, pendingSent = false, false
 	}
 	return t
 }
@@ -146,4 +165,114 @@ func (t *text) clause(i, j int) string {
 // words returns the original characters of runes[i:j], what the matched phrase looked like.
 func (t *text) words(i, j int) string {
 	return strings.TrimSpace(string(t.src[t.at[i] : t.at[j-1]+1]))
+}
+
+// maxTag is the longest sender signature (【某某资产管理有限公司】) read as one.
+const maxTag = 24
+
+// tagSpan is a sender signature: the folded span of its words and the original brackets.
+type tagSpan struct {
+	i, j        int // runes[i:j] are its words
+	open, close int // src[open] is 【, src[close] is 】
+}
+
+// tags returns the signatures 【…】 an SMS starts or ends with. Only the full-width lenticular
+// brackets sign a message; "[图片]" is a chat placeholder.
+func (t *text) tags() []tagSpan {
+	var out []tagSpan
+	first, last := 0, len(t.src)-1
+	for first <= last && unicode.IsSpace(t.src[first]) {
+		first++
+	}
+	for last >= first && unicode.IsSpace(t.src[last]) {
+		last--
+	}
+	if first < last && t.src[first] == '【' {
+		for k := first + 1; k <= last && k <= first+maxTag; k++ {
+			if t.src[k] == '】' {
+				out = t.addTag(out, first, k)
+				break
+			}
+		}
+	}
+	if first < last && t.src[last] == '】' {
+		for k := last - 1; k >= first && k >= last-maxTag; k-- {
+			if t.src[k] == '【' {
+				if len(out) == 0 || out[0].open != k {
+					out = t.addTag(out, k, last)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (t *text) addTag(out []tagSpan, open, close int) []tagSpan {
+	i, j := -1, -1
+	for k, a := range t.at {
+		if a > open && a < close {
+			if i < 0 {
+				i = k
+			}
+			j = k + 1
+		}
+	}
+	if i < 0 {
+		return out
+	}
+	return append(out, tagSpan{i: i, j: j, open: open, close: close})
+}
+
+// tagWords returns a signature as the message writes it, brackets included.
+func (t *text) tagWords(s tagSpan) string { return string(t.src[s.open : s.close+1]) }
+
+// followedInClause reports whether one of ws comes after position j within its clause.
+func (t *text) followedInClause(ws [][]rune, j int) bool {
+	for k := j; k < len(t.runes); k++ {
+		if k > j && t.brk[k] {
+			return false
+		}
+		for _, w := range ws {
+			if t.literalAt(w, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sentenceBetween reports whether a sentence ends between runes[i-1] and runes[j].
+func (t *text) sentenceBetween(i, j int) bool {
+	for k := max(i, 1); k <= j && k < len(t.runes); k++ {
+		if t.sent[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// precededInClause reports whether one of ws ends at or before position i within its clause.
+func (t *text) precededInClause(ws [][]rune, i int) bool {
+	for k := i; k > 0; k-- {
+		if endsAt(t, ws, k) > 0 {
+			return true
+		}
+		if t.brk[k-1] && k-1 < i || t.brk[k] {
+			return false
+		}
+	}
+	return false
+}
+
+// collectorVoice reports whether the speaker is an organisation speaking as 我们, 我司 or 本公司.
+func (t *text) collectorVoice() bool {
+	for i := 0; i+1 < len(t.runes); i++ {
+		switch {
+		case t.runes[i] == '我' && (t.runes[i+1] == '们' || t.runes[i+1] == '司'),
+			t.runes[i] == '本' && t.runes[i+1] == '公' && i+2 < len(t.runes) && t.runes[i+2] == '司':
+			return true
+		}
+	}
+	return false
 }
