@@ -22,27 +22,58 @@
 // forms to half-width, case, and traditional characters to simplified (OpenCC's character table,
 // TSCharacters.txt, one character for one so quotes stay exact), with spaces, punctuation and
 // symbols dropped, so "聯 系-你 家 人" matches 联系你家人. "*" in a phrase stands for a few
-// characters within a clause. A phrase after a negation ("我们不会联系你家人", "请勿以贷还贷",
-// "谨防冒充公安") does not match, unless a condition breaks it ("不还就联系你家人"); a threat
-// aimed at the speaker ("联系我家人") is someone reporting one; anti-fraud notices and the
-// complainant's own replies quote threats and are not conduct.
+// characters within a clause, "~" for one or two.
+//
+// # Structure, not word lists
+//
+// A bare target word is no threat ("下周一我去你们单位办事", "周末去你家吃饭"), so a threat is a
+// frame of word classes (slots: in phrases.yaml): a threat verb, the addressee and a target of
+// theirs ("{reach}~{you}~{kin}": 联系您的家属, 打给你们公司人事), the addressee's family or
+// employer and their number held or told ("你爸的手机号我们这边有登记", "你的亲戚很快都会知道"),
+// someone going to the addressee's place ("派人去你老家"). Around the frames:
+//
+//   - Negation: a phrase after a negation ("我们不会联系你家人", "请勿以贷还贷", "谨防冒充公安",
+//     "伪造律师函") does not match, nor does anything inside a negated phrase (the 催收 of "不会上门
+//     催收"), unless a condition breaks it ("不还就联系你家人"); a gap ending in a negation breaks a
+//     frame ("借钱不还" is no 借…还).
+//   - Who speaks: the complainant's own words are other and quote threats rather than make them
+//     — their phrases ("请停止催收", "合法吗"), their own family ("他们又给我家人打电话了"), and 你们
+//     said to the collectors (a collector says 你们 only of what is the debtor's: 你们单位, 你们村).
+//     A threat aimed at the speaker ("联系我家人") is a report of one. Outgoing messages are the
+//     complainant's by their direction, and a transcript's lines of the complainant are left out.
+//   - Reported speech: a threat after "说要", "威胁说", "老师说" in its sentence is someone
+//     telling of it.
+//   - Vetoes per kind: innocent purposes ("去你家拜年"), a teacher's 家访, advice to the
+//     complainant ("你可以报警"), and the police coming ("警察上门", a criminal threat, not a visit).
+//   - Sender signatures: a 【…】 signature of a collector (资产, 律所, 调解, 法务) makes a message
+//     collection, one of a court or the police makes it impersonation, and any other signature is
+//     a platform's, whose message without strong pressure is a notice (SMS signatures are required
+//     of every sender, so an unsigned reminder in which the speaker says 我们 is a collector's).
+//
+// Every decision names its words: class_reason is the phrase (or the signature) that decided,
+// and a finding quotes the clause the conduct stands in.
 //
 // # How well it does
 //
-// testdata/labelled.tsv holds 221 invented messages written in the style of real collection
-// texts, platform notices and chats, many of them look-alikes on purpose (negated threats,
-// lawful statements about suing, reminders that mention 逾期, anti-fraud notices naming 公安 and
-// 法院, traditional characters, full-width and spaced-out text). The lists were tuned on it, and
-// on it (TestLabelledSet, BenchmarkLabelledSet) the prohibited-conduct rule, counted per message,
-// has precision 0.986 and recall 1.000, the collection class precision 0.992 and recall 1.000,
-// and the notice class precision 1.000 and recall 1.000; the test fails below precision 0.95 or
-// recall 0.90.
+// Four labelled sets of invented messages in the style of real collection SMS (platforms, banks,
+// agencies, law firms, mediation centres), WeChat lines from collectors, platform notices, the
+// complainant's replies and everyday chat sharing their words, many of them look-alikes on
+// purpose (negated threats, lawful statements about suing, reminders that mention 逾期 or the
+// law, anti-fraud notices naming 公安 and 法院, the complainant quoting a threat, traditional
+// characters, full-width and spaced-out text, emoji):
 //
-// Those figures flatter the lists. testdata/heldout.tsv holds 54 messages written after the
-// tuning and never used for it; on them (TestHeldOutSet) the conduct rule has precision 0.857
-// and recall 0.667, collection precision 0.821 and recall 0.793, notice precision 0.923 and
-// recall 0.857. Phrases miss paraphrase ("你手机里的联系人都会收到催款短信") and match innocent
-// uses of their words ("周末去你家吃饭"), which is why the contact rules only count messages from
-// the collection side, a class can be set by hand, and every finding quotes the words it rests
-// on for a person to check.
+//   - testdata/labelled.tsv (221), heldout.tsv (54, held out from the lists' first version) and
+//     develop.tsv (316) are the development sets: the lists and rules were changed while looking at
+//     them, and TestLabelledSet holds each to precision ≥ 0.95 and recall ≥ 0.90. On them, counted
+//     per message, the conduct rule has precision 1.000 / 1.000 / 1.000 and recall 0.986 / 1.000 /
+//     0.961, the collection class precision 1.000 / 1.000 / 0.995 and recall 0.992 / 1.000 / 0.973.
+//     develop.tsv's second batch (104 messages) was written after the first round of changes; on it,
+//     before it was used, the conduct rule had precision 1.000 and recall 0.674, collection precision
+//     0.942 and recall 0.766 — the figures that say how far phrase lists carry.
+//   - testdata/heldout2.tsv (225) was written before this version of the rules, committed first and
+//     never looked at while changing them; TestHeldOutSet measures it.
+//
+// Phrases still miss paraphrase and match innocent uses of their words, which is why the contact
+// rules only count messages from the collection side, a class can be set by hand, and every
+// finding quotes the words it rests on for a person to check.
 package classify
