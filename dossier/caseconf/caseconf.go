@@ -342,24 +342,11 @@ func (c *Case) Contact(counterpart string) (Contact, bool) {
 	if counterpart == "" {
 		return Contact{}, false
 	}
-	cp := phone.Normalize(counterpart)
-	for _, ct := range c.Contacts {
-		switch {
-		case ct.Number != "" && phone.Normalize(ct.Number) == cp:
-			return ct, true
-		case ct.Wechat != "" && ct.Wechat == counterpart:
-			return ct, true
-		case ct.Email != "" && strings.EqualFold(ct.Email, counterpart):
-			return ct, true
-		}
+	i := findContact(c.Contacts, counterpart, func(i int) string { return phone.Normalize(c.Contacts[i].Number) })
+	if i < 0 {
+		return Contact{}, false
 	}
-	// Chat exports without ids (WeChat TXT) name the other party only by display name.
-	for _, ct := range c.Contacts {
-		if ct.Name != "" && ct.Name == counterpart {
-			return ct, true
-		}
-	}
-	return Contact{}, false
+	return c.Contacts[i], true
 }
 
 // RoleOf returns the role of a counterpart, or "" when case.yaml does not say.
