@@ -44,6 +44,7 @@ func Build(c *caseconf.Case, items []evidence.Item, load Loader) ([]event.Event,
 		total += min(max(items[i].Events, 0), maxPrealloc)
 	}
 	all := make([]event.Event, 0, min(total, maxPrealloc))
+	book := c.ContactBook()
 	for i := range items {
 		it := &items[i]
 		evs, err := load(it)
@@ -54,13 +55,14 @@ func Build(c *caseconf.Case, items []evidence.Item, load Loader) ([]event.Event,
 			if e.Time.IsZero() {
 				continue
 			}
-			all = append(all, tag(c, it, e))
+			all = append(all, tag(c, book, it, e))
 		}
 	}
 	return Merge(all), nil
 }
 
-func tag(c *caseconf.Case, it *evidence.Item, e event.Event) event.Event {
+// tag fills what the timeline adds to an event of it; book is c's contacts.
+func tag(c *caseconf.Case, book *caseconf.ContactBook, it *evidence.Item, e event.Event) event.Event {
 	e.Exhibit = it.Exhibit
 	e.Exhibits = []int{it.Exhibit}
 	e.Item = it.ID
@@ -73,7 +75,7 @@ func tag(c *caseconf.Case, it *evidence.Item, e event.Event) event.Event {
 		e.HolderRole = caseconf.RoleSelf
 	}
 	if c != nil && e.Counterpart != "" {
-		if ct, ok := c.Contact(e.Counterpart); ok {
+		if ct, ok := book.Contact(e.Counterpart); ok {
 			e.Role = ct.Role
 			if e.CounterpartName == "" {
 				e.CounterpartName = ct.Name
