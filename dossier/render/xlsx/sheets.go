@@ -119,7 +119,8 @@ func (rd *renderer) roleOf(e *event.Event) string {
 	if e.Role != "" || rd.b.Case == nil {
 		return e.Role
 	}
-	return rd.b.Case.RoleOf(e.Counterpart)
+	ct, _ := rd.contacts.Contact(e.Counterpart)
+	return ct.Role
 }
 
 func (rd *renderer) timelineSheet() *sheet {
