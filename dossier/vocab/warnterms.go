@@ -168,6 +168,18 @@ var warnTerms = map[string][2]string{
 	"call-bad-duration":        {"无法识别的时长 “%s”，保留但不记时长", "unreadable duration %q; kept without a duration"},
 	"call-unknown-type":        {"未知的通话类型 “%s”，保留但方向和接听情况未知", "unknown call type %q; kept with direction and outcome unknown"},
 	"chat-party-unknown":       {"无法从文件名判断对方是谁，信息的收发方向未知", "the other party could not be told from the file name; message directions are unknown"},
+
+	// Bills (packages alipay, wechatpay, billstmt) and documents.
+	"row-too-short":  {"此行有 %s 个单元格，表头有 %s 个", "row has %s cells, the header has %s"},
+	"row-ragged":     {"此行有 %s 个单元格，表头有 %s 个；缺少的单元格按空白读取", "row has %s cells, the header has %s; the missing cells are read as empty"},
+	"count-differs":  {"账单写明 %s 条记录，实际读到 %s 行", "the bill states %s records but %s rows were found"},
+	"bad-time":       {"无法识别的时间 “%s”", "bad time %q"},
+	"no-amount":      {"没有金额", "no amount"},
+	"bad-amount":     {"金额 “%s” 不是有效的十进制金额", "bad amount %q: not a decimal amount"},
+	"too-many-rows":  {"超过 %s 行，其余未读取", "more than %s rows; the rest is not read"},
+	"row-skipped":    {"此行已跳过：%s", "row skipped: %s"},
+	"file-too-large": {"文件超过 %s MiB，其余部分未读取", "file larger than %s MiB; the rest is not read"},
+	"no-parser-for":  {"没有 %s 类型的解析器，按普通文件保存", "no parser for %s; kept as a document"},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.

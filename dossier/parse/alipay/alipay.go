@@ -129,7 +129,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 			if !st.InTrailer() {
 				rows++ // a row all the same, one that cannot be read
 			}
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "line longer than %d bytes skipped", csvtext.MaxLineBytes))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "line-too-long", csvtext.MaxLineBytes))
 			continue
 		}
 		if err != nil {
@@ -144,17 +144,17 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		}
 		rows++
 		if rows > maxRows {
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "more than %d rows; the rest is not read", maxRows))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "too-many-rows", maxRows))
 			rows--
 			break
 		}
 		ev, ragged, err := h.event(cells, loc)
 		if err != nil {
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "row skipped: %v", err))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "row-skipped", err))
 			continue
 		}
-		if ragged != "" {
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "%s", ragged))
+		if ragged != nil {
+			res.Warnings = append(res.Warnings, parse.Warn(where, "error", ragged))
 		}
 		ev.Locator = where
 		if ev.Kind == event.KindRepayment {
@@ -164,7 +164,7 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 		res.Events = append(res.Events, ev)
 	}
 	if capped.Hit {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "file larger than %d MiB; the rest is not read", maxBillBytes>>20))
+		res.Warnings = append(res.Warnings, parse.Warn("", "file-too-large", maxBillBytes>>20))
 	}
 	if w, ok := st.CountWarning(rows); ok {
 		res.Warnings = append(res.Warnings, w)

@@ -294,11 +294,11 @@ func TestMalformed(t *testing.T) {
 		{"ragged row keeps its required cells", gbk(t, strings.Replace(src, ",T200P2024062000001\t,\"备注,带逗号\",", "", 1)), nil, 10, []string{
 			"line 21: row has 10 cells, the header has 12; the missing cells are read as empty"}},
 		{"bad amount", gbk(t, strings.Replace(src, ",35.00,", ",35.0O,", 1)), nil, 9, []string{
-			`line 21: row skipped: bad amount: "35.0O": not a decimal amount`}},
+			`line 21: row skipped: bad amount "35.0O": not a decimal amount`}},
 		{"bad date", gbk(t, strings.Replace(src, "2024-06-20 12:00:00", "2024-13-20 12:00:00", 1)), nil, 9, []string{
 			`line 21: row skipped: bad time "2024-13-20 12:00:00"`}},
 		{"over-long line", gbk(t, strings.Replace(src, "2024-06-20 12:00:00", strings.Repeat("长", csvtext.MaxLineBytes), 1)), nil, 9, []string{
-			"line 21: line longer than 65536 bytes skipped"}},
+			"line 21: line longer than 65536 bytes; skipped"}},
 		{"utf-8 re-save still reads", []byte(src), nil, 10, nil},
 		{"utf-16 re-save still reads", utf16(src), nil, 10, nil},
 		{"big5 is not read as GBK", big5(t, src), ErrNotBill, 0, nil},

@@ -1,7 +1,6 @@
 package alipay
 
 import (
-	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/money"
+	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
 // column is a field of a bill row, whatever its position and name in a given layout.
@@ -85,10 +85,10 @@ func findHeader(cells []string) (*header, bool) {
 
 // event turns one row into a payment event. ragged describes a row shorter than the header that
 // still holds every required cell; err says why a row is unusable.
-func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged string, err error) {
+func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged, err error) {
 	ragged, err = h.Check(cells)
 	if err != nil {
-		return ev, "", err
+		return ev, nil, err
 	}
 	get := func(c column) string { return h.Cell(cells, int(c)) }
 
@@ -98,15 +98,15 @@ func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragg
 	}
 	t, err := billstmt.ParseTime(when, loc)
 	if err != nil {
-		return ev, "", err
+		return ev, nil, err
 	}
 	amountText := get(colAmount)
 	if amountText == "" {
-		return ev, "", fmt.Errorf("no amount")
+		return ev, nil, parse.Errorf("no-amount")
 	}
 	amount, err := money.Parse(amountText)
 	if err != nil {
-		return ev, "", fmt.Errorf("bad amount: %w", err)
+		return ev, nil, parse.Errorf("bad-amount", amountText)
 	}
 
 	counterpart := get(colCounterpart)

@@ -124,7 +124,7 @@ func IsTrailerStart(text string, titles ...string) bool {
 // CountWarning is a warning when the bill states another record count than the rows found.
 func (st *Statement) CountWarning(rows int) (parse.Warning, bool) {
 	if st.Records >= 0 && st.Records != rows {
-		return parse.Warnf("", "the bill states %d records but %d rows were found", st.Records, rows), true
+		return parse.Warn("", "count-differs", st.Records, rows), true
 	}
 	return parse.Warning{}, false
 }
@@ -156,5 +156,5 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 		wall := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Add(time.Duration(secs) * time.Second)
 		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc), nil
 	}
-	return time.Time{}, fmt.Errorf("bad time %q", s)
+	return time.Time{}, parse.Errorf("bad-time", s)
 }

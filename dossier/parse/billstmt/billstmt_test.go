@@ -134,8 +134,8 @@ func TestColumns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ragged, err := c.Check(tt.cells)
-			if (err != nil) != tt.bad || (ragged != "") != tt.ragged {
-				t.Fatalf("ragged %q, err %v", ragged, err)
+			if (err != nil) != tt.bad || (ragged != nil) != tt.ragged {
+				t.Fatalf("ragged %v, err %v", ragged, err)
 			}
 		})
 	}

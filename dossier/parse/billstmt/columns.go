@@ -1,8 +1,7 @@
 package billstmt
 
 import (
-	"fmt"
-
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
 )
 
@@ -40,14 +39,14 @@ func FindColumns[C ~int](cells []string, names map[string]C, n int, required []C
 
 // Check reads a row against the header: an error when the row lacks a required cell, and a note
 // (ragged) when it is shorter than the header but complete, its missing cells read as empty.
-func (c *Columns) Check(cells []string) (ragged string, err error) {
+func (c *Columns) Check(cells []string) (ragged, err error) {
 	for _, i := range c.required {
 		if i >= len(cells) {
-			return "", fmt.Errorf("row has %d cells, the header has %d", len(cells), c.Named)
+			return nil, parse.Errorf("row-too-short", len(cells), c.Named)
 		}
 	}
 	if len(cells) < c.Named {
-		ragged = fmt.Sprintf("row has %d cells, the header has %d; the missing cells are read as empty", len(cells), c.Named)
+		ragged = parse.Errorf("row-ragged", len(cells), c.Named)
 	}
 	return ragged, nil
 }

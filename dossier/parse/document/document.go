@@ -39,7 +39,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	res := &parse.Result{
 		Kind:     kind,
 		Info:     map[string]string{"mime": mediaType},
-		Warnings: []parse.Warning{parse.Warnf("", "no parser for %s; kept as a document", mediaType)},
+		Warnings: []parse.Warning{parse.Warn("", "no-parser-for", mediaType)},
 	}
 	if !isText(in.MIME) {
 		res.Summary = fmt.Sprintf("document (%s, %d bytes)", mediaType, in.Size)

@@ -24,14 +24,13 @@ const (
 
 // unreadableRow is a row the source could not read at all (an over-long CSV line); the bill goes
 // on after it and the message becomes the row's warning.
-type unreadableRow string
+var errUnreadable = errors.New("unreadable row")
 
-func (e unreadableRow) Error() string { return string(e) }
-
-func isUnreadable(err error) bool {
-	var u unreadableRow
-	return errors.As(err, &u)
+func unreadable(code string, args ...any) error {
+	return &parse.Problem{W: parse.Warn("", code, args...), Err: errUnreadable}
 }
+
+func isUnreadable(err error) bool { return errors.Is(err, errUnreadable) }
 
 // rowSource yields the rows of a bill, CSV lines or spreadsheet rows alike. where names the row
 // for warnings ("line 17", "row 17"); next returns io.EOF after the last row.
@@ -90,23 +89,23 @@ func findHeader(cells []string) (*header, bool) {
 }
 
 // event turns one row into a payment event; see the package doc for the mapping.
-func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged string, err error) {
+func (h *header) event(cells []string, loc *time.Location) (ev event.Event, ragged, err error) {
 	ragged, err = h.Check(cells)
 	if err != nil {
-		return ev, "", err
+		return ev, nil, err
 	}
 	get := func(c column) string { return h.Cell(cells, int(c)) }
 	t, err := billstmt.ParseTime(get(colTime), loc)
 	if err != nil {
-		return ev, "", err
+		return ev, nil, err
 	}
 	amountText := get(colAmount)
 	if amountText == "" {
-		return ev, "", fmt.Errorf("no amount")
+		return ev, nil, parse.Errorf("no-amount")
 	}
 	amount, err := money.Parse(amountText)
 	if err != nil {
-		return ev, "", fmt.Errorf("bad amount: %w", err)
+		return ev, nil, parse.Errorf("bad-amount", amountText)
 	}
 	counterpart := get(colCounterpart)
 	ev = event.Event{
@@ -178,7 +177,7 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 			if !st.InTrailer() {
 				rows++
 			}
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "%v", err))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "error", err))
 			continue
 		}
 		if err != nil {
@@ -193,16 +192,16 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 		}
 		if rows++; rows > maxRows {
 			rows--
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "more than %d rows; the rest is not read", maxRows))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "too-many-rows", maxRows))
 			break
 		}
 		ev, ragged, err := h.event(cells, loc)
 		if err != nil {
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "row skipped: %v", err))
+			res.Warnings = append(res.Warnings, parse.Warn(where, "row-skipped", err))
 			continue
 		}
-		if ragged != "" {
-			res.Warnings = append(res.Warnings, parse.Warnf(where, "%s", ragged))
+		if ragged != nil {
+			res.Warnings = append(res.Warnings, parse.Warn(where, "error", ragged))
 		}
 		ev.Locator = where
 		if ev.Kind == event.KindRepayment {

@@ -115,7 +115,7 @@ func ReadCSV(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	}
 	res.Info["encoding"] = enc
 	if capped.Hit {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "file larger than %d MiB; the rest is not read", maxCSVBytes>>20))
+		res.Warnings = append(res.Warnings, parse.Warn("", "file-too-large", maxCSVBytes>>20))
 	}
 	return res, nil
 }
@@ -129,7 +129,7 @@ func (s *csvSource) next() ([]string, string, error) {
 	cells, line, err := s.lr.Record()
 	where := fmt.Sprintf("line %d", line)
 	if errors.Is(err, csvtext.ErrLineTooLong) {
-		return nil, where, unreadableRow(fmt.Sprintf("line longer than %d bytes skipped", csvtext.MaxLineBytes))
+		return nil, where, unreadable("line-too-long", csvtext.MaxLineBytes)
 	}
 	if len(cells) > maxColumns {
 		cells = cells[:maxColumns]

@@ -211,11 +211,11 @@ func TestMalformedCSV(t *testing.T) {
 		{"ragged row", strings.Replace(src, ",100001240820120000013\t,\"/\"", "", 1), nil, 7, []string{
 			"line 21: row has 9 cells, the header has 11; the missing cells are read as empty"}},
 		{"bad amount", strings.Replace(src, "¥0.10", "¥0.1O", 1), nil, 6, []string{
-			`line 21: row skipped: bad amount: "¥0.1O": not a decimal amount`}},
+			`line 21: row skipped: bad amount "¥0.1O": not a decimal amount`}},
 		{"bad date", strings.Replace(src, "2024-08-20 12:00:00", "2024-08-32 12:00:00", 1), nil, 6, []string{
 			`line 21: row skipped: bad time "2024-08-32 12:00:00"`}},
 		{"over-long line", strings.Replace(src, "2024-08-20 12:00:00", strings.Repeat("x", csvtext.MaxLineBytes), 1), nil, 6, []string{
-			"line 21: line longer than 65536 bytes skipped"}},
+			"line 21: line longer than 65536 bytes; skipped"}},
 		{"without BOM", strings.TrimPrefix(src, "\xEF\xBB\xBF"), nil, 7, nil},
 		{"gb18030 re-save", gb18030(t, strings.TrimPrefix(src, "\xEF\xBB\xBF")), nil, 7, nil},
 		{"alipay bill", "交易时间,交易分类,交易对方,对方账号,商品说明,收/支,金额,收/付款方式,交易状态,交易订单号,商家订单号,备注,\n", ErrNotBill, 0, nil},
