@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"archive/zip"
+	"compress/flate"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/textenc"
 	"github.com/dossier-tool/dossier/dossier/vocab"
@@ -226,6 +228,12 @@ type Warning = vocab.Warning
 // error as the last argument becomes the warning's Cause, worded by its own code when it has
 // one (see Errorf and Cause).
 func Warn(where, code string, args ...any) Warning {
+	if !vocab.Has("warn."+code) && strings.ContainsAny(code, " %") {
+		// An English format from code not yet given codes: kept readable, in English. (Not
+		// through Warnf, or vet would take Warn for a printf wrapper.)
+		format := strings.Clone(code)
+		return Warning{Where: where, What: fmt.Sprintf(format, args...)}
+	}
 	w := Warning{Where: where, Code: code}
 	if n := len(args); n > 0 {
 		if err, ok := args[n-1].(error); ok && err != nil {
@@ -279,6 +287,7 @@ func Errorf(code string, args ...any) error {
 func Cause(err error) *Warning {
 	var p *Problem
 	var se *xml.SyntaxError
+	var fe flate.CorruptInputError
 	switch {
 	case errors.As(err, &p):
 		w := p.W
@@ -290,6 +299,12 @@ func Cause(err error) *Warning {
 			return &Warning{Code: "xml-eof", Args: []string{strconv.Itoa(se.Line)}}
 		}
 		return &Warning{Code: "xml-syntax", Args: []string{strconv.Itoa(se.Line)}, Cause: &Warning{What: se.Msg}}
+	case errors.As(err, &fe):
+		return &Warning{Code: "corrupt-compressed", Args: []string{strconv.FormatInt(int64(fe), 10)}}
+	case errors.Is(err, zip.ErrFormat):
+		return &Warning{Code: "zip-format"}
+	case errors.Is(err, zip.ErrChecksum):
+		return &Warning{Code: "zip-checksum"}
 	case errors.Is(err, fs.ErrPermission):
 		return &Warning{Code: "permission-denied"}
 	case errors.Is(err, fs.ErrNotExist):

@@ -51,15 +51,15 @@ const (
 
 var (
 	// ErrLocked means a member is encrypted and no password was given.
-	ErrLocked = errors.New("password-protected")
+	ErrLocked = parse.Errorf("zip-locked-member")
 	// ErrWrongPassword means the password given does not open a member.
-	ErrWrongPassword = errors.New("wrong password")
+	ErrWrongPassword = parse.Errorf("wrong-password")
 	// ErrTooLarge is a member or archive past its size cap.
 	ErrTooLarge = errors.New("too large")
 	// ErrBomb is a member inflating like a bomb.
-	ErrBomb = errors.New("inflates more than a thousand times its stored size: a zip bomb")
+	ErrBomb = parse.Errorf("zip-bomb")
 	// ErrTimeBudget means the decoders spent their time.
-	ErrTimeBudget = fmt.Errorf("decompression took longer than %v", TimeBudget)
+	ErrTimeBudget = parse.Errorf("time-budget", TimeBudget.String())
 )
 
 var memory struct {
@@ -124,9 +124,9 @@ func New(in *parse.Input, format string) *Extractor {
 // Result is what was read so far.
 func (x *Extractor) Result() *parse.Result { return x.res }
 
-// Warn adds a warning.
-func (x *Extractor) Warn(where, format string, args ...any) {
-	x.res.Warnings = append(x.res.Warnings, parse.Warnf(where, format, args...))
+// Warn adds the warning code (see parse.Warn).
+func (x *Extractor) Warn(where, code string, args ...any) {
+	x.res.Warnings = append(x.res.Warnings, parse.Warn(where, code, args...))
 }
 
 // Where names a member in a warning.
@@ -139,7 +139,7 @@ func (x *Extractor) Full(index int) bool {
 	if x.files < MaxMembers {
 		return false
 	}
-	x.Warn("", "more than %d members; the rest (from member %d on) were not extracted", MaxMembers, index)
+	x.Warn("", "zip-too-many-members", MaxMembers, index)
 	return true
 }
 
@@ -148,17 +148,24 @@ func (x *Extractor) Full(index int) bool {
 func (x *Extractor) Add(index int, m Member) error {
 	name, note := Path(m.Name)
 	where := Where(index, name)
-	if note != "" {
-		x.Warn(where, "%s", note)
+	if note != nil {
+		x.Warn(where, "error", note)
 	}
 	switch {
 	case m.Dir || strings.HasSuffix(m.Name, "/"):
 		return nil
 	case m.Link != "":
-		x.Warn(where, "%s; not followed, nothing extracted", m.Link)
+		switch m.Link {
+		case "a symbolic link":
+			x.Warn(where, "symlink-not-followed")
+		case "a hard link":
+			x.Warn(where, "hardlink-not-followed")
+		default:
+			x.Warn(where, "link-not-followed", m.Link)
+		}
 		return nil
 	case m.Special:
-		x.Warn(where, "a device or pipe, not a file; nothing extracted")
+		x.Warn(where, "zip-device")
 		return nil
 	}
 	x.files++
@@ -166,7 +173,7 @@ func (x *Extractor) Add(index int, m Member) error {
 		name = "member-" + strconv.Itoa(index)
 	}
 	if m.Size > MaxMemberBytes {
-		x.Warn(where, "declares %d bytes, more than the %d extracted from one member; not extracted", m.Size, int64(MaxMemberBytes))
+		x.Warn(where, "zip-member-too-large", m.Size, int64(MaxMemberBytes))
 		return nil
 	}
 	if x.spent > TimeBudget {
@@ -186,7 +193,7 @@ func (x *Extractor) Add(index int, m Member) error {
 	case errors.Is(err, ErrTimeBudget):
 		return err
 	case err != nil:
-		x.Warn(where, "not extracted: %v", err)
+		x.Warn(where, "not-extracted", err)
 		return nil
 	}
 	if x.in.Derive == nil {
@@ -199,7 +206,7 @@ func (x *Extractor) Add(index int, m Member) error {
 		err = budget.err
 	}
 	if err != nil {
-		x.Warn(where, "not extracted: %v", err)
+		x.Warn(where, "not-extracted", err)
 		if errors.Is(err, ErrTimeBudget) {
 			return err
 		}
@@ -215,11 +222,11 @@ func (x *Extractor) Finish(members int) *parse.Result {
 	x.res.Info["extracted"] = strconv.Itoa(x.extracted)
 	if x.locked > 0 {
 		x.res.Info["encrypted"] = strconv.Itoa(x.locked)
-		x.Warn("", "%d members are password-protected and were not extracted (%s); %s", x.locked, strings.Join(x.lockedNames, ", "), x.PasswordHint())
+		x.Warn("", "zip-locked", x.locked, strings.Join(x.lockedNames, ", "), x.PasswordHint())
 	}
 	if x.wrong > 0 {
 		x.res.Info["encrypted"] = strconv.Itoa(x.wrong)
-		x.Warn("", "the password given does not open %d members; they were not extracted; %s", x.wrong, x.PasswordHint())
+		x.Warn("", "zip-wrong-password", x.wrong, x.PasswordHint())
 	}
 	if x.extracted == x.files {
 		x.res.Summary = fmt.Sprintf("%s archive, %d files", x.format, x.files)
@@ -230,8 +237,8 @@ func (x *Extractor) Finish(members int) *parse.Result {
 }
 
 // PasswordHint says how to give a password.
-func (x *Extractor) PasswordHint() string {
-	return fmt.Sprintf("give the password with `dossier add --password PASSWORD %s`, or put a line `password: PASSWORD` in %s.meta.yaml beside it; the password is used only to open the archive and is never stored", x.in.Name, x.in.Name)
+func (x *Extractor) PasswordHint() error {
+	return parse.Errorf("zip-password-how", x.in.Name, x.in.Name)
 }
 
 // Timed counts the time spent inside r's reads against the archive's TimeBudget.
@@ -255,7 +262,7 @@ func (t *timed) Read(p []byte) (int, error) {
 // Path is the member's name as a clean relative path with its folders, and a note when the name
 // had to be changed to stay inside the archive. Names that are not UTF-8 are read as GB18030
 // (Chinese Windows writes them so).
-func Path(raw string) (string, string) {
+func Path(raw string) (string, error) {
 	if !utf8.ValidString(raw) {
 		raw, _ = textenc.Decode([]byte(raw))
 	}
@@ -280,9 +287,9 @@ func Path(raw string) (string, string) {
 		clean = ""
 	}
 	if changed {
-		return clean, fmt.Sprintf("name %q reaches outside the archive; kept as %q", Clip(raw), Clip(clean))
+		return clean, parse.Errorf("zip-name-outside", Clip(raw), Clip(clean))
 	}
-	return clean, ""
+	return clean, nil
 }
 
 // Clip shortens a name quoted in a warning.
@@ -331,7 +338,7 @@ func (c *Capped) Read(p []byte) (int, error) {
 	c.left -= int64(n)
 	switch {
 	case c.left < 0:
-		c.err = fmt.Errorf("stopped after %d bytes, the most extracted from one member or one archive: %w", c.n-1, ErrTooLarge)
+		c.err = &parse.Problem{W: parse.Warn("", "zip-extract-cap", c.n-1), Err: ErrTooLarge}
 	case c.stored >= 0 && c.n > RatioFloor && c.n > MaxRatio*max(c.stored, 1):
 		c.err = ErrBomb
 	}

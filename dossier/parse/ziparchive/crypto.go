@@ -8,12 +8,11 @@ import (
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
 
@@ -53,7 +52,7 @@ func zipCryptoReader(r io.Reader, password []byte, check byte) (io.Reader, error
 	z := newZipCrypto(password)
 	var head [12]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return nil, fmt.Errorf("encryption header: %w", err)
+		return nil, parse.Errorf("encryption-header", err)
 	}
 	for i := range head {
 		head[i] = z.decryptByte(head[i])
@@ -123,15 +122,15 @@ func (a aesInfo) keyLen() int {
 func aesReader(r io.Reader, size int64, password []byte, a aesInfo) (io.Reader, error) {
 	kl := a.keyLen()
 	if kl == 0 {
-		return nil, fmt.Errorf("unknown AES strength %d", a.strength)
+		return nil, parse.Errorf("aes-strength", int(a.strength))
 	}
 	saltLen := kl / 2
 	if size < int64(saltLen)+2+10 {
-		return nil, errors.New("encrypted data shorter than its header")
+		return nil, parse.Errorf("encrypted-too-short")
 	}
 	head := make([]byte, saltLen+2)
 	if _, err := io.ReadFull(r, head); err != nil {
-		return nil, fmt.Errorf("encryption header: %w", err)
+		return nil, parse.Errorf("encryption-header", err)
 	}
 	keys, err := pbkdf2.Key(sha1.New, string(password), head[:saltLen], 1000, 2*kl+2)
 	if err != nil {
@@ -171,10 +170,10 @@ func (s *aesStream) Read(p []byte) (int, error) {
 		s.done = true
 		var code [10]byte
 		if _, e := io.ReadFull(s.tail, code[:]); e != nil {
-			return n, fmt.Errorf("authentication code: %w", e)
+			return n, parse.Errorf("authentication-code", e)
 		}
 		if !hmac.Equal(code[:], s.mac.Sum(nil)[:10]) {
-			return n, errors.New("authentication code does not match: the data was altered or damaged")
+			return n, parse.Errorf("authentication-mismatch")
 		}
 	}
 	return n, err

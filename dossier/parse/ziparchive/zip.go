@@ -22,7 +22,6 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -76,7 +75,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 			Open:    func() (io.Reader, error) { return open(in, f) },
 		})
 		if err != nil {
-			x.Warn("", "stopped: %v; the members from %d on were not extracted", err, i+1)
+			x.Warn("", "zip-stopped", i+1, err)
 			break
 		}
 	}
@@ -90,7 +89,7 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 		return f.Open()
 	}
 	if f.Flags&0x40 != 0 {
-		return nil, errors.New("strong encryption (PKWARE SES) is not supported")
+		return nil, parse.Errorf("zip-strong-encryption")
 	}
 	if in.Password == "" {
 		return nil, container.ErrLocked
@@ -105,7 +104,7 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 	if f.Method == 99 {
 		info, ok := parseAESExtra(f.Extra)
 		if !ok {
-			return nil, errors.New("method 99 (AES) without its 0x9901 extra field")
+			return nil, parse.Errorf("zip-aes-no-extra")
 		}
 		plain, err = aesReader(raw, int64(f.CompressedSize64), pw, info)
 		method, checkCRC = info.method, info.version != 2
@@ -126,7 +125,7 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 	case zip.Deflate:
 		out = flate.NewReader(plain)
 	default:
-		return nil, fmt.Errorf("compression method %d is not supported", method)
+		return nil, parse.Errorf("zip-method-unsupported", int(method))
 	}
 	if checkCRC {
 		out = &crcCheck{r: out, want: f.CRC32, h: crc32.NewIEEE()}
@@ -149,7 +148,7 @@ func (c *crcCheck) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.h.Write(p[:n])
 	if err == io.EOF && c.h.Sum32() != c.want {
-		return n, errors.New("checksum does not match: the member is damaged or the password is wrong")
+		return n, parse.Errorf("zip-checksum")
 	}
 	return n, err
 }
