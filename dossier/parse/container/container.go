@@ -93,8 +93,8 @@ type Member struct {
 	Link    string // what kind of link the member is ("a symbolic link"), "" for none
 	Special bool   // a device, pipe or socket
 	Size    int64  // declared uncompressed size, -1 when unknown
-	// Stored is the compressed size, for the bomb ratio; -1 when the format bounds the output
-	// itself (7z and rar decoders stop at the declared size).
+	// Stored is the compressed size, for the bomb ratio (a solid archive gives its block's size);
+	// -1 when it is not known and only the absolute caps apply.
 	Stored  int64
 	ModTime time.Time
 	// Open returns the member's plain bytes; ErrLocked and ErrWrongPassword are counted, not

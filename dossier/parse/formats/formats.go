@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/image"
 	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
 	"github.com/dossier-tool/dossier/dossier/parse/recording"
+	"github.com/dossier-tool/dossier/dossier/parse/sevenz"
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
 	"github.com/dossier-tool/dossier/dossier/parse/vmessage"
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
@@ -42,6 +43,7 @@ func All() []parse.Parser {
 		wechatchat.TXT{},
 		calllogcsv.Parser{},
 		ziparchive.Parser{},
+		sevenz.Parser{},
 		document.Parser{},
 	}
 }
