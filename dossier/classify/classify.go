@@ -3,6 +3,7 @@ package classify
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -132,8 +133,13 @@ func New(extra caseconf.Phrases) (*Classifier, error) {
 		return nil, fmt.Errorf("classify: phrases.yaml: %w", err)
 	}
 	slots := map[string]*slot{}
-	for name, words := range l.Slots {
-		slots[name] = newSlot(name, words)
+	names := slices.Sorted(maps.Keys(l.Slots))
+	for id, name := range names {
+		sl, err := newSlot(name, id, l.Slots[name])
+		if err != nil {
+			return nil, fmt.Errorf("classify: phrases.yaml: %w", err)
+		}
+		slots[name] = sl
 	}
 	var err error
 	mk := func(where string, ls ...[]string) *set {
@@ -213,9 +219,18 @@ func (c *Classifier) conductIn(t *text) []Hit {
 	if _, ok := c.quotes(t); ok {
 		return nil
 	}
+	return c.conductOf(t)
+}
+
+// conductOf is conductIn for a text known to be neither a safety notice nor the complainant's.
+func (c *Classifier) conductOf(t *text) []Hit {
 	var out []Hit
+	var reported []hit
+	if len(t.runes) > 0 {
+		reported = t.find(c.reported, nil)
+	}
 	for _, k := range c.kinds {
-		hits := c.vetoed(t, k, firstPerson(t, t.find(c.conduct[k], c.neg)))
+		hits := c.vetoed(t, k, reported, firstPerson(t, t.find(c.conduct[k], c.neg)))
 		if k == KindImpersonation {
 			if sp, ok := c.tag(t, c.authorityTags); ok {
 				hits = append(hits, hit{i: sp.i, j: sp.j})
@@ -229,9 +244,8 @@ func (c *Classifier) conductIn(t *text) []Hit {
 }
 
 // vetoed drops the hits of kind k that its vetoes or reported speech make innocent.
-func (c *Classifier) vetoed(t *text, k string, hits []hit) []hit {
+func (c *Classifier) vetoed(t *text, k string, reported, hits []hit) []hit {
 	v := c.vetoes[k]
-	reported := t.find(c.reported, nil)
 	return slices.DeleteFunc(hits, func(h hit) bool {
 		if t.precededInClause(v.before, h.i) || t.followedInClause(v.after, h.j) {
 			return true
@@ -327,7 +341,7 @@ func (c *Classifier) Text(s string) (class, reason string) {
 	if h, ok := first(t.find(c.safety, c.neg)); ok {
 		return Notice, words(h)
 	}
-	if hs := c.conductIn(t); len(hs) > 0 {
+	if hs := c.conductOf(t); len(hs) > 0 {
 		return Collection, hs[0].Words
 	}
 	if h, ok := first(t.find(c.code, c.neg)); ok {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -28,19 +29,61 @@ type elem struct {
 // slot is a named class of words (phrases.yaml's slots:), longest first so the quoted words are
 // the longest the message has.
 type slot struct {
-	name  string
-	words [][]rune
+	name    string
+	id      int // index in a text's cache of slot matches
+	words   [][]rune
+	byFirst map[rune][][]rune
+	bmp     [1 << 10]uint64 // first characters below U+10000, as in set
 }
 
-func newSlot(name string, words []string) *slot {
-	s := &slot{name: name}
+// maxSlotWord is the longest word a slot may hold: a text records the lengths of the slot's
+// words that match at each position as the bits of a uint16.
+const maxSlotWord = 15
+
+func newSlot(name string, id int, words []string) (*slot, error) {
+	s := &slot{name: name, id: id, byFirst: map[rune][][]rune{}}
 	for _, w := range words {
-		if f := foldPhrase(w); len(f) > 0 {
-			s.words = append(s.words, f)
+		f := foldPhrase(w)
+		if len(f) == 0 {
+			continue
 		}
+		if len(f) > maxSlotWord {
+			return nil, fmt.Errorf("slot %s: %q is longer than %d characters", name, w, maxSlotWord)
+		}
+		s.words = append(s.words, f)
 	}
 	slices.SortStableFunc(s.words, func(a, b []rune) int { return len(b) - len(a) })
-	return s
+	for _, w := range s.words {
+		s.byFirst[w[0]] = append(s.byFirst[w[0]], w)
+		if w[0] < 1<<16 {
+			s.bmp[w[0]>>6] |= 1 << (uint(w[0]) & 63)
+		}
+	}
+	return s, nil
+}
+
+// slotAt returns the lengths of s's words that match at position i, as bits: each slot is looked
+// for once per message, however many phrases name it.
+func (t *text) slotAt(s *slot, i int) uint16 {
+	for len(t.slots) <= s.id {
+		t.slots = append(t.slots, nil)
+	}
+	m := t.slots[s.id]
+	if m == nil {
+		m = make([]uint16, len(t.runes))
+		for k, r := range t.runes {
+			if r < 1<<16 && s.bmp[r>>6]&(1<<(uint(r)&63)) == 0 {
+				continue
+			}
+			for _, w := range s.byFirst[r] {
+				if t.literalAt(w, k) {
+					m[k] |= 1 << len(w)
+				}
+			}
+		}
+		t.slots[s.id] = m
+	}
+	return m[i]
 }
 
 // set is a list of phrases indexed by first character, so a message is scanned once whatever the
@@ -196,7 +239,7 @@ func (t *text) matchFrom(p *phrase, k, pos int, neg *negation) (int, bool) {
 		}
 		// "借钱不还" is no "借…还": a negation at the end of a gap turns the rest of the phrase
 		// around.
-		if g > 0 && neg != nil && endsAt(t, neg.negators, at) > 0 {
+		if g > 0 && neg != nil && t.negatorEndsAt(neg, at) {
 			continue
 		}
 		if e.slot == nil {
@@ -207,11 +250,12 @@ func (t *text) matchFrom(p *phrase, k, pos int, neg *negation) (int, bool) {
 			}
 			continue
 		}
-		for _, w := range e.slot.words {
-			if t.literalAt(w, at) {
-				if end, ok := t.matchFrom(p, k+1, at+len(w), neg); ok {
-					return end, true
-				}
+		// The longest word first, so the quoted words are the longest the message has.
+		for m := t.slotAt(e.slot, at); m != 0; {
+			n := bits.Len16(m) - 1
+			m &^= 1 << n
+			if end, ok := t.matchFrom(p, k+1, at+n, neg); ok {
+				return end, true
 			}
 		}
 	}
@@ -349,4 +393,20 @@ func (n *negation) governs(t *text, i int) bool {
 		j -= k
 	}
 	return false
+}
+
+// negatorEndsAt reports whether one of neg's negators ends right before position j, each
+// position looked at once per message.
+func (t *text) negatorEndsAt(neg *negation, j int) bool {
+	if t.negFor != neg {
+		t.negFor = neg
+		t.negEnd = make([]int8, len(t.runes)+1)
+	}
+	if t.negEnd[j] == 0 {
+		t.negEnd[j] = 2
+		if endsAt(t, neg.negators, j) > 0 {
+			t.negEnd[j] = 1
+		}
+	}
+	return t.negEnd[j] == 1
 }

@@ -57,9 +57,14 @@ const maxRunes = 4000
 type text struct {
 	src   []rune
 	runes []rune
-	at    []int  // index in src of runes[i]
-	brk   []bool // a clause boundary lies between runes[i-1] and runes[i]
-	sent  []bool // a sentence boundary lies between runes[i-1] and runes[i]
+	at    []int      // index in src of runes[i]
+	brk   []bool     // a clause boundary lies between runes[i-1] and runes[i]
+	sent  []bool     // a sentence boundary lies between runes[i-1] and runes[i]
+	slots [][]uint16 // by slot id, lazily: the lengths of the slot's words matching at each position
+	// negEnd[j], lazily: whether one of negFor's negators ends right before runes[j] (1) or
+	// not (2).
+	negFor *negation
+	negEnd []int8
 }
 
 // sentenceEnd are the marks that end a sentence: reported speech ("他们说要上门") reaches to
