@@ -330,51 +330,56 @@ func firstPerson(t *text, hits []hit) []hit {
 // it is unsigned and the collector speaks in it as 我们, and so is a platform's signed message
 // (【花呗】) without strong pressure; weak pressure alone is collection.
 func (c *Classifier) Text(s string) (class, reason string) {
-	t := prepare(s)
+	class, reason, _ = c.judge(prepare(s))
+	return class, reason
+}
+
+// judge is Text; weakOnly reports that weak pressure words alone made the message collection.
+func (c *Classifier) judge(t *text) (class, reason string, weakOnly bool) {
 	if len(t.runes) == 0 {
-		return Other, ""
+		return Other, "", false
 	}
 	words := func(h hit) string { return t.words(h.i, h.j) }
 	if h, ok := c.complainant(t); ok {
-		return Other, words(h)
+		return Other, words(h), false
 	}
 	if h, ok := first(t.find(c.safety, c.neg)); ok {
-		return Notice, words(h)
+		return Notice, words(h), false
 	}
 	if hs := c.conductOf(t); len(hs) > 0 {
-		return Collection, hs[0].Words
+		return Collection, hs[0].Words, false
 	}
 	if h, ok := first(t.find(c.code, c.neg)); ok {
-		return Notice, words(h)
+		return Notice, words(h), false
 	}
 	strong, isStrong := first(t.find(c.strong, c.neg))
 	agencyTag, agency := c.tag(t, c.agencyTags)
 	if h, ok := first(t.find(c.payment, c.neg)); ok && !isStrong && !agency {
-		return Notice, words(h)
+		return Notice, words(h), false
 	}
 	if isStrong {
-		return Collection, words(strong)
+		return Collection, words(strong), false
 	}
 	if agency {
-		return Collection, t.tagWords(agencyTag)
+		return Collection, t.tagWords(agencyTag), false
 	}
-	weak, isWeak := first(t.find(c.weak, c.neg))
+	weakHit, isWeak := first(t.find(c.weak, c.neg))
 	tags := t.tags()
 	// A platform signs its notices (an SMS signature is required); an unsigned "请按时还款" in
 	// which the collector speaks as 我们 is pressure, not a reminder.
 	if isWeak && len(tags) == 0 && t.collectorVoice() {
-		return Collection, words(weak)
+		return Collection, words(weakHit), true
 	}
 	if h, ok := first(append(t.find(c.reminder, c.neg), t.find(c.service, c.neg)...)); ok {
-		return Notice, words(h)
+		return Notice, words(h), false
 	}
 	if len(tags) > 0 {
-		return Notice, t.tagWords(tags[0])
+		return Notice, t.tagWords(tags[0]), false
 	}
 	if isWeak {
-		return Collection, words(weak)
+		return Collection, words(weakHit), true
 	}
-	return Other, ""
+	return Other, "", false
 }
 
 // Messages are the channels whose events carry words and get a class from them.
@@ -414,7 +419,9 @@ const (
 // it). Calls have no words: their class is the role's (collection side or not). A message is
 // judged by its words; a collection-pressure message from the complainant's own side (family,
 // friends) is other, since only the collection side collects. A message with no telling words
-// takes the class of its sender's role when that is a collector, other otherwise. Events that
+// takes the class of its sender's role when that is a collector, other otherwise. A message whose
+// only pressure is weak words ("请及时还款") and which states a due date still to come is a
+// reminder before the due date, a notice. Events that
 // are not contacts (payments, screenshots, the agreement) have no class.
 func (c *Classifier) Event(e *event.Event, role string) (class, reason string) {
 	if e.Channel != event.Call && !Message(e.Channel) {
@@ -441,7 +448,13 @@ func (c *Classifier) Event(e *event.Event, role string) (class, reason string) {
 		}
 		return Other, ReasonNoText + cmpOr(role, "none")
 	}
-	class, reason = c.Text(text)
+	class, reason, weak := c.judge(prepare(text))
+	// "请于4月10日前还款" sent on 4 April is a reminder before the due date, whoever sends it.
+	if class == Collection && weak {
+		if words, ok := beforeDue(text, e.Time, e.Time.Location()); ok {
+			class, reason = Notice, words
+		}
+	}
 	switch {
 	case class == Collection && role != "" && !side:
 		return Other, roleReason

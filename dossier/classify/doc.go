@@ -49,6 +49,9 @@
 //     collection, one of a court or the police makes it impersonation, and any other signature is
 //     a platform's, whose message without strong pressure is a notice (SMS signatures are required
 //     of every sender, so an unsigned reminder in which the speaker says 我们 is a collector's).
+//   - Due dates: a message whose only pressure is weak words ("尽快处理一下") and which states a
+//     due date still to come when it was sent ("你这期4月10日到期", sent on 3 April) is a reminder
+//     before the due date, a notice; the same words after the date are pressure.
 //
 // Every decision names its words: class_reason is the phrase (or the signature) that decided,
 // and a finding quotes the clause the conduct stands in.
