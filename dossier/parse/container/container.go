@@ -113,7 +113,8 @@ type Extractor struct {
 	locked      int
 	wrong       int
 	lockedNames []string
-	spent       time.Duration
+	spent       time.Duration // inside the decoders, before the current call
+	since       time.Time     // start of the current call into a decoder; zero outside
 }
 
 // New starts the result of reading an archive of the given format ("zip", "7z", "rar").
@@ -176,10 +177,11 @@ func (x *Extractor) Add(index int, m Member) error {
 		x.Warn(where, "zip-member-too-large", m.Size, int64(MaxMemberBytes))
 		return nil
 	}
-	if x.spent > TimeBudget {
+	if x.Over() {
 		return ErrTimeBudget
 	}
-	r, err := m.Open()
+	var r io.Reader
+	err := x.Call(func() (err error) { r, err = m.Open(); return err })
 	switch {
 	case errors.Is(err, ErrLocked):
 		x.locked++
@@ -199,7 +201,7 @@ func (x *Extractor) Add(index int, m Member) error {
 	if x.in.Derive == nil {
 		return nil
 	}
-	budget := &Capped{r: r, stored: m.Stored, left: min(int64(MaxMemberBytes), MaxTotalBytes-x.total), x: x}
+	budget := &capped{r: r, stored: m.Stored, left: min(int64(MaxMemberBytes), MaxTotalBytes-x.total), x: x}
 	_, err = x.in.Derive(parse.Embedded{Name: name, Folders: true, ModTime: m.ModTime}, budget)
 	x.total += budget.n
 	if err == nil && budget.err != nil {
@@ -241,8 +243,32 @@ func (x *Extractor) PasswordHint() error {
 	return parse.Errorf("zip-password-how", x.in.Name, x.in.Name)
 }
 
-// Timed counts the time spent inside r's reads against the archive's TimeBudget.
+// Call runs f, a call into a decoder (opening a member, skipping to the next one), on the
+// archive's clock.
+func (x *Extractor) Call(f func() error) error {
+	if x.since.IsZero() {
+		x.since = time.Now()
+		defer func() { x.spent += time.Since(x.since); x.since = time.Time{} }()
+	}
+	return f()
+}
+
+// Over reports whether the decoders have spent the archive's TimeBudget, counting the call in
+// progress.
+func (x *Extractor) Over() bool {
+	spent := x.spent
+	if !x.since.IsZero() {
+		spent += time.Since(x.since)
+	}
+	return spent > TimeBudget
+}
+
+// Timed makes every read of the archive's bytes fail once the decoders have spent their time, so
+// that a decoder working through a bomb without producing output is stopped too.
 func (x *Extractor) Timed(r io.Reader) io.Reader { return &timed{r: r, x: x} }
+
+// TimedAt is Timed for a ReaderAt.
+func (x *Extractor) TimedAt(r io.ReaderAt) io.ReaderAt { return &timedAt{r: r, x: x} }
 
 type timed struct {
 	r io.Reader
@@ -250,13 +276,22 @@ type timed struct {
 }
 
 func (t *timed) Read(p []byte) (int, error) {
-	if t.x.spent > TimeBudget {
+	if t.x.Over() {
 		return 0, ErrTimeBudget
 	}
-	start := time.Now()
-	n, err := t.r.Read(p)
-	t.x.spent += time.Since(start)
-	return n, err
+	return t.r.Read(p)
+}
+
+type timedAt struct {
+	r io.ReaderAt
+	x *Extractor
+}
+
+func (t *timedAt) ReadAt(p []byte, off int64) (int, error) {
+	if t.x.Over() {
+		return 0, ErrTimeBudget
+	}
+	return t.r.ReadAt(p, off)
 }
 
 // Path is the member's name as a clean relative path with its folders, and a note when the name
@@ -304,9 +339,9 @@ func Clip(s string) string {
 	return s[:i] + "…"
 }
 
-// Capped passes at most left bytes on and stops a member that inflates like a bomb; err says why
+// capped passes at most left bytes on and stops a member that inflates like a bomb; err says why
 // it stopped early.
-type Capped struct {
+type capped struct {
 	r      io.Reader
 	stored int64
 	left   int64
@@ -315,25 +350,20 @@ type Capped struct {
 	x      *Extractor
 }
 
-func (c *Capped) Read(p []byte) (int, error) {
+func (c *capped) Read(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
 	if int64(len(p)) > c.left+1 {
 		p = p[:c.left+1]
 	}
-	var start time.Time
-	if c.x != nil {
-		if c.x.spent > TimeBudget {
-			c.err = ErrTimeBudget
-			return 0, c.err
-		}
-		start = time.Now()
+	if c.x.Over() {
+		c.err = ErrTimeBudget
+		return 0, c.err
 	}
-	n, err := c.r.Read(p)
-	if c.x != nil {
-		c.x.spent += time.Since(start)
-	}
+	var n int
+	var err error
+	c.x.Call(func() error { n, err = c.r.Read(p); return nil })
 	c.n += int64(n)
 	c.left -= int64(n)
 	switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/eml"
 	"github.com/dossier-tool/dossier/dossier/parse/image"
 	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
+	"github.com/dossier-tool/dossier/dossier/parse/rararchive"
 	"github.com/dossier-tool/dossier/dossier/parse/recording"
 	"github.com/dossier-tool/dossier/dossier/parse/sevenz"
 	"github.com/dossier-tool/dossier/dossier/parse/smsbackup"
@@ -44,6 +45,7 @@ func All() []parse.Parser {
 		calllogcsv.Parser{},
 		ziparchive.Parser{},
 		sevenz.Parser{},
+		rararchive.Parser{},
 		document.Parser{},
 	}
 }

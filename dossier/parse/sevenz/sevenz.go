@@ -74,8 +74,10 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		return x.Finish(int(sum.files)), nil
 	}
 	defer release()
-	open := func() (*sevenzip.Reader, error) {
-		return sevenzip.NewReaderWithPassword(in.Data, in.Size, in.Password)
+	src := x.TimedAt(in.Data)
+	open := func() (z *sevenzip.Reader, err error) {
+		err = x.Call(func() error { z, err = sevenzip.NewReaderWithPassword(src, in.Size, in.Password); return err })
+		return z, err
 	}
 	z, err := open()
 	if err != nil {
