@@ -46,7 +46,11 @@ func NewTagger(c *caseconf.Case, warn func(string)) *Tagger {
 
 // Tag sets e's class.
 func (t *Tagger) Tag(e *event.Event) {
-	e.Class, e.ClassReason = t.cl.Event(e, RoleOf(t.c, e))
+	complainant := ""
+	if t.c != nil {
+		complainant = t.c.Complainant.Name
+	}
+	e.Class, e.ClassReason = t.cl.EventOf(e, RoleOf(t.c, e), complainant)
 	e.ClassByUser = false
 	i, ok := t.overrides[e.Seq]
 	if !ok {

@@ -330,12 +330,14 @@ func firstPerson(t *text, hits []hit) []hit {
 // it is unsigned and the collector speaks in it as 我们, and so is a platform's signed message
 // (【花呗】) without strong pressure; weak pressure alone is collection.
 func (c *Classifier) Text(s string) (class, reason string) {
-	class, reason, _ = c.judge(prepare(s))
+	class, reason, _ = c.judge(prepare(s), true)
 	return class, reason
 }
 
 // judge is Text; weakOnly reports that weak pressure words alone made the message collection.
-func (c *Classifier) judge(t *text) (class, reason string, weakOnly bool) {
+// sms says whether a 【…】 at the start or end is an SMS signature; a chat, an e-mail or a
+// transcript ("【通话录音文字整理】") has none, and a platform's signature is read only in an SMS.
+func (c *Classifier) judge(t *text, sms bool) (class, reason string, weakOnly bool) {
 	if len(t.runes) == 0 {
 		return Other, "", false
 	}
@@ -364,7 +366,10 @@ func (c *Classifier) judge(t *text) (class, reason string, weakOnly bool) {
 		return Collection, t.tagWords(agencyTag), false
 	}
 	weakHit, isWeak := first(t.find(c.weak, c.neg))
-	tags := t.tags()
+	var tags []tagSpan
+	if sms {
+		tags = t.tags()
+	}
 	// A platform signs its notices (an SMS signature is required); an unsigned "请按时还款" in
 	// which the collector speaks as 我们 is pressure, not a reminder.
 	if isWeak && len(tags) == 0 && t.collectorVoice() {
@@ -424,6 +429,12 @@ const (
 // reminder before the due date, a notice. Events that
 // are not contacts (payments, screenshots, the agreement) have no class.
 func (c *Classifier) Event(e *event.Event, role string) (class, reason string) {
+	return c.EventOf(e, role, "")
+}
+
+// EventOf is Event for a case whose complainant is called complainant: their own lines of a
+// recording's transcript are left out, so only what the other side said decides.
+func (c *Classifier) EventOf(e *event.Event, role, complainant string) (class, reason string) {
 	if e.Channel != event.Call && !Message(e.Channel) {
 		return "", ""
 	}
@@ -448,7 +459,10 @@ func (c *Classifier) Event(e *event.Event, role string) (class, reason string) {
 		}
 		return Other, ReasonNoText + cmpOr(role, "none")
 	}
-	class, reason, weak := c.judge(prepare(text))
+	if e.Channel == event.Recording {
+		text = OthersLines(text, complainant)
+	}
+	class, reason, weak := c.judge(prepare(text), e.Channel == event.SMS || e.Channel == event.MMS)
 	// "请于4月10日前还款" sent on 4 April is a reminder before the due date, whoever sends it.
 	if class == Collection && weak {
 		if words, ok := beforeDue(text, e.Time, e.Time.Location()); ok {
@@ -469,4 +483,31 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// ownLabels are the speaker labels a transcript gives the complainant besides their name.
+var ownLabels = []string{"我", "本人", "机主"}
+
+// OthersLines drops the complainant's own lines from a transcript ("张三：…", "我：…"), so only
+// what the other side said is read.
+func OthersLines(text, complainant string) string {
+	labels := ownLabels
+	if n := strings.TrimSpace(complainant); n != "" {
+		labels = append([]string{n}, ownLabels...)
+	}
+	var keep []string
+	for _, l := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(l)
+		own := false
+		for _, who := range labels {
+			if strings.HasPrefix(t, who+"：") || strings.HasPrefix(t, who+":") {
+				own = true
+				break
+			}
+		}
+		if !own {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

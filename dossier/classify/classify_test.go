@@ -142,6 +142,12 @@ func TestEvent(t *testing.T) {
 		{"collector's unmarked words", event.Event{Channel: event.Chat, Direction: event.In, Kind: "text", Text: "张三，你三月的分期呢？"}, "collector", Collection, "role collector"},
 		{"e-mail subject", event.Event{Channel: event.Email, Direction: event.In, Subject: "催收通知", Text: "详见附件"}, "collector", Collection, "催收"},
 		{"payment has no class", event.Event{Channel: event.Payment}, "", "", ""},
+		{"a transcript is judged by the other side's lines", event.Event{Channel: event.Recording, Direction: event.In,
+			Text: "【通话录音文字整理】\n客服：您好，请问有什么可以帮您？\n我：我的欠款想申请分期，逾期了很久。"}, "creditor", Other, ""},
+		{"the collector's lines of a transcript", event.Event{Channel: event.Recording, Direction: event.In,
+			Text: "催收：你今天必须还，不然联系你家人。\n本人：我会按协议还。"}, "collector", Collection, "联系你家人"},
+		{"a chat has no SMS signature", event.Event{Channel: event.Chat, Kind: "text", Direction: event.In, Text: "【转发】请尽快处理一下"}, "collector", Collection, "尽快处理"},
+		{"an SMS signature", event.Event{Channel: event.SMS, Direction: event.In, Text: "【花呗】请尽快处理一下"}, "creditor", Notice, "【花呗】"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			class, reason := c.Event(&tc.e, tc.role)

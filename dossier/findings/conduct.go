@@ -17,7 +17,7 @@ func (ev *evaluator) classOf(e *event.Event, role string) string {
 	if e.Class != "" {
 		return e.Class
 	}
-	class, _ := ev.cls.Event(e, role)
+	class, _ := ev.cls.EventOf(e, role, ev.c.Complainant.Name)
 	return class
 }
 
@@ -40,7 +40,7 @@ func (ev *evaluator) conduct(e *event.Event, i int) {
 	}
 	text := classify.MessageText(e)
 	if e.Channel == event.Recording {
-		text = othersLines(text, ev.c.Complainant.Name)
+		text = classify.OthersLines(text, ev.c.Complainant.Name)
 	}
 	hits := ev.cls.Conduct(text)
 	if len(hits) == 0 {
@@ -68,24 +68,6 @@ func (ev *evaluator) conduct(e *event.Event, i int) {
 	f.Source = ev.conductSource(sources)
 	f.Message = ev.conductMessage(e, &f, kinds)
 	ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
-}
-
-// othersLines drops the complainant's own lines from a transcript ("张三：…"), so only what the
-// other side said is searched.
-func othersLines(text, complainant string) string {
-	complainant = strings.TrimSpace(complainant)
-	if complainant == "" {
-		return text
-	}
-	var keep []string
-	for _, l := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, complainant+"：") || strings.HasPrefix(t, complainant+":") {
-			continue
-		}
-		keep = append(keep, l)
-	}
-	return strings.Join(keep, "\n")
 }
 
 func (ev *evaluator) conductSource(keys []string) string {
