@@ -177,6 +177,9 @@ func Locator(lang, loc string) string {
 	if t, ok := terms["locator."+loc]; ok {
 		return t[0]
 	}
+	if head, rest, ok := strings.Cut(loc, ", "); ok {
+		return Locator(lang, head) + Locator(lang, rest)
+	}
 	if head, off, ok := strings.Cut(loc, " at offset "); ok && number(off) {
 		return Locator(lang, head) + "（偏移 " + off + "）"
 	}
@@ -196,6 +199,8 @@ func Locator(lang, loc string) string {
 		return "对象 " + rest
 	case word == "frame" && number(rest):
 		return "第" + rest + "帧"
+	case word == "message" && number(rest):
+		return "第" + rest + "条消息"
 	case word == "page" && number(rest):
 		return "第" + rest + "页"
 	case word == "header":

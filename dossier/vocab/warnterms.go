@@ -210,6 +210,37 @@ var warnTerms = map[string][2]string{
 	"authentication-code":     {"认证码：%s", "authentication code: %s"},
 	"authentication-mismatch": {"认证码不符：数据已被改动或损坏", "authentication code does not match: the data was altered or damaged"},
 	"corrupt-compressed":      {"压缩数据在偏移 %s 之前损坏", "corrupt compressed data before offset %s"},
+
+	// PDF documents (package pdfdoc).
+	"pdf-filespec-not-dict": {"文件说明不是字典对象", "a file specification is not a dictionary"},
+	"pdf-encrypted":         {"已加密：无法导入页面，原件作为附件附上", "encrypted: pages cannot be imported, the original is attached"},
+	"pdf-dated-by-moddate":  {"没有 CreationDate，协议日期取 ModDate", "no CreationDate; the agreement is dated by ModDate"},
+	"pdf-dated-by-message":  {"没有 CreationDate 或 ModDate，协议日期取携带它的消息的时间", "no CreationDate or ModDate; the agreement is dated by the message that carried it"},
+	"pdf-dated-by-modtime":  {"没有 CreationDate 或 ModDate，协议日期取文件修改时间", "no CreationDate or ModDate; the agreement is dated by the file's modification time"},
+	"pdf-no-pages":          {"无法统计页数", "no pages could be counted"},
+	"pdf-info-unreadable":   {"%s “%s”：%s", "%s %q: %s"},
+	"pdf-xref-scanned":      {"%s；已通过扫描文件找到对象", "%s; objects found by scanning the file"},
+	"pdf-no-root":           {"没有 /Root，扫描文件查找目录对象", "no /Root; looking for the catalog by scanning the file"},
+	"pdf-too-many-sections": {"超过 %s 个分段，较早的分段忽略", "more than %s sections; older ones ignored"},
+	"pdf-xref-loop":         {"分段链再次回到偏移 %s，停止", "sections chain back to offset %s again; stopped"},
+	"pdf-older-section":     {"较早的分段：%s", "older section: %s"},
+	"pdf-xrefstm":           {"XRefStm：%s", "XRefStm: %s"},
+	"pdf-xref-short":        {"偏移 %s 处的数据流所含条目少于 /Index 的声明", "stream at offset %s holds fewer entries than /Index declares"},
+	"pdf-object-stream":     {"对象流：%s", "object stream: %s"},
+	"pdf-object-stream-bad": {"对象流：/N 或 /First 有误", "object stream: bad /N or /First"},
+	"pdf-no-count":          {"没有可用的 /Count，按页面树统计页数", "no usable /Count; pages counted in the tree"},
+	"pdf-pages-estimated":   {"无法读取，页数按文件中的页面对象估计", "unreadable; page count estimated from the page objects in the file"},
+	"pdf-bad-startxref":     {"偏移 %s 处的 startxref 指向无效位置", "startxref at offset %s: bad offset"},
+	"pdf-no-startxref":      {"没有 startxref（文件可能不完整）", "no startxref (the file may be truncated)"},
+
+	// WeChatMsg/MemoTrace HTML exports (package wechathtml).
+	"html-list-cut":           {"文件在消息列表中结束：文件被截断，之前的消息已保留", "the file ends inside the message list: it was cut short; the messages before were kept"},
+	"html-not-message":        {"不是消息对象，已跳过", "not a message object; skipped"},
+	"html-message-cut":        {"文件在此条消息中结束：文件被截断，之前的消息已保留", "the file ends inside this message: it was cut short; the messages before were kept"},
+	"html-message-unreadable": {"无法读取的消息（%s），已跳过", "unreadable message (%s); skipped"},
+	"html-no-time":            {"没有可读的时间（timestamp），已跳过", "no readable time (timestamp); skipped"},
+	"html-element-too-large":  {"消息超过 %s 字节", "message longer than %s bytes"},
+	"html-too-deep":           {"嵌套超过 %s 层", "nested deeper than %s levels"},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.

@@ -85,12 +85,12 @@ func ReadParts(r io.ReaderAt, size int64) (*Parts, error) {
 		d.nameTree(d.resolve(names["EmbeddedFiles"]), 0, &nodes, func(v any) {
 			spec, ok := d.resolve(v).(dict)
 			if !ok {
-				d.warn("embedded files", "a file specification is not a dictionary")
+				d.warn("embedded files", "pdf-filespec-not-dict")
 				return
 			}
 			f, err := d.embeddedFile(spec)
 			if err != nil {
-				d.warn("embedded files", "%v", err)
+				d.warn("embedded files", "error", err)
 				return
 			}
 			p.Files = append(p.Files, *f)

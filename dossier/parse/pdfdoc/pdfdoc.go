@@ -92,7 +92,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 	}
 	res.Summary = summary(kind, info)
 	if info.Encrypted {
-		res.Warnings = append(res.Warnings, parse.Warnf("", "encrypted: pages cannot be imported, the original is attached"))
+		res.Warnings = append(res.Warnings, parse.Warn("", "pdf-encrypted"))
 	}
 	if kind == parse.KindAgreement {
 		res.Events = []event.Event{agreementEvent(in, info, res)}
@@ -107,13 +107,13 @@ func agreementEvent(in *parse.Input, info *Info, res *parse.Result) event.Event 
 		ev.Time, ev.TimeSource = info.Created, event.TimeFromMetadata
 	case !info.Modified.IsZero():
 		ev.Time, ev.TimeSource = info.Modified, event.TimeFromMetadata
-		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate; the agreement is dated by ModDate"))
+		res.Warnings = append(res.Warnings, parse.Warn("document info", "pdf-dated-by-moddate"))
 	case !in.MessageTime.IsZero():
 		ev.Time, ev.TimeSource = in.MessageTime, event.TimeFromMessage
-		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate or ModDate; the agreement is dated by the message that carried it"))
+		res.Warnings = append(res.Warnings, parse.Warn("document info", "pdf-dated-by-message"))
 	default:
 		ev.Time, ev.TimeSource = in.ModTime, event.TimeFromModTime
-		res.Warnings = append(res.Warnings, parse.Warnf("document info", "no CreationDate or ModDate; the agreement is dated by the file's modification time"))
+		res.Warnings = append(res.Warnings, parse.Warn("document info", "pdf-dated-by-modtime"))
 	}
 	title := info.Title
 	if title == "" {
@@ -189,7 +189,7 @@ func Read(r io.ReaderAt, size int64, loc *time.Location) (*Info, error) {
 	if n, ok := d.pageCount(); ok {
 		info.Pages = n
 	} else {
-		d.warn("page tree", "no pages could be counted")
+		d.warn("page tree", "pdf-no-pages")
 	}
 	if infoDict, ok := d.resolve(d.trailer["Info"]).(dict); ok && !info.Encrypted {
 		text := func(key string) string {
@@ -203,7 +203,7 @@ func Read(r io.ReaderAt, size int64, loc *time.Location) (*Info, error) {
 			}
 			t, err := parseDate(decodeText(s), loc)
 			if err != nil {
-				d.warn("document info", "%s %q: %v", key, clip(decodeText(s)), err)
+				d.warn("document info", "pdf-info-unreadable", key, clip(decodeText(s)), err)
 			}
 			return t
 		}

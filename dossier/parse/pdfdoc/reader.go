@@ -82,8 +82,8 @@ type document struct {
 	warnings []parse.Warning
 }
 
-func (d *document) warn(where, format string, args ...any) {
-	d.warnings = append(d.warnings, parse.Warnf(where, format, args...))
+func (d *document) warn(where, code string, args ...any) {
+	d.warnings = append(d.warnings, parse.Warn(where, code, args...))
 }
 
 var errNotPDF = errors.New("not a PDF: no %PDF- header in the first 1024 bytes")
@@ -110,12 +110,12 @@ func open(r io.ReaderAt, size int64) (*document, error) {
 		err = d.loadXref(start)
 	}
 	if err != nil {
-		d.warn("xref", "%v; objects found by scanning the file", err)
+		d.warn("xref", "pdf-xref-scanned", err)
 		d.reconstruct()
 	}
 	if _, ok := d.trailer["Root"]; !ok {
 		if err == nil {
-			d.warn("trailer", "no /Root; looking for the catalog by scanning the file")
+			d.warn("trailer", "pdf-no-root")
 		}
 		d.reconstruct()
 		d.findRoot()
@@ -146,12 +146,12 @@ func (d *document) startxref() (int64, error) {
 			v, err := l.object(0)
 			x, ok := v.(int64)
 			if err != nil || !ok || x < 0 || x >= d.size {
-				return 0, fmt.Errorf("startxref at offset %d: bad offset", off+int64(i))
+				return 0, parse.Errorf("pdf-bad-startxref", off+int64(i))
 			}
 			return x, nil
 		}
 		if off == 0 || n >= maxTailBytes {
-			return 0, errors.New("no startxref (the file may be truncated)")
+			return 0, parse.Errorf("pdf-no-startxref")
 		}
 	}
 }
@@ -162,11 +162,11 @@ func (d *document) loadXref(off int64) error {
 	seen := map[int64]bool{}
 	for i := 0; ; i++ {
 		if i == maxSections {
-			d.warn("xref", "more than %d sections; older ones ignored", maxSections)
+			d.warn("xref", "pdf-too-many-sections", maxSections)
 			return nil
 		}
 		if seen[off] {
-			d.warn("xref", "sections chain back to offset %d again; stopped", off)
+			d.warn("xref", "pdf-xref-loop", off)
 			return nil
 		}
 		seen[off] = true
@@ -175,7 +175,7 @@ func (d *document) loadXref(off int64) error {
 			if i == 0 {
 				return err
 			}
-			d.warn("xref", "older section: %v", err)
+			d.warn("xref", "pdf-older-section", err)
 			return nil
 		}
 		if d.trailer == nil {
@@ -191,7 +191,7 @@ func (d *document) loadXref(off int64) error {
 		if xs, ok := trailer["XRefStm"].(int64); ok && !seen[xs] {
 			seen[xs] = true
 			if _, err := d.section(xs); err != nil {
-				d.warn("xref", "XRefStm: %v", err)
+				d.warn("xref", "pdf-xrefstm", err)
 			}
 		}
 		prev, ok := trailer["Prev"].(int64)
@@ -366,7 +366,7 @@ func (d *document) xrefStream(off int64) (dict, error) {
 		}
 		for k := int64(0); k < count; k++ {
 			if p+row > len(data) {
-				d.warn("xref", "stream at offset %d holds fewer entries than /Index declares", off)
+				d.warn("xref", "pdf-xref-short", off)
 				return st.dict, nil
 			}
 			typ := int64(1) // a zero-width type field means type 1
@@ -686,7 +686,7 @@ func (d *document) loadObjStm(stmNum int) *objStm {
 	}
 	data, err := d.streamData(st, maxStreamBytes)
 	if err != nil {
-		d.warn(fmt.Sprintf("object %d", stmNum), "object stream: %v", err)
+		d.warn(fmt.Sprintf("object %d", stmNum), "pdf-object-stream", err)
 		return nil
 	}
 	d.cached += len(data)
@@ -694,7 +694,7 @@ func (d *document) loadObjStm(stmNum int) *objStm {
 	n, _ := st.dict["N"].(int64)
 	first, _ := st.dict["First"].(int64)
 	if n < 0 || n > maxObjects || first < 0 || first > int64(len(data)) {
-		d.warn(fmt.Sprintf("object %d", stmNum), "object stream: bad /N or /First")
+		d.warn(fmt.Sprintf("object %d", stmNum), "pdf-object-stream-bad")
 		return nil
 	}
 	os := &objStm{data: data, first: int(first), offsets: map[int]int{}}
@@ -890,13 +890,13 @@ func (d *document) pageCount() (int, bool) {
 		n, nodes := 0, 0
 		d.countLeaves(pages, map[any]bool{}, &n, &nodes, 0)
 		if n > 0 {
-			d.warn("page tree", "no usable /Count; pages counted in the tree")
+			d.warn("page tree", "pdf-no-count")
 			return n, true
 		}
 	}
 	d.reconstruct()
 	if d.scanPages > 0 {
-		d.warn("page tree", "unreadable; page count estimated from the page objects in the file")
+		d.warn("page tree", "pdf-pages-estimated")
 		return d.scanPages, true
 	}
 	return 0, false

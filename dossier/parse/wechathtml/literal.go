@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"io"
 	"strconv"
 	"strings"
@@ -20,8 +21,8 @@ const (
 )
 
 var (
-	errTooLarge = fmt.Errorf("message longer than %d bytes", maxElement)
-	errTooDeep  = fmt.Errorf("nested deeper than %d levels", maxDepth)
+	errTooLarge = parse.Errorf("html-element-too-large", maxElement)
+	errTooDeep  = parse.Errorf("html-too-deep", maxDepth)
 )
 
 // syntaxError is a byte the literal grammar does not allow where it stands.

@@ -121,7 +121,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		sc.used = 0
 		b, err := sc.skipSpace()
 		if err != nil {
-			ws.Add(parse.Warnf(fmt.Sprintf("line %d", sc.line), "the file ends inside the message list: it was cut short; the messages before were kept"))
+			ws.Add(parse.Warn(fmt.Sprintf("line %d", sc.line), "html-list-cut"))
 			break
 		}
 		sc.readByte()
@@ -135,7 +135,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		line := sc.line
 		where := fmt.Sprintf("line %d, message %d", line, index)
 		if b != '{' {
-			ws.AddKind("syntax", parse.Warnf(where, "not a message object; skipped"))
+			ws.AddKind("syntax", parse.Warn(where, "html-not-message"))
 			if !resync(sc) {
 				break
 			}
@@ -144,27 +144,27 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		fields, err := sc.object(1, true)
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				ws.Add(parse.Warnf(where, "the file ends inside this message: it was cut short; the messages before were kept"))
+				ws.Add(parse.Warn(where, "html-message-cut"))
 				break
 			}
 			var syn *syntaxError
 			if !errors.As(err, &syn) && !errors.Is(err, errTooLarge) && !errors.Is(err, errTooDeep) {
-				ws.Add(parse.Warnf(where, "stopped reading: %v", err))
+				ws.Add(parse.Warn(where, "stopped-reading", err))
 				break
 			}
-			ws.AddKind("unreadable", parse.Warnf(where, "unreadable message (%v); skipped", err))
+			ws.AddKind("unreadable", parse.Warn(where, "html-message-unreadable", err))
 			if !resync(sc) {
 				break
 			}
 			continue
 		}
 		if len(res.Events) >= maxEvents {
-			ws.Add(parse.Warnf(where, "more than %d messages; the rest of the file was not read", maxEvents))
+			ws.Add(parse.Warn(where, "too-many-messages-file", maxEvents))
 			break
 		}
 		ev, ok, problem := toEvent(in, fields, title, where)
-		if problem != "" {
-			ws.AddKind(problem, parse.Warnf(where, "%s", problem))
+		if problem != nil {
+			ws.AddKind(problem.Error(), parse.Warn(where, "error", problem))
 		}
 		if !ok {
 			continue
@@ -252,20 +252,20 @@ func resync(sc *scanner) bool {
 
 // toEvent turns one element into an event. ok is false for an element that is no message (a
 // time separator) or cannot be placed in time; problem is then the warning, if one is due.
-func toEvent(in *parse.Input, f map[string]scalar, title, where string) (event.Event, bool, string) {
+func toEvent(in *parse.Input, f map[string]scalar, title, where string) (event.Event, bool, error) {
 	ts, err := strconv.ParseFloat(f["timestamp"].text, 64)
 	if err != nil || ts < 1293840000 || ts > 4102444800 { // 2011 to 2100: WeChat's life
-		return event.Event{}, false, "no readable time (timestamp); skipped"
+		return event.Event{}, false, parse.Errorf("html-no-time")
 	}
 	when := time.Unix(int64(ts), 0)
 	kind, text, system := describe(f)
 	if system && isSeparator(text, in.Location()) {
-		return event.Event{}, false, ""
+		return event.Event{}, false, nil
 	}
 	text, cut := clip(text, maxText)
-	problem := ""
+	var problem error
 	if cut {
-		problem = fmt.Sprintf("message longer than %d bytes; text cut", maxText)
+		problem = parse.Errorf("message-too-long", maxText)
 	}
 	name := cleanText(first(f, "displayname", "display_name"))
 	ev := event.Event{

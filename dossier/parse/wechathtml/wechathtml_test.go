@@ -136,7 +136,7 @@ func TestUnescapedField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].String(), "message 10") || !strings.Contains(res.Warnings[0].What, "skipped") {
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].String(), "message 10") || !strings.Contains(res.Warnings[0].Message("en"), "skipped") {
 		t.Fatalf("warnings %v", res.Warnings)
 	}
 	if n := len(res.Events); n != 11 {
@@ -170,7 +170,7 @@ func TestCut(t *testing.T) {
 				}
 				cutSaid := false
 				for _, w := range res.Warnings {
-					cutSaid = cutSaid || strings.Contains(w.What, "cut short")
+					cutSaid = cutSaid || strings.Contains(w.Message("en"), "cut short")
 				}
 				if !cutSaid && at < start+bytes.Index(data[start:], []byte("\n]")) {
 					t.Errorf("cut not reported: %v", res.Warnings)
