@@ -75,12 +75,14 @@ type lists struct {
 type vetoList struct {
 	Before []string `yaml:"before"`
 	After  []string `yaml:"after"`
+	Around []string `yaml:"around"`
+	Next   []string `yaml:"next"`
 }
 
-// veto holds the words that make a conduct phrase of one kind innocent: before it (reached
-// over fillers, like a negator) or later in its clause.
+// veto holds the words that make a conduct phrase of one kind innocent: before it or after it in
+// its clause, right after it, or anywhere in its sentence.
 type veto struct {
-	before, after [][]rune
+	before, after, around, next [][]rune
 }
 
 // Classifier sorts messages into collection pressure, service notices and other, and finds the
@@ -174,7 +176,7 @@ func New(extra caseconf.Phrases) (*Classifier, error) {
 		c.kinds = append(c.kinds, k)
 		c.conduct[k] = mk("conduct."+k, l.Conduct[k])
 		v := l.Vetoes[k]
-		c.vetoes[k] = veto{before: foldWords(v.Before), after: foldWords(v.After)}
+		c.vetoes[k] = veto{before: foldWords(v.Before), after: foldWords(v.After), around: foldWords(v.Around), next: foldWords(v.Next)}
 	}
 	for k, ps := range extra.Conduct {
 		s, ok := c.conduct[k]
@@ -247,7 +249,8 @@ func (c *Classifier) conductOf(t *text) []Hit {
 func (c *Classifier) vetoed(t *text, k string, reported, hits []hit) []hit {
 	v := c.vetoes[k]
 	return slices.DeleteFunc(hits, func(h hit) bool {
-		if t.precededInClause(v.before, h.i) || t.followedInClause(v.after, h.j) {
+		if t.precededInClause(v.before, h.i) || t.followedInClause(v.after, h.j) || t.inSentence(v.around, h.i) ||
+			slices.ContainsFunc(v.next, func(w []rune) bool { return t.literalAt(w, h.j) }) {
 			return true
 		}
 		// "他们说要上门": the threat is someone else's, reported.

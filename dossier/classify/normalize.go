@@ -235,7 +235,7 @@ func (t *text) tagWords(s tagSpan) string { return string(t.src[s.open : s.close
 // followedInClause reports whether one of ws comes after position j within its clause.
 func (t *text) followedInClause(ws [][]rune, j int) bool {
 	for k := j; k < len(t.runes); k++ {
-		if k > j && t.brk[k] {
+		if t.brk[k] {
 			return false
 		}
 		for _, w := range ws {
@@ -277,6 +277,28 @@ func (t *text) collectorVoice() bool {
 		case t.runes[i] == '我' && (t.runes[i+1] == '们' || t.runes[i+1] == '司'),
 			t.runes[i] == '本' && t.runes[i+1] == '公' && i+2 < len(t.runes) && t.runes[i+2] == '司':
 			return true
+		}
+	}
+	return false
+}
+
+// inSentence reports whether one of ws stands in the sentence holding position i.
+func (t *text) inSentence(ws [][]rune, i int) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	start, end := i, i+1
+	for start > 0 && !t.sent[start] {
+		start--
+	}
+	for end < len(t.runes) && !t.sent[end] {
+		end++
+	}
+	for k := start; k < end; k++ {
+		for _, w := range ws {
+			if k+len(w) <= end && t.literalAt(w, k) {
+				return true
+			}
 		}
 	}
 	return false
