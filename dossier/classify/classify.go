@@ -77,12 +77,13 @@ type vetoList struct {
 	After  []string `yaml:"after"`
 	Around []string `yaml:"around"`
 	Next   []string `yaml:"next"`
+	Needs  []string `yaml:"needs"`
 }
 
 // veto holds the words that make a conduct phrase of one kind innocent: before it or after it in
 // its clause, right after it, or anywhere in its sentence.
 type veto struct {
-	before, after, around, next [][]rune
+	before, after, around, next, needs [][]rune
 }
 
 // Classifier sorts messages into collection pressure, service notices and other, and finds the
@@ -176,7 +177,7 @@ func New(extra caseconf.Phrases) (*Classifier, error) {
 		c.kinds = append(c.kinds, k)
 		c.conduct[k] = mk("conduct."+k, l.Conduct[k])
 		v := l.Vetoes[k]
-		c.vetoes[k] = veto{before: foldWords(v.Before), after: foldWords(v.After), around: foldWords(v.Around), next: foldWords(v.Next)}
+		c.vetoes[k] = veto{before: foldWords(v.Before), after: foldWords(v.After), around: foldWords(v.Around), next: foldWords(v.Next), needs: foldWords(v.Needs)}
 	}
 	for k, ps := range extra.Conduct {
 		s, ok := c.conduct[k]
@@ -248,6 +249,9 @@ func (c *Classifier) conductOf(t *text) []Hit {
 // vetoed drops the hits of kind k that its vetoes or reported speech make innocent.
 func (c *Classifier) vetoed(t *text, k string, reported, hits []hit) []hit {
 	v := c.vetoes[k]
+	if len(hits) > 0 && len(v.needs) > 0 && !t.holdsAny(v.needs) {
+		return nil
+	}
 	return slices.DeleteFunc(hits, func(h hit) bool {
 		if t.precededInClause(v.before, h.i) || t.followedInClause(v.after, h.j) || t.inSentence(v.around, h.i) ||
 			slices.ContainsFunc(v.next, func(w []rune) bool { return t.literalAt(w, h.j) }) {

@@ -303,3 +303,15 @@ func (t *text) inSentence(ws [][]rune, i int) bool {
 	}
 	return false
 }
+
+// holdsAny reports whether one of ws stands anywhere in the message.
+func (t *text) holdsAny(ws [][]rune) bool {
+	for k := range t.runes {
+		for _, w := range ws {
+			if t.literalAt(w, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
