@@ -27,8 +27,16 @@ import (
 	"github.com/dossier-tool/dossier/dossier/store"
 )
 
-// Format identifies the case folder layout in store/case.json.
-const Format = "dossier-case/1"
+// Format identifies the case folder layout in store/case.json: new cases are made in it.
+// FormatFanOut2 is the first format, whose store spreads objects over two levels of folders;
+// such a case opens, grows and verifies in its own layout (see package store).
+const (
+	Format        = "dossier-case/2"
+	FormatFanOut2 = "dossier-case/1"
+)
+
+// layouts is the store layout of each case format this version reads.
+var layouts = map[string]store.Layout{Format: store.FanOut1, FormatFanOut2: store.FanOut2}
 
 // File names inside the case folder.
 const (
@@ -113,7 +121,7 @@ func Init(dir string, opt InitOptions) (*Folder, error) {
 			return nil, fmt.Errorf("create case folder: %w", err)
 		}
 	}
-	st, err := store.Open(filepath.Join(dir, StoreDir))
+	st, err := store.OpenLayout(filepath.Join(dir, StoreDir), layouts[Format])
 	if err != nil {
 		return nil, err
 	}
@@ -151,10 +159,15 @@ func Open(dir string) (*Folder, error) {
 		return nil, fmt.Errorf("read %s: %w", metaFile, err)
 	}
 	var m Meta
-	if err := json.Unmarshal(b, &m); err != nil || m.Format != Format {
+	if err := json.Unmarshal(b, &m); err != nil || m.Format == "" {
 		return nil, fmt.Errorf("%s: %s is not a dossier case description", dir, filepath.Join(StoreDir, metaFile))
 	}
-	st, err := store.Open(filepath.Join(dir, StoreDir))
+	layout, ok := layouts[m.Format]
+	if !ok {
+		return nil, fmt.Errorf("%s: the case is in format %q, which this version of dossier does not know (it reads %s and %s); use a newer dossier",
+			dir, m.Format, FormatFanOut2, Format)
+	}
+	st, err := store.OpenLayout(filepath.Join(dir, StoreDir), layout)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,8 @@
 //	case.yaml                  the user's description of the case (package caseconf)
 //	out/                       rendered documents
 //	store/case.json            format, the dossier id (UUID v7) and the creation time
-//	store/objects/ab/cd/<sha>  the originals, by SHA-256, read-only (package store)
+//	store/objects/ab/<sha>     the originals, by SHA-256, read-only (package store); in a case
+//	                           of the first format ("dossier-case/1") store/objects/ab/cd/<sha>
 //	store/events/<id>.jsonl    the events extracted from each item, one JSON object a line
 //	store/index.jsonl          one line per item (evidence.Item), in the order they were added,
 //	                           each the item's latest custody record (its current description)

@@ -30,6 +30,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -174,18 +175,20 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 		}
 	}
 	defer f.Discard(&a.batch)
+	// Every return waits for the batch being committed: nothing writes to the case after Add.
+	defer a.wait()
 
-	staging := stageAll(f.Store, files, opt.Progress)
-	// On an early return the stagers are still copying: let them finish into the void, so no
-	// goroutine blocks for ever and no staged copy outlives this call.
+	var stop atomic.Bool
+	staging := stageAll(f.Store, files, opt.Progress, &stop)
+	// On an early return the stagers stop taking files and the few still copying finish into
+	// the void: no goroutine is left writing into the case, and no staged copy outlives this call.
 	defer func() {
-		go func() {
-			for st := range staging {
-				if st.staged != nil {
-					f.Store.Discard(st.staged)
-				}
+		stop.Store(true)
+		for st := range staging {
+			if st.staged != nil {
+				f.Store.Discard(st.staged)
 			}
-		}()
+		}
 	}()
 	for st := range staging {
 		if st.err != nil {
@@ -205,6 +208,9 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 	if err := a.commit(); err != nil {
 		return rep, err
 	}
+	if err := a.wait(); err != nil {
+		return rep, err
+	}
 	return rep, nil
 }
 
@@ -217,14 +223,44 @@ type adder struct {
 	last       int
 	batch      casefolder.Batch
 	batchBytes int64
+	// committing is the outcome of the batch handed to a goroutine to commit, nil when none is.
+	committing chan error
 }
 
+// commit hands the batch to a goroutine that commits it, after the one before has committed, so
+// that the batch's sync (most of a commit's time) runs while the next batch is copied and
+// parsed. Batches still commit one at a time and in order, each in the way casefolder.Commit
+// makes crash-safe; a failed commit ends the add before the next batch is handed over.
 func (a *adder) commit() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
 	if a.batch.Len() == 0 {
 		return nil
 	}
-	err := a.f.Commit(&a.batch, a.opt.Now())
+	b := new(casefolder.Batch)
+	*b, a.batch = a.batch, casefolder.Batch{}
 	a.batchBytes = 0
+	done := make(chan error, 1)
+	a.committing = done
+	now := a.opt.Now()
+	go func() {
+		err := a.f.Commit(b, now)
+		if err != nil {
+			a.f.Discard(b)
+		}
+		done <- err
+	}()
+	return nil
+}
+
+// wait waits for the batch being committed, if any, and returns its error.
+func (a *adder) wait() error {
+	if a.committing == nil {
+		return nil
+	}
+	err := <-a.committing
+	a.committing = nil
 	return err
 }
 
@@ -483,9 +519,10 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	it.Events = n
 	it.EventsSHA256 = sum
 	a.batch.Items = append(a.batch.Items, it)
-	// Keep the map pointing at the committed copy for later duplicates.
-	a.bySHA[st.SHA256] = &a.batch.Items[len(a.batch.Items)-1]
-	return &a.batch.Items[len(a.batch.Items)-1], derived, nil
+	// Later duplicates are answered from a copy: the batch's own records are the committing
+	// goroutine's once the batch is handed over.
+	a.bySHA[st.SHA256] = &it
+	return &it, derived, nil
 }
 
 // parse runs the first parser that recognises the file; a parser that fails or panics hands the
@@ -876,7 +913,7 @@ type staged struct {
 
 // stageAll copies and hashes files on every core and yields them in their original order. At
 // most a few files per worker are in flight, so memory does not grow with the case.
-func stageAll(s *store.Store, files []file, prog Progress) <-chan staged {
+func stageAll(s *store.Store, files []file, prog Progress, stop *atomic.Bool) <-chan staged {
 	workers := runtime.GOMAXPROCS(0)
 	slots := make([]chan staged, len(files))
 	for i := range slots {
@@ -889,6 +926,10 @@ func stageAll(s *store.Store, files []file, prog Progress) <-chan staged {
 		for w := 0; w < workers; w++ {
 			go func() {
 				for i := range idx {
+					if stop.Load() {
+						slots[i] <- staged{file: files[i], err: errStopped}
+						continue
+					}
 					slots[i] <- stageOne(s, files[i], prog)
 				}
 			}()
@@ -910,34 +951,24 @@ func stageAll(s *store.Store, files []file, prog Progress) <-chan staged {
 	return out
 }
 
+// errStopped is what a file not staged because the add stopped early gets; nobody sees it.
+var errStopped = errors.New("not staged: the add stopped")
+
 func stageOne(s *store.Store, fl file, prog Progress) staged {
-	fh, err := os.Open(fl.path)
+	fh, err := store.OpenOriginal(fl.path)
 	if err != nil {
 		return staged{file: fl, err: errors.New(describeErr(err))}
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var advance func(int64)
 	if prog != nil {
-		r = &counting{r: fh, p: prog}
+		advance = prog.Advance
 	}
-	st, err := s.StageOpen(r, parse.HeadSize)
+	st, err := s.StageFile(fh, parse.HeadSize, advance)
 	if err != nil {
 		return staged{file: fl, err: fmt.Errorf("read: %s", describeErr(err))}
 	}
 	return staged{file: fl, staged: st}
-}
-
-type counting struct {
-	r io.Reader
-	p Progress
-}
-
-func (c *counting) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	if n > 0 {
-		c.p.Advance(int64(n))
-	}
-	return n, err
 }
 
 // SortResults orders results by exhibit (errors and skips last), for stable output.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -281,5 +282,59 @@ func TestExhibitsFollowPathOrder(t *testing.T) {
 	lines, _ := f.Custody()
 	if len(lines) != 3 { // init + two batches of two
 		t.Fatalf("custody lines %d, want 3", len(lines))
+	}
+}
+
+// sabotage is a parser that, on the file named "06.txt", removes the case's custody head, so that
+// the next commit refuses the damaged case.
+type sabotage struct{ f *casefolder.Folder }
+
+func (sabotage) Name() string               { return "sabotage" }
+func (sabotage) Detect(s *parse.Sniff) bool { return true }
+func (p sabotage) Parse(in *parse.Input) (*parse.Result, error) {
+	if in.Name == "06.txt" {
+		os.Remove(filepath.Join(p.f.Dir, casefolder.StoreDir, "custody.head"))
+	}
+	return &parse.Result{Kind: parse.KindDocument, Summary: "doc"}, nil
+}
+
+// Batches are committed while the next one is copied and parsed, still one at a time and in
+// order: when a commit fails, the add stops with its error, nothing is left being written into
+// the case, no later batch is committed, and once the next writer has recovered the case holds
+// the first files in order, each with its object, and nothing else.
+func TestFailedCommitEndsTheAdd(t *testing.T) {
+	f, c, src := setup(t)
+	for i := 1; i <= 9; i++ {
+		write(t, filepath.Join(src, fmt.Sprintf("%02d.txt", i)), fmt.Sprintf("file %d", i))
+	}
+	_, err := Add(f, c, []string{src}, Options{Parsers: []parse.Parser{sabotage{f}}, BatchItems: 2})
+	if !errors.Is(err, casefolder.ErrDamaged) && (err == nil || !strings.Contains(err.Error(), "custody.head")) {
+		t.Fatalf("add into a case whose head went missing: %v, want the commit refused", err)
+	}
+	if left, _ := os.ReadDir(f.Path("tmp")); len(left) != 0 {
+		t.Errorf("%d staged files left in tmp/ after the add returned", len(left))
+	}
+	// A commit the damage interrupted midway left its journal: the next writer rolls it back.
+	if _, err := f.Recover(); err != nil {
+		t.Fatal(err)
+	}
+	items, err := f.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 && len(items) != 4 {
+		t.Fatalf("%d items committed, want the two or four before the damage", len(items))
+	}
+	for i, it := range items {
+		if want := fmt.Sprintf("%02d.txt", i+1); it.Name != want || it.Exhibit != i+1 {
+			t.Errorf("item %d is %s, exhibit %d; want %s, exhibit %d", i, it.Name, it.Exhibit, want, i+1)
+		}
+	}
+	objs, err := f.Store.List()
+	if err != nil || len(objs) != len(items) {
+		t.Errorf("%d objects in the store (%v), want one per committed item (%d)", len(objs), err, len(items))
+	}
+	if left, _ := os.ReadDir(f.PendingDir()); len(left) != 0 {
+		t.Errorf("%d journals left in pending/ after recovery", len(left))
 	}
 }

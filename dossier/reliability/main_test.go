@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dossier-tool/dossier/dossier/casefolder"
 )
 
 var seedFlag = flag.Int64("seed", 0, "seed for the randomised trials (0: derive one from the clock and print it)")
@@ -289,8 +291,13 @@ func sha256Bytes(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// objectPath is where the case keeps an original, in the layout of its format.
 func objectPath(caseDir, sha string) string {
-	return filepath.Join(caseDir, "store", "objects", sha[:2], sha[2:4], sha)
+	f, err := casefolder.Open(caseDir)
+	if err != nil {
+		return filepath.Join(caseDir, "store", "objects", sha[:2], sha)
+	}
+	return f.Store.Path(sha)
 }
 
 // snapshot records every file under a folder with its digest, to prove later that nothing in it

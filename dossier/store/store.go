@@ -2,18 +2,31 @@
 //
 // Layout under the store's root:
 //
-//	objects/ab/cd/abcd…   the original's bytes; name = hex SHA-256; two-level fan-out; mode 0444
+//	objects/ab/abcd…      the original's bytes; name = hex SHA-256; mode 0444 (FanOut1)
+//	objects/ab/cd/abcd…   the same in a store made before FanOut1 (FanOut2)
 //	tmp/                  files being written (staged); anything here after a crash is debris
+//
+// The fan-out is one level of 256 folders: a case of 10,000 objects then has about 40 a folder
+// and one of a million about 4,000, which a directory index handles without effort. The first
+// stores had two levels (65,536 possible folders), which made a new folder, an inode and a
+// directory block to write back, for nearly every object of a case of a few thousand files: a
+// store keeps the layout it was made with (the case folder's format says which), so old cases
+// open, grow and verify as they always did.
 //
 // A file enters in two steps so that many can be made durable together: Stage copies it into tmp/
 // while hashing it (the bytes are read once), Commit moves staged files into objects/ after one
 // file-system sync. A crash between the two leaves only debris in tmp/, which Clean removes.
 // Place and Durable split Commit for a caller that makes other files durable with the same sync.
 //
-// A staged file is read-only from the moment its bytes are written (fchmod on the open file, not
-// chmod by path later), and StageOpen keeps it open with its first bytes in memory, so that the
-// caller can detect and parse it without opening it again: per small file, the system calls are
-// what an add costs.
+// A staged file is read-only from its creation (made with mode 0444 and written through the
+// descriptor that created it, so no chmod follows), and StageOpen keeps it open with its first
+// bytes in memory, so that the caller can detect and parse it without opening it again: per
+// small file, the system calls are what an add costs. StageFile, for an original on disk, asks
+// the file system to share the original's extents with the copy (a reflink, on Btrfs or XFS)
+// and then only reads the copy to hash it; where it cannot (ext4, another file system than the
+// case's) the bytes are copied and hashed in one pass. copy_file_range is not used for that
+// copy: the bytes must pass through memory to be hashed anyway, and a copy made in the kernel
+// and then read back costs the same two memory copies as reading and writing.
 package store
 
 import (
@@ -23,9 +36,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -34,30 +49,54 @@ import (
 	"github.com/dossier-tool/dossier/dossier/atomicfile"
 )
 
+// Layout is how many levels of two-hex-digit folders spread the objects.
+type Layout int
+
+const (
+	// FanOut1 is objects/ab/<sha>, the layout of new stores.
+	FanOut1 Layout = 1
+	// FanOut2 is objects/ab/cd/<sha>, the layout of the first case format.
+	FanOut2 Layout = 2
+)
+
 // Store is a content-addressed object store rooted at a folder.
 type Store struct {
-	root string
+	root   string
+	layout Layout
 
-	mu   sync.Mutex
-	made map[string]bool // fan-out folders known to exist
+	mu      sync.Mutex
+	made    map[string]bool // fan-out folders known to exist
+	noClone map[uint64]bool // devices of originals whose file system cannot reflink into the store
 }
 
-// Open returns the store at root, creating its folders when missing.
-func Open(root string) (*Store, error) {
+// Open returns the store at root in the layout of new stores, creating its folders when missing.
+func Open(root string) (*Store, error) { return OpenLayout(root, FanOut1) }
+
+// OpenLayout returns the store at root with the given layout, creating its folders when missing.
+func OpenLayout(root string, layout Layout) (*Store, error) {
+	if layout != FanOut1 && layout != FanOut2 {
+		return nil, fmt.Errorf("store %s: unknown layout %d", root, layout)
+	}
 	for _, d := range []string{"objects", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			return nil, fmt.Errorf("create store folder: %w", err)
 		}
 	}
-	return &Store{root: root}, nil
+	return &Store{root: root, layout: layout}, nil
 }
+
+// Layout is the store's fan-out.
+func (s *Store) Layout() Layout { return s.layout }
 
 // Path is where the object with the given digest lives.
 func (s *Store) Path(sha string) string {
 	if len(sha) < 4 {
 		return filepath.Join(s.root, "objects", "invalid", sha)
 	}
-	return filepath.Join(s.root, "objects", sha[:2], sha[2:4], sha)
+	if s.layout == FanOut2 {
+		return filepath.Join(s.root, "objects", sha[:2], sha[2:4], sha)
+	}
+	return filepath.Join(s.root, "objects", sha[:2], sha)
 }
 
 // ValidDigest reports whether s is a lower-case hex SHA-256.
@@ -121,7 +160,7 @@ func (st *Staged) Release() {
 // Stage copies r into tmp/ while hashing it. The bytes pass through memory once, in a fixed-size
 // buffer.
 func (s *Store) Stage(r io.Reader) (*Staged, error) {
-	st, err := s.stage(r, 0)
+	st, err := s.stage(r, nil, 0, nil)
 	if err == nil {
 		st.Release()
 	}
@@ -131,29 +170,111 @@ func (s *Store) Stage(r io.Reader) (*Staged, error) {
 // StageOpen is Stage that keeps the copy open (File) and its first headSize bytes (Head) until
 // Release, so the caller reads the copy without opening it again.
 func (s *Store) StageOpen(r io.Reader, headSize int) (*Staged, error) {
-	return s.stage(r, headSize)
+	return s.stage(r, nil, headSize, nil)
 }
 
-func (s *Store) stage(r io.Reader, headSize int) (*Staged, error) {
-	f, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "stage-*")
+// StageFile is StageOpen for an original on disk. Where the file system can share the
+// original's extents with the copy (a reflink), it does so, and the copy is then read once to
+// hash it: the digests are always of the bytes stored. Elsewhere the bytes are copied, hashed in
+// the same pass. progress, when set, is told the bytes as they are read.
+func (s *Store) StageFile(src *os.File, headSize int, progress func(int64)) (*Staged, error) {
+	return s.stage(src, src, headSize, progress)
+}
+
+// OpenOriginal opens a file to be staged, read-only and without the poller registration
+// os.Open attempts for every file.
+func OpenOriginal(path string) (*os.File, error) { return openFile(path, os.O_RDONLY, 0) }
+
+func (s *Store) stage(r io.Reader, src *os.File, headSize int, progress func(int64)) (*Staged, error) {
+	f, err := s.createTemp()
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
 	h, h3 := sha256.New(), sm3.New()
 	bp := copyBufs.Get().(*[]byte)
 	var head []byte
-	n, err := copyHashing(f, io.MultiWriter(h, h3), r, *bp, headSize, &head)
-	copyBufs.Put(bp)
-	if err == nil {
-		// Read-only now, through the open file: the object keeps this mode in the store.
-		err = f.Chmod(0o444)
+	var n int64
+	cloned := false
+	if src != nil {
+		cloned, err = s.clone(f, src)
 	}
+	switch {
+	case err != nil:
+	case cloned:
+		// The copy shares the original's extents; its bytes are hashed as stored.
+		n, err = copyHashing(io.Discard, io.MultiWriter(h, h3), &progressReader{io.NewSectionReader(f, 0, 1<<62), progress}, *bp, headSize, &head)
+	default:
+		if progress != nil {
+			r = &progressReader{r, progress}
+		}
+		n, err = copyHashing(f, io.MultiWriter(h, h3), r, *bp, headSize, &head)
+	}
+	copyBufs.Put(bp)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, err
 	}
 	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), SM3: hex.EncodeToString(h3.Sum(nil)), Size: n, path: f.Name(), file: f, head: head}, nil
+}
+
+// createTemp makes a new file in tmp/, open for writing and reading, read-only from the start
+// (a file created with mode 0444 is still writable through the descriptor that created it): the
+// object keeps this mode in the store, with no chmod afterwards.
+func (s *Store) createTemp() (*os.File, error) {
+	dir := filepath.Join(s.root, "tmp")
+	for range 100 {
+		name := filepath.Join(dir, "stage-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := openFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o444)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, &os.PathError{Op: "createtemp", Path: dir + "/stage-*", Err: fs.ErrExist}
+}
+
+// clone tries a reflink of src into dst, remembering the file systems that cannot (so a folder
+// of small files on ext4 pays one failed attempt, not one a file).
+func (s *Store) clone(dst, src *os.File) (bool, error) {
+	info, err := src.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return false, nil
+	}
+	dev := deviceOf(info)
+	s.mu.Lock()
+	no := s.noClone[dev]
+	s.mu.Unlock()
+	if no {
+		return false, nil
+	}
+	ok, unsupported := cloneFile(dst, src)
+	if unsupported {
+		s.mu.Lock()
+		if s.noClone == nil {
+			s.noClone = map[uint64]bool{}
+		}
+		s.noClone[dev] = true
+		s.mu.Unlock()
+	}
+	if !ok && !unsupported {
+		// A clone that failed midway (no space) may have left bytes: the copy starts empty.
+		return false, dst.Truncate(0)
+	}
+	return ok, nil
+}
+
+type progressReader struct {
+	r  io.Reader
+	fn func(int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 && p.fn != nil {
+		p.fn(int64(n))
+	}
+	return n, err
 }
 
 // copyHashing copies r to w and into h, and keeps a copy of the first headSize bytes in *head.

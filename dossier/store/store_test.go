@@ -1,10 +1,15 @@
 package store_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,4 +85,140 @@ func TestStageSM3(t *testing.T) {
 	if want := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; st.SHA256 != want {
 		t.Errorf("SHA-256 %s, want %s", st.SHA256, want)
 	}
+}
+
+// A new store spreads objects over one level of folders; a store of the first case format keeps
+// its two, and an object in the other layout's place is misplaced for it.
+func TestLayout(t *testing.T) {
+	sha := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	tests := []struct {
+		name   string
+		layout store.Layout
+		path   string
+		other  string
+	}{
+		{"one level (new stores)", store.FanOut1, "objects/ba/" + sha, "objects/ba/78/" + sha},
+		{"two levels (first case format)", store.FanOut2, "objects/ba/78/" + sha, "objects/ba/" + sha},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			s, err := store.OpenLayout(root, tt.layout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Path(sha); got != filepath.Join(root, filepath.FromSlash(tt.path)) {
+				t.Errorf("path %s, want %s", got, tt.path)
+			}
+			st, err := s.Stage(strings.NewReader("abc"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Commit([]*store.Staged{st}); err != nil {
+				t.Fatal(err)
+			}
+			objs, err := s.List()
+			if err != nil || len(objs) != 1 || objs[0].Path != s.Path(sha) || s.Misplaced(objs[0]) {
+				t.Fatalf("listed %+v (%v), want the one object in its place", objs, err)
+			}
+			if s.Misplaced(store.Object{SHA256: sha, Path: filepath.Join(root, filepath.FromSlash(tt.other))}) == false {
+				t.Errorf("an object at %s is not reported misplaced", tt.other)
+			}
+			dirs := 0
+			filepath.WalkDir(filepath.Join(root, "objects"), func(p string, d fs.DirEntry, err error) error {
+				if d.IsDir() {
+					dirs++
+				}
+				return nil
+			})
+			if want := 1 + int(tt.layout); dirs != want {
+				t.Errorf("%d folders under objects/ for one object, want %d", dirs, want)
+			}
+		})
+	}
+	if _, err := store.OpenLayout(t.TempDir(), 3); err == nil {
+		t.Error("a store layout of three levels was accepted")
+	}
+}
+
+// StageFile copies an original (or shares its extents where the file system can) and hashes
+// the copy: the digests, the head, the size and the progress are those of the original's bytes,
+// the copy is read-only and reads back the same.
+func TestStageFile(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+	}{
+		{"empty", 0},
+		{"smaller than the head", 100},
+		{"a screenshot", 50 << 10},
+		{"larger than the copy buffer", 3<<20 + 17},
+	}
+	for _, dir := range stageDirs(t) {
+		for _, tt := range tests {
+			t.Run(dir.name+"/"+tt.name, func(t *testing.T) {
+				b := make([]byte, tt.size)
+				rand.NewChaCha8([32]byte{byte(tt.size)}).Read(b)
+				orig := filepath.Join(dir.path, fmt.Sprintf("orig-%d", tt.size))
+				if err := os.WriteFile(orig, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				s, err := store.Open(filepath.Join(dir.path, fmt.Sprintf("store-%d", tt.size)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				src, err := store.OpenOriginal(orig)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer src.Close()
+				var seen int64
+				st, err := s.StageFile(src, 4096, func(n int64) { seen += n })
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(b)
+				if st.SHA256 != hex.EncodeToString(sum[:]) || st.Size != int64(tt.size) || seen != int64(tt.size) {
+					t.Errorf("staged %s, %d bytes, %d seen; want %x, %d", st.SHA256, st.Size, seen, sum, tt.size)
+				}
+				if want := b[:min(len(b), 4096)]; !bytes.Equal(st.Head(), want) {
+					t.Errorf("head of %d bytes, want the first %d", len(st.Head()), len(want))
+				}
+				got, err := io.ReadAll(io.NewSectionReader(st.File(), 0, 1<<40))
+				if err != nil || !bytes.Equal(got, b) {
+					t.Errorf("the staged copy reads back %d bytes (%v), want the original's %d", len(got), err, len(b))
+				}
+				if info, err := os.Stat(st.TempPath()); err != nil || info.Mode().Perm() != 0o444 {
+					t.Errorf("staged copy mode %v (%v), want read-only", info.Mode(), err)
+				}
+				if err := s.Commit([]*store.Staged{st}); err != nil {
+					t.Fatal(err)
+				}
+				if got, err := os.ReadFile(s.Path(st.SHA256)); err != nil || !bytes.Equal(got, b) {
+					t.Errorf("the stored object differs from the original (%v)", err)
+				}
+				if after, err := os.ReadFile(orig); err != nil || !bytes.Equal(after, b) {
+					t.Errorf("the original changed (%v)", err)
+				}
+			})
+		}
+	}
+}
+
+type stageDir struct{ name, path string }
+
+// stageDirs are the folders TestStageFile stages in: the test's temporary folder (a copy on
+// file systems without reflinks) and, when DOSSIER_REFLINK_DIR names a folder on one that has
+// them (Btrfs, XFS), that folder too, where the copy shares the original's extents.
+func stageDirs(t *testing.T) []stageDir {
+	dirs := []stageDir{{"tempdir", t.TempDir()}}
+	if d := os.Getenv("DOSSIER_REFLINK_DIR"); d != "" {
+		p, err := os.MkdirTemp(d, "stagefile-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(p) })
+		dirs = append(dirs, stageDir{"reflink", p})
+	}
+	return dirs
 }
