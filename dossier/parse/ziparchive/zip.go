@@ -22,6 +22,7 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -51,6 +52,11 @@ func (Parser) Detect(s *parse.Sniff) bool {
 // Parse implements parse.Parser.
 func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	zr, err := zip.NewReader(in.Data, in.Size)
+	if errors.Is(err, zip.ErrFormat) {
+		if res := recoverCut(in); res != nil {
+			return res, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", in.Name, err)
 	}
@@ -88,35 +94,52 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 	if f.Flags&0x1 == 0 {
 		return f.Open()
 	}
-	if f.Flags&0x40 != 0 {
-		return nil, parse.Errorf("zip-strong-encryption")
-	}
-	if in.Password == "" {
-		return nil, container.ErrLocked
-	}
 	raw, err := f.OpenRaw()
 	if err != nil {
 		return nil, err
 	}
-	pw := []byte(in.Password)
-	method, checkCRC := f.Method, true
-	var plain io.Reader
-	if f.Method == 99 {
-		info, ok := parseAESExtra(f.Extra)
-		if !ok {
-			return nil, parse.Errorf("zip-aes-no-extra")
+	return decode(in, raw, rawMember{flags: f.Flags, method: f.Method, crc: f.CRC32, dosTime: f.ModifiedTime, extra: f.Extra, stored: int64(min(f.CompressedSize64, 1<<62))})
+}
+
+// rawMember is what decode needs to know of a member's stored bytes.
+type rawMember struct {
+	flags, method, dosTime uint16
+	crc                    uint32
+	crcLater               func() (uint32, bool) // for a member whose CRC follows its data
+	extra                  []byte
+	stored                 int64
+}
+
+// decode turns a member's stored bytes into its plain bytes.
+func decode(in *parse.Input, raw io.Reader, m rawMember) (io.Reader, error) {
+	method, checkCRC := m.method, true
+	plain := raw
+	if m.flags&0x1 != 0 {
+		if m.flags&0x40 != 0 {
+			return nil, parse.Errorf("zip-strong-encryption")
 		}
-		plain, err = aesReader(raw, int64(f.CompressedSize64), pw, info)
-		method, checkCRC = info.method, info.version != 2
-	} else {
-		check := byte(f.CRC32 >> 24)
-		if f.Flags&0x8 != 0 {
-			check = byte(f.ModifiedTime >> 8)
+		if in.Password == "" {
+			return nil, container.ErrLocked
 		}
-		plain, err = zipCryptoReader(raw, pw, check)
-	}
-	if err != nil {
-		return nil, err
+		pw := []byte(in.Password)
+		var err error
+		if m.method == 99 {
+			info, ok := parseAESExtra(m.extra)
+			if !ok {
+				return nil, parse.Errorf("zip-aes-no-extra")
+			}
+			plain, err = aesReader(raw, m.stored, pw, info)
+			method, checkCRC = info.method, info.version != 2
+		} else {
+			check := byte(m.crc >> 24)
+			if m.flags&0x8 != 0 {
+				check = byte(m.dosTime >> 8)
+			}
+			plain, err = zipCryptoReader(raw, pw, check)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	var out io.Reader
 	switch method {
@@ -128,7 +151,7 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 		return nil, parse.Errorf("zip-method-unsupported", int(method))
 	}
 	if checkCRC {
-		out = &crcCheck{r: out, want: f.CRC32, h: crc32.NewIEEE()}
+		out = &crcCheck{r: out, want: m.crc, later: m.crcLater, h: crc32.NewIEEE()}
 	}
 	return out, nil
 }
@@ -136,9 +159,10 @@ func open(in *parse.Input, f *zip.File) (io.Reader, error) {
 // crcCheck fails the read at the end when the bytes do not match the CRC the archive records: a
 // damaged member, or a wrong password that passed the one-byte ZipCrypto check by chance.
 type crcCheck struct {
-	r    io.Reader
-	want uint32
-	h    interface {
+	r     io.Reader
+	want  uint32
+	later func() (uint32, bool) // when set, the CRC to check, read after the data; false if lost
+	h     interface {
 		io.Writer
 		Sum32() uint32
 	}
@@ -147,8 +171,14 @@ type crcCheck struct {
 func (c *crcCheck) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.h.Write(p[:n])
-	if err == io.EOF && c.h.Sum32() != c.want {
-		return n, parse.Errorf("zip-checksum")
+	if err == io.EOF {
+		want, known := c.want, true
+		if c.later != nil {
+			want, known = c.later()
+		}
+		if known && c.h.Sum32() != want {
+			return n, parse.Errorf("zip-checksum")
+		}
 	}
 	return n, err
 }

@@ -1,6 +1,7 @@
 package ziparchive
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -214,10 +215,91 @@ func FuzzParse(f *testing.F) {
 	for _, name := range []string{"plain.zip", "zipcrypto.zip", "aes256.zip", "gbk_names.zip", "hostile.zip"} {
 		f.Add(readFixture(f, name))
 	}
+	for _, name := range []string{"plain.zip", "streamed.zip"} {
+		d := readFixture(f, name)
+		f.Add(d[:len(d)*2/3])
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _, err := run(t, "f.zip", data, "123456")
 		if err == nil && res == nil {
 			t.Fatal("nil result without an error")
 		}
 	})
+}
+
+// TestCutCentralDirectory: a zip whose end (the central directory) was lost, as in a download
+// that did not finish, gives back its members from their local headers: every member before the
+// cut exactly, the member the cut falls in with what could be read of it, and warnings that say
+// the archive was cut and which members were recovered.
+func TestCutCentralDirectory(t *testing.T) {
+	for _, tc := range []struct{ file, password string }{{"plain.zip", ""}, {"streamed.zip", ""}, {"zipcrypto.zip", "123456"}} {
+		data := readFixture(t, tc.file)
+		_, whole, err := run(t, tc.file, data, tc.password)
+		if err != nil || len(whole) != 3 {
+			t.Fatalf("%s: %v, %d members", tc.file, err, len(whole))
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []*zip.File
+		for _, f := range zr.File {
+			if !strings.HasSuffix(f.Name, "/") {
+				files = append(files, f)
+			}
+		}
+		dataStart := func(i int) int {
+			off, err := files[i].DataOffset()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(off)
+		}
+		end := dataStart(2) + int(files[2].CompressedSize64)
+		if files[2].Flags&0x8 != 0 {
+			end += 16
+		}
+		cases := []struct {
+			name      string
+			at        int
+			recovered int  // members whole
+			partial   bool // plus the one the cut falls in
+		}{
+			{"at the central directory", end, 3, false},
+			{"inside the central directory", end + 30, 3, false},
+			{"inside the second member's data", dataStart(1) + int(files[1].CompressedSize64)/2, 1, true},
+			{"inside the third member's header", dataStart(2) - 20, 2, false},
+			{"inside the third member's data", dataStart(2) + int(files[2].CompressedSize64)/2, 2, true},
+		}
+		for _, c := range cases {
+			t.Run(tc.file+" "+c.name, func(t *testing.T) {
+				res, got, err := run(t, "x.zip", data[:c.at], tc.password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws := warnings(res)
+				want := c.recovered
+				if c.partial {
+					want++
+				}
+				if len(got) != want {
+					t.Fatalf("%d members, want %d; warnings %s", len(got), want, ws)
+				}
+				for i, m := range got[:c.recovered] {
+					if m.Name != whole[i].Name || !bytes.Equal(m.data, whole[i].data) || !m.ModTime.Equal(whole[i].ModTime) {
+						t.Errorf("member %d = %s (%d bytes), want %s (%d bytes)", i, m.Name, m.Size, whole[i].Name, whole[i].Size)
+					}
+				}
+				if !strings.HasPrefix(ws, "the archive is cut short") || !strings.Contains(ws, fmt.Sprintf("%d files were recovered", c.recovered)) || !strings.Contains(ws, whole[0].Name) {
+					t.Errorf("warnings %s", ws)
+				}
+				if c.partial {
+					last := got[len(got)-1]
+					if last.Name != whole[c.recovered].Name || !bytes.HasPrefix(whole[c.recovered].data, last.data) || !strings.Contains(ws, "cut off by the end of the file") {
+						t.Errorf("cut member %s (%d bytes); warnings %s", last.Name, last.Size, ws)
+					}
+				}
+			})
+		}
+	}
 }

@@ -14,6 +14,9 @@ touch -d '2025-04-15 12:00:00' "$tmp/导出" "$tmp/导出/截图" "$tmp/导出"/
 cd "$tmp"
 rm -f "$here"/plain.zip "$here"/zipcrypto.zip "$here"/aes256.zip "$here"/aes128.zip
 zip -q -X -r "$here/plain.zip" 导出
+# Zipped to a pipe, as a download streamed by a server: sizes and CRCs follow the data (bit 3).
+rm -f "$here/streamed.zip"
+zip -q -X -r - 导出 | cat > "$here/streamed.zip"
 zip -q -X -r -P 123456 "$here/zipcrypto.zip" 导出
 7z a -bd -bso0 -tzip -p123456 -mem=AES256 "$here/aes256.zip" 导出 >/dev/null
 7z a -bd -bso0 -tzip -p123456 -mem=AES128 -mx=0 "$here/aes128.zip" 导出 >/dev/null
