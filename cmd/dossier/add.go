@@ -107,7 +107,7 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 		case r.Skipped != "":
 			e.msg("%s: %s", r.Path, r.Skipped)
 		case r.DuplicateOf > 0:
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\talready in the case (same SHA-256)\n", evidence.Label(lang, r.DuplicateOf), vocab.Kind(lang, r.Kind), r.Path)
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.DuplicateOf), vocab.Kind(lang, r.Kind), r.Path, vocab.Term(lang, "add.duplicate"))
 		default:
 			what := r.Summary
 			if what == "" {
@@ -117,12 +117,12 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 				what += fmt.Sprintf(" (from %s)", evidence.Label(lang, r.DerivedFrom))
 			}
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.Exhibit), vocab.Kind(lang, r.Kind), r.Path, what)
-			for _, w := range r.Warnings {
-				fmt.Fprintf(e.stdout, "\twarning: %s\n", w)
+			for _, w := range r.WarningTexts(lang) {
+				fmt.Fprintf(e.stdout, "\t%s%s\n", vocab.Term(lang, vocab.WarningLabel), w)
 			}
 		}
 	}
-	e.msg("%d added, %d already present, %d failed", rep.Added, rep.Dups, rep.Failed)
+	e.msg(vocab.Term(lang, "add.summary"), rep.Added, rep.Dups, rep.Failed)
 }
 
 // failedPaths is the error of an add where some paths could not be read: it says whether

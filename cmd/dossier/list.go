@@ -54,8 +54,8 @@ func listCmd(e *env) *cobra.Command {
 					name = "  └ " + name
 				}
 				tw.add(evidence.Label(conf.Language, it.Exhibit), vocab.Kind(conf.Language, it.Kind), name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256))
-				for _, w := range it.Warnings {
-					tw.note("warning: " + w)
+				for _, w := range it.WarningTexts(conf.Language) {
+					tw.note(vocab.Term(conf.Language, vocab.WarningLabel) + w)
 				}
 			}
 			if err := tw.write(e.stdout); err != nil {

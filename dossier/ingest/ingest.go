@@ -303,10 +303,12 @@ func (a *adder) one(fl file, st *store.Staged) error {
 	desc := a.opt.Describe
 	if side, ok, err := readSidecar(fl.sidecar); ok {
 		if err != nil {
-			res.warn(parse.Warn("", "sidecar-ignored", err))
+			w := parse.Warn("", "sidecar-ignored", err)
+			w.File = filepath.Base(fl.sidecar)
+			res.warn(w)
 		} else if err := side.Check(a.c.Location()); err != nil {
 			w := parse.Warn("", "sidecar-ignored", err)
-			w.File = filepath.Base(fl.path) + SidecarSuffix
+			w.File = filepath.Base(fl.sidecar)
 			res.warn(w)
 		} else {
 			desc = desc.merge(side)
@@ -686,6 +688,14 @@ func english(ws []vocab.Warning) []string {
 		out[i] = w.String()
 	}
 	return out
+}
+
+// WarningTexts are the result's warnings worded in lang.
+func (r *Result) WarningTexts(lang string) []string {
+	if len(r.WarningCodes) == 0 {
+		return r.Warnings
+	}
+	return vocab.Warnings(lang, r.WarningCodes)
 }
 
 func (r *Result) warn(ws ...vocab.Warning) {

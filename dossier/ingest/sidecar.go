@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -46,15 +45,15 @@ var Kinds = []string{parse.KindScreenshot, parse.KindPhoto, parse.KindCallLog, p
 // came from flags, a sidecar or the web app.
 func (d *Describe) Check(loc *time.Location) error {
 	if d.Kind != "" && !slices.Contains(Kinds, d.Kind) {
-		return fmt.Errorf("kind %q: use one of %s", d.Kind, strings.Join(Kinds, ", "))
+		return parse.Errorf("bad-kind", d.Kind, strings.Join(Kinds, ", "))
 	}
 	switch d.HolderRole {
 	case "", HolderFamily, HolderThirdParty:
 	default:
-		return fmt.Errorf("holder role %q: use family or third-party", d.HolderRole)
+		return parse.Errorf("bad-holder-role", d.HolderRole)
 	}
 	if d.HolderRole != "" && d.Holder == "" {
-		return fmt.Errorf("holder role %q needs a holder name", d.HolderRole)
+		return parse.Errorf("holder-role-no-name", d.HolderRole)
 	}
 	if d.Time != "" {
 		if _, err := ParseUserTime(d.Time, loc); err != nil {
@@ -94,11 +93,11 @@ func readSidecar(path string) (Describe, bool, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
 	if err != nil {
-		return Describe{}, true, fmt.Errorf("%s: %w", path, err)
+		return Describe{}, true, err
 	}
 	d, err := decodeSidecar(data)
 	if err != nil {
-		return Describe{}, true, fmt.Errorf("%s: %w", path, err)
+		return Describe{}, true, err
 	}
 	return d, true, nil
 }
@@ -119,7 +118,7 @@ func decodeSidecar(data []byte) (Describe, error) {
 	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		return d, fmt.Errorf("line %d: a sidecar is a list of keys (%s: ...)", doc.Line, strings.Join(sidecarKeys, ", "))
+		return d, lineError(doc.Line, "sidecar-not-map", strings.Join(sidecarKeys, ", "))
 	}
 	fields := map[string]*string{"title": &d.Title, "purpose": &d.Purpose, "source": &d.Source, "time": &d.Time,
 		"kind": &d.Kind, "holder": &d.Holder, "holder_role": &d.HolderRole, "password": &d.Password}
@@ -128,14 +127,14 @@ func decodeSidecar(data []byte) (Describe, error) {
 		k, v := doc.Content[i], doc.Content[i+1]
 		dst, ok := fields[k.Value]
 		if !ok {
-			return d, fmt.Errorf("line %d: unknown key %q: use %s", k.Line, k.Value, strings.Join(sidecarKeys, ", "))
+			return d, lineError(k.Line, "sidecar-unknown-key", k.Value, strings.Join(sidecarKeys, ", "))
 		}
 		if first, dup := seen[k.Value]; dup {
-			return d, fmt.Errorf("line %d: %s is given twice (also line %d)", k.Line, k.Value, first)
+			return d, lineError(k.Line, "sidecar-key-twice", k.Value, first)
 		}
 		seen[k.Value] = k.Line
 		if v.Kind != yaml.ScalarNode {
-			return d, fmt.Errorf("line %d: %s must be one piece of text, not a list or a map", v.Line, k.Value)
+			return d, lineError(v.Line, "sidecar-not-text", k.Value)
 		}
 		*dst = v.Value
 	}
@@ -161,7 +160,12 @@ func syntaxError(err error) error {
 	if line == 0 {
 		line = 1
 	}
-	return fmt.Errorf("line %d: %s", line, rest)
+	return lineError(line, "yaml-syntax", &parse.Problem{W: parse.Warning{What: rest}})
+}
+
+// lineError is the error code at a line of the sidecar.
+func lineError(line int, code string, args ...any) error {
+	return &parse.Problem{W: parse.Warn("line "+strconv.Itoa(line), code, args...)}
 }
 
 // ParseUserTime reads a time given by the user: RFC 3339, or a local "2006-01-02 15:04[:05]" or
@@ -176,5 +180,5 @@ func ParseUserTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("time %q: write it as 2025-01-28 23:32 or RFC 3339", s)
+	return time.Time{}, parse.Errorf("bad-user-time", s)
 }

@@ -204,15 +204,15 @@ func addLines(lang string, rep *ingest.Report) []string {
 		case r.Skipped != "":
 			out = append(out, r.Path+": "+r.Skipped)
 		case r.DuplicateOf > 0:
-			out = append(out, fmt.Sprintf("%s %s: %s", evidence.Label(lang, r.DuplicateOf), r.Path, t(lang, "web.duplicate")))
+			out = append(out, fmt.Sprintf("%s %s: %s", evidence.Label(lang, r.DuplicateOf), r.Path, t(lang, "add.duplicate")))
 		default:
 			out = append(out, fmt.Sprintf("%s %s %s", evidence.Label(lang, r.Exhibit), r.Path, r.Summary))
-			for _, w := range r.Warnings {
+			for _, w := range r.WarningTexts(lang) {
 				out = append(out, "  ⚠ "+w)
 			}
 		}
 	}
-	out = append(out, fmt.Sprintf(t(lang, "web.add-summary"), rep.Added, rep.Dups, rep.Failed))
+	out = append(out, fmt.Sprintf(t(lang, "add.summary"), rep.Added, rep.Dups, rep.Failed))
 	return out
 }
 

@@ -14,9 +14,9 @@ func ClassReason(lang, reason string) string {
 	case reason == "user":
 		return Term(lang, "classreason.user")
 	case strings.HasPrefix(reason, "user: "):
-		return Term(lang, "classreason.user") + sep(lang) + strings.TrimPrefix(reason, "user: ")
+		return Term(lang, "classreason.user") + ListSep(lang) + strings.TrimPrefix(reason, "user: ")
 	case strings.HasPrefix(reason, "no text; role "):
-		return Term(lang, "classreason.notext") + sep(lang) + roleWord(lang, strings.TrimPrefix(reason, "no text; role "))
+		return Term(lang, "classreason.notext") + ListSep(lang) + roleWord(lang, strings.TrimPrefix(reason, "no text; role "))
 	case strings.HasPrefix(reason, "role "):
 		return roleWord(lang, strings.TrimPrefix(reason, "role "))
 	}
@@ -28,11 +28,4 @@ func roleWord(lang, role string) string {
 		return Term(lang, "classreason.norole")
 	}
 	return Term(lang, "classreason.role") + Role(lang, role)
-}
-
-func sep(lang string) string {
-	if Lang(lang) == EN {
-		return "; "
-	}
-	return "；"
 }

@@ -87,6 +87,17 @@ func btoi(b bool) int {
 	return 0
 }
 
+// WarningLabel is the word a warning line starts with on the command line: "警告：".
+const WarningLabel = "label.warning"
+
+// ListSep joins the items of a list in one cell or line.
+func ListSep(lang string) string {
+	if Lang(lang) == EN {
+		return "; "
+	}
+	return "；"
+}
+
 // Warnings words a list of warnings in lang.
 func Warnings(lang string, ws []Warning) []string {
 	out := make([]string, len(ws))

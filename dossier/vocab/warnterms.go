@@ -221,13 +221,13 @@ var warnTerms = map[string][2]string{
 	"pdf-dated-by-message":  {"没有 CreationDate 或 ModDate，协议日期取携带它的消息的时间", "no CreationDate or ModDate; the agreement is dated by the message that carried it"},
 	"pdf-dated-by-modtime":  {"没有 CreationDate 或 ModDate，协议日期取文件修改时间", "no CreationDate or ModDate; the agreement is dated by the file's modification time"},
 	"pdf-no-pages":          {"无法统计页数", "no pages could be counted"},
-	"pdf-info-unreadable":   {"%s “%s”：%s", "%s %q: %s"},
+	"pdf-info-unreadable":   {"%s 的值 “%s” 无法读取：%s", "%s %q: %s"},
 	"pdf-xref-scanned":      {"%s；已通过扫描文件找到对象", "%s; objects found by scanning the file"},
 	"pdf-no-root":           {"没有 /Root，扫描文件查找目录对象", "no /Root; looking for the catalog by scanning the file"},
 	"pdf-too-many-sections": {"超过 %s 个分段，较早的分段忽略", "more than %s sections; older ones ignored"},
 	"pdf-xref-loop":         {"分段链再次回到偏移 %s，停止", "sections chain back to offset %s again; stopped"},
 	"pdf-older-section":     {"较早的分段：%s", "older section: %s"},
-	"pdf-xrefstm":           {"XRefStm：%s", "XRefStm: %s"},
+	"pdf-xrefstm":           {"XRefStm 交叉引用流：%s", "XRefStm: %s"},
 	"pdf-xref-short":        {"偏移 %s 处的数据流所含条目少于 /Index 的声明", "stream at offset %s holds fewer entries than /Index declares"},
 	"pdf-object-stream":     {"对象流：%s", "object stream: %s"},
 	"pdf-object-stream-bad": {"对象流：/N 或 /First 有误", "object stream: bad /N or /First"},
@@ -244,6 +244,39 @@ var warnTerms = map[string][2]string{
 	"html-no-time":            {"没有可读的时间（timestamp），已跳过", "no readable time (timestamp); skipped"},
 	"html-element-too-large":  {"消息超过 %s 字节", "message longer than %s bytes"},
 	"html-too-deep":           {"嵌套超过 %s 层", "nested deeper than %s levels"},
+
+	// 7z and RAR archives (packages sevenz, rararchive).
+	"archive-memory-later":    {"暂不打开：其解码器可能需要 %s MiB，而包含它的压缩包已用完允许的内存；压缩包整体保留", "not opened now: its decoder may need %s MiB and the archives that contain it already use the memory allowed; the archive is kept whole"},
+	"archive-stopped-at":      {"在第 %s 个成员处停止读取：%s；此后的成员未解压", "stopped reading at member %s: %s; the members from there on were not extracted"},
+	"solid-member-too-large":  {"声明 %s 字节，超过单个成员最多解压的 %s 字节（固实压缩包）；它及其后的成员未解压", "declares %s bytes, more than the %s extracted from one member, in a solid archive; it and the members after it were not extracted"},
+	"names-encrypted":         {"文件名已加密，没有密码无法列出或解压其中任何内容；%s", "its file names are encrypted, so nothing inside can be listed or extracted without the password; %s"},
+	"archive-wrong-password":  {"所给密码打不开它，未再解压；%s", "the password given does not open it; nothing more was extracted; %s"},
+	"names-wrong-password":    {"所给密码打不开其加密的文件名，未解压任何内容；%s", "the password given does not open its encrypted file names; nothing was extracted; %s"},
+	"archive-not-opened":      {"未能打开：%s；压缩包整体保留", "not opened: %s; the archive is kept whole"},
+	"rar-window-too-large":    {"第 %s 个成员要求的解码窗口超过允许的 %s MiB；它及其后的成员未解压", "member %s asks for a decoding window larger than the %s MiB allowed; it and the members after it were not extracted"},
+	"rar-multivolume":         {"压缩包延续到未提供的另一分卷（.part2.rar …）；第 %s 个起的成员未解压", "the archive continues in another volume (.part2.rar …) that was not given; the members from %s on were not extracted"},
+	"member-cut-short":        {"成员数据提前结束：压缩包被截断", "the member's data ends early: the archive was cut short"},
+	"checksum-damaged":        {"校验和不符：成员已损坏", "checksum does not match: the member is damaged"},
+	"7z-header-cut":           {"文件在其头部之前结束：文件被截断（下载未完成？）", "the file ends before its header: it was cut short (a download that did not finish?)"},
+	"7z-start-header-damaged": {"起始头已损坏（校验和不符）", "the start header is damaged (checksum)"},
+	"7z-header-damaged":       {"头部已损坏（校验和不符）", "the header is damaged (checksum)"},
+	"7z-header-short":         {"头部提前结束", "the header ends early"},
+
+	// What the user says of an item (flags, sidecars, the web app).
+	"bad-kind":            {"类型 “%s” 无效：请使用 %s 之一", "kind %q: use one of %s"},
+	"bad-holder-role":     {"持有人角色 “%s” 无效：请使用 family 或 third-party", "holder role %q: use family or third-party"},
+	"holder-role-no-name": {"持有人角色 “%s” 需要持有人姓名", "holder role %q needs a holder name"},
+	"bad-user-time":       {"时间 “%s” 无法识别：请写成 2025-01-28 23:32 或 RFC 3339 格式", "time %q: write it as 2025-01-28 23:32 or RFC 3339"},
+	"sidecar-not-map":     {"说明文件应是一组键值（%s: ...）", "a sidecar is a list of keys (%s: ...)"},
+	"sidecar-unknown-key": {"未知的键 “%s”：请使用 %s", "unknown key %q: use %s"},
+	"sidecar-key-twice":   {"%s 出现了两次（另见第 %s 行）", "%s is given twice (also line %s)"},
+	"sidecar-not-text":    {"%s 必须是一段文字，不能是列表或映射", "%s must be one piece of text, not a list or a map"},
+	"yaml-syntax":         {"YAML 语法错误（%s）", "%s"},
+}
+
+// Words around warnings.
+var warnLabels = map[string][2]string{
+	WarningLabel: {"警告：", "warning: "},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.
@@ -268,6 +301,9 @@ func init() {
 	}
 	for k, v := range warnTerms {
 		add("warn."+k, v)
+	}
+	for k, v := range warnLabels {
+		add(k, v)
 	}
 	for k, v := range warnLocators {
 		add(k, v)

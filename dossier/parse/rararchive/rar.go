@@ -78,7 +78,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 	release, ok := container.Reserve(memory)
 	if !ok {
-		x.Warn("", "not opened now: its decoder may need %d MiB and the archives that contain it already use the memory allowed; the archive is kept whole", memory>>20)
+		x.Warn("", "archive-memory-later", memory>>20)
 		return x.Finish(0), nil
 	}
 	defer release()
@@ -106,7 +106,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		if err != nil {
 			if !stopped(x, err, i) {
-				x.Warn("", "stopped reading at member %d: %v; the members from there on were not extracted", i, readError(err))
+				x.Warn("", "archive-stopped-at", i, readError(err))
 			}
 			break
 		}
@@ -143,11 +143,11 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		if m.Size > container.MaxMemberBytes && h.Solid {
 			// Skipping it would mean decoding all of it to reach the next member.
-			x.Warn(container.Where(i, h.Name), "declares %d bytes, more than the %d extracted from one member, in a solid archive; it and the members after it were not extracted", m.Size, int64(container.MaxMemberBytes))
+			x.Warn(container.Where(i, h.Name), "solid-member-too-large", m.Size, int64(container.MaxMemberBytes))
 			break
 		}
 		if err := x.Add(i, m); err != nil {
-			x.Warn("", "stopped: %v; the members from %d on were not extracted", err, i+1)
+			x.Warn("", "zip-stopped", i+1, err)
 			break
 		}
 	}
@@ -158,13 +158,13 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 func stopped(x *container.Extractor, err error, index int) bool {
 	switch {
 	case errors.Is(err, rardecode.ErrArchiveEncrypted):
-		x.Warn("", "its file names are encrypted, so nothing inside can be listed or extracted without the password; %s", x.PasswordHint())
+		x.Warn("", "names-encrypted", x.PasswordHint())
 	case errors.Is(err, rardecode.ErrBadPassword):
-		x.Warn("", "the password given does not open it; nothing more was extracted; %s", x.PasswordHint())
+		x.Warn("", "archive-wrong-password", x.PasswordHint())
 	case errors.Is(err, rardecode.ErrDictionaryTooLarge):
-		x.Warn("", "member %d asks for a decoding window larger than the %d MiB allowed; it and the members after it were not extracted", index, container.MaxDictionary>>20)
+		x.Warn("", "rar-window-too-large", index, container.MaxDictionary>>20)
 	case errors.Is(err, rardecode.ErrMultiVolume):
-		x.Warn("", "the archive continues in another volume (.part2.rar …) that was not given; the members from %d on were not extracted", index)
+		x.Warn("", "rar-multivolume", index)
 	default:
 		return false
 	}
@@ -175,9 +175,9 @@ func stopped(x *container.Extractor, err error, index int) bool {
 func readError(err error) error {
 	switch {
 	case errors.Is(err, rardecode.ErrBadFileChecksum):
-		return errors.New("checksum does not match: the member is damaged or the password is wrong")
+		return parse.Errorf("zip-checksum")
 	case errors.Is(err, rardecode.ErrDecoderOutOfData), errors.Is(err, rardecode.ErrShortFile), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("the member's data ends early: the archive was cut short")
+		return parse.Errorf("member-cut-short")
 	}
 	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ulikunitz/xz/lzma"
 
+	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
 
@@ -106,7 +107,7 @@ type buf struct {
 	off int
 }
 
-var errShort = errors.New("the header ends early")
+var errShort = parse.Errorf("7z-header-short")
 
 func (r *buf) byte() (byte, error) {
 	if r.off >= len(r.b) {
@@ -172,7 +173,7 @@ func inspect(ra io.ReaderAt, size int64, password string) (*summary, error) {
 		return nil, errors.New("no 7z signature")
 	}
 	if crc32.ChecksumIEEE(start[12:32]) != binary.LittleEndian.Uint32(start[8:]) {
-		return nil, errors.New("the start header is damaged (checksum)")
+		return nil, parse.Errorf("7z-start-header-damaged")
 	}
 	off, n := binary.LittleEndian.Uint64(start[12:]), binary.LittleEndian.Uint64(start[20:])
 	want := binary.LittleEndian.Uint32(start[28:])
@@ -183,14 +184,14 @@ func inspect(ra io.ReaderAt, size int64, password string) (*summary, error) {
 		return nil, refuse("its header declares %d bytes, more than the %d allowed", n, maxHeader)
 	}
 	if off > uint64(size) || 32+off+n > uint64(size) {
-		return nil, errors.New("the file ends before its header: it was cut short (a download that did not finish?)")
+		return nil, parse.Errorf("7z-header-cut")
 	}
 	raw := make([]byte, n)
 	if _, err := ra.ReadAt(raw, int64(32+off)); err != nil {
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	if crc32.ChecksumIEEE(raw) != want {
-		return nil, errors.New("the header is damaged (checksum)")
+		return nil, parse.Errorf("7z-header-damaged")
 	}
 	r := &buf{b: raw}
 	id, err := r.byte()
@@ -635,7 +636,7 @@ func decodeHeader(ra io.ReaderAt, size int64, si *streamsInfo, password string, 
 	}
 	pos, packed := 32+si.packPos, si.packSizes[0]
 	if pos > uint64(size) || packed > uint64(size)-pos {
-		return nil, errors.New("the file ends before its header: it was cut short")
+		return nil, parse.Errorf("7z-header-cut")
 	}
 	var in io.Reader = io.NewSectionReader(ra, int64(pos), int64(packed))
 	var decoder *coder

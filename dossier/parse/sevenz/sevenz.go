@@ -57,20 +57,20 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	var ref *refusal
 	switch {
 	case errors.Is(err, container.ErrLocked):
-		x.Warn("", "its file names are encrypted, so nothing inside can be listed or extracted without the password; %s", x.PasswordHint())
+		x.Warn("", "names-encrypted", x.PasswordHint())
 		return x.Finish(0), nil
 	case errors.Is(err, container.ErrWrongPassword):
-		x.Warn("", "the password given does not open its encrypted file names; nothing was extracted; %s", x.PasswordHint())
+		x.Warn("", "names-wrong-password", x.PasswordHint())
 		return x.Finish(0), nil
 	case errors.As(err, &ref):
-		x.Warn("", "not opened: %v; the archive is kept whole", err)
+		x.Warn("", "archive-not-opened", err)
 		return x.Finish(0), nil
 	case err != nil:
 		return nil, fmt.Errorf("%s: not a readable 7z archive: %w", in.Name, err)
 	}
 	release, ok := container.Reserve(2 * sum.memory)
 	if !ok {
-		x.Warn("", "not opened now: its decoders need %d MiB and the archives that contain it already use the memory allowed; the archive is kept whole", 2*sum.memory>>20)
+		x.Warn("", "archive-memory-later", 2*sum.memory>>20)
 		return x.Finish(int(sum.files)), nil
 	}
 	defer release()
@@ -93,7 +93,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		}
 		if lingering && f.Stream != last {
 			if z, err = open(); err != nil {
-				x.Warn("", "stopped: %v; the members from %d on were not extracted", err, i+1)
+				x.Warn("", "zip-stopped", i+1, err)
 				break
 			}
 			lingering = false
@@ -146,7 +146,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 			last = f.Stream
 		}
 		if err != nil {
-			x.Warn("", "stopped: %v; the members from %d on were not extracted", err, i+1)
+			x.Warn("", "zip-stopped", i+1, err)
 			break
 		}
 	}
@@ -183,9 +183,9 @@ func (c *crcCheck) Read(p []byte) (int, error) {
 	}
 	if err == io.EOF && c.want != 0 && c.sum != c.want {
 		if c.encrypted {
-			return n, errors.New("checksum does not match: the member is damaged or the password is wrong")
+			return n, parse.Errorf("zip-checksum")
 		}
-		return n, errors.New("checksum does not match: the member is damaged")
+		return n, parse.Errorf("checksum-damaged")
 	}
 	return n, err
 }

@@ -206,7 +206,7 @@ func (rd *renderer) evidenceSheet() *sheet {
 			v[12] = str(rd.holderText(it.Holder, it.HolderRole))
 			v[13] = str(it.DerivedFrom)
 			v[14] = it.Events
-			v[15] = str(strings.Join(it.Warnings, "; "))
+			v[15] = str(strings.Join(it.WarningTexts(rd.lang), vocab.ListSep(rd.lang)))
 		},
 	}}}
 }
