@@ -2,9 +2,7 @@ package rararchive
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
@@ -134,36 +133,13 @@ func rar4(name string, packed []byte, unpacked uint32, method byte) []byte {
 	return append(binary.LittleEndian.AppendUint16(out, uint16(crc32.ChecksumIEEE(end))), end...)
 }
 
-type member struct {
-	Name    string
-	SHA256  string
-	ModTime time.Time
-	data    []byte
-}
+type member = parsetest.Member
 
 func run(t testing.TB, data []byte, password string) (*parse.Result, []member, error) {
-	var got []member
-	in := &parse.Input{Name: "x.rar", Ext: ".rar", Size: int64(len(data)), Data: bytes.NewReader(data), Password: password,
-		Derive: func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
-			b, err := io.ReadAll(r)
-			if err != nil {
-				return parse.Derived{}, err
-			}
-			sum := sha256.Sum256(b)
-			got = append(got, member{Name: e.Name, SHA256: hex.EncodeToString(sum[:]), ModTime: e.ModTime.UTC(), data: b})
-			return parse.Derived{Name: e.Name}, nil
-		}}
-	res, err := Parser{}.Parse(in)
-	return res, got, err
+	return parsetest.Archive(Parser{}, "x.rar", "application/x-rar-compressed", data, password)
 }
 
-func warnings(res *parse.Result) string {
-	var ws []string
-	for _, w := range res.Warnings {
-		ws = append(ws, w.String())
-	}
-	return strings.Join(ws, "\n")
-}
+func warnings(res *parse.Result) string { return parsetest.Warnings(res) }
 
 var when = time.Date(2025, 4, 15, 4, 0, 0, 0, time.UTC)
 
@@ -197,7 +173,7 @@ func TestMembers(t *testing.T) {
 			t.Errorf("%s: mod time %v", m.Name, m.ModTime)
 		}
 	}
-	if strings.Join(names, "|") != "导出/支付宝交易明细(20250101-20250415).csv|导出/说明.txt|evil.txt" || !bytes.Equal(got[0].data, files[1].data) {
+	if strings.Join(names, "|") != "导出/支付宝交易明细(20250101-20250415).csv|导出/说明.txt|evil.txt" || !bytes.Equal(got[0].Data, files[1].data) {
 		t.Errorf("members %v", names)
 	}
 	ws := warnings(res)
@@ -252,7 +228,7 @@ func TestHostile(t *testing.T) {
 			}
 			for _, m := range got {
 				for _, f := range files {
-					if f.name == m.Name && !bytes.Equal(f.data, m.data) {
+					if f.name == m.Name && !bytes.Equal(f.data, m.Data) {
 						t.Errorf("%s differs", m.Name)
 					}
 				}

@@ -2,9 +2,7 @@ package sevenz
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -12,20 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"github.com/dossier-tool/dossier/dossier/parse/container"
 )
 
-type member struct {
-	Name    string    `json:"name"`
-	Size    int       `json:"size"`
-	SHA256  string    `json:"sha256"`
-	ModTime time.Time `json:"mod_time"`
-	data    []byte
-}
+type member = parsetest.Member
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -36,33 +28,11 @@ func readFixture(t testing.TB, name string) []byte {
 	return b
 }
 
-func input(name string, data []byte, password string, got *[]member) *parse.Input {
-	return &parse.Input{Name: name, Ext: ".7z", MIME: "application/x-7z-compressed", Size: int64(len(data)), Data: bytes.NewReader(data),
-		Password: password,
-		Derive: func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
-			b, err := io.ReadAll(r)
-			if err != nil {
-				return parse.Derived{}, err
-			}
-			sum := sha256.Sum256(b)
-			*got = append(*got, member{Name: e.Name, Size: len(b), SHA256: hex.EncodeToString(sum[:]), ModTime: e.ModTime.UTC(), data: b})
-			return parse.Derived{Exhibit: 10 + len(*got), Name: e.Name}, nil
-		}}
-}
-
 func run(t testing.TB, name string, data []byte, password string) (*parse.Result, []member, error) {
-	var got []member
-	res, err := Parser{}.Parse(input(name, data, password, &got))
-	return res, got, err
+	return parsetest.Archive(Parser{}, name, "application/x-7z-compressed", data, password)
 }
 
-func warnings(res *parse.Result) string {
-	var ws []string
-	for _, w := range res.Warnings {
-		ws = append(ws, w.String())
-	}
-	return strings.Join(ws, "\n")
-}
+func warnings(res *parse.Result) string { return parsetest.Warnings(res) }
 
 func TestGolden(t *testing.T) {
 	tests := []struct{ file, password string }{
@@ -108,7 +78,7 @@ func TestMembersAreTheOriginals(t *testing.T) {
 			found := false
 			for _, m := range got {
 				if m.Name == "导出/支付宝交易明细(20250101-20250415).csv" {
-					found = bytes.Equal(m.data, bill)
+					found = bytes.Equal(m.Data, bill)
 				}
 			}
 			if !found {

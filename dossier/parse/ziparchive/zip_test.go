@@ -3,8 +3,6 @@ package ziparchive
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,20 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dossier-tool/dossier/dossier/internal/golden"
+	"github.com/dossier-tool/dossier/dossier/internal/parsetest"
 	"github.com/dossier-tool/dossier/dossier/parse"
 )
 
-// member is what the parser handed to Derive.
-type member struct {
-	Name    string    `json:"name"`
-	Size    int       `json:"size"`
-	SHA256  string    `json:"sha256"`
-	ModTime time.Time `json:"mod_time"`
-	data    []byte
-}
+type member = parsetest.Member
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -37,29 +28,10 @@ func readFixture(t testing.TB, name string) []byte {
 }
 
 func run(t testing.TB, name string, data []byte, password string) (*parse.Result, []member, error) {
-	var got []member
-	in := &parse.Input{Name: name, Ext: ".zip", MIME: "application/zip", Size: int64(len(data)), Data: bytes.NewReader(data),
-		Password: password,
-		Derive: func(e parse.Embedded, r io.Reader) (parse.Derived, error) {
-			b, err := io.ReadAll(r)
-			if err != nil {
-				return parse.Derived{}, err
-			}
-			sum := sha256.Sum256(b)
-			got = append(got, member{Name: e.Name, Size: len(b), SHA256: hex.EncodeToString(sum[:]), ModTime: e.ModTime.UTC(), data: b})
-			return parse.Derived{Exhibit: 10 + len(got), Name: e.Name}, nil
-		}}
-	res, err := Parser{}.Parse(in)
-	return res, got, err
+	return parsetest.Archive(Parser{}, name, "application/zip", data, password)
 }
 
-func warnings(res *parse.Result) string {
-	var ws []string
-	for _, w := range res.Warnings {
-		ws = append(ws, w.String())
-	}
-	return strings.Join(ws, "\n")
-}
+func warnings(res *parse.Result) string { return parsetest.Warnings(res) }
 
 func TestGolden(t *testing.T) {
 	tests := []struct{ file, password string }{
@@ -99,7 +71,7 @@ func TestEncryptedMembersAreTheOriginals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain[0].Name != "导出/支付宝交易明细(20250101-20250415).csv" || !bytes.Equal(plain[0].data, bill) {
+	if plain[0].Name != "导出/支付宝交易明细(20250101-20250415).csv" || !bytes.Equal(plain[0].Data, bill) {
 		t.Fatalf("first member %q is not the bill", plain[0].Name)
 	}
 	for _, file := range []string{"zipcrypto.zip", "aes256.zip", "aes128.zip"} {
@@ -113,10 +85,10 @@ func TestEncryptedMembersAreTheOriginals(t *testing.T) {
 			}
 			byName := map[string][]byte{}
 			for _, m := range got {
-				byName[m.Name] = m.data
+				byName[m.Name] = m.Data
 			}
 			for _, p := range plain {
-				if !bytes.Equal(byName[p.Name], p.data) {
+				if !bytes.Equal(byName[p.Name], p.Data) {
 					t.Errorf("%s differs from the unencrypted archive's", p.Name)
 				}
 			}
@@ -286,7 +258,7 @@ func TestCutCentralDirectory(t *testing.T) {
 					t.Fatalf("%d members, want %d; warnings %s", len(got), want, ws)
 				}
 				for i, m := range got[:c.recovered] {
-					if m.Name != whole[i].Name || !bytes.Equal(m.data, whole[i].data) || !m.ModTime.Equal(whole[i].ModTime) {
+					if m.Name != whole[i].Name || !bytes.Equal(m.Data, whole[i].Data) || !m.ModTime.Equal(whole[i].ModTime) {
 						t.Errorf("member %d = %s (%d bytes), want %s (%d bytes)", i, m.Name, m.Size, whole[i].Name, whole[i].Size)
 					}
 				}
@@ -295,7 +267,7 @@ func TestCutCentralDirectory(t *testing.T) {
 				}
 				if c.partial {
 					last := got[len(got)-1]
-					if last.Name != whole[c.recovered].Name || !bytes.HasPrefix(whole[c.recovered].data, last.data) || !strings.Contains(ws, "cut off by the end of the file") {
+					if last.Name != whole[c.recovered].Name || !bytes.HasPrefix(whole[c.recovered].Data, last.Data) || !strings.Contains(ws, "cut off by the end of the file") {
 						t.Errorf("cut member %s (%d bytes); warnings %s", last.Name, last.Size, ws)
 					}
 				}
