@@ -218,7 +218,7 @@ func (c *Case) readText(exhibits map[int]bool, opt *OCROptions) ([]reading.Resul
 			sel = append(sel, it)
 		}
 	}
-	if !slices.ContainsFunc(sel, func(it evidence.Item) bool { return reading.Eligible(&it) }) {
+	if !slices.ContainsFunc(sel, func(it evidence.Item) bool { return reading.Wants(c.Folder, &it) }) {
 		return nil, nil
 	}
 	eng, err := opt.Engine()
@@ -403,6 +403,25 @@ func (c *Case) addReadings(b *evidence.Bundle) {
 			x0, y0, x1, y1 := l.Bounds()
 			b.Text[it.ID] = append(b.Text[it.ID], evidence.TextLine{Text: l.Text, X0: x0, Y0: y0, X1: x1, Y1: y1,
 				Corrected: l.Text != r.Lines[k].Text})
+		}
+		// A scanned page's lines, from the image's pixels to where the image lies on the page.
+		all := r.AllLines()
+		k := 0
+		for _, p := range fixed.Pages {
+			if p.Width <= 0 || p.Height <= 0 {
+				k += len(p.Lines)
+				continue
+			}
+			sx, sy := (p.Box[2]-p.Box[0])/float64(p.Width), (p.Box[3]-p.Box[1])/float64(p.Height)
+			at := func(v, scale, origin float64) int { return int((origin + v*scale) * evidence.PageUnits) }
+			for _, l := range p.Lines {
+				x0, y0, x1, y1 := l.Bounds()
+				b.Text[it.ID] = append(b.Text[it.ID], evidence.TextLine{Text: l.Text, Page: p.Number,
+					X0: at(float64(x0), sx, p.Box[0]), Y0: at(float64(y0), sy, p.Box[1]),
+					X1: at(float64(x1), sx, p.Box[0]), Y1: at(float64(y1), sy, p.Box[1]),
+					Corrected: l.Text != all[k].Text})
+				k++
+			}
 		}
 	}
 }

@@ -25,10 +25,14 @@ func TestMain(m *testing.M) {
 
 // The scripts in testdata/script run the real command line. `exits N cmd args...` runs a command
 // and checks its exit status exactly (testscript's `! exec` only knows "not zero"); $SAMPLES is
-// the repository's samples folder.
+// the repository's samples folder, $PDFDATA the PDF parser's fixtures.
 func TestScripts(t *testing.T) {
 	ocrDir := ocr.Dir()
 	samples, err := filepath.Abs("../../samples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfData, err := filepath.Abs("../../dossier/parse/pdfdoc/testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +41,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLES", samples)
+			env.Setenv("PDFDATA", pdfData)
 			env.Setenv("CI", "true")
 			// OCR is off in the scripts unless one turns it on with OCRDIR (the installed
 			// models, when `make ocr` could fetch them; see the [ocr] condition).

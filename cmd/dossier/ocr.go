@@ -25,7 +25,9 @@ type ocrJSON struct {
 	Width   int        `json:"width"`
 	Height  int        `json:"height"`
 	Lines   []ocr.Line `json:"lines"`
-	Events  int        `json:"events"`
+	// Pages are the scanned pages of a PDF, each with its lines.
+	Pages  []reading.ScanPage `json:"pages,omitempty"`
+	Events int                `json:"events"`
 }
 
 func ocrCmd(e *env) *cobra.Command {
@@ -33,11 +35,13 @@ func ocrCmd(e *env) *cobra.Command {
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "ocr [EXHIBIT...]",
-		Short: "Read the text of screenshots and photos again (all of them when no exhibit is named)",
+		Short: "Read the text of screenshots, photos and scanned PDF pages again (all of them when no exhibit is named)",
 		Long: `ocr reads the text on the case's screenshots and photos with the PP-OCRv4 Chinese models and
 keeps it beside each item, with each line's box and confidence; chat and call-history screens
-become events. add does this by itself when the models are installed (make ocr); run ocr after
-installing them, or to read named exhibits again. Originals are never changed.`,
+become events, and a PDF's scanned pages (pictures of a page, no text of their own) are read
+page by page so the packet can be searched. add does this by itself when the models are
+installed (make ocr); run ocr after installing them, or to read named exhibits again.
+Originals are never changed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var exhibits []int
 			for _, a := range args {
@@ -77,7 +81,7 @@ installing them, or to read named exhibits again. Originals are never changed.`,
 					it := itemByExhibit(items, r.Exhibit)
 					j := ocrJSON{Exhibit: r.Exhibit, Name: r.Name, Warning: r.Warning, Lines: []ocr.Line{}, Events: r.Events}
 					if rd, err := c.Reading(it); err == nil && rd != nil {
-						j.Width, j.Height, j.Lines = rd.Width, rd.Height, rd.Lines
+						j.Width, j.Height, j.Lines, j.Pages = rd.Width, rd.Height, rd.Lines, rd.Pages
 					}
 					out = append(out, j)
 				}

@@ -184,14 +184,19 @@ func (b *Bundle) EventCount() (int, error) {
 }
 
 // TextLine is a line of text OCR read on an image item, with its box in the image's pixels, for
-// the packet's invisible text layer.
+// the packet's invisible text layer. On a scanned page of a PDF, Page is the page (from 1) and
+// the box is in PageUnits of the page as displayed, from its top left corner.
 type TextLine struct {
 	Text           string
 	X0, Y0, X1, Y1 int
 	// Corrected is set when case.yaml replaced what OCR read: the text no longer tells where in
 	// the box each character is.
 	Corrected bool
+	Page      int
 }
+
+// PageUnits is how many units of a TextLine's box on a PDF page make a point.
+const PageUnits = 100
 
 // CustodyEntry is one line of the custody log as documents show it.
 type CustodyEntry struct {

@@ -217,6 +217,34 @@ func (e *Engine) ReadImage(r io.Reader) (*Page, error) {
 	return e.Read(img)
 }
 
+// ReadDecoded reads the image decode returns, holding cost bytes of MaxDecodeBytes (what
+// decoding it holds, as DecodeCost estimates) until it is read; an image costing more is refused.
+func (e *Engine) ReadDecoded(cost int64, decode func() (image.Image, error)) (*Page, error) {
+	if cost > MaxDecodeBytes {
+		return nil, fmt.Errorf("image would need %d MB to decode, over the %d MB limit", cost>>20, MaxDecodeBytes>>20)
+	}
+	acquireDecode(cost)
+	defer releaseDecode(cost)
+	img, err := decode()
+	if err != nil {
+		return nil, err
+	}
+	return e.Read(img)
+}
+
+// DecodeCost checks the header of an encoded image (JPEG, PNG, WebP) against MaxPixels and
+// returns what decoding it whole holds, in bytes.
+func DecodeCost(b []byte) (int64, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return 0, fmt.Errorf("read image header: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return 0, fmt.Errorf("%s image of %d×%d pixels is over the %d-pixel limit", format, cfg.Width, cfg.Height, MaxPixels)
+	}
+	return decodeCost(b, format, cfg), nil
+}
+
 // Read finds and recognises the lines of text on img.
 func (e *Engine) Read(img image.Image) (*Page, error) {
 	src := toRGBA(img)

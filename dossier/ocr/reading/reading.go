@@ -40,19 +40,35 @@ type Reading struct {
 	SHA256  string `json:"sha256"` // of the original that was read
 	Engine  string `json:"engine"`
 	ocr.Page
-	Warning string `json:"warning,omitempty"`
+	// Pages are the scanned pages of a PDF, each read as an image; the reading of a PDF has no
+	// Lines of its own.
+	Pages   []ScanPage `json:"pages,omitempty"`
+	Warning string     `json:"warning,omitempty"`
 }
 
-// Text is the screen's text, one line of OCR a line.
+// Text is the screen's text (or a scanned PDF's, page after page), one line of OCR a line.
 func (r *Reading) Text() string {
 	var b strings.Builder
-	for i, l := range r.Lines {
+	for i, l := range r.AllLines() {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(l.Text)
 	}
 	return b.String()
+}
+
+// AllLines are the lines of the reading in order, a PDF's page after page: what case.yaml's
+// ocr_corrections number from 1.
+func (r *Reading) AllLines() []ocr.Line {
+	if len(r.Pages) == 0 {
+		return r.Lines
+	}
+	var out []ocr.Line
+	for _, p := range r.Pages {
+		out = append(out, p.Lines...)
+	}
+	return out
 }
 
 // Engine names the models and runtime in every reading.
@@ -64,8 +80,12 @@ func Engine() string {
 	return "PP-OCRv4 (" + strings.Join(parts, ", ") + ")"
 }
 
-// Eligible reports whether OCR reads an item: screenshots and photos in a format it decodes.
+// Eligible reports whether OCR may read an item: screenshots and photos in a format it decodes,
+// and PDFs (of which only scanned pages are read: see Wants).
 func Eligible(it *evidence.Item) bool {
+	if isPDF(it) {
+		return true
+	}
 	if it.Kind != parse.KindScreenshot && it.Kind != parse.KindPhoto {
 		return false
 	}
@@ -96,11 +116,20 @@ type Result struct {
 	Warning string `json:"warning,omitempty"`
 }
 
-// Run reads every eligible item of items and stores its reading. The caller holds the lock.
+// Wants reports whether OCR has something to read on an item: an eligible image, or a PDF with
+// a scanned page.
+func Wants(f *casefolder.Folder, it *evidence.Item) bool {
+	if !Eligible(it) {
+		return false
+	}
+	return !isPDF(it) || hasScans(f.Store.Path(it.SHA256))
+}
+
+// Run reads every item of items that OCR wants and stores its reading. The caller holds the lock.
 func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []*Reading, error) {
 	var todo []*evidence.Item
 	for i := range items {
-		if Eligible(&items[i]) {
+		if Wants(f, &items[i]) {
 			todo = append(todo, &items[i])
 		}
 	}
@@ -152,7 +181,7 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), err)
 			}
 		}
-		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.Lines), Events: len(Events(opt.Case, it, r)), Warning: r.Warning})
+		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.AllLines()), Events: len(Events(opt.Case, it, r)), Warning: r.Warning})
 		readings = append(readings, r)
 		if opt.Progress != nil {
 			opt.Progress(i+1, len(todo))
@@ -173,6 +202,10 @@ func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) 
 			r.Warning = fmt.Sprintf("reading failed: %v", p)
 		}
 	}()
+	if isPDF(it) {
+		readPDF(f.Store.Path(it.SHA256), opt.Engine, r)
+		return r
+	}
 	rc, err := f.Store.Open(it.SHA256)
 	if err != nil {
 		r.Warning = "cannot open the original: " + err.Error()
@@ -212,10 +245,28 @@ func Corrected(c *caseconf.Case, r *Reading) *Reading {
 	}
 	out := *r
 	out.Lines = append([]ocr.Line(nil), r.Lines...)
+	lines := [][]ocr.Line{out.Lines}
+	if len(r.Pages) > 0 {
+		// A PDF's lines are numbered on from page to page.
+		out.Pages = append([]ScanPage(nil), r.Pages...)
+		lines = lines[:0]
+		for i := range out.Pages {
+			out.Pages[i].Lines = append([]ocr.Line(nil), r.Pages[i].Lines...)
+			lines = append(lines, out.Pages[i].Lines)
+		}
+	}
 	for _, f := range c.OCRFixes {
-		if f.Exhibit == r.Exhibit && f.Line >= 1 && f.Line <= len(out.Lines) {
-			out.Lines[f.Line-1].Text = f.Text
-			out.Lines[f.Line-1].Confidence = 1 // the user read it
+		if f.Exhibit != r.Exhibit || f.Line < 1 {
+			continue
+		}
+		n := f.Line
+		for _, ls := range lines {
+			if n <= len(ls) {
+				ls[n-1].Text = f.Text
+				ls[n-1].Confidence = 1 // the user read it
+				break
+			}
+			n -= len(ls)
 		}
 	}
 	return &out

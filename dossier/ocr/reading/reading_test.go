@@ -1,6 +1,7 @@
 package reading_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"image/draw"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,9 +18,11 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/event"
+	"github.com/dossier-tool/dossier/dossier/ingest"
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/internal/textimg"
 	"github.com/dossier-tool/dossier/dossier/ocr/reading"
+	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/verify"
 )
 
@@ -316,5 +320,70 @@ func sameLines(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 		t.Errorf("%s\n%s\nwant\n%s", what, g, w)
+	}
+}
+
+// A scanned agreement (img2pdf's PDF of a grey JPEG page and a black-and-white PNG page, no text
+// of its own) is read at add, page by page, and the packet lays the words over its pages: the
+// text pdftotext finds on the exhibit's pages has the agreement's title, number and amounts.
+func TestScannedAgreementIsReadAndSearchable(t *testing.T) {
+	eng := engine(t)
+	dir := t.TempDir()
+	c, err := dossier.Init(filepath.Join(dir, "case"), dossier.InitOptions{Title: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []reading.Result
+	_, err = c.Add(context.Background(), []string{"../../parse/pdfdoc/testdata/scanned-agreement.pdf"},
+		dossier.AddOptions{Describe: ingest.Describe{Kind: "agreement"}, OCR: &dossier.OCROptions{Engine: eng, Done: func(r []reading.Result) { read = r }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != 1 || read[0].Warning != "" || read[0].Lines < 15 {
+		t.Fatalf("add read %+v, want the agreement's lines", read)
+	}
+	items, _ := c.Items()
+	r, err := reading.Load(c.Folder, &items[0])
+	if err != nil || r == nil || len(r.Pages) != 2 || len(r.Lines) != 0 {
+		t.Fatalf("reading %+v, %v; want two pages", r, err)
+	}
+	page1 := ""
+	for _, l := range r.Pages[0].Lines {
+		page1 += l.Text + "\n"
+	}
+	t.Logf("page 1 read as:\n%s", page1)
+	if r.Pages[0].Number != 1 || r.Pages[0].Box[2] < 590 || r.Pages[0].Box[3] < 835 {
+		t.Errorf("page 1 at %v, want the whole A4 page", r.Pages[0].Box)
+	}
+
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skipf("pdftotext not installed (poppler-utils): %v", err)
+	}
+	var buf bytes.Buffer
+	if err := c.PDF(&buf, pdf.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "packet.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exhibit's pages are those stamped 证据1 · 第N页 that show the agreement's pages.
+	var exhibit []string
+	for _, pg := range strings.Split(string(out), "\f") {
+		if strings.Contains(pg, "证据1 · 第") {
+			exhibit = append(exhibit, pg)
+		}
+	}
+	text := strings.Join(exhibit, "\n")
+	for _, want := range []string{"分期还款协议", "协议编号：HB2025012900321", "重庆蚂蚁消费金融有限公司", "人民币12000.00元", "每期还款1000.00元",
+		"附件：还款计划", "第12期", "合计", "12000.00元"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the packet's pages of the agreement lack %q:\n%s", want, text)
+		}
 	}
 }

@@ -130,6 +130,7 @@ func (d *doc) importPDF(it *evidence.Item) error {
 			sx, sy = w*k, h*k // an image spans the unit square
 		}
 		f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
+		d.pageTextLayer(it, i+1, pw, ph, x, y, w, h)
 		f.SetDrawColor(170, 170, 170)
 		f.SetLineWidth(0.2)
 		f.Rect(x, y, w, h, "D")

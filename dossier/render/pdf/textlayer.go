@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dossier-tool/dossier/dossier/evidence"
 )
@@ -14,8 +15,19 @@ import (
 // goes through the redactor like every other text of the packet, and in a redacted packet
 // every character painted over on the image (redactimage.go) is "*".
 func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
+	d.linesLayer(it, 0, pw, ph, x, y, w, h)
+}
+
+// pageTextLayer lays what OCR read on page n (from 1) of a scanned PDF over the page drawn at
+// x, y, w, h: the lines' boxes are in hundredths of a point of the page (evidence.PageUnits).
+func (d *doc) pageTextLayer(it *evidence.Item, n int, pageW, pageH, x, y, w, h float64) {
+	d.linesLayer(it, n, int(pageW*evidence.PageUnits), int(pageH*evidence.PageUnits), x, y, w, h)
+}
+
+// linesLayer lays the lines of page n (0 for an image) over a picture pw × ph units large.
+func (d *doc) linesLayer(it *evidence.Item, n, pw, ph int, x, y, w, h float64) {
 	lines := d.b.Text[it.ID]
-	if len(lines) == 0 || pw <= 0 || ph <= 0 {
+	if !slices.ContainsFunc(lines, func(l evidence.TextLine) bool { return l.Page == n }) || pw <= 0 || ph <= 0 {
 		return
 	}
 	f := d.f
@@ -25,6 +37,9 @@ func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
 	f.SetTextRenderingMode(3)
 	red := d.redaction(it, pw, ph)
 	for i, l := range lines {
+		if l.Page != n {
+			continue
+		}
 		text := d.clean(l.Text)
 		if red != nil {
 			text = d.clean(red.lines[i]) // the characters painted over are "*" here too
