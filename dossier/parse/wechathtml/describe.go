@@ -29,12 +29,12 @@ const (
 var linkTypes = map[string]bool{"21474836529": true, "292057776177": true, "4294967345": true, "326417514545": true, "17179869233": true}
 
 // describe gives an element's kind and readable text, and whether it is a system notice.
-func describe(f map[string]scalar) (kind, text string, system bool) {
+func describe(f map[string]scalar, clean func(string) string) (kind, text string, system bool) {
 	typ := f["type"].text
 	if n, err := strconv.ParseFloat(typ, 64); err == nil && n == float64(int64(n)) {
 		typ = strconv.FormatInt(int64(n), 10)
 	}
-	field := func(k string) string { return cleanText(f[k].text) }
+	field := func(k string) string { return clean(f[k].text) }
 	switch typ {
 	case "1", "2":
 		return wechatchat.KindText, field("text"), false

@@ -38,6 +38,10 @@
 // 2.x was not available to read; the array is found after "chatMessages =" as in 1.x, or failing
 // that as the first array that opens on an object with a "type" key.
 //
+// Beside each page MemoTrace writes "<page>.html.json", the same list as plain JSON before the
+// escaping for the page; it is read the same way, its text taken as it is, the conversation
+// named by the file.
+//
 // A message becomes an event.Chat like the CSV and TXT exports' (see package wechatchat): App
 // "微信", Kind text/image/voice/video/sticker/app/system/card/location/call, a readable Text
 // (markup and paths dropped, emoji images back to "[微笑]", non-text messages as "[图片]",
@@ -58,6 +62,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -86,12 +91,27 @@ const (
 	maxPrologue = 8 << 20
 )
 
+// reSplitPart is the "_0", "_1000" MemoTrace adds to the pages of a long conversation.
+var reSplitPart = regexp.MustCompile(`_\d+$`)
+
 // markers are strings only the exporters' page template has in its first bytes.
 var markers = []string{"chatMessages", "聊天记录未能成功展示", "注意看这是分割线", "is_send:", `"is_send":`}
 
-// Detect accepts an HTML page whose head carries the exporters' template.
+// jsonMarkers are keys every message of MemoTrace's companion .json carries.
+var jsonMarkers = []string{`"is_send":`, `"server_id":`, `"timestamp":`}
+
+// Detect accepts an HTML page whose head carries the exporters' template, and the .json that
+// MemoTrace writes beside each page.
 func (Parser) Detect(s *parse.Sniff) bool {
 	mt, _, _ := strings.Cut(s.MIME, ";")
+	if s.Ext == ".json" {
+		for _, m := range jsonMarkers {
+			if !bytes.Contains(s.Head, []byte(m)) {
+				return false
+			}
+		}
+		return true
+	}
 	if mt != "text/html" && s.Ext != ".html" && s.Ext != ".htm" {
 		return false
 	}
@@ -110,6 +130,13 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	title, generation, err := prologue(sc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	clean := cleanText
+	if in.Ext == ".json" {
+		// The companion file holds the messages before the escaping for the page: plain text,
+		// and no title, so the conversation is named by the file ("王经理_0.html.json").
+		generation, clean = "MemoTrace JSON", strings.TrimSpace
+		title = reSplitPart.ReplaceAllString(strings.TrimSuffix(strings.TrimSuffix(in.Name, ".json"), ".html"), "")
 	}
 	res := &parse.Result{Kind: parse.KindChat, Info: map[string]string{"layout": generation, "app": wechatchat.App}}
 	if title != "" {
@@ -162,7 +189,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 			ws.Add(parse.Warn(where, "too-many-messages-file", maxEvents))
 			break
 		}
-		ev, ok, problem := toEvent(in, fields, title, where)
+		ev, ok, problem := toEvent(in, fields, title, where, clean)
 		if problem != nil {
 			ws.AddKind(problem.Error(), parse.Warn(where, "error", problem))
 		}
@@ -252,13 +279,13 @@ func resync(sc *scanner) bool {
 
 // toEvent turns one element into an event. ok is false for an element that is no message (a
 // time separator) or cannot be placed in time; problem is then the warning, if one is due.
-func toEvent(in *parse.Input, f map[string]scalar, title, where string) (event.Event, bool, error) {
+func toEvent(in *parse.Input, f map[string]scalar, title, where string, clean func(string) string) (event.Event, bool, error) {
 	ts, err := strconv.ParseFloat(f["timestamp"].text, 64)
 	if err != nil || ts < 1293840000 || ts > 4102444800 { // 2011 to 2100: WeChat's life
 		return event.Event{}, false, parse.Errorf("html-no-time")
 	}
 	when := time.Unix(int64(ts), 0)
-	kind, text, system := describe(f)
+	kind, text, system := describe(f, clean)
 	if system && isSeparator(text, in.Location()) {
 		return event.Event{}, false, nil
 	}
@@ -267,7 +294,7 @@ func toEvent(in *parse.Input, f map[string]scalar, title, where string) (event.E
 	if cut {
 		problem = parse.Errorf("message-too-long", maxText)
 	}
-	name := cleanText(first(f, "displayname", "display_name"))
+	name := clean(first(f, "displayname", "display_name"))
 	ev := event.Event{
 		Time:       when,
 		TimeSource: event.TimeFromContent,

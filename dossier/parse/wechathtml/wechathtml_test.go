@@ -18,7 +18,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
 )
 
-var fixtures = []string{"wechatmsg-1x/王经理.html", "wechatmsg-1x/某某催收群.html", "memotrace-2x/王经理_0.html"}
+var fixtures = []string{"wechatmsg-1x/王经理.html", "wechatmsg-1x/某某催收群.html", "memotrace-2x/王经理_0.html", "memotrace-2x/王经理_0.html.json"}
 
 func input(name string, data []byte, loc *time.Location) *parse.Input {
 	return parsetest.Input(filepath.Base(name), "text/html; charset=utf-8", data, loc)
@@ -108,6 +108,19 @@ func TestStory(t *testing.T) {
 			"2025-04-02 19:11:00  system  \"王经理\" 拍了拍我",
 			"2025-04-02 19:11:40 in app 王经理 [文件] 催收函.pdf",
 		}},
+		{"memotrace-2x/王经理_0.html.json", []string{
+			"2025-04-02 18:59:00  system  你已添加了王经理，现在可以开始聊天了。",
+			"2025-04-02 19:00:00 in text 王经理 张先生，您的借呗已逾期，今天<必须>处理 & 回复",
+			"2025-04-02 19:02:00 out text 王经理 我在筹钱，请不要联系我的同事",
+			"2025-04-02 19:03:00 in image 王经理 [图片]",
+			"2025-04-02 19:04:00 in voice 王经理 [语音] 6秒 你再不接电话我就打给你单位",
+			"2025-04-02 19:05:00 out text 王经理 这是威胁吗？",
+			"2025-04-02 19:06:40 out app 王经理 [转账] ￥300.00 发起转账 先还一部分",
+			"2025-04-02 19:08:20 in app 王经理 [链接] 关于恶意逃废债的法律后果",
+			"2025-04-02 19:10:00 in call 王经理 [通话] 对方已取消",
+			"2025-04-02 19:11:00  system  \"王经理\" 拍了拍我",
+			"2025-04-02 19:11:40 in app 王经理 [文件] 催收函.pdf",
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -154,6 +167,9 @@ func TestCut(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := bytes.Index(data, []byte("chatMessages = ")) + len("chatMessages = [")
+		if !bytes.Contains(data, []byte("chatMessages = ")) {
+			start = bytes.Index(data, []byte(`"type"`)) + 3 // the companion .json is the list alone
+		}
 		for _, at := range []int{start + 3, start + (len(data)-start)/4, start + (len(data)-start)/2, len(data) * 9 / 10, len(data) - 40} {
 			t.Run(fmt.Sprintf("%s at %d", name, at), func(t *testing.T) {
 				res, err := Parser{}.Parse(input(name, data[:at], time.UTC))
@@ -177,6 +193,9 @@ func TestCut(t *testing.T) {
 				}
 			})
 		}
+		if !bytes.Contains(data, []byte("chatMessages = ")) {
+			continue
+		}
 		t.Run(name+" before the list", func(t *testing.T) {
 			if _, err := (Parser{}).Parse(input(name, data[:start-20], time.UTC)); err == nil {
 				t.Error("a page cut before its message list parsed")
@@ -193,6 +212,8 @@ func TestDetect(t *testing.T) {
 	}{
 		{"1.x page", "王经理.html", "text/html; charset=utf-8", string(read(t, "wechatmsg-1x/王经理.html")), true},
 		{"2.x page", "王经理_0.html", "text/html; charset=utf-8", string(read(t, "memotrace-2x/王经理_0.html")), true},
+		{"2.x companion json", "王经理_0.html.json", "application/json", string(read(t, "memotrace-2x/王经理_0.html.json")), true},
+		{"other json", "data.json", "application/json", `[{"type": "1", "text": "x"}]`, false},
 		{"other page", "index.html", "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>x</title></head><body>hello</body></html>", false},
 		{"not html", "notes.txt", "text/plain; charset=utf-8", "const chatMessages = [", false},
 	}
