@@ -245,3 +245,9 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHostileFixture keeps testdata/hostile_dict.7z, which the command-line tests add, equal to
+// the real archive with its dictionaries declared as 4 GiB (go test -update rewrites it).
+func TestHostileFixture(t *testing.T) {
+	golden.Check(t, "testdata/hostile_dict.7z", forge(t, readFixture(t, "lzma_rawheader.7z"), setDictionaries(0xffffffff)))
+}
