@@ -120,6 +120,16 @@ func TestExtraPhrases(t *testing.T) {
 	if _, err := New(caseconf.Phrases{Conduct: map[string][]string{"rudeness": {"x"}}}); err == nil {
 		t.Error("an unknown conduct kind is accepted")
 	}
+	c, err = New(caseconf.Phrases{Conduct: map[string][]string{KindFamilyEmployer: {"{reach}~{you}~舅妈"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits := c.Conduct("再不还就通知你的舅妈"); len(hits) != 1 || hits[0].Words != "通知你的舅妈" {
+		t.Errorf("an added frame of word classes is not found: %+v", hits)
+	}
+	if _, err := New(caseconf.Phrases{Conduct: map[string][]string{KindFamilyEmployer: {"{cousins}*知道"}}}); err == nil || !strings.Contains(err.Error(), "cousins") {
+		t.Errorf("a phrase naming no word class: err = %v", err)
+	}
 }
 
 func TestEvent(t *testing.T) {
