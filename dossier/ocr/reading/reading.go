@@ -1,5 +1,6 @@
-// Package reading runs OCR over the screenshots and photos of a case and keeps what it read
-// beside each item (casefolder's readings), and brings those readings into the timeline.
+// Package reading runs OCR over the screenshots and photos of a case, and the scanned pages of
+// its PDFs (pdf.go), keeps what it read beside each item (casefolder's readings), and brings
+// those readings into the timeline.
 //
 // A reading holds the lines of text with their boxes and confidences and the digest of the
 // original it was read from. The timeline loader applies the corrections case.yaml gives

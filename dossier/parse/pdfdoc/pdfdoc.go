@@ -3,8 +3,8 @@
 // modification dates) and whether it is encrypted — and turns an agreement PDF into one
 // agreement event on the timeline.
 //
-// The reader is small and tolerant rather than complete: it never renders or extracts page
-// content. It follows the file's own cross-reference data (classic xref tables, PDF 1.5 xref
+// The reader is small and tolerant rather than complete: it never renders page content, and of
+// a page's content it reads only enough to find a scanned page's image (scan.go). It follows the file's own cross-reference data (classic xref tables, PDF 1.5 xref
 // streams and object streams, hybrid files, incremental updates through /Prev) and, when that
 // data is missing or points to the wrong place — a truncated download, a file edited by a tool
 // that did not rewrite the table — it scans the file for "n g obj" headers the way PDF viewers
