@@ -122,6 +122,10 @@ func isImageMIME(mime string) bool {
 
 // eventsOf returns the timeline events read from an exhibit, in timeline order.
 func (d *doc) eventsOf(n int) []*event.Event {
+	if d.big != nil {
+		events, _, _, _ := d.big.exhibit(n)
+		return events
+	}
 	var out []*event.Event
 	for i := range d.b.Events {
 		e := &d.b.Events[i]
@@ -235,7 +239,14 @@ func (d *doc) eventTable(it *evidence.Item, all []*event.Event) {
 			events = append(events, e)
 		}
 	}
+	more := 0
+	if d.big != nil {
+		_, bills, private, more = d.big.exhibit(it.Exhibit)
+	}
 	defer func() {
+		if more > 0 {
+			d.paragraph(fmt.Sprintf(d.t("exhibit.more"), len(events)+more, len(events), d.workbookSheet(vocab.SheetTimeline)), 9, 0, "L")
+		}
 		if bills > 0 {
 			d.paragraph(fmt.Sprintf(d.t("omitted.bill.rows"), bills), 9, 0, "L")
 		}

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/dossier-tool/dossier/dossier/caseconf"
-	"github.com/dossier-tool/dossier/dossier/classify"
-	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/money"
@@ -150,29 +148,27 @@ func (d *doc) letterData() LetterData {
 	if d.r != nil {
 		d.letterFindings(&ld)
 	}
-	var first, last time.Time
-	for i := range d.b.Events {
-		e := &d.b.Events[i]
-		// Service notices (payment confirmations, codes, reminders) are not contacts.
-		if e.Direction != event.In || !caseconf.CollectionSide(e.Role) || e.Channel == event.Payment ||
-			(e.Class != "" && e.Class != classify.Collection) {
-			continue
-		}
-		ld.CollectionContacts++
-		if first.IsZero() || e.Time.Before(first) {
-			first = e.Time
-		}
-		if e.Time.After(last) {
-			last = e.Time
-		}
-	}
-	if !first.IsZero() {
-		ld.FirstContact, ld.LastContact = d.longDate(first), d.longDate(last)
+	cc := d.contacts()
+	ld.CollectionContacts = cc.n
+	if !cc.first.IsZero() {
+		ld.FirstContact, ld.LastContact = d.longDate(cc.first), d.longDate(cc.last)
 	}
 	for _, it := range d.b.Items {
 		ld.Exhibits = append(ld.Exhibits, LetterExhibit{N: it.Exhibit, Label: evidence.Label(d.lang, it.Exhibit), Title: d.title(&it), Purpose: it.PurposeOr(d.lang)})
 	}
 	return ld
+}
+
+// contacts counts the collection side's incoming contacts.
+func (d *doc) contacts() collectionContacts {
+	if d.big != nil {
+		return d.big.contacts
+	}
+	var cc collectionContacts
+	for i := range d.b.Events {
+		cc.observe(&d.b.Events[i])
+	}
+	return cc
 }
 
 // letterFindings fills what the letter says about the findings, each category apart.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/manifest"
@@ -48,6 +50,9 @@ type Options struct {
 	// case or beside the output, so evidence never lands in the system's temporary folder.
 	// Empty means the system's.
 	TempDir string
+	// SummaryAbove is the length of timeline above which the packet summarises it (see
+	// DefaultSummaryAbove, which 0 means).
+	SummaryAbove int
 }
 
 // Check is what a caller learns before the packet is written, to tell the user.
@@ -109,6 +114,10 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 			return err
 		}
 	}
+	b, big, err := timelineFor(b, r, cmp.Or(opt.SummaryAbove, DefaultSummaryAbove))
+	if err != nil {
+		return err
+	}
 	m := manifest.Build(b)
 	man := m.Encode()
 	digest := manifest.DigestOf(man)
@@ -116,6 +125,7 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	// First pass: lay out to learn where every exhibit starts and how many pages there are.
 	// Images are inspected here, once; the second pass and the writer reuse what was found.
 	first := newDoc(b, r, opt, digest, nil, nil)
+	first.big = big
 	if err := first.build(letterText, letterOrigin); err != nil {
 		return err
 	}
@@ -123,6 +133,7 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	plans := first.plans
 	final := newDoc(b, r, opt, digest, &firstLayout, plans)
 	final.pdfPlans = first.pdfPlans
+	final.big = big
 	if err := final.build(letterText, letterOrigin); err != nil {
 		return err
 	}
@@ -207,6 +218,10 @@ type doc struct {
 	sig sigPlan
 	// redactions holds, by item id, what a redacted packet paints over on each image exhibit.
 	redactions map[string]*imageRedaction
+	// book answers the case's contacts, for the roles of the timeline's events.
+	book *caseconf.ContactBook
+	// big, when set, is the summary of a timeline too long to print (see DefaultSummaryAbove).
+	big *bigTimeline
 }
 
 func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, prev *layout, plans map[string]*imagePlan) *doc {
@@ -216,7 +231,7 @@ func newDoc(b *evidence.Bundle, r *findings.Report, opt Options, digest string, 
 	}
 	d := &doc{f: f, b: b, r: r, opt: opt, lang: opt.Lang, digest: digest, prev: prev, plans: plans,
 		first: map[int]int{}, count: map[int]int{}, loc: b.Case.Location(), pdfPlans: map[string]*pdfPlan{},
-		redactions: map[string]*imageRedaction{}}
+		redactions: map[string]*imageRedaction{}, book: b.Case.ContactBook()}
 	if opt.Redact {
 		d.red = newRedactor(b.Case)
 	}

@@ -12,8 +12,6 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
 
-	"github.com/dossier-tool/dossier/dossier/caseconf"
-	"github.com/dossier-tool/dossier/dossier/classify"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
@@ -212,6 +210,11 @@ func (d *doc) findingsSection() {
 // findingRows is the table of one category's findings, each with its time, counterpart, what it
 // says and the exhibits it cites.
 func (d *doc) findingRows(fs []*findings.Finding) {
+	if d.big != nil && len(fs) > maxFindingRows {
+		d.paragraph(fmt.Sprintf(d.t("findings.more"), len(fs), maxFindingRows, d.workbookSheet(vocab.SheetFindings)), 9.5, 0, "L")
+		d.f.Ln(1)
+		fs = fs[:maxFindingRows]
+	}
 	t := d.table(8, column{title: d.t("findings.id"), width: 26}, column{title: d.t("findings.when"), width: 26},
 		column{title: d.t("findings.who"), width: 30}, column{title: d.t("findings.count"), width: 12, align: "R"},
 		column{title: d.t("findings.what"), width: 62}, column{title: d.t("exhibits.col"), width: 20})
@@ -316,10 +319,12 @@ func (d *doc) localTime(t time.Time) string {
 }
 
 func (d *doc) timeline() {
+	if d.big != nil {
+		d.timelineSummary()
+		return
+	}
 	d.section(d.t("timeline"))
-	t := d.table(7.5, column{title: d.t("timeline.seq"), width: 8, align: "R"}, column{title: d.t("time"), width: 20},
-		column{title: d.t("channel"), width: 9}, column{title: d.t("direction"), width: 8}, column{title: d.t("counterpart"), width: 30},
-		column{title: d.t("status"), width: 13}, column{title: d.t("content"), width: 50}, column{title: d.t("exhibits.col"), width: 12})
+	t := d.timelineTable()
 	var bills, private int
 	for i := range d.b.Events {
 		e := &d.b.Events[i]
@@ -331,22 +336,34 @@ func (d *doc) timeline() {
 			private++
 			continue
 		}
-		status := vocab.Status(d.lang, e.Status)
-		if dur := d.duration(e); dur != "" {
-			status += " " + dur
-		}
 		seq := e.Seq
 		if seq == 0 {
 			seq = i + 1
 		}
-		t.row(strconv.Itoa(seq), d.localTime(e.Time), vocab.Channel(d.lang, e.Channel), d.direction(e), d.counterpart(e),
-			strings.TrimSpace(status), d.summary(e), d.exhibitNums(exhibitsOf(e)))
+		d.timelineRow(t, e, seq)
 	}
 	t.end()
 	if bills+private > 0 {
 		d.f.Ln(1)
 		d.paragraph(d.omittedLine(bills, private), 9, 0, "L")
 	}
+}
+
+// timelineTable starts the table of the timeline's events.
+func (d *doc) timelineTable() *table {
+	return d.table(7.5, column{title: d.t("timeline.seq"), width: 8, align: "R"}, column{title: d.t("time"), width: 20},
+		column{title: d.t("channel"), width: 9}, column{title: d.t("direction"), width: 8}, column{title: d.t("counterpart"), width: 30},
+		column{title: d.t("status"), width: 13}, column{title: d.t("content"), width: 50}, column{title: d.t("exhibits.col"), width: 12})
+}
+
+// timelineRow is the row of event e, number seq, in the timeline's table.
+func (d *doc) timelineRow(t *table, e *event.Event, seq int) {
+	status := vocab.Status(d.lang, e.Status)
+	if dur := d.duration(e); dur != "" {
+		status += " " + dur
+	}
+	t.row(strconv.Itoa(seq), d.localTime(e.Time), vocab.Channel(d.lang, e.Channel), d.direction(e), d.counterpart(e),
+		strings.TrimSpace(status), d.summary(e), d.exhibitNums(exhibitsOf(e)))
 }
 
 // What the packet's timeline leaves out.
@@ -362,21 +379,7 @@ const (
 // messages with family and friends (private life the platform has no business reading, kept
 // complete in the workbook and the attached originals). A counterpart with no role, or a
 // withheld number, stays: it may be the collection side.
-func (d *doc) shown(e *event.Event) int {
-	switch e.Channel {
-	case event.Payment:
-		if findings.Repayment(d.b.Case, e) {
-			return omitNone
-		}
-		return omitBill
-	case event.Call, event.SMS, event.MMS, event.Chat, event.Email, event.Recording:
-		switch classify.RoleOf(d.b.Case, e) {
-		case caseconf.RoleSelf, caseconf.RoleFamily, caseconf.RoleOther:
-			return omitPrivate
-		}
-	}
-	return omitNone
-}
+func (d *doc) shown(e *event.Event) int { return shownWith(d.b.Case, d.book, e) }
 
 func (d *doc) omittedLine(bills, private int) string {
 	var parts []string
