@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/atomicfile"
 	"github.com/dossier-tool/dossier/dossier/bag"
 	"github.com/dossier-tool/dossier/dossier/caseconf"
+	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/findings"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
@@ -61,8 +62,11 @@ func wordedIn(conf *caseconf.Case, lang string) *caseconf.Case {
 }
 
 // streamedInputs is documentInputs with the timeline streamed from the case instead of loaded,
-// for the workbook, which takes events one at a time: findings are evaluated in one pass over it.
-func (c *Case) streamedInputs(lang string) (*evidence.Bundle, *findings.Report, *guard, error) {
+// for the documents, which take events one at a time (the packet collects a small case's
+// timeline and summarises a large one): findings are evaluated in one pass over it.
+// also, when set, is given the bundle and returns what else sees every event of that pass (the
+// workbook's scan), so the documents read the timeline once less.
+func (c *Case) streamedInputs(lang string, also func(b *evidence.Bundle) func(*event.Event)) (*evidence.Bundle, *findings.Report, *guard, error) {
 	b, err := c.Folder.Bundle()
 	if err != nil {
 		return nil, nil, nil, err
@@ -73,7 +77,17 @@ func (c *Case) streamedInputs(lang string) (*evidence.Bundle, *findings.Report, 
 	}
 	b.Timeline = m
 	c.addReadings(b)
-	r, err := findings.EvaluateEach(wordedIn(b.Case, lang), m.Each, b.Stamp)
+	each := m.Each
+	if also != nil {
+		observe := also(b)
+		each = func(fn func(*event.Event) error) error {
+			return m.Each(func(e *event.Event) error {
+				observe(e)
+				return fn(e)
+			})
+		}
+	}
+	r, err := findings.EvaluateEach(wordedIn(b.Case, lang), each, b.Stamp)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -95,7 +109,7 @@ func (g *guard) checked(render func() error) error {
 // PDF writes the complaint packet to w. It fails with ErrTampered, before the caller commits w,
 // when an original or its events no longer match their digests. opt.Context, when set, stops it.
 func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
-	b, r, g, err := c.documentInputs(opt.Lang)
+	b, r, g, err := c.streamedInputs(opt.Lang, nil)
 	if err != nil {
 		return err
 	}
@@ -110,7 +124,11 @@ func (c *Case) PDF(w io.Writer, opt pdf.Options) error {
 // XLSX writes the timeline workbook to w, failing like PDF on a changed store. Unless opt names
 // one, the workbook's temporary files go into a scratch folder in the case's out/ folder.
 func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
-	b, r, g, err := c.streamedInputs(opt.Lang)
+	var scan *xlsx.Scan
+	b, r, g, err := c.streamedInputs(opt.Lang, func(b *evidence.Bundle) func(*event.Event) {
+		scan = xlsx.NewScan(b, opt)
+		return scan.Observe
+	})
 	if err != nil {
 		return err
 	}
@@ -119,7 +137,7 @@ func (c *Case) XLSX(w io.Writer, opt xlsx.Options) error {
 		return err
 	}
 	defer done()
-	return g.checked(func() error { return xlsx.Render(w, b, r, opt) })
+	return g.checked(func() error { return xlsx.RenderScanned(w, b, r, scan, opt) })
 }
 
 // scratchUnlessSet points an empty *dir at a new scratch folder in the case's out/ folder, for a
@@ -169,7 +187,7 @@ type BagOptions struct {
 // zip file when target ends in .zip.
 func (c *Case) Bag(ctx context.Context, target string, opt BagOptions) error {
 	opt.PDF.Context, opt.XLSX.Context = orCtx(opt.PDF.Context, ctx), orCtx(opt.XLSX.Context, ctx)
-	b, r, g, err := c.documentInputs(opt.PDF.Lang)
+	b, r, g, err := c.streamedInputs(opt.PDF.Lang, nil)
 	if err != nil {
 		return err
 	}
@@ -276,7 +294,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 			opt.Step(n, 3, what)
 		}
 	}
-	b, r, g, err := c.documentInputs(opt.PDF.Lang)
+	b, r, g, err := c.streamedInputs(opt.PDF.Lang, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -46,10 +46,23 @@ func (rd *renderer) flagBits() []uint8 {
 	return bits
 }
 
+// flagText names the rules of bits, each set of rules joined once per render.
 func (rd *renderer) flagText(bits uint8) string {
 	if bits == 0 {
 		return ""
 	}
+	if rd.flagTexts == nil {
+		rd.flagTexts = map[uint8]string{}
+	}
+	if s, ok := rd.flagTexts[bits]; ok {
+		return s
+	}
+	s := rd.joinRules(bits)
+	rd.flagTexts[bits] = s
+	return s
+}
+
+func (rd *renderer) joinRules(bits uint8) string {
 	var parts []string
 	for i, id := range ruleOrder {
 		if bits&(1<<i) != 0 {

@@ -41,7 +41,7 @@ var ErrNoBundle = errors.New("xlsx: no bundle to render")
 // fastest level: for a million events, deflate at the default level is a sixth of the render's
 // time, the fastest level about a third of that, for a file about a quarter larger. Smaller
 // workbooks keep the default level (and their bytes).
-const fastDeflateAbove = 50_000
+var fastDeflateAbove = 50_000 // a variable for the tests
 
 // Widths are capped so a long message does not push the next column off screen.
 const (
@@ -51,6 +51,12 @@ const (
 
 // Render writes the workbook of b and r to w. r may be nil when there are no findings yet.
 func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) error {
+	return RenderScanned(w, b, r, nil, opt)
+}
+
+// RenderScanned is Render with the timeline already scanned: s, when not nil, observed every
+// event of b's timeline (see Scan), so the timeline is read once more, for the rows.
+func RenderScanned(w io.Writer, b *evidence.Bundle, r *findings.Report, s *Scan, opt Options) error {
 	if b == nil {
 		return ErrNoBundle
 	}
@@ -65,7 +71,11 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 		return fmt.Errorf("xlsx: styles: %w", err)
 	}
 	rd.f, rd.st = f, st
-	if err := rd.scan(); err != nil {
+	scan := rd.scan
+	if s != nil {
+		scan = func() error { return rd.scanned(s) }
+	}
+	if err := scan(); err != nil {
 		return fmt.Errorf("xlsx: timeline: %w", err)
 	}
 
@@ -133,6 +143,7 @@ type renderer struct {
 	// What the sheets need of the whole timeline, gathered by scan in one pass.
 	events         int
 	flags          []uint8
+	flagTexts      map[uint8]string
 	stats          eventStats
 	timelineWidths []float64
 }
