@@ -286,3 +286,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParse reads a 1.x page of 10,000 messages, all on one line as the exporter writes them.
+func BenchmarkParse(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("<html><head><title>王经理</title></head><body><script>\nconst chatMessages = [\n")
+	for i := range 10000 {
+		fmt.Fprintf(&buf, "{ type:1, text: '第%d条消息，您的花呗已逾期，请尽快处理\\n谢谢',is_send:%d,avatar_path:'./avatar/wxid_collector01.png',timestamp:%d,is_chatroom:0,displayname:'王经理'},", i, i%2, 1737856800+i*60)
+	}
+	buf.WriteString("\n];\n</script></body></html>\n")
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res, err := Parser{}.Parse(input("王经理.html", data, time.UTC))
+		if err != nil || len(res.Events) != 10000 {
+			b.Fatal(err, len(res.Events))
+		}
+	}
+}
