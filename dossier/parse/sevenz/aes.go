@@ -32,7 +32,7 @@ func decrypt(r io.Reader, props []byte, password string) (io.Reader, error) {
 		salt, iv = props[2:2+saltSize], props[2+saltSize:]
 	}
 	if cycles > maxCycles && cycles != 0x3f {
-		return nil, refuse("its encryption asks for 2^%d key rounds, more than the 2^%d allowed", cycles, maxCycles)
+		return nil, refuse("7z-key-rounds", cycles, maxCycles)
 	}
 	var pw []byte
 	for _, u := range utf16.Encode([]rune(password)) {

@@ -30,12 +30,14 @@ const (
 var signature = []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}
 
 // refusal is a reason to keep the archive whole: a declared size or count past the limits, or a
-// method whose memory cannot be bounded.
-type refusal struct{ why string }
+// method whose memory cannot be bounded. It wraps the reason worded by its code.
+type refusal struct{ err error }
 
-func (r *refusal) Error() string { return r.why }
+func (r *refusal) Error() string { return r.err.Error() }
 
-func refuse(format string, args ...any) error { return &refusal{fmt.Sprintf(format, args...)} }
+func (r *refusal) Unwrap() error { return r.err }
+
+func refuse(code string, args ...any) error { return &refusal{parse.Errorf(code, args...)} }
 
 // property ids of the 7z header (7zFormat.txt).
 const (
@@ -150,14 +152,15 @@ func (r *buf) number() (uint64, error) {
 	return v, nil
 }
 
-// count reads a NUMBER that sizes a list, refusing one past limit.
-func (r *buf) count(what string, limit uint64) (uint64, error) {
+// count reads a NUMBER that sizes a list, refusing one past limit with the code that says what
+// it counts.
+func (r *buf) count(code string, limit uint64) (uint64, error) {
 	n, err := r.number()
 	if err != nil {
 		return 0, err
 	}
 	if n > limit {
-		return 0, refuse("declares %d %s, more than the %d allowed", n, what, limit)
+		return 0, refuse(code, n, limit)
 	}
 	return n, nil
 }
@@ -181,7 +184,7 @@ func inspect(ra io.ReaderAt, size int64, password string) (*summary, error) {
 		return &summary{}, nil
 	}
 	if n > maxHeader {
-		return nil, refuse("its header declares %d bytes, more than the %d allowed", n, maxHeader)
+		return nil, refuse("7z-header-too-large", n, maxHeader)
 	}
 	if off > uint64(size) || 32+off+n > uint64(size) {
 		return nil, parse.Errorf("7z-header-cut")
@@ -252,7 +255,7 @@ func (r *buf) header(s *summary) error {
 				}
 			}
 		case idAdditionalStreamsInfo:
-			return refuse("it uses additional header streams, which are not read")
+			return refuse("7z-additional-streams")
 		case idMainStreamsInfo:
 			si, err := r.streamsInfo(s)
 			if err != nil {
@@ -291,7 +294,7 @@ func (r *buf) streamsInfo(s *summary) (*streamsInfo, error) {
 			if si.packPos, err = r.number(); err != nil {
 				return nil, err
 			}
-			n, err := r.count("pack streams", maxItems)
+			n, err := r.count("7z-too-many-pack-streams", maxItems)
 			if err != nil {
 				return nil, err
 			}
@@ -363,7 +366,7 @@ func (r *buf) unpackInfo(si *streamsInfo, s *summary) error {
 		}
 		return fmt.Errorf("unexpected unpack info id %d", id)
 	}
-	n, err := r.count("folders", maxItems)
+	n, err := r.count("7z-too-many-folders", maxItems)
 	if err != nil {
 		return err
 	}
@@ -371,7 +374,7 @@ func (r *buf) unpackInfo(si *streamsInfo, s *summary) error {
 		if err != nil {
 			return err
 		}
-		return refuse("its folders are stored elsewhere in the file (external), which is not read")
+		return refuse("7z-external")
 	}
 	for range n {
 		f, err := r.folder()
@@ -421,7 +424,7 @@ func (r *buf) unpackInfo(si *streamsInfo, s *summary) error {
 
 func (r *buf) folder() (folder, error) {
 	var f folder
-	n, err := r.count("coders in one folder", maxCoders)
+	n, err := r.count("7z-too-many-coders", maxCoders)
 	if err != nil {
 		return f, err
 	}
@@ -435,7 +438,7 @@ func (r *buf) folder() (folder, error) {
 			return f, err
 		}
 		if flags&0x80 != 0 {
-			return f, refuse("a coder with alternative methods, which 7z archives never use")
+			return f, refuse("7z-alternative-methods")
 		}
 		id, err := r.bytes(uint64(flags & 0x0f))
 		if err != nil {
@@ -443,15 +446,15 @@ func (r *buf) folder() (folder, error) {
 		}
 		c := coder{method: fmt.Sprintf("%x", id), in: 1, out: 1}
 		if flags&0x10 != 0 {
-			if c.in, err = r.count("coder inputs", maxStreams); err != nil {
+			if c.in, err = r.count("7z-too-many-coder-inputs", maxStreams); err != nil {
 				return f, err
 			}
-			if c.out, err = r.count("coder outputs", maxStreams); err != nil {
+			if c.out, err = r.count("7z-too-many-coder-outputs", maxStreams); err != nil {
 				return f, err
 			}
 		}
 		if flags&0x20 != 0 {
-			size, err := r.count("bytes of coder properties", maxProps)
+			size, err := r.count("7z-props-too-long", maxProps)
 			if err != nil {
 				return f, err
 			}
@@ -505,7 +508,7 @@ func (c *coder) check() error {
 		}
 		dict := int64(binary.LittleEndian.Uint32(c.props[1:]))
 		if dict > container.MaxDictionary {
-			return refuse("it declares an LZMA dictionary of %d bytes, more than the %d allowed", dict, container.MaxDictionary)
+			return refuse("7z-dictionary-too-large", "LZMA", dict, int64(container.MaxDictionary))
 		}
 		c.memory += dict
 	case "21": // LZMA2: one byte coding the dictionary size
@@ -514,7 +517,7 @@ func (c *coder) check() error {
 		}
 		dict := lzma2Dict(c.props[0])
 		if dict > container.MaxDictionary {
-			return refuse("it declares an LZMA2 dictionary of %d bytes, more than the %d allowed", dict, container.MaxDictionary)
+			return refuse("7z-dictionary-too-large", "LZMA2", dict, int64(container.MaxDictionary))
 		}
 		c.memory += dict
 	case "030401": // PPMd: order, then the model's memory
@@ -523,18 +526,18 @@ func (c *coder) check() error {
 		}
 		mem := int64(binary.LittleEndian.Uint32(c.props[1:]))
 		if mem > container.MaxDictionary {
-			return refuse("it declares a PPMd model of %d bytes, more than the %d allowed", mem, container.MaxDictionary)
+			return refuse("7z-ppmd-too-large", mem, int64(container.MaxDictionary))
 		}
 		c.memory += mem
 	case "06f10701": // 7zAES
 		c.encrypted = true
 		if len(c.props) > 0 && c.props[0]&0x3f > maxCycles && c.props[0]&0x3f != 0x3f {
-			return refuse("its encryption asks for 2^%d key rounds, more than the 2^%d allowed", c.props[0]&0x3f, maxCycles)
+			return refuse("7z-key-rounds", int(c.props[0]&0x3f), maxCycles)
 		}
 	case "03", "03030103", "0303011b", "03030205", "03030501", "03030701", "03030805", "0a": // delta, BCJ, BCJ2, PPC, ARM, ARMT, SPARC, ARM64
 	case "040108", "040202": // Deflate, BZip2
 	default:
-		return refuse("it uses compression method %s, which is not opened here because its memory cannot be bounded beforehand (7z archives of bills and screenshots use LZMA or LZMA2)", c.method)
+		return refuse("7z-method-unbounded", c.method)
 	}
 	return nil
 }
@@ -559,12 +562,12 @@ func (r *buf) subStreams(si *streamsInfo) error {
 	if id == idNumUnpackStream {
 		total = 0
 		for i := range streams {
-			if streams[i], err = r.count("files in one folder", maxItems); err != nil {
+			if streams[i], err = r.count("7z-too-many-folder-files", maxItems); err != nil {
 				return err
 			}
 			total += streams[i]
 			if total > maxItems {
-				return refuse("declares more than %d files in its folders", maxItems)
+				return refuse("7z-too-many-files-total", maxItems)
 			}
 		}
 		if id, err = r.byte(); err != nil {
@@ -598,7 +601,7 @@ func (r *buf) subStreams(si *streamsInfo) error {
 }
 
 func (r *buf) filesInfo(s *summary) error {
-	n, err := r.count("files", maxItems)
+	n, err := r.count("7z-too-many-files", maxItems)
 	if err != nil {
 		return err
 	}
@@ -631,7 +634,7 @@ func decodeHeader(ra io.ReaderAt, size int64, si *streamsInfo, password string, 
 	unpack := f.unpack[len(f.unpack)-1]
 	for _, u := range f.unpack {
 		if u > maxHeader {
-			return nil, refuse("its packed header declares %d bytes, more than the %d allowed", u, maxHeader)
+			return nil, refuse("7z-packed-header-too-large", u, maxHeader)
 		}
 	}
 	pos, packed := 32+si.packPos, si.packSizes[0]
@@ -648,11 +651,11 @@ func decodeHeader(ra io.ReaderAt, size int64, si *streamsInfo, password string, 
 		case c.method == "030101" || c.method == "21":
 			decoder = c
 		default:
-			return nil, refuse("its header is packed with method %s, which is not read", c.method)
+			return nil, refuse("7z-header-method", c.method)
 		}
 	}
 	if decoder == nil || len(f.coders) > 2 {
-		return nil, refuse("its header is packed in a way that is not read")
+		return nil, refuse("7z-header-packing")
 	}
 	if s.headerEncrypted {
 		if password == "" {
