@@ -35,7 +35,18 @@ type Tagger struct {
 
 // NewTagger prepares the classification of c's timeline; warn may be nil.
 func NewTagger(c *caseconf.Case, warn func(string)) *Tagger {
-	t := &Tagger{c: c, cl: ForCase(c), overrides: map[int]int{}, warn: warn, warned: map[int]bool{}}
+	t := &Tagger{c: c, cl: Default(), overrides: map[int]int{}, warn: warn, warned: map[int]bool{}}
+	if c != nil && !c.Phrases.Empty() {
+		// A phrase naming a word class the lists do not have would otherwise drop all of the
+		// case's phrases without a word.
+		if cl, err := New(c.Phrases); err != nil {
+			if warn != nil {
+				warn(fmt.Sprintf("case.yaml phrases: %v; only the built-in phrase lists are used", err))
+			}
+		} else {
+			t.cl = cl
+		}
+	}
 	if c != nil {
 		for i, o := range c.Classes {
 			t.overrides[o.Event] = i

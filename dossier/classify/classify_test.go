@@ -226,3 +226,15 @@ classes:
 		t.Errorf("problems = %q", problems)
 	}
 }
+
+func TestTaggerWarnsOfBadPhrases(t *testing.T) {
+	c, err := caseconf.Parse(strings.NewReader("phrases:\n  conduct:\n    family-employer: [\"{cousins}*知道\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	NewTagger(c, func(s string) { warned = append(warned, s) })
+	if len(warned) != 1 || !strings.Contains(warned[0], "cousins") || !strings.Contains(warned[0], "built-in") {
+		t.Errorf("warnings = %q", warned)
+	}
+}
