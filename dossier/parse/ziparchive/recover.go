@@ -20,7 +20,9 @@ import (
 // whose sizes are in the header are cut out by size; a deflated member followed by a data
 // descriptor (bit 3, what streaming zippers write) is inflated to the end of its deflate stream,
 // which marks its own end, and checked against the CRC in the descriptor. The member the cut
-// falls in is kept with what could be read of it, named as incomplete.
+// falls in is kept with what could be read of it, named as incomplete. A link cannot be told
+// from a file without the central directory (its mode is only there): its target path is kept
+// as the member's bytes, which is harmless, and never followed.
 
 const (
 	sigLocal      = 0x04034b50
