@@ -68,6 +68,7 @@ func TestConductMatching(t *testing.T) {
 		{"a target told", "你的亲戚很快都会知道这件事。", "family-employer", "你的亲戚很快都会知道"},
 		{"contact list paraphrased", "三天内不结清，你手机里的联系人都会收到催款短信。", "contact-list", "联系人都会"},
 		{"innocent visit", "周末去你家吃饭。", "", ""},
+		{"你们 of the debtor's place is the collector speaking", "我们已经派人去你们那边了，你自己看着办。", "visit", "派人去"},
 		{"teacher's home visit", "老师说下周要家访，记得收拾一下房间。", "", ""},
 		{"reported threat", "麻烦你把刚才说要上门的话再说一遍。", "", ""},
 		{"police visit is a criminal threat", "小心警察上门把你带走。", "criminal", "警察上门"},
