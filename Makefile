@@ -82,16 +82,18 @@ ocr-if-possible:
 # The OCR benchmark: generates a labelled set of chat and call-history screens (OCRN of them,
 # default 120) with headless Chromium, reads them and prints error rates, speed and peak memory.
 OCRN ?= 120
+OCRWILDN ?= 40
 bench-ocr: ocr
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list | grep -q wqy-zenhei; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list | grep -q wqy-zenhei || ! fc-list | grep -q DroidSansFallback; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing chromium and CJK fonts to render the screens"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-droid-fallback >/dev/null; \
 	  else \
 	    echo "chromium and CJK fonts missing and cannot be installed here (need root and apt-get)"; exit 1; \
 	  fi; \
 	fi
 	$(GO) run ./dossier/ocr/cmd/ocrbench -n $(OCRN)
+	$(GO) run ./dossier/ocr/cmd/ocrbench -n $(OCRWILDN) -wild
 
 # Packages are tested in parallel (go test's -p, one per core); testprogress prints a line per
 # package as it finishes, names the tests still running every half minute and shows the whole

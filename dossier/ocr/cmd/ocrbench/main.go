@@ -34,8 +34,9 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed of the set")
 	outPath := flag.String("o", "", "also write the table to this file")
 	verbose := flag.Bool("v", false, "print every miss")
+	wild := flag.Bool("wild", false, "also draw in a font the generator's styles do not use, and scale down and compress every screen twice (see wild.go)")
 	flag.Parse()
-	if err := run(*n, *seed, *outPath, *verbose); err != nil {
+	if err := run(*n, *seed, *outPath, *verbose, *wild); err != nil {
 		fmt.Fprintln(os.Stderr, "ocrbench:", err)
 		os.Exit(1)
 	}
@@ -51,12 +52,16 @@ type tally struct {
 	unmatchedMsg, extraMsg int
 }
 
-func run(n int, seed uint64, outPath string, verbose bool) error {
+func run(n int, seed uint64, outPath string, verbose, wild bool) error {
 	zone, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		return err
 	}
 	set := screens.Generate(rand.New(rand.NewPCG(seed, 2)), n, zone)
+	wr := rand.New(rand.NewPCG(seed, 3))
+	if wild {
+		wildStyles(wr, set)
+	}
 	pages := make([]string, len(set))
 	styles := make([]screens.Style, len(set))
 	for i := range set {
@@ -69,7 +74,12 @@ func run(n int, seed uint64, outPath string, verbose bool) error {
 	}
 	files := make([][]byte, len(set))
 	for i := range imgs {
-		if files[i], err = screens.Encode(imgs[i], styles[i]); err != nil {
+		if wild {
+			files[i], err = degrade(wr, imgs[i])
+		} else {
+			files[i], err = screens.Encode(imgs[i], styles[i])
+		}
+		if err != nil {
 			return err
 		}
 		imgs[i] = nil
@@ -98,7 +108,7 @@ func run(n int, seed uint64, outPath string, verbose bool) error {
 		}
 		t.images++
 		t.secsAll = append(t.secsAll, wall)
-		if page.Width == 1080 && page.Height == 2400 {
+		if page.Width == 1080 && page.Height == 2400 && !wild {
 			t.images1080++
 			t.secs1080 = append(t.secs1080, wall)
 			t.cpu1080 = append(t.cpu1080, cpu)
@@ -107,8 +117,12 @@ func run(n int, seed uint64, outPath string, verbose bool) error {
 	}
 	peak := peakMB()
 	var b strings.Builder
-	fmt.Fprintf(&b, "OCR benchmark: %d generated screens (seed %d; %d chat, %d call history; %d of 1080×2400), %d cores, %s\n\n",
-		len(set), seed, (len(set)+1)/2, len(set)/2, t.images1080, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+	kind := "generated screens"
+	if wild {
+		kind = "generated screens, scaled down and compressed twice, half in " + wildFont
+	}
+	fmt.Fprintf(&b, "OCR benchmark: %d %s (seed %d; %d chat, %d call history; %d of 1080×2400), %d cores, %s\n\n",
+		len(set), kind, seed, (len(set)+1)/2, len(set)/2, t.images1080, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "| measure | result | target |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| character error rate (messages and call labels) | %.2f%% (%d errors in %d characters) | ≤ 2%% |\n", 100*float64(t.errs)/float64(max(t.chars, 1)), t.errs, t.chars)
 	fmt.Fprintf(&b, "| bubble direction right | %.1f%% (%d of %d messages) | ≥ 99%% |\n", pct(t.dirOK, t.msgs), t.dirOK, t.msgs)
