@@ -80,7 +80,8 @@ ocr-if-possible:
 	@$(GO) run ./dossier/ocr/cmd/ocrfetch || echo "OCR models not installed; OCR tests will be skipped and dossier runs without OCR"
 
 # The OCR benchmark: generates a labelled set of chat and call-history screens (OCRN of them,
-# default 120) with headless Chromium, reads them and prints error rates, speed and peak memory.
+# default 120) with headless Chromium, reads them and prints error rates, speed and peak memory;
+# then OCRWILDN more, in another font, scaled down and compressed twice (ocrbench -wild).
 OCRN ?= 120
 OCRWILDN ?= 40
 bench-ocr: ocr
