@@ -86,5 +86,7 @@
 // 139****1234). An imported PDF page is rendered to an image with the numbers painted over
 // (rasterize.go); a screenshot or photo has the numbers OCR read on it painted over, and one OCR
 // has not read is left out and listed in the integrity appendix (redactimage.go). The originals
-// are not attached; the cover says so.
+// are not attached; the cover says so. Both kinds of picture carry an invisible text layer with the
+// masked characters as "*". PDFium renders every page before layout and is closed before the
+// layout starts, so its memory is never added to the layout's (rasterize.go, with measurements).
 package pdf

@@ -83,10 +83,7 @@ func (d *doc) exhibitHead(it *evidence.Item) {
 }
 
 func (d *doc) exhibitBody(it *evidence.Item) error {
-	mime := strings.ToLower(it.MIME)
-	if i := strings.IndexByte(mime, ';'); i >= 0 {
-		mime = strings.TrimSpace(mime[:i])
-	}
+	mime := mimeBase(it.MIME)
 	events := d.eventsOf(it.Exhibit)
 	switch {
 	case mime == "image/heic" || mime == "image/heif" || mime == "image/avif":
@@ -108,12 +105,17 @@ func (d *doc) exhibitBody(it *evidence.Item) error {
 	return &notShown{why: fmt.Sprintf(d.t("why.type"), vocab.MIME(d.lang, it.MIME))}
 }
 
+// mimeBase is a MIME type without its parameters, in lower case.
+func mimeBase(mime string) string {
+	if i := strings.IndexByte(mime, ';'); i >= 0 {
+		mime = mime[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(mime))
+}
+
 // isImageMIME reports whether an exhibit of this type is drawn as a picture.
 func isImageMIME(mime string) bool {
-	if i := strings.IndexByte(mime, ';'); i >= 0 {
-		mime = strings.TrimSpace(mime[:i])
-	}
-	switch strings.ToLower(mime) {
+	switch mimeBase(mime) {
 	case "image/jpeg", "image/png", "image/webp", "image/gif":
 		return true
 	}

@@ -471,19 +471,19 @@ func (d *doc) writeImage(u *update, n int, it *evidence.Item, p *imagePlan) erro
 func writeSamples(zw io.WriteCloser, img image.Image, comps int, masks []image.Rectangle) error {
 	b := img.Bounds()
 	row := image.NewNRGBA(image.Rect(0, 0, b.Dx(), 1))
-	out := make([]byte, b.Dx()*max(comps, 1))
+	n := max(comps, 1)
+	out := make([]byte, b.Dx()*n)
+	rgba, direct := img.(*image.RGBA) // a rendered page: opaque, so its samples need no conversion
+	direct = direct && comps == 3
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, y), draw.Src)
-		for _, m := range masks {
-			if y-b.Min.Y < m.Min.Y || y-b.Min.Y >= m.Max.Y {
-				continue
-			}
-			for x := max(m.Min.X, 0); x < min(m.Max.X, b.Dx()); x++ {
-				copy(row.Pix[4*x:4*x+4], opaqueBlack[:])
-			}
+		src := row.Pix
+		if direct {
+			src = rgba.Pix[rgba.PixOffset(b.Min.X, y):][:4*b.Dx()]
+		} else {
+			draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, y), draw.Src)
 		}
 		for x := 0; x < b.Dx(); x++ {
-			px := row.Pix[4*x : 4*x+4]
+			px := src[4*x : 4*x+4]
 			switch comps {
 			case 0:
 				out[x] = px[3]
@@ -493,14 +493,24 @@ func writeSamples(zw io.WriteCloser, img image.Image, comps int, masks []image.R
 				copy(out[3*x:3*x+3], px[:3])
 			}
 		}
+		for _, m := range masks {
+			if y-b.Min.Y < m.Min.Y || y-b.Min.Y >= m.Max.Y {
+				continue
+			}
+			v := byte(0) // black
+			if comps == 0 {
+				v = 255 // opaque
+			}
+			for x := max(m.Min.X, 0) * n; x < min(m.Max.X, b.Dx())*n; x++ {
+				out[x] = v
+			}
+		}
 		if _, err := zw.Write(out); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
-
-var opaqueBlack = [4]byte{0, 0, 0, 255}
 
 // withXObjects adds the images to the /XObject dictionary of the library's resource dictionary.
 func withXObjects(resources []byte, xs []xobject) ([]byte, error) {

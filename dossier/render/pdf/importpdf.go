@@ -40,7 +40,8 @@ func (d *doc) pdfPlan(it *evidence.Item) *pdfPlan {
 	err := d.withPDF(it, func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error {
 		p.pages = doc.Pages()
 		if d.opt.Redact {
-			return d.checkRasterizable(ra, size, len(p.pages))
+			_, err := d.rasterPlan(it, len(p.pages))
+			return err
 		}
 		w := &discardForms{}
 		for _, pg := range p.pages {
@@ -131,6 +132,12 @@ func (d *doc) importPDF(it *evidence.Item) error {
 		}
 		f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
 		d.pageTextLayer(it, i+1, pw, ph, x, y, w, h)
+		if d.opt.Redact {
+			if rd, err := d.rasterPlan(it, len(p.pages)); err == nil {
+				rp := rd.pages[i]
+				d.linesLayer(rp.text, 0, rp.w, rp.h, x, y, w, h) // PDFium's characters, masked
+			}
+		}
 		f.SetDrawColor(170, 170, 170)
 		f.SetLineWidth(0.2)
 		f.Rect(x, y, w, h, "D")
@@ -151,17 +158,23 @@ func (d *doc) hasForms(it *evidence.Item) bool {
 func (d *doc) writeForms(u *update) ([]xobject, error) {
 	var out []xobject
 	for _, it := range d.formsOf {
+		if d.opt.Redact {
+			rd, err := d.rasterPlan(it, len(d.pdfPlan(it).pages))
+			if err != nil {
+				return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
+			}
+			for i, rp := range rd.pages {
+				n, err := d.writeRasterized(u, rp)
+				if err != nil {
+					return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
+				}
+				out = append(out, xobject{name: formName(it.SHA256, i), obj: n})
+			}
+			continue
+		}
 		err := d.withPDF(it, func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error {
 			w := &updateForms{u}
 			for i, pg := range doc.Pages() {
-				if d.opt.Redact {
-					n, err := d.writeRasterized(u, ra, size, i, pg)
-					if err != nil {
-						return err
-					}
-					out = append(out, xobject{name: formName(it.SHA256, i), obj: n})
-					continue
-				}
 				n, err := doc.WriteForm(pg, w)
 				if err != nil {
 					return err

@@ -133,3 +133,98 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool {
 	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
+
+// maskedChars returns the indexes of the characters of a page (in reading order, as PDFium
+// gives them) that must not be legible.
+func maskedChars(red *redactor, c *caseconf.Case, chars []string) []int {
+	var s strings.Builder
+	owner := []int{} // byte of s → character
+	for k, ch := range chars {
+		s.WriteString(ch)
+		for range len(ch) {
+			owner = append(owner, k)
+		}
+	}
+	text := s.String()
+	hit := map[int]bool{}
+	if masked := red.apply(text); len(masked) == len(text) {
+		for b := range len(text) {
+			if masked[b] != text[b] {
+				hit[owner[b]] = true
+			}
+		}
+	} else {
+		// The masking changed the length: cannot happen with the rules as written; mask every digit.
+		for b := range len(text) {
+			if isDigit(text[b]) {
+				hit[owner[b]] = true
+			}
+		}
+	}
+	// The case's own numbers, in any spelling: the page's digits in order, separators ignored.
+	var digits []byte
+	var at []int
+	for k, ch := range chars {
+		for _, r := range ch {
+			switch {
+			case r >= '0' && r <= '9':
+				digits, at = append(digits, byte(r)), append(at, k)
+			case r >= '０' && r <= '９':
+				digits, at = append(digits, byte('0'+r-'０')), append(at, k)
+			case r == 'X' || r == 'x' || r == 'Ｘ':
+				digits, at = append(digits, 'X'), append(at, k)
+			}
+		}
+	}
+	for _, v := range personalNumbers(c) {
+		for from := 0; ; {
+			j := strings.Index(string(digits[from:]), v)
+			if j < 0 {
+				break
+			}
+			for q := from + j; q < from+j+len(v); q++ {
+				hit[at[q]] = true
+			}
+			from += j + 1
+		}
+	}
+	out := make([]int, 0, len(hit))
+	for k := range chars {
+		if hit[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// personalNumbers are the numbers of case.yaml a redacted packet must not show: the complainant's
+// ID-card number and phone, and the numbers of family members and the complainant's own, as
+// digits (an ID card's check character as X).
+func personalNumbers(c *caseconf.Case) []string {
+	if c == nil {
+		return nil
+	}
+	norm := func(s string) string {
+		var b strings.Builder
+		for _, r := range strings.ToUpper(s) {
+			if r >= '0' && r <= '9' || r == 'X' {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	var out []string
+	add := func(s string) {
+		if v := norm(s); len(v) >= 7 {
+			out = append(out, v)
+		}
+	}
+	add(c.Complainant.IDNumber)
+	add(phone.Normalize(c.Complainant.Phone))
+	for _, ct := range c.Contacts {
+		if ct.Number != "" && (ct.Role == "family" || ct.Role == "self") {
+			add(phone.Normalize(ct.Number))
+		}
+	}
+	return out
+}

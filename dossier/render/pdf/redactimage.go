@@ -33,6 +33,16 @@ type imageRedaction struct {
 	lines []string          // the OCR lines, masked, for the text layer
 }
 
+// layer returns the OCR lines with the characters painted over as "*", for the text layer.
+func (r *imageRedaction) layer(lines []evidence.TextLine) []evidence.TextLine {
+	out := make([]evidence.TextLine, len(lines))
+	for i, l := range lines {
+		out[i] = l
+		out[i].Text = r.lines[i]
+	}
+	return out
+}
+
 // unchecked reports whether a redacted packet must leave an image exhibit out: OCR has not read it.
 func (d *doc) unchecked(it *evidence.Item) bool {
 	return d.opt.Redact && !d.b.Read[it.ID]

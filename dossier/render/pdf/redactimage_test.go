@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -10,7 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -241,5 +244,61 @@ func TestImageRedactionSpans(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A redacted imported page was once pixels only: a search found nothing on it. Now it carries an
+// invisible text layer from PDFium's characters: pdftotext gives the page's words, the collector's
+// number and the agreement's reference, and none of the masked values.
+func TestRedactedImportedPageHasText(t *testing.T) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes("cjk", "", templates.Font())
+	f.AddUTF8FontFromBytes("latin", "", templates.LatinFont())
+	f.SetCreationDate(time.Date(2025, 1, 29, 10, 0, 0, 0, time.UTC))
+	f.AddPage()
+	f.SetFont("cjk", "", 16)
+	f.Text(20, 30, "分期还款协议")
+	f.SetFont("cjk", "", 11)
+	f.Text(20, 45, "乙方：张三")
+	f.SetFont("latin", "", 11)
+	f.Text(20, 55, "ID 110101199001011234, mobile 139 0000 1234")
+	f.Text(20, 65, "Reference HB2025012900321, agent 15900001111")
+	var pdfData bytes.Buffer
+	if err := f.Output(&pdfData); err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t)
+	var it *evidence.Item
+	for i := range fx.bundle.Items {
+		x := &fx.bundle.Items[i]
+		switch {
+		case x.Name == "协议.pdf":
+			it = x
+		case x.MIME == "application/pdf":
+			x.MIME = "application/octet-stream" // one PDF is enough
+		}
+	}
+	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	path := writeTemp(t, render(t, fx, Options{Redact: true}))
+	stamp := fmt.Sprintf("%s · 第1页", evidence.Label("zh", it.Exhibit))
+	var page string
+	for _, p := range strings.Split(pdftotext(t, path, 0, 0, false), "\f") {
+		if strings.Contains(p, stamp) {
+			page = squeeze(p)
+			break
+		}
+	}
+	if page == "" {
+		t.Fatalf("no page stamped %s", stamp)
+	}
+	for _, want := range []string{"分期还款协议", "乙方：张三", "ReferenceHB2025012900321,agent15900001111", "mobile"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the redacted page's text lacks %q:\n%s", want, page)
+		}
+	}
+	for _, v := range []string{"110101199001011234", "13900001234"} {
+		if strings.Contains(digitsOf(page), v) {
+			t.Errorf("the redacted page's text gives %s", v)
+		}
 	}
 }

@@ -124,8 +124,17 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 
 	// First pass: lay out to learn where every exhibit starts and how many pages there are.
 	// Images are inspected here, once; the second pass and the writer reuse what was found.
+	var raster *rasterSet
+	if opt.Redact {
+		// Before layout, so that PDFium's memory is gone before the layout's is needed.
+		if raster, err = rasterizeAll(b, opt); err != nil {
+			return err
+		}
+		defer raster.close()
+	}
 	first := newDoc(b, r, opt, digest, nil, nil)
 	first.big = big
+	first.raster = raster
 	if err := first.build(letterText, letterOrigin); err != nil {
 		return err
 	}
@@ -134,6 +143,7 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 	final := newDoc(b, r, opt, digest, &firstLayout, plans)
 	final.pdfPlans = first.pdfPlans
 	final.big = big
+	final.raster = raster
 	if err := final.build(letterText, letterOrigin); err != nil {
 		return err
 	}
@@ -216,6 +226,8 @@ type doc struct {
 	placed []*evidence.Item
 	// sig is where the cover drew the signature box, for the signature field.
 	sig sigPlan
+	// raster holds the redacted pages of the PDF originals, in a redacted packet.
+	raster *rasterSet
 	// redactions holds, by item id, what a redacted packet paints over on each image exhibit.
 	redactions map[string]*imageRedaction
 	// book answers the case's contacts, for the roles of the timeline's events.

@@ -15,18 +15,27 @@ import (
 // goes through the redactor like every other text of the packet, and in a redacted packet
 // every character painted over on the image (redactimage.go) is "*".
 func (d *doc) textLayer(it *evidence.Item, pw, ph int, x, y, w, h float64) {
-	d.linesLayer(it, 0, pw, ph, x, y, w, h)
+	d.linesLayer(d.itemLines(it, pw, ph), 0, pw, ph, x, y, w, h)
 }
 
 // pageTextLayer lays what OCR read on page n (from 1) of a scanned PDF over the page drawn at
 // x, y, w, h: the lines' boxes are in hundredths of a point of the page (evidence.PageUnits).
 func (d *doc) pageTextLayer(it *evidence.Item, n int, pageW, pageH, x, y, w, h float64) {
-	d.linesLayer(it, n, int(pageW*evidence.PageUnits), int(pageH*evidence.PageUnits), x, y, w, h)
+	pw, ph := int(pageW*evidence.PageUnits), int(pageH*evidence.PageUnits)
+	d.linesLayer(d.itemLines(it, pw, ph), n, pw, ph, x, y, w, h)
+}
+
+// itemLines are the lines OCR read on an item, masked in a redacted packet.
+func (d *doc) itemLines(it *evidence.Item, pw, ph int) []evidence.TextLine {
+	lines := d.b.Text[it.ID]
+	if r := d.redaction(it, pw, ph); r != nil {
+		lines = r.layer(lines)
+	}
+	return lines
 }
 
 // linesLayer lays the lines of page n (0 for an image) over a picture pw × ph units large.
-func (d *doc) linesLayer(it *evidence.Item, n, pw, ph int, x, y, w, h float64) {
-	lines := d.b.Text[it.ID]
+func (d *doc) linesLayer(lines []evidence.TextLine, n, pw, ph int, x, y, w, h float64) {
 	if !slices.ContainsFunc(lines, func(l evidence.TextLine) bool { return l.Page == n }) || pw <= 0 || ph <= 0 {
 		return
 	}
@@ -35,15 +44,11 @@ func (d *doc) linesLayer(it *evidence.Item, n, pw, ph int, x, y, w, h float64) {
 	sx, sy := w/float64(pw), h/float64(ph)
 	const ptPerMM = 72 / 25.4
 	f.SetTextRenderingMode(3)
-	red := d.redaction(it, pw, ph)
-	for i, l := range lines {
+	for _, l := range lines {
 		if l.Page != n {
 			continue
 		}
 		text := d.clean(l.Text)
-		if red != nil {
-			text = d.clean(red.lines[i]) // the characters painted over are "*" here too
-		}
 		bw, bh := float64(l.X1-l.X0)*sx, float64(l.Y1-l.Y0)*sy
 		if text == "" || bw <= 0 || bh <= 0 {
 			continue
