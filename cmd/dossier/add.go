@@ -47,7 +47,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 				return err
 			}
 			opt.Lock, opt.Notes = e.writer("dossier add", opt.Lock.Wait)
-			opt.OCR = e.ocrOptions()
+			opt.OCR = e.ocrOptions(conf.Language)
 			var read []reading.Result
 			opt.OCR.Done = func(r []reading.Result) { read = r }
 			ocrBar := newCounter(e, "reading text")

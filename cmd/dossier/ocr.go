@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/reading"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // ocrJSON is the stable shape of `dossier ocr --json`: one entry per image read.
@@ -57,7 +58,11 @@ Originals are never changed.`,
 			}
 			lo, notes := e.writer("dossier ocr", wait)
 			var off error
-			opt := dossier.ReadTextOptions{Lock: lo, Notes: notes, OCROptions: *e.ocrOptions()}
+			lang := ""
+			if conf, err := c.Folder.Case(); err == nil {
+				lang = conf.Language
+			}
+			opt := dossier.ReadTextOptions{Lock: lo, Notes: notes, OCROptions: *e.ocrOptions(lang)}
 			opt.Off = func(err error) { off = err }
 			bar := newCounter(e, "reading text")
 			if bar != nil {
@@ -132,7 +137,7 @@ func printRead(e *env, lang string, res []reading.Result) {
 
 // ocrOptions opens the engine when the first image needs it and says once per run when OCR is
 // off and how to turn it on.
-func (e *env) ocrOptions() *dossier.OCROptions {
+func (e *env) ocrOptions(lang string) *dossier.OCROptions {
 	return &dossier.OCROptions{
 		Engine: func() (*ocr.Engine, error) {
 			if e.engine == nil && e.engineErr == nil {
@@ -143,7 +148,12 @@ func (e *env) ocrOptions() *dossier.OCROptions {
 		Off: func(err error) {
 			if !e.ocrOffSaid {
 				e.ocrOffSaid = true
-				e.msg("OCR is off, screenshots are kept without their text (%s); to turn it on, %s", strings.TrimPrefix(err.Error(), ocr.ErrUnavailable.Error()+": "), ocr.HowToEnable)
+				if vocab.Lang(lang) == vocab.EN {
+					e.msg("OCR is off, screenshots are kept without their text (%s); to turn it on, %s", strings.TrimPrefix(err.Error(), ocr.ErrUnavailable.Error()+": "), ocr.HowToEnable)
+				} else {
+					// The reason names a missing file in the engine's English; the remedy is the same.
+					e.msg(vocab.Term(lang, "ocr.off"), ocr.EnvDir)
+				}
 			}
 		},
 	}

@@ -160,7 +160,22 @@ func syntaxError(err error) error {
 	if line == 0 {
 		line = 1
 	}
+	for _, m := range yamlMessages {
+		if what, ok := strings.CutPrefix(rest, m.prefix); ok {
+			return lineError(line, m.code, what)
+		}
+	}
 	return lineError(line, "yaml-syntax", &parse.Problem{W: parse.Warning{What: rest}})
+}
+
+// yamlMessages are the YAML library's commonest syntax errors, worded by code so that a
+// Chinese case reads them in Chinese; the rest keep the library's English.
+var yamlMessages = []struct{ prefix, code string }{
+	{"did not find expected ", "yaml-expected"},
+	{"could not find expected ", "yaml-expected"},
+	{"mapping values are not allowed in this context", "yaml-mapping-here"},
+	{"found character that cannot start any token", "yaml-bad-character"},
+	{"found unexpected end of stream", "yaml-end"},
 }
 
 // lineError is the error code at a line of the sidecar.

@@ -282,6 +282,13 @@ func Errorf(code string, args ...any) error {
 	return &Problem{W: Warn("", code, args...)}
 }
 
+// FileErrorf is Errorf naming the file it concerns, for a Parse that gives up on a file.
+func FileErrorf(file, code string, args ...any) error {
+	w := Warn("", code, args...)
+	w.File = file
+	return &Problem{W: w}
+}
+
 // Cause is err as the cause of a warning: the coded warning of a Problem, a few errors of the
 // standard library said by code, else the error's own text.
 func Cause(err error) *Warning {

@@ -291,12 +291,32 @@ var warnTerms = map[string][2]string{
 	"sidecar-unknown-key": {"未知的键 “%s”：请使用 %s", "unknown key %q: use %s"},
 	"sidecar-key-twice":   {"%s 出现了两次（另见第 %s 行）", "%s is given twice (also line %s)"},
 	"sidecar-not-text":    {"%s 必须是一段文字，不能是列表或映射", "%s must be one piece of text, not a list or a map"},
+	"yaml-expected":       {"YAML 语法错误：缺少预期的 %s", "did not find expected %s"},
+	"yaml-mapping-here":   {"YAML 语法错误：此处不能写“键: 值”%s（值中含冒号时请加引号）", "mapping values are not allowed in this context%s"},
+	"yaml-bad-character":  {"YAML 语法错误：出现了不能作为开头的字符%s（常见原因：用制表符缩进）", "found character that cannot start any token%s"},
+	"yaml-end":            {"YAML 语法错误：文件意外结束%s", "found unexpected end of stream%s"},
 	"yaml-syntax":         {"YAML 语法错误（%s）", "%s"},
+
+	// Parsers that found their format unreadable after all.
+	"pdf-unreadable":          {"无法读取页面树和文档信息", "no page tree and no document information could be read"},
+	"not-an-image":            {"不是 PNG、JPEG、WebP 或 HEIF 图片", "not a PNG, JPEG, WebP or HEIF image"},
+	"image-header-unreadable": {"%s 文件头无法读取：%s", "%s header: %s"},
+	"image-header-damaged":    {"%s 文件头已损坏", "%s header damaged"},
+	"js-unexpected-slash":     {"意外的 “/”", "unexpected '/'"},
+	"js-expected-colon":       {"“%s” 之后应为 “:”", "expected ':' after %q"},
+	"js-expected-comma":       {"“%s” 的值之后应为 “,” 或 “}”", "expected ',' or '}' after the value of %q"},
+	"js-unexpected-in-name":   {"属性名位置出现意外的 “%s”", "unexpected %q where a property name belongs"},
+	"js-unexpected-in-value":  {"值的位置出现意外的 “%s”", "unexpected %q where a value belongs"},
+	"js-line-break":           {"字符串中间有换行", "line break inside a string"},
+	"js-bad-escape":           {"\\u 转义有误", "bad \\u escape"},
 }
 
 // Words around warnings.
 var warnLabels = map[string][2]string{
 	WarningLabel: {"警告：", "warning: "},
+	// When the OCR engine is not installed (the English names the missing file).
+	"ocr.off": {"文字识别（OCR）未开启，截图保存时不含其中的文字；如需开启，请在源代码目录运行 `make ocr`（或将 %s 设为存放 PP-OCRv4 模型和 libonnxruntime 的文件夹）",
+		"OCR is off, screenshots are kept without their text; to turn it on, run `make ocr` in the source folder (or set %s to a folder holding the PP-OCRv4 models and libonnxruntime)"},
 }
 
 // Places named in warnings (see Locator), beside the locator terms of terms.go.

@@ -108,7 +108,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	n, _ := in.Data.ReadAt(head, 0)
 	format := formatOf(head[:n])
 	if format == "" {
-		return nil, fmt.Errorf("%s: not a PNG, JPEG, WebP or HEIF image", in.Name)
+		return nil, parse.FileErrorf(in.Name, "not-an-image")
 	}
 	res := &parse.Result{Info: map[string]string{"format": format}}
 	warn := func(where, code string, args ...any) {
@@ -117,7 +117,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 
 	w, h, err := dimensions(in, format)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s header: %w", in.Name, format, err)
+		return nil, imageHeaderError(in.Name, format, err)
 	}
 	res.Info["width"], res.Info["height"] = strconv.Itoa(w), strconv.Itoa(h)
 	for _, wn := range checkComplete(in.Data, in.Size, format) {
@@ -189,6 +189,19 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 	res.Summary = summary(w, h, format, ev, in.Location())
 	return res, nil
+}
+
+// imageHeaderError says a header could not be read. The decoders' own words (image/png's
+// "invalid format: invalid checksum") are English only and name nothing a reader can act on,
+// so only a coded cause is kept.
+func imageHeaderError(name, format string, err error) error {
+	var p *parse.Problem
+	if errors.As(err, &p) {
+		return parse.FileErrorf(name, "image-header-unreadable", format, err)
+	}
+	w := parse.Warn("", "image-header-damaged", format)
+	w.File = name
+	return &parse.Problem{W: w, Err: err}
 }
 
 var sourceWords = map[string]string{

@@ -79,7 +79,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	if info.Pages < 0 && !info.Encrypted && info.Title == "" && info.Created.IsZero() {
-		return nil, fmt.Errorf("%s: no page tree and no document information could be read", in.Name)
+		return nil, parse.FileErrorf(in.Name, "pdf-unreadable")
 	}
 
 	kind := parse.KindDocument

@@ -3,7 +3,6 @@ package wechathtml
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse"
 	"io"
 	"strconv"
@@ -26,9 +25,15 @@ var (
 )
 
 // syntaxError is a byte the literal grammar does not allow where it stands.
-type syntaxError struct{ what string }
+type syntaxError struct{ p *parse.Problem }
 
-func (e *syntaxError) Error() string { return e.what }
+func (e *syntaxError) Error() string { return e.p.Error() }
+
+func (e *syntaxError) Unwrap() error { return e.p }
+
+func syntax(code string, args ...any) *syntaxError {
+	return &syntaxError{&parse.Problem{W: parse.Warn("", code, args...)}}
+}
 
 // scanner reads the message list, a JavaScript array literal: WeChatMsg 1.x writes object
 // literals with bare keys and single-quoted strings, MemoTrace 2.x writes JSON. One grammar
@@ -108,7 +113,7 @@ func (s *scanner) skipSpace() (byte, error) {
 				}
 				continue
 			}
-			return 0, &syntaxError{"unexpected '/'"}
+			return 0, syntax("js-unexpected-slash")
 		}
 		s.unread()
 		return b, nil
@@ -148,7 +153,7 @@ func (s *scanner) object(depth int, keep bool) (map[string]scalar, error) {
 			return nil, err
 		}
 		if b != ':' {
-			return nil, &syntaxError{fmt.Sprintf("expected ':' after %q", clipKey(key))}
+			return nil, syntax("js-expected-colon", clipKey(key))
 		}
 		s.readByte()
 		v, ok, err := s.value(depth + 1)
@@ -166,7 +171,7 @@ func (s *scanner) object(depth int, keep bool) (map[string]scalar, error) {
 			s.readByte()
 		case '}':
 		default:
-			return nil, &syntaxError{fmt.Sprintf("expected ',' or '}' after the value of %q", clipKey(key))}
+			return nil, syntax("js-expected-comma", clipKey(key))
 		}
 	}
 }
@@ -188,7 +193,7 @@ func (s *scanner) key() (string, error) {
 		return s.str(b)
 	}
 	if !identByte(b) {
-		return "", &syntaxError{fmt.Sprintf("unexpected %q where a property name belongs", rune(b))}
+		return "", syntax("js-unexpected-in-name", string(rune(b)))
 	}
 	var k strings.Builder
 	k.WriteByte(b)
@@ -241,11 +246,11 @@ func (s *scanner) value(depth int) (scalar, bool, error) {
 			return scalar{text: strings.ToLower(word)}, true, nil
 		}
 		if _, err := strconv.ParseFloat(word, 64); err != nil {
-			return scalar{}, false, &syntaxError{fmt.Sprintf("unreadable value %q", clipKey(word))}
+			return scalar{}, false, syntax("unreadable-value", clipKey(word))
 		}
 		return scalar{text: word}, true, nil
 	}
-	return scalar{}, false, &syntaxError{fmt.Sprintf("unexpected %q where a value belongs", rune(b))}
+	return scalar{}, false, syntax("js-unexpected-in-value", string(rune(b)))
 }
 
 func (s *scanner) word() (string, error) {
@@ -307,7 +312,7 @@ func (s *scanner) str(quote byte) (string, error) {
 		case quote:
 			return strings.ToValidUTF8(string(out), "\uFFFD"), nil
 		case '\n':
-			return "", &syntaxError{"line break inside a string"}
+			return "", syntax("js-line-break")
 		case '\\':
 		default:
 			add(b)
@@ -363,7 +368,7 @@ func (s *scanner) hexN(n int) (rune, error) {
 		}
 		v, ok := hexValue(b)
 		if !ok {
-			return 0, &syntaxError{"bad \\u escape"}
+			return 0, syntax("js-bad-escape")
 		}
 		r = r<<4 | rune(v)
 	}
