@@ -18,8 +18,17 @@ SHORTFUZZ ?= 3s
 
 all: build
 
+# The revision, for builds where the toolchain records none (-buildvcs=false, some packagers):
+# passed at link time when git is there; --version falls back to the build information.
+REVISION := $(shell git rev-parse HEAD 2>/dev/null)
+ifneq ($(REVISION),)
+REVTIME  := $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+REVMOD   := $(if $(shell git status --porcelain --untracked-files=no 2>/dev/null),true,false)
+LDFLAGS  := -X main.revision=$(REVISION) -X main.revisionTime=$(REVTIME) -X main.revisionMod=$(REVMOD)
+endif
+
 build:
-	$(GO) build -o $(BIN) ./cmd/dossier
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dossier
 
 # One man page per command, from the same command tree as the help (cobra/doc), into bin/man.
 man: build

@@ -14,38 +14,63 @@ import (
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
-// version is the module version and the VCS revision the binary was built from, as the Go
-// toolchain recorded them: "v1.2.0" from go install, "(devel) 3f2a9c1e4b5d (modified)" from a
-// build in a checkout.
+// The revision the Makefile passes with -ldflags -X when git is available, for builds that
+// record no VCS information (-buildvcs=false, or a tree copied without its .git).
+var (
+	revision     string // full commit hash
+	revisionTime string // commit time, RFC 3339 UTC
+	revisionMod  string // "true" when the tree had uncommitted changes
+)
+
+// version is the module version and the VCS revision the binary was built from: "v1.2.0" from
+// go install, "(devel) 3f2a9c1e4b5d 2025-04-15T08:00:00Z (modified)" from a build in a checkout.
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
+	return versionOf(bi, ok, revision, revisionTime, revisionMod)
+}
+
+// versionOf prefers the revision the toolchain recorded and falls back to the one passed at
+// link time.
+func versionOf(bi *debug.BuildInfo, ok bool, ldRev, ldTime, ldMod string) string {
+	v, goVersion := "(devel)", ""
 	var rev, modified, at string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = " (modified)"
+	if ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		goVersion = " " + bi.GoVersion
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					modified = " (modified)"
+				}
+			case "vcs.time":
+				at = " " + s.Value
 			}
-		case "vcs.time":
-			at = " " + s.Value
 		}
 	}
+	if rev == "" && ldRev != "" {
+		rev, at, modified = ldRev, "", ""
+		if ldTime != "" {
+			at = " " + ldTime
+		}
+		if ldMod == "true" {
+			modified = " (modified)"
+		}
+	}
+	if !ok && rev == "" {
+		return "(unknown)"
+	}
 	if rev == "" {
-		return v + " " + bi.GoVersion
+		return v + goVersion
 	}
 	if len(rev) > 12 {
 		rev = rev[:12]
 	}
-	return v + " " + rev + at + modified + " " + bi.GoVersion
+	return v + " " + rev + at + modified + goVersion
 }
 
 // flagValues are the closed sets of values flags take, offered by shell completion; the
