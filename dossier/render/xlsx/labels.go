@@ -27,58 +27,52 @@ type labels struct {
 	unclassifiedHeads []string
 }
 
-var zhLabels = labels{
-	timelineHeads: []string{"序号", "时间", "渠道", "方向", "状态", "对方", "对方名称", "角色", "时长", "金额", "内容", "证据", "持有人", "位置", "分类", "分类依据", "标记"},
-	evidenceHeads: []string{"序号", "证据名称", "证据来源", "证明目的", "类型", "MIME", "大小（字节）", "SHA-256", "取得时间", "证据时间", "ID", "原件", "持有人", "派生自", "事件数", "警告"},
-	findingsHeads: []string{"编号", "规则", "时间", "日期", "对方", "对方名称", "角色", "持有人", "次数", "阈值", "事件序号", "证据", "说明", "依据", "备注", "分类"},
-	scheduleHeads: []string{"期数", "应还日期", "应还金额", "已还金额", "到期日前已还", "还清日期", "状态", "证据"},
-	paymentHeads:  []string{"还款日期", "还款时间", "金额", "方式", "说明", "证据"},
-	dayHeads:      []string{"日期", "催收方联系合计", "来电", "未接来电", "短信及消息", "夜间"},
-	categoryHeads: []string{"分类", "数量"}, ruleHeads: []string{"规则", "分类", "数量"},
-	period: "证据时间范围", periodFmt: "%s 至 %s", asOf: "核查截至", repayment: "还款情况", sheets: "工作表",
-	agreedTotal: "协议应还合计", dueBy: "截至 %s 已到期应还", paidBy: "截至 %s 已还", owedBy: "截至 %s 到期未还",
-	planList: "共 %d 期", planMonthly: "分 %d 期，每期 %s 元，首期 %s", sep: "，",
-	caseID: "案卷编号", items: "证据数量", events: "事件数量",
-	firstEvent: "最早事件", lastEvent: "最晚事件", stamp: "生成时间", findingsTotal: "核查结果统计",
-	total: "合计", payments: "还款记录", chartTitle: "催收方每日来电及信息（按角色）",
-	heldBy: "由%s（%s）提供", caseYAML: "案件配置",
-	unclassified:      "未在 case.yaml 中登记角色的联系方（不计入核查，请在 contacts: 下补充）",
-	unclassifiedHeads: []string{"号码或账号", "名称", "联系次数", "证据"},
-}
+// The columns of each sheet, as vocabulary keys: the words are package vocab's, shared with
+// the packet, the command line and the web app.
+var (
+	timelineColumns = []string{"column.seq", "column.time", "column.channel", "column.direction", "column.status", "column.counterpart",
+		"column.counterpart-name", "column.role", "column.duration", "column.amount", "column.text", "column.exhibit", "column.holder",
+		"column.locator", "column.class", "column.class-reason", "column.flags"}
+	evidenceColumns = []string{"column.seq", "column.title", "column.source", "column.purpose", "column.kind", "column.mime",
+		"column.size-bytes", "column.sha256", "column.acquired", "column.evidence-time", "column.id", "column.original", "column.holder",
+		"column.derived-from", "column.events", "column.warnings"}
+	findingsColumns = []string{"column.finding-id", "column.rule", "column.time", "column.day", "column.counterpart",
+		"column.counterpart-name", "column.role", "column.holder", "column.count", "column.threshold", "column.event-seqs",
+		"column.exhibits", "column.message", "column.basis", "column.note", "column.category"}
+	scheduleColumns = []string{"column.installment", "column.due", "column.due-amount", "column.paid", "column.paid-by-due",
+		"column.paid-on", "column.status", "column.exhibits"}
+	paymentColumns      = []string{"column.pay-date", "column.pay-time", "column.amount", "column.method", "column.pay-note", "column.exhibit"}
+	dayColumns          = []string{"column.day", "column.collection-contacts", "column.calls", "column.unanswered-calls", "column.messages", "column.at-night"}
+	categoryColumns     = []string{"column.category", "column.quantity"}
+	ruleColumns         = []string{"column.rule", "column.category", "column.quantity"}
+	unclassifiedColumns = []string{"column.number-or-account", "column.party-name", "column.contacts", "column.exhibits"}
+)
 
-var enLabels = labels{
-	timelineHeads: []string{"Seq", "Time", "Channel", "Direction", "Status", "Counterpart", "Name", "Role", "Duration", "Amount", "Text", "Exhibit", "Holder", "Locator", "Class", "Class reason", "Flags"},
-	evidenceHeads: []string{"No.", "Title", "Source", "Purpose", "Kind", "MIME", "Size (bytes)", "SHA-256", "Acquired", "Evidence time", "ID", "Original", "Holder", "Derived from", "Events", "Warnings"},
-	findingsHeads: []string{"ID", "Rule", "Time", "Day", "Counterpart", "Name", "Role", "Holder", "Count", "Threshold", "Events", "Exhibits", "Message", "Source", "Note", "Category"},
-	scheduleHeads: []string{"No.", "Due", "Amount", "Paid", "Paid by due", "Paid on", "Status", "Exhibits"},
-	paymentHeads:  []string{"Date", "Time", "Amount", "Method", "Note", "Exhibit"},
-	dayHeads:      []string{"Day", "Collection contacts", "Calls", "Unanswered calls", "Messages", "At night"},
-	categoryHeads: []string{"Category", "Count"}, ruleHeads: []string{"Rule", "Category", "Count"},
-	period: "Period covered", periodFmt: "%s to %s", asOf: "As of", repayment: "Repayment", sheets: "Sheets",
-	agreedTotal: "Agreed in total", dueBy: "Due by %s", paidBy: "Paid by %s", owedBy: "Due and unpaid on %s",
-	planList: "%d installments", planMonthly: "%d monthly installments of %s from %s", sep: ", ",
-	caseID: "Dossier id", items: "Items", events: "Events",
-	firstEvent: "First event", lastEvent: "Last event", stamp: "Generated", findingsTotal: "Findings",
-	total: "Total", payments: "Payments", chartTitle: "Incoming collection contacts per day, by role",
-	heldBy: "provided by %s (%s)", caseYAML: "case.yaml",
-	unclassified:      "Counterparts with no role in case.yaml (not counted; add them under contacts:)",
-	unclassifiedHeads: []string{"Number or account", "Name", "Contacts", "Exhibits"},
-}
-
-// labelsFor returns the workbook's words in lang, the terms shared with the packet and the
-// command line filled from the vocabulary.
+// labelsFor returns the workbook's words in lang, from the vocabulary.
 func labelsFor(lang string) *labels {
-	l := zhLabels
-	if lang == vocab.EN {
-		l = enLabels
+	w := func(key string) string { return vocab.Term(lang, "workbook."+key) }
+	return &labels{
+		sheetSummary: vocab.Term(lang, vocab.SheetSummary), sheetTimeline: vocab.Term(lang, vocab.SheetTimeline),
+		sheetEvidence: vocab.Term(lang, vocab.SheetEvidence), sheetFindings: vocab.Term(lang, vocab.SheetFindings),
+		sheetSchedule: vocab.Term(lang, vocab.SheetSchedule),
+
+		timelineHeads: vocab.Terms(lang, timelineColumns...), evidenceHeads: vocab.Terms(lang, evidenceColumns...),
+		findingsHeads: vocab.Terms(lang, findingsColumns...), scheduleHeads: vocab.Terms(lang, scheduleColumns...),
+		paymentHeads: vocab.Terms(lang, paymentColumns...), dayHeads: vocab.Terms(lang, dayColumns...),
+		categoryHeads: vocab.Terms(lang, categoryColumns...), ruleHeads: vocab.Terms(lang, ruleColumns...),
+		unclassifiedHeads: vocab.Terms(lang, unclassifiedColumns...),
+
+		complainant: vocab.Term(lang, vocab.Complainant), respondent: vocab.Term(lang, vocab.Respondent),
+		agreement: vocab.Term(lang, vocab.Agreement), fromComplainant: vocab.Holder(lang, "self"),
+
+		caseID: w("case-id"), items: w("items"), events: w("events"), firstEvent: w("first-event"), lastEvent: w("last-event"),
+		stamp: w("stamp"), findingsTotal: w("findings-total"), total: w("total"), payments: w("payments"),
+		chartTitle: w("chart-title"), heldBy: w("held-by"), caseYAML: w("case-yaml"),
+		period: w("period"), periodFmt: w("period-format"), asOf: w("as-of"), repayment: w("repayment"), sheets: w("sheets"),
+		agreedTotal: w("agreed-total"), dueBy: w("due-by"), paidBy: w("paid-by"), owedBy: w("owed-by"),
+		planList: w("plan-list"), planMonthly: w("plan-monthly"), sep: w("sep"),
+		unclassified: w("unclassified"),
 	}
-	l.sheetSummary, l.sheetTimeline = vocab.Term(lang, vocab.SheetSummary), vocab.Term(lang, vocab.SheetTimeline)
-	l.sheetEvidence, l.sheetFindings = vocab.Term(lang, vocab.SheetEvidence), vocab.Term(lang, vocab.SheetFindings)
-	l.sheetSchedule = vocab.Term(lang, vocab.SheetSchedule)
-	l.complainant, l.respondent = vocab.Term(lang, vocab.Complainant), vocab.Term(lang, vocab.Respondent)
-	l.agreement = vocab.Term(lang, vocab.Agreement)
-	l.fromComplainant = vocab.Holder(lang, "self")
-	return &l
 }
 
 // ruleOrder fixes the order rules are listed in, so flags read the same on every row.
