@@ -124,8 +124,11 @@ func printRead(e *env, lang string, res []reading.Result) {
 		if r.Events > 0 {
 			what += fmt.Sprintf(", %d events", r.Events)
 		}
-		if r.Warning != "" {
-			what = "warning: " + r.Warning
+		switch {
+		case r.WarningCode != nil:
+			what = vocab.Term(lang, vocab.WarningLabel) + r.WarningCode.In(lang)
+		case r.Warning != "":
+			what = vocab.Term(lang, vocab.WarningLabel) + r.Warning
 		}
 		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", evidence.Label(lang, r.Exhibit), r.Name, what)
 		lines += r.Lines

@@ -309,6 +309,11 @@ var warnTerms = map[string][2]string{
 	"js-unexpected-in-value":  {"值的位置出现意外的 “%s”", "unexpected %q where a value belongs"},
 	"js-line-break":           {"字符串中间有换行", "line break inside a string"},
 	"js-bad-escape":           {"\\u 转义有误", "bad \\u escape"},
+
+	// Reading screenshots (package ocr/reading); the cause is the engine's own words.
+	"ocr-failed":      {"文字识别失败：%s", "reading failed: %s"},
+	"ocr-cannot-open": {"无法打开原件：%s", "cannot open the original: %s"},
+	"ocr-not-read":    {"未能识别：%s", "not read: %s"},
 }
 
 // Words around warnings.

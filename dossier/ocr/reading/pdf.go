@@ -128,7 +128,7 @@ func readPDF(path string, e *ocr.Engine, r *Reading) {
 		return nil
 	})
 	if err != nil {
-		r.Warning = "not read: " + err.Error()
+		r.warn("ocr-not-read", err.Error())
 	}
 }
 

@@ -32,6 +32,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/ocr"
 	"github.com/dossier-tool/dossier/dossier/ocr/screen"
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Reading is the stored result of reading one item.
@@ -43,8 +44,11 @@ type Reading struct {
 	ocr.Page
 	// Pages are the scanned pages of a PDF, each read as an image; the reading of a PDF has no
 	// Lines of its own.
-	Pages   []ScanPage `json:"pages,omitempty"`
-	Warning string     `json:"warning,omitempty"`
+	Pages []ScanPage `json:"pages,omitempty"`
+	// Warning is in English; WarningCode is the same as a code, for readers to word in the case
+	// language (absent from readings stored before).
+	Warning     string         `json:"warning,omitempty"`
+	WarningCode *vocab.Warning `json:"warning_code,omitempty"`
 }
 
 // Text is the screen's text (or a scanned PDF's, page after page), one line of OCR a line.
@@ -115,6 +119,8 @@ type Result struct {
 	Lines   int    `json:"lines"`
 	Events  int    `json:"events"`
 	Warning string `json:"warning,omitempty"`
+	// WarningCode is Warning as a code (see Reading).
+	WarningCode *vocab.Warning `json:"-"`
 }
 
 // Wants reports whether OCR has something to read on an item: an eligible image, or a PDF with
@@ -182,7 +188,7 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), err)
 			}
 		}
-		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.AllLines()), Events: len(Events(opt.Case, it, r)), Warning: r.Warning})
+		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.AllLines()), Events: len(Events(opt.Case, it, r)), Warning: r.Warning, WarningCode: r.WarningCode})
 		readings = append(readings, r)
 		if opt.Progress != nil {
 			opt.Progress(i+1, len(todo))
@@ -190,6 +196,12 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 	}
 	wg.Wait()
 	return results, readings, err
+}
+
+// warn records why an item was not read, as a code with the engine's own words as its cause.
+func (r *Reading) warn(code, cause string) {
+	w := vocab.Warning{Code: code, Cause: &vocab.Warning{What: cause}}
+	r.Warning, r.WarningCode = w.String(), &w
 }
 
 func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) {
@@ -200,7 +212,7 @@ func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) 
 		// pixels: one bad screenshot must not take the whole add down.
 		if p := recover(); p != nil {
 			r.Lines = []ocr.Line{}
-			r.Warning = fmt.Sprintf("reading failed: %v", p)
+			r.warn("ocr-failed", fmt.Sprint(p))
 		}
 	}()
 	if isPDF(it) {
@@ -209,13 +221,13 @@ func readOne(f *casefolder.Folder, it *evidence.Item, opt Options) (r *Reading) 
 	}
 	rc, err := f.Store.Open(it.SHA256)
 	if err != nil {
-		r.Warning = "cannot open the original: " + err.Error()
+		r.warn("ocr-cannot-open", err.Error())
 		return r
 	}
 	defer rc.Close()
 	page, err := opt.Engine.ReadImage(rc)
 	if err != nil {
-		r.Warning = "not read: " + err.Error()
+		r.warn("ocr-not-read", err.Error())
 		return r
 	}
 	r.Page = *page
