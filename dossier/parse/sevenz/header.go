@@ -111,6 +111,9 @@ type buf struct {
 
 var errShort = parse.Errorf("7z-header-short")
 
+// errMemory means the decoder budget cannot hold the packed header's decoder now.
+var errMemory = errors.New("decoder memory budget taken")
+
 func (r *buf) byte() (byte, error) {
 	if r.off >= len(r.b) {
 		return 0, errShort
@@ -219,8 +222,10 @@ func inspect(ra io.ReaderAt, size int64, password string) (*summary, error) {
 	if id != idHeader {
 		return nil, fmt.Errorf("unexpected header id %d", id)
 	}
+	// s.memory keeps the packed header's decoder: the library unpacks the header again when it
+	// opens the archive, within the reservation made from it.
 	encrypted := s.headerEncrypted
-	s.folders, s.memory = nil, 0
+	s.folders = nil
 	if err := r.header(s); err != nil {
 		return nil, err
 	}
@@ -637,6 +642,12 @@ func decodeHeader(ra io.ReaderAt, size int64, si *streamsInfo, password string, 
 			return nil, refuse("7z-packed-header-too-large", u, maxHeader)
 		}
 	}
+	// Unpacking the header here comes before the archive's reservation: it takes its own.
+	release, ok := container.Reserve(f.memory + 2*int64(unpack))
+	if !ok {
+		return nil, errMemory
+	}
+	defer release()
 	pos, packed := 32+si.packPos, si.packSizes[0]
 	if pos > uint64(size) || packed > uint64(size)-pos {
 		return nil, parse.Errorf("7z-header-cut")

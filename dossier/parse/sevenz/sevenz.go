@@ -17,8 +17,9 @@
 //   - a method other than copy, LZMA, LZMA2, PPMd, Deflate, BZip2, the branch filters, delta and
 //     7zAES (zstd, brotli and lz4 of the 7-Zip forks size their windows from the stream).
 //
-// The memory of the largest folder's coders (twice, since a decoder dropped waits for the
-// collector) is then reserved from the process-wide budget of package container, so archives
+// The memory of the largest folder's coders, or of the packed header's if larger (twice, since a
+// decoder dropped waits for the collector), is then reserved from the process-wide budget of
+// package container (unpacking the header for the checks takes its own reservation), so archives
 // nested in archives cannot add up past it; members are read in order, one at a time, each
 // within the size, bomb and time caps of package container. Members of a folder encrypted with
 // 7zAES are opened with the password the user gave (--password or a sidecar's password:);
@@ -64,6 +65,9 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		return x.Finish(0), nil
 	case errors.As(err, &ref):
 		x.Warn("", "archive-not-opened", err)
+		return x.Finish(0), nil
+	case errors.Is(err, errMemory):
+		x.Warn("", "archive-memory-later", container.MaxDictionary>>20)
 		return x.Finish(0), nil
 	case err != nil:
 		return nil, fmt.Errorf("%s: not a readable 7z archive: %w", in.Name, err)

@@ -3,6 +3,7 @@ package sevenz
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -192,6 +193,14 @@ func TestNestedBudget(t *testing.T) {
 		t.Fatal("budget taken before the test")
 	}
 	res, got, err := run(t, "x.7z", big, "")
+	release()
+	// A packed header is not unpacked either when its decoder (4 MiB of buffers and a small
+	// dictionary) does not fit.
+	release, _ = container.Reserve(container.MaxDecoderMemory - 2<<20)
+	packed := readFixture(t, "plain.7z")
+	if _, err := inspect(bytes.NewReader(packed), int64(len(packed)), ""); !errors.Is(err, errMemory) {
+		t.Errorf("packed header unpacked past the budget: %v", err)
+	}
 	release()
 	if err != nil {
 		t.Fatal(err)
