@@ -302,3 +302,63 @@ func TestRedactedImportedPageHasText(t *testing.T) {
 		}
 	}
 }
+
+// A scanned page has its numbers in pixels, which PDFium has no characters for: a redacted
+// packet paints them over where OCR read them on the page, so no image of the packet shows them.
+func TestScannedPageNumbersMasked(t *testing.T) {
+	img, read := textScreen(t, []string{"张三您好请回电 13900001234", "agent 15900001111 call"})
+	const left, top, width = 20.0, 20.0, 170.0 // where the scan lies on the page, in mm
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCreationDate(time.Date(2025, 1, 29, 10, 0, 0, 0, time.UTC))
+	f.AddPage()
+	f.RegisterImageOptionsReader("scan", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(encodePNG(img)))
+	f.ImageOptions("scan", left, top, width, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	var pdfData bytes.Buffer
+	if err := f.Output(&pdfData); err != nil {
+		t.Fatal(err)
+	}
+	mm := width / float64(img.Rect.Dx()) // per pixel
+	units := func(origin float64, px int) int {
+		return int((origin + float64(px)*mm) * 72 / 25.4 * evidence.PageUnits)
+	}
+	var lines []evidence.TextLine
+	for _, l := range read {
+		lines = append(lines, evidence.TextLine{Text: l.Text, Page: 1, X0: units(left, l.X0), Y0: units(top, l.Y0), X1: units(left, l.X1), Y1: units(top, l.Y1)})
+	}
+	fx := newFixture(t)
+	var it *evidence.Item
+	for i := range fx.bundle.Items {
+		x := &fx.bundle.Items[i]
+		switch {
+		case x.Name == "协议.pdf":
+			it = x
+		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
+			x.MIME = "application/octet-stream" // the scan's images only
+		}
+	}
+	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	fx.bundle.Text = map[string][]evidence.TextLine{it.ID: lines}
+	fx.bundle.Read = map[string]bool{it.ID: true}
+	found := func(all []string, v string) bool {
+		for _, d := range all {
+			if strings.Contains(d, v) {
+				return true
+			}
+		}
+		return false
+	}
+	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !found(plain, "13900001234") {
+		t.Fatalf("tesseract does not read the number on the unredacted scan (read %q): the check proves nothing", plain)
+	}
+	packet := render(t, fx, Options{Redact: true})
+	seen := imageDigits(t, packet)
+	if found(seen, "13900001234") {
+		t.Error("the complainant's phone is legible on the redacted scan")
+	}
+	if !found(seen, "15900001111") {
+		t.Errorf("the collector's number is masked too (read %q)", seen)
+	}
+	if text := digitsOf(pdftotext(t, writeTemp(t, packet), 0, 0, false)); strings.Contains(text, "13900001234") {
+		t.Error("the redacted scan's text layer gives the phone number")
+	}
+}
