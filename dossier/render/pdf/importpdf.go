@@ -130,13 +130,25 @@ func (d *doc) importPDF(it *evidence.Item) error {
 		if d.opt.Redact {
 			sx, sy = w*k, h*k // an image spans the unit square
 		}
-		f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
-		d.pageTextLayer(it, i+1, pw, ph, x, y, w, h)
+		var rp *rasterPage
 		if d.opt.Redact {
 			if rd, err := d.rasterPlan(it, len(p.pages)); err == nil {
-				rp := rd.pages[i]
-				d.linesLayer(rp.text, 0, rp.w, rp.h, x, y, w, h) // PDFium's characters, masked
+				rp = &rd.pages[i]
 			}
+		}
+		if rp != nil && rp.unchecked {
+			f.SetFont(fontFamily, "", 10)
+			f.SetY(y + 12)
+			for _, l := range d.lines(d.t("why.page.unchecked"), w-16) {
+				f.SetX(x + 8)
+				d.cell(w-16, 5, l, "L", true)
+			}
+		} else {
+			f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
+			d.pageTextLayer(it, i+1, pw, ph, x, y, w, h)
+		}
+		if rp != nil && !rp.unchecked {
+			d.linesLayer(rp.text, 0, rp.w, rp.h, x, y, w, h) // PDFium's characters, masked
 		}
 		f.SetDrawColor(170, 170, 170)
 		f.SetLineWidth(0.2)
@@ -164,6 +176,9 @@ func (d *doc) writeForms(u *update) ([]xobject, error) {
 				return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
 			}
 			for i, rp := range rd.pages {
+				if rp.unchecked {
+					continue // not drawn
+				}
 				n, err := d.writeRasterized(u, rp)
 				if err != nil {
 					return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)

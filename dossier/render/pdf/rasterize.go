@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -116,6 +117,9 @@ type rasterPage struct {
 	off, n int64
 	text   []evidence.TextLine // the page's text layer, in the image's pixels, masked
 	masked int                 // characters painted over
+	// unchecked: the page has no characters (a scan) and OCR has not read it, so nothing says
+	// where its numbers are; it is not rendered, and the packet says so in its place.
+	unchecked bool
 }
 
 func (rs *rasterSet) close() {
@@ -208,6 +212,11 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 	text, err := inst.GetPageTextStructured(&requests.GetPageTextStructured{Page: page, Mode: requests.GetPageTextStructuredModeChars})
 	if err != nil {
 		return rasterPage{}, fmt.Errorf("pdfium: page %d text: %w", i+1, err)
+	}
+	if !d.b.Read[it.ID] && !slices.ContainsFunc(text.Chars, func(c *responses.GetPageTextStructuredChar) bool {
+		return strings.TrimSpace(c.Text) != ""
+	}) {
+		return rasterPage{unchecked: true}, nil
 	}
 	r, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{DPI: rasterDPI, Page: page})
 	if err != nil {

@@ -22,7 +22,9 @@ import (
 //
 // An image OCR has not read (OCR not installed, or the reading failed) cannot be searched, so a
 // redacted packet does not show it: the exhibit says why and how to have it read, and the
-// integrity appendix lists it. OCR misreads a digit now and then; a misread number is still
+// integrity appendix lists it. A scanned page of a PDF is treated alike (rasterize.go): the
+// numbers OCR read on it are painted over on the rendered page, and a page with no characters of
+// its own that OCR has not read is left out, said so in its place and listed. OCR misreads a digit now and then; a misread number is still
 // masked where the redactor's rules (any mobile, ID-card or bank-card shape) cover it, and the
 // case's own numbers are also looked for with the letters OCR confuses with digits (O, l, S, B
 // ...) read as those digits.

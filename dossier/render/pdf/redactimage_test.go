@@ -361,4 +361,19 @@ func TestScannedPageNumbersMasked(t *testing.T) {
 	if text := digitsOf(pdftotext(t, writeTemp(t, packet), 0, 0, false)); strings.Contains(text, "13900001234") {
 		t.Error("the redacted scan's text layer gives the phone number")
 	}
+
+	// Without a reading the scan cannot be checked: its page is left out, said so, and listed.
+	fx.bundle.Read, fx.bundle.Text = nil, nil
+	packet = render(t, fx, Options{Redact: true})
+	if seen := imageDigits(t, packet); found(seen, "13900001234") || found(seen, "15900001111") {
+		t.Errorf("the unread scan is in the redacted packet (read %q)", seen)
+	}
+	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
+	if !strings.Contains(text, squeeze(text2("zh", "why.page.unchecked"))) {
+		t.Error("the unread scan's page does not say why it is not shown")
+	}
+	entry := fmt.Sprintf(text2("zh", "redact.leftout.pages"), evidence.Label("zh", it.Exhibit), "1")
+	if want := squeeze(fmt.Sprintf(text2("zh", "redact.leftout"), entry)); !strings.Contains(text, want) {
+		t.Errorf("the integrity appendix does not say %q", want)
+	}
 }

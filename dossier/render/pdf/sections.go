@@ -499,6 +499,17 @@ func (d *doc) leftOut() []string {
 		if isImageMIME(it.MIME) && d.unchecked(it) && d.plan(it).why == "" {
 			out = append(out, evidence.Label(d.lang, it.Exhibit))
 		}
+		if rs := d.raster; rs != nil && rs.docs[it.SHA256] != nil && rs.docs[it.SHA256].err == nil {
+			var pages []string
+			for k, p := range rs.docs[it.SHA256].pages {
+				if p.unchecked {
+					pages = append(pages, strconv.Itoa(k+1))
+				}
+			}
+			if len(pages) > 0 {
+				out = append(out, fmt.Sprintf(d.t("redact.leftout.pages"), evidence.Label(d.lang, it.Exhibit), strings.Join(pages, d.t("list.sep"))))
+			}
+		}
 	}
 	return out
 }
