@@ -401,17 +401,16 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 	}
 
 	r := &Report{
-		AsOf:         ev.asOf,
-		Timezone:     ev.loc.String(),
-		Findings:     ev.ordered(),
-		Schedule:     rows,
-		Unclassified: ev.unclassifiedList(),
-		Totals:       map[string]int{},
+		AsOf:           ev.asOf,
+		Timezone:       ev.loc.String(),
+		Schedule:       rows,
+		Unclassified:   ev.unclassifiedList(),
+		Totals:         map[string]int{},
+		CategoryTotals: map[string]int{},
 	}
 	if r.Schedule == nil {
 		r.Schedule = []ScheduleRow{}
 	}
-	r.CategoryTotals = map[string]int{}
 	for _, cat := range Categories() {
 		r.CategoryTotals[cat] = 0
 	}
@@ -419,12 +418,14 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 		r.Totals[rule] = len(ev.byRule[rule])
 		r.CategoryTotals[CategoryOf(rule)] += len(ev.byRule[rule])
 	}
+	r.Findings = ev.ordered()
 	return r
 }
 
 // ordered lists the findings by the rule table, then time (a per-day finding at the start of its
 // day), then the first event cited, so the JSON is the same on every run despite map iteration.
-// Single-contact findings arrive in timeline order already; sorting is then only a check.
+// Single-contact findings arrive in timeline order already; sorting is then only a check. It
+// empties byRule as it goes, so the findings are not held twice.
 func (ev *evaluator) ordered() []Finding {
 	at := func(f *Finding) time.Time {
 		if f.Time != nil {
@@ -459,6 +460,8 @@ func (ev *evaluator) ordered() []Finding {
 			}
 		}
 		out = append(out, fs...)
+		// A case of a million events has ~100,000 findings: the rule's own copy goes at once.
+		ev.byRule[rule] = nil
 	}
 	return out
 }
