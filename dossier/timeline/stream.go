@@ -50,24 +50,36 @@ type Merged struct {
 	files []string        // events file of each item, "" when loaded
 	mem   [][]event.Event // events of each loaded item
 	keys  []key
-	n     int // events after folding; -1 until one pass has counted them
+	// byRank is the item of each rank in keys' slot.
+	byRank []uint32
+	n      int // events after folding; -1 until one pass has counted them
 	// Classify, when set, is called with every event as a pass emits it, Seq set, before the
 	// caller sees it: how the case gives each message its class (package classify).
 	Classify func(e *event.Event)
 	stop     func() error
 }
 
-// key places one event: compared field by field exactly as sortEvents compares events.
+// key places one event: compared field by field exactly as sortEvents compares events, in 32
+// bytes (a million events, 32 MB).
 type key struct {
-	sec     int64
-	off     int64 // byte offset of the line in the file, or index in mem
-	nsec    int32
-	exhibit int32
-	item    uint32
-	length  uint32 // of the line, without its newline
-	channel uint32 // rank among the case's channels
-	cp      uint32 // rank among the case's counterparts
+	sec    int64
+	off    int64 // byte offset of the line in the file, or index in mem
+	nsec   int32
+	cp     uint32 // rank among the case's counterparts
+	length uint32 // of the line, without its newline
+	// slot is the item's rank in (exhibit, position) order above the low 8 bits, and the rank of
+	// the channel among the case's channels in them.
+	slot uint32
 }
+
+func (k *key) item() uint32    { return k.slot >> 8 }
+func (k *key) channel() uint32 { return k.slot & 0xff }
+
+// Limits of a key's slot: far beyond any case (the channels are the few event.Channel names).
+const (
+	maxItems    = 1<<24 - 1
+	maxChannels = 1 << 8
+)
 
 // maxOpenFiles bounds the events files a pass keeps open (and buffered) at once.
 const maxOpenFiles = 64
@@ -80,6 +92,23 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 		total += min(max(items[i].Events, 0), maxPrealloc)
 	}
 	m.keys = make([]key, 0, min(total, maxPrealloc))
+	if len(items) > maxItems {
+		return nil, fmt.Errorf("timeline: %d items, more than the %d one timeline merges", len(items), maxItems)
+	}
+	// Keys sort by item rank where events sort by exhibit, then item.
+	rank := make([]uint32, len(items))
+	byExhibit := make([]int, len(items))
+	for i := range byExhibit {
+		byExhibit[i] = i
+	}
+	slices.SortStableFunc(byExhibit, func(a, b int) int { return cmp.Compare(items[a].Exhibit, items[b].Exhibit) })
+	for r, i := range byExhibit {
+		rank[i] = uint32(r)
+	}
+	m.byRank = make([]uint32, len(items))
+	for i, r := range rank {
+		m.byRank[r] = uint32(i)
+	}
 	channels, counterparts := newRanks(), newRanks()
 	for i := range items {
 		it := &items[i]
@@ -95,8 +124,12 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 			if t.IsZero() {
 				return nil // ingest warned about it; the timeline leaves it out
 			}
+			ch := channels.id(string(channel))
+			if ch >= maxChannels {
+				return fmt.Errorf("timeline: events of more than %d channels", maxChannels)
+			}
 			m.keys = append(m.keys, key{sec: t.Unix(), nsec: int32(t.Nanosecond()), off: off, length: uint32(length),
-				exhibit: int32(it.Exhibit), item: uint32(i), channel: channels.id(string(channel)), cp: counterparts.id(counterpart)})
+				slot: rank[i]<<8 | ch, cp: counterparts.id(counterpart)})
 			return nil
 		}
 		if src.File != nil && it.Events > 0 {
@@ -122,11 +155,11 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 	chRank, cpRank := channels.ranks(), counterparts.ranks()
 	for i := range m.keys {
 		k := &m.keys[i]
-		k.channel, k.cp = chRank[k.channel], cpRank[k.cp]
+		k.slot, k.cp = k.slot&^0xff|chRank[k.channel()], cpRank[k.cp]
 	}
 	slices.SortFunc(m.keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.channel, b.channel),
-			cmp.Compare(a.cp, b.cp), cmp.Compare(a.exhibit, b.exhibit), cmp.Compare(a.item, b.item), cmp.Compare(a.off, b.off))
+		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.channel(), b.channel()),
+			cmp.Compare(a.cp, b.cp), cmp.Compare(a.item(), b.item()), cmp.Compare(a.off, b.off))
 	})
 	return m, nil
 }
@@ -221,12 +254,13 @@ func (m *Merged) Each(fn func(e *event.Event) error) error {
 			}
 		}
 		k := &m.keys[i]
-		it := &m.items[k.item]
+		item := m.byRank[k.item()]
+		it := &m.items[item]
 		var e event.Event
-		if m.files[k.item] == "" {
-			e = m.mem[k.item][k.off]
+		if m.files[item] == "" {
+			e = m.mem[item][k.off]
 		} else {
-			line, err := rd.read(m.files[k.item], k.off, int(k.length))
+			line, err := rd.read(m.files[item], k.off, int(k.length))
 			if err != nil {
 				return fmt.Errorf("events of %s: %w", evidence.Label("en", it.Exhibit), err)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
@@ -179,5 +180,12 @@ func TestMergedStopsOnError(t *testing.T) {
 	})
 	if err != stop || calls != 1 {
 		t.Fatalf("Each returned %v after %d calls, want the callback's error after 1", err, calls)
+	}
+}
+
+// A million events keep a million keys in memory for as long as a document renders.
+func TestKeyIs32Bytes(t *testing.T) {
+	if n := unsafe.Sizeof(key{}); n != 32 {
+		t.Fatalf("a key takes %d bytes, want 32", n)
 	}
 }
