@@ -311,9 +311,20 @@ var warnTerms = map[string][2]string{
 	"js-bad-escape":           {"\\u 转义有误", "bad \\u escape"},
 
 	// Reading screenshots (package ocr/reading); the cause is the engine's own words.
-	"ocr-failed":      {"文字识别失败：%s", "reading failed: %s"},
-	"ocr-cannot-open": {"无法打开原件：%s", "cannot open the original: %s"},
-	"ocr-not-read":    {"未能识别：%s", "not read: %s"},
+	"ocr-failed":         {"文字识别失败：%s", "reading failed: %s"},
+	"ocr-cannot-open":    {"无法打开原件：%s", "cannot open the original: %s"},
+	"ocr-not-read":       {"未能识别：%s", "not read: %s"},
+	"not-wechatpay-bill": {"不是微信支付账单：没有表头行", "not a WeChat Pay bill: no header row"},
+	"not-alipay-bill":    {"不是支付宝账单：没有表头行", "not an Alipay bill: no header row"},
+	"not-vmessage":       {"没有 BEGIN:VMSG 信息块", "no BEGIN:VMSG block"},
+	"not-wechat-csv":     {"开头几行中没有微信消息表头（Type、IsSender、CreateTime 或 StrTime、StrContent）", "no WeChat message header (Type, IsSender, CreateTime or StrTime, StrContent) in the first lines"},
+	"not-wechat-txt":     {"开头几行中没有微信消息行（YYYY-MM-DD HH:MM:SS 名称）", "no WeChat message line (YYYY-MM-DD HH:MM:SS name) in the first lines"},
+	"not-email":          {"不是电子邮件：没有 From、Date 或 Subject 邮件头", "not an e-mail: no From, Date or Subject header"},
+	"not-rar":            {"没有 RAR 文件签名", "no RAR signature"},
+	"sms-no-root":        {"第 %s 行：没有 <%s> 根元素：%s", "line %s: no <%s> root element: %s"},
+	"sms-wrong-root":     {"第 %s 行：根元素是 <%s>，不是 <%s>", "line %s: root element is <%s>, not <%s>"},
+	"not-audio":          {"不是支持的音频容器格式", "not a supported audio container"},
+	"no-message-list":    {"页面中没有 WeChatMsg/MemoTrace 消息列表（chatMessages）", "no WeChatMsg/MemoTrace message list (chatMessages) in the page"},
 }
 
 // Words around warnings.

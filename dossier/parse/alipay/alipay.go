@@ -57,7 +57,7 @@ const (
 )
 
 // ErrNotBill is returned when no Alipay header row is found; the file is then kept as a document.
-var ErrNotBill = errors.New("not an Alipay bill: no header row")
+var ErrNotBill = parse.Errorf("not-alipay-bill")
 
 // Parser reads Alipay bills. The zero value is ready to use.
 type Parser struct{}

@@ -158,7 +158,7 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 	}
 	h := textproto.MIMEHeader(msg.Header)
 	if h.Get("From") == "" && h.Get("Date") == "" && h.Get("Subject") == "" {
-		return nil, fmt.Errorf("%s: not an e-mail: no From, Date or Subject header", in.Name)
+		return nil, parse.FileErrorf(in.Name, "not-email")
 	}
 
 	// The Date header is read before the body so that attachments can take the message's time.

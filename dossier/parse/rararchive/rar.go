@@ -74,7 +74,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	if bytes.HasPrefix(head[:n], sigRAR5) {
 		memory = rar5Memory
 	} else if !bytes.HasPrefix(head[:n], sigRAR4) {
-		return nil, fmt.Errorf("%s: no RAR signature", in.Name)
+		return nil, parse.FileErrorf(in.Name, "not-rar")
 	}
 	release, ok := container.Reserve(memory)
 	if !ok {

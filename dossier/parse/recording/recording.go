@@ -19,7 +19,6 @@ package recording
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -39,7 +38,7 @@ type Parser struct{}
 func (Parser) Name() string { return "recording" }
 
 // errNotAudio means the bytes are not a container this package reads.
-var errNotAudio = errors.New("not a supported audio container")
+var errNotAudio = parse.Errorf("not-audio")
 
 // audio is what a container reader learnt about a file.
 type audio struct {

@@ -52,14 +52,14 @@ func openExport(in *parse.Input, root, kind string) (*export, error) {
 		line, _ := dec.InputPos()
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: no <%s> root element: %w", in.Name, line, root, err)
+			return nil, parse.FileErrorf(in.Name, "sms-no-root", line, root, err)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
 		if se.Name.Local != root {
-			return nil, fmt.Errorf("%s: line %d: root element is <%s>, not <%s>", in.Name, line, se.Name.Local, root)
+			return nil, parse.FileErrorf(in.Name, "sms-wrong-root", line, se.Name.Local, root)
 		}
 		a := attrs(se.Attr)
 		if ms, ok := epochMillis(a.get("backup_date")); ok {

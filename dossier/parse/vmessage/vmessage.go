@@ -79,7 +79,7 @@ var _ parse.Parser = Parser{}
 func (Parser) Name() string { return "vmessage" }
 
 // ErrNotVMessage means the file holds no BEGIN:VMSG block.
-var ErrNotVMessage = errors.New("no BEGIN:VMSG block")
+var ErrNotVMessage = parse.Errorf("not-vmessage")
 
 // Detect accepts text whose first non-blank lines open a vMessage block.
 func (Parser) Detect(s *parse.Sniff) bool {

@@ -23,7 +23,7 @@ var _ parse.Parser = CSV{}
 func (CSV) Name() string { return "wechat-csv" }
 
 // ErrNotWeChatCSV means the first lines hold no WeChat message-table header.
-var ErrNotWeChatCSV = errors.New("no WeChat message header (Type, IsSender, CreateTime or StrTime, StrContent) in the first lines")
+var ErrNotWeChatCSV = parse.Errorf("not-wechat-csv")
 
 // csvHeaderLines is how many leading records may precede the header.
 const csvHeaderLines = 5

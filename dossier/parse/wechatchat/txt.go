@@ -34,7 +34,7 @@ var _ parse.Parser = TXT{}
 func (TXT) Name() string { return "wechat-txt" }
 
 // ErrNotWeChatTXT means the first lines hold no timestamp-and-name line.
-var ErrNotWeChatTXT = errors.New("no WeChat message line (YYYY-MM-DD HH:MM:SS name) in the first lines")
+var ErrNotWeChatTXT = parse.Errorf("not-wechat-txt")
 
 var reStamp = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: +(\S.{0,99}))?$`)
 

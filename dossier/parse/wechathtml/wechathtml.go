@@ -81,7 +81,7 @@ var _ parse.Parser = Parser{}
 func (Parser) Name() string { return "wechat-html" }
 
 // ErrNoMessageList means the page holds no message array where the exporters put it.
-var ErrNoMessageList = errors.New("no WeChatMsg/MemoTrace message list (chatMessages) in the page")
+var ErrNoMessageList = parse.Errorf("no-message-list")
 
 const (
 	maxEvents = 1 << 20

@@ -34,7 +34,7 @@ import (
 
 // ErrNotBill is returned when no WeChat Pay header row is found; the file is then kept as a
 // document.
-var ErrNotBill = errors.New("not a WeChat Pay bill: no header row")
+var ErrNotBill = parse.Errorf("not-wechatpay-bill")
 
 // maxCSVBytes bounds how much of a CSV is read; a real bill is well under a megabyte.
 const maxCSVBytes = 256 << 20
