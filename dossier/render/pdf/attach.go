@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dossier-tool/dossier/dossier/manifest"
+	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
 )
 
 // writePacket writes the library's output pdf to w and appends the update that carries the
@@ -150,17 +151,17 @@ func withoutNames(catalog []byte) ([]byte, error) {
 	if i < 0 {
 		return catalog, nil
 	}
-	lx := &lexer{b: catalog[i:]}
-	lx.value(0)
-	names, ok := lx.value(0).(dict)
-	if !ok {
+	_, key, _ := pdfdoc.ParseValue(catalog[i:])
+	v, n, err := pdfdoc.ParseValue(catalog[i+key:])
+	names, ok := v.(map[string]any)
+	if err != nil || !ok {
 		return nil, fmt.Errorf("the catalog's /Names is not a dictionary")
 	}
 	for k, v := range names {
-		tree, _ := v.(dict)
-		if entries, _ := tree["Names"].(array); k != "EmbeddedFiles" || len(entries) > 0 {
+		tree, _ := v.(map[string]any)
+		if entries, _ := tree["Names"].([]any); k != "EmbeddedFiles" || len(entries) > 0 {
 			return nil, fmt.Errorf("the catalog's /Names holds %s", k)
 		}
 	}
-	return append(catalog[:i:i], catalog[i+lx.i:]...), nil
+	return append(catalog[:i:i], catalog[i+key+n:]...), nil
 }

@@ -75,7 +75,8 @@
 //
 // ReadPacket reads a packet back through pdfdoc, the one reader of PDF structure (classic and
 // stream cross-references, object streams, incremental updates, repair by scanning), so a packet
-// another tool re-saved losslessly still shows its attachments. The manifest digest printed on the
+// another tool re-saved losslessly still shows its attachments. The writer, too, reads the
+// library's trailer and catalog with pdfdoc's lexer (pdfdoc.ParseValue), not a lexer of its own. The manifest digest printed on the
 // cover is also stored in the document information dictionary as /Keywords
 // "dossier-manifest-sha256:<hex>", so a verifier can read it without extracting text.
 //

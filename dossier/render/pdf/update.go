@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/dossier-tool/dossier/dossier/parse/pdfdoc"
 )
 
 // The PDF library holds everything it writes in memory until the end. What is large — the images
@@ -20,6 +22,9 @@ import (
 // the store, new versions of the catalog (with the attachments' name tree) and of the shared
 // resource dictionary (with the images), and a cross-reference section whose trailer points back
 // at the library's with /Prev.
+
+// maxObjects caps the object numbers the update believes of the library's trailer.
+const maxObjects = 1 << 20
 
 // base is what the update needs to know of the library's output.
 type base struct {
@@ -42,27 +47,26 @@ func parseBase(pdf []byte) (*base, error) {
 		return nil, errors.New("no trailer after the cross-reference table")
 	}
 	t += xrefAt + len("trailer")
-	lx := &lexer{b: pdf[t:]}
-	tr, ok := lx.value(0).(dict)
-	if !ok {
+	v, _, err := pdfdoc.ParseValue(pdf[t:])
+	tr, ok := v.(map[string]any)
+	if err != nil || !ok {
 		return nil, errors.New("trailer is not a dictionary")
 	}
 	b := &base{xrefAt: xrefAt, offsets: offsets}
 	size, _ := tr["Size"].(int64)
-	root, rok := tr["Root"].(ref)
+	root, rok := tr["Root"].(pdfdoc.Ref)
 	if size <= 0 || size > maxObjects || !rok {
 		return nil, errors.New("trailer without /Size or /Root")
 	}
-	b.size, b.root = int(size), int(root)
-	if info, ok := tr["Info"].(ref); ok {
-		b.info = int(info)
+	b.size, b.root = int(size), root.Num
+	if info, ok := tr["Info"].(pdfdoc.Ref); ok {
+		b.info = info.Num
 	}
 	if i := bytes.Index(pdf[t:], []byte("/ID")); i >= 0 && tr["ID"] != nil {
-		lx := &lexer{b: pdf[t+i+3:]}
-		lx.skip()
-		start := lx.i
-		lx.value(0)
-		b.id = string(pdf[t+i+3+start : t+i+3+lx.i])
+		at := pdf[t+i+3:]
+		if _, n, err := pdfdoc.ParseValue(at); err == nil {
+			b.id = strings.TrimLeft(string(at[:n]), " \t\r\n\f\x00")
+		}
 	}
 	return b, nil
 }
