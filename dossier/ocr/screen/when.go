@@ -16,9 +16,12 @@ type stamp struct {
 }
 
 var (
-	clockRE      = `(?:(凌晨|早上|上午|中午|下午|晚上|傍晚|深夜)\s*)?(\d{1,2})[:：](\d{2})`
-	fullRE       = regexp.MustCompile(`^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
-	monthRE      = regexp.MustCompile(`^(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:` + clockRE + `)?$`)
+	clockRE = `(?:(凌晨|早上|上午|中午|下午|晚上|傍晚|深夜)\s*)?(\d{1,2})[:：](\d{2})`
+	// After a date nothing but a time of day can follow, so a colon the recogniser read as a
+	// dash or a dot (a shrunken screenshot's "3月22日17-52") is still one.
+	looseClockRE = `(?:(凌晨|早上|上午|中午|下午|晚上|傍晚|深夜)\s*)?(\d{1,2})[:：.\-·]\s?(\d{2})`
+	fullRE       = regexp.MustCompile(`^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:` + looseClockRE + `)?$`)
+	monthRE      = regexp.MustCompile(`^(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:` + looseClockRE + `)?$`)
 	relRE        = regexp.MustCompile(`^(今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|礼拜[一二三四五六日天])?\s*(?:` + clockRE + `)?$`)
 	weekdayOneRE = regexp.MustCompile(`(星期|周|礼拜)[-—–_~]`)
 	weekdayOf    = map[string]time.Weekday{"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,

@@ -34,6 +34,9 @@ func TestParseStamp(t *testing.T) {
 		{"2025年1月30日", at(2025, 1, 30, 0, 0), false},
 		{"2024/12/31 08:00", at(2024, 12, 31, 8, 0), true},
 		{"01-30", at(2025, 1, 30, 0, 0), false},
+		{"3月22日17-52", at(2024, 3, 22, 17, 52), true}, // the colon read as a dash
+		{"1月30日 23.10", at(2025, 1, 30, 23, 10), true},
+		{"2025年1月30日 23-10", at(2025, 1, 30, 23, 10), true},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, ok := parseStamp(tc.in, shot)
@@ -42,7 +45,7 @@ func TestParseStamp(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "您好", "25:10", "2月30日", "13月1日", "请在23号前还款", "12000"} {
+	for _, bad := range []string{"", "您好", "25:10", "2月30日", "13月1日", "请在23号前还款", "12000", "17-52", "1月30日 23-70"} {
 		if got, ok := parseStamp(bad, shot); ok {
 			t.Errorf("parseStamp(%q) = %v, want no time", bad, got.t)
 		}

@@ -10,11 +10,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -34,9 +36,10 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed of the set")
 	outPath := flag.String("o", "", "also write the table to this file")
 	verbose := flag.Bool("v", false, "print every miss")
+	save := flag.String("save", "", "write each screen and what OCR read on it into this folder, to look at the misses")
 	wild := flag.Bool("wild", false, "also draw in a font the generator's styles do not use, and scale down and compress every screen twice (see wild.go)")
 	flag.Parse()
-	if err := run(*n, *seed, *outPath, *verbose, *wild); err != nil {
+	if err := run(*n, *seed, *outPath, *save, *verbose, *wild); err != nil {
 		fmt.Fprintln(os.Stderr, "ocrbench:", err)
 		os.Exit(1)
 	}
@@ -52,7 +55,7 @@ type tally struct {
 	unmatchedMsg, extraMsg int
 }
 
-func run(n int, seed uint64, outPath string, verbose, wild bool) error {
+func run(n int, seed uint64, outPath, save string, verbose, wild bool) error {
 	zone, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		return err
@@ -105,6 +108,11 @@ func run(n int, seed uint64, outPath string, verbose, wild bool) error {
 		cpu := cpuSeconds() - cpu0
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.Name, err)
+		}
+		if save != "" {
+			if err := saveScreen(save, l.Name, files[i], page); err != nil {
+				return err
+			}
 		}
 		t.images++
 		t.secsAll = append(t.secsAll, wall)
@@ -297,4 +305,19 @@ func peakMB() int {
 		}
 	}
 	return 0
+}
+
+// saveScreen writes a screen's file and the reading of it.
+func saveScreen(dir, name string, file []byte, page *ocr.Page) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".img"), file, 0o644); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(page, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644)
 }
