@@ -18,7 +18,8 @@ var (
 		{[]string{"拒接", "已拒接", "拒绝"}, event.StatusRejected},
 		{[]string{"拦截", "骚扰拦截"}, event.StatusBlocked},
 		{[]string{"呼出", "去电", "已拨", "拨出"}, event.StatusOutgoing},
-		{[]string{"呼入", "来电", "已接"}, event.StatusAnswered},
+		// 呼人: 入 and 人 differ by a stroke's slant, which a shrunken screenshot loses.
+		{[]string{"呼入", "呼人", "来电", "已接"}, event.StatusAnswered},
 	}
 )
 

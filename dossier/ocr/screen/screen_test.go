@@ -158,3 +158,19 @@ func TestSampleScreens(t *testing.T) {
 		}
 	})
 }
+
+// A call row's type from its detail words, as OCR reads them on a shrunken screenshot too.
+func TestCallType(t *testing.T) {
+	grey := ocr.Colour{0xa2, 0xa2, 0xa2}
+	for _, tc := range []struct{ detail, want string }{
+		{"北京呼入13分55秒", event.StatusAnswered},
+		{"北京呼人8分30秒", event.StatusAnswered}, // 入 read as 人
+		{"浙江杭州 呼出 35秒", event.StatusOutgoing},
+		{"广东深圳 未接", event.StatusMissed},
+		{"上海", ""},
+	} {
+		if got := callType(tc.detail, grey); got != tc.want {
+			t.Errorf("callType(%q) = %q, want %q", tc.detail, got, tc.want)
+		}
+	}
+}
