@@ -9,6 +9,11 @@
 // build the key from the code. A key the table does not know comes back as the code itself, so a
 // value a newer parser emits is still shown rather than blanked.
 //
+// Warnings are words too: a parser emits a Warning with a code and its arguments, the case
+// stores the code (beside the English text older versions read), and every surface words it in
+// the case language when it shows it (Warning.In). Their formats are in warnterms.go; the
+// workbook's headings and words in workbook.go.
+//
 // Adding a term: add one line to terms with both languages; the package test fails when a
 // language is missing.
 package vocab
