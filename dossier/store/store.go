@@ -340,16 +340,18 @@ func (s *Store) Place(staged []*Staged) (Placed, error) {
 	for _, st := range staged {
 		st.Release()
 		dst := s.Path(st.SHA256)
-		if s.Has(st.SHA256) {
-			os.Remove(st.path)
-			continue
-		}
 		dir := filepath.Dir(dst)
 		if err := s.mkdirFanout(dir); err != nil {
 			return p, err
 		}
-		if err := os.Rename(st.path, dst); err != nil {
+		moved, err := moveNew(st.path, dst)
+		if err != nil {
 			return p, fmt.Errorf("move object into store: %w", err)
+		}
+		if !moved {
+			// The same bytes are stored already: the object stays as it is.
+			os.Remove(st.path)
+			continue
 		}
 		p.Objects = append(p.Objects, dst)
 		for d := dir; d != filepath.Join(s.root, "objects") && !dirs[d]; d = filepath.Dir(d) {
@@ -361,6 +363,14 @@ func (s *Store) Place(staged []*Staged) (Placed, error) {
 		p.Dirs = append(p.Dirs, filepath.Join(s.root, "objects"))
 	}
 	return p, nil
+}
+
+// moveNewPortable is moveNew where the system cannot refuse to replace: a stat, then the rename.
+func moveNewPortable(src, dst string) (bool, error) {
+	if _, err := os.Lstat(dst); err == nil {
+		return false, nil
+	}
+	return true, os.Rename(src, dst)
 }
 
 // mkdirFanout creates an object's folder once per process, not a stat per object.

@@ -222,3 +222,44 @@ func stageDirs(t *testing.T) []stageDir {
 	}
 	return dirs
 }
+
+// The same bytes staged twice and committed (in one batch or two) are one object; the second
+// copy is dropped and the first, read-only, is not replaced.
+func TestCommitSameBytesTwice(t *testing.T) {
+	for _, together := range []bool{true, false} {
+		t.Run(fmt.Sprintf("one batch %v", together), func(t *testing.T) {
+			root := t.TempDir()
+			s, err := store.Open(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := s.Stage(strings.NewReader("same bytes"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.Stage(strings.NewReader("same bytes"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if together {
+				err = s.Commit([]*store.Staged{a, b})
+			} else if err = s.Commit([]*store.Staged{a}); err == nil {
+				before, _ := os.Stat(s.Path(a.SHA256))
+				err = s.Commit([]*store.Staged{b})
+				if after, _ := os.Stat(s.Path(a.SHA256)); !os.SameFile(before, after) {
+					t.Error("the stored object was replaced by the second copy")
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			objs, _ := s.List()
+			if len(objs) != 1 || objs[0].Path != s.Path(a.SHA256) {
+				t.Errorf("objects %+v, want the one", objs)
+			}
+			if left, _ := os.ReadDir(filepath.Join(root, "tmp")); len(left) != 0 {
+				t.Errorf("%d staged copies left in tmp/", len(left))
+			}
+		})
+	}
+}
