@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // tellPacket says on stderr, before the packet is written, what its letter lacks, that it claims
-// no violation when none was found, and which counterparts still need a role (a list the packet
-// itself never prints). With strict, a letter missing fields is an error.
+// no violation when none was found, which pictures a redacted packet leaves out, and which
+// counterparts still need a role (a list the packet itself never prints). With strict, a letter missing fields is an error.
 func tellPacket(e *env, ch pdf.Check, strict bool) error {
 	zh := ch.Lang != "en"
 	if len(ch.Missing) > 0 {
@@ -38,6 +39,17 @@ func tellPacket(e *env, ch pdf.Check, strict bool) error {
 			e.msg("未发现违规事实：信函只陈述经过，不主张违规")
 		} else {
 			e.msg("no rule breach was found: the letter states what happened and claims no violation")
+		}
+	}
+	if len(ch.Unread) > 0 {
+		labels := make([]string, len(ch.Unread))
+		for i, n := range ch.Unread {
+			labels[i] = evidence.Label(ch.Lang, n)
+		}
+		if zh {
+			e.msg("遮盖版材料不显示未经文字识别的图片（%s）：无法确认其中没有需遮盖的号码；运行 dossier ocr 后重新生成即可显示", strings.Join(labels, "、"))
+		} else {
+			e.msg("the redacted packet leaves out the pictures OCR has not read (%s): they cannot be checked for numbers to mask; run dossier ocr, then make the packet again", strings.Join(labels, ", "))
 		}
 	}
 	if len(ch.Unclassified) > 0 {

@@ -67,6 +67,9 @@ type Check struct {
 	// Unclassified are the counterparts without a role in case.yaml: the user's to-do list, which
 	// the packet does not print.
 	Unclassified []findings.Unclassified
+	// Unread, with Redact, are the picture exhibits OCR has not read, which the packet leaves out
+	// because nothing says where their numbers are.
+	Unread []int
 }
 
 // KeywordsPrefix starts the /Keywords entry of the document information: the rest is the hex
@@ -109,6 +112,11 @@ func Render(w io.Writer, b *evidence.Bundle, r *findings.Report, opt Options) er
 		if r != nil {
 			ch.Breaches = r.CategoryTotals[findings.CategoryBreach]
 			ch.Unclassified = r.Unclassified
+		}
+		for _, it := range b.Items {
+			if opt.Redact && isImageMIME(it.MIME) && !b.Read[it.ID] {
+				ch.Unread = append(ch.Unread, it.Exhibit)
+			}
 		}
 		if err := opt.Check(ch); err != nil {
 			return err
