@@ -14,7 +14,7 @@ var (
 		words  []string
 		status string
 	}{
-		{[]string{"未接", "响铃", "未应答"}, event.StatusMissed},
+		{[]string{"未接", "末接", "响铃", "未应答"}, event.StatusMissed}, // 末接: 未 read as 末
 		{[]string{"拒接", "已拒接", "拒绝"}, event.StatusRejected},
 		{[]string{"拦截", "骚扰拦截"}, event.StatusBlocked},
 		{[]string{"呼出", "去电", "已拨", "拨出"}, event.StatusOutgoing},

@@ -72,6 +72,10 @@ func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 			cur = nil
 			if st, ok := parseStamp(l.Text, s.Time); ok {
 				items = append(items, item{sep: &st})
+			} else if timeLike(l.Text) {
+				// A separator OCR misread: the bubbles after it are not of the time before it,
+				// and the screen gives them none that can be read.
+				items = append(items, item{sep: &stamp{}})
 			}
 			continue // a system notice (撤回, 以下是新消息) is neither a time nor a message
 		}
@@ -127,6 +131,15 @@ func chat(ls []line, p *ocr.Page, s Shot) []event.Event {
 		out = append(out, e)
 	}
 	return out
+}
+
+// timeLike reports a centred line that was meant to be a time separator: digits with a colon or
+// the words of a date ("4月13日7最5:24", "期18下3:50"), as opposed to a system notice.
+func timeLike(s string) bool {
+	if !strings.ContainsAny(s, "0123456789") {
+		return false
+	}
+	return strings.ContainsAny(s, ":：月日年期周午晚昨天") && !strings.ContainsAny(s, "，。元")
 }
 
 // sides decides each bubble's side. Position decides where it is plain (a bubble that starts

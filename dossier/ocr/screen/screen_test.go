@@ -168,9 +168,48 @@ func TestCallType(t *testing.T) {
 		{"浙江杭州 呼出 35秒", event.StatusOutgoing},
 		{"广东深圳 未接", event.StatusMissed},
 		{"上海", ""},
+		{"四川成都 未知末接", event.StatusMissed}, // 未 read as 末
 	} {
 		if got := callType(tc.detail, grey); got != tc.want {
 			t.Errorf("callType(%q) = %q, want %q", tc.detail, got, tc.want)
 		}
+	}
+	// A missed call's red name, paled by shrinking and compression, still says missed; grey,
+	// black and the white of dark mode do not.
+	for _, tc := range []struct {
+		ink  ocr.Colour
+		want string
+	}{
+		{ocr.Colour{0xad, 0x79, 0x7b}, event.StatusMissed},
+		{ocr.Colour{0xe6, 0x3b, 0x3b}, event.StatusMissed},
+		{ocr.Colour{0x30, 0x30, 0x30}, ""},
+		{ocr.Colour{0xe0, 0xe0, 0xe0}, ""},
+		{ocr.Colour{0xa2, 0xa2, 0xa2}, ""},
+	} {
+		if got := callType("浙江杭州·未推", tc.ink); got != tc.want {
+			t.Errorf("callType with ink %v = %q, want %q", tc.ink, got, tc.want)
+		}
+	}
+}
+
+// A separator OCR misread ("晚上11:12" as "晚上1最1下2") dates nothing: the bubble after it is
+// not given the time of the separator before it, which would be a time the screen never showed.
+func TestMisreadSeparatorDatesNothing(t *testing.T) {
+	p := page(t, "chat_wechat_light")
+	p.Lines[10].Text = "晚上1最1下2"
+	evs := Extract(p, Shot{Time: shot, App: "微信"})
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want the two before the misread separator: %+v", len(evs), evs)
+	}
+	for _, e := range evs {
+		if strings.Contains(e.Text, "协商没用") {
+			t.Errorf("the message after the misread separator got a time: %+v", e)
+		}
+	}
+	// A system notice with no time in it leaves the time as it was.
+	p = page(t, "chat_wechat_light")
+	p.Lines[10].Text = "以下是新消息"
+	if evs := Extract(p, Shot{Time: shot, App: "微信"}); len(evs) != 3 || !evs[2].Time.Equal(evs[1].Time) {
+		t.Errorf("after a notice: %+v", evs)
 	}
 }
