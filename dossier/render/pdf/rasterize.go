@@ -280,7 +280,8 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 
 // charLines groups a page's characters into lines for its invisible text layer, with every
 // character painted over written as "*". A line ends at PDFium's line breaks and wherever the
-// next character does not sit beside the last one.
+// next character does not sit beside the last one. The spaces PDFium makes up between two
+// pieces of text (they have no width) are left out, so the text reads as the page's own does.
 func charLines(chars []string, hit map[int]bool, box func(int) image.Rectangle) []evidence.TextLine {
 	var out []evidence.TextLine
 	var cur strings.Builder
@@ -301,9 +302,13 @@ func charLines(chars []string, hit map[int]bool, box func(int) image.Rectangle) 
 			continue
 		}
 		bx := box(k)
+		if strings.TrimSpace(c) == "" && bx.Dx() <= 1 {
+			continue // a space PDFium made up between two pieces of text, not one of the page's
+		}
 		if strings.TrimSpace(c) != "" && !r.Empty() {
+			// Against the whole line so far, not the last character: a full stop's box is a dot.
 			mid := (bx.Min.Y + bx.Max.Y) / 2
-			if mid < last.Min.Y || mid > last.Max.Y || bx.Min.X < last.Min.X-last.Dy() {
+			if mid < r.Min.Y || mid > r.Max.Y || bx.Min.X < last.Min.X-r.Dy() {
 				flush()
 			}
 		}

@@ -281,17 +281,20 @@ func TestRedactedImportedPageHasText(t *testing.T) {
 	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
 	path := writeTemp(t, render(t, fx, Options{Redact: true}))
 	stamp := fmt.Sprintf("%s · 第1页", evidence.Label("zh", it.Exhibit))
-	var page string
+	var page, raw string
 	for _, p := range strings.Split(pdftotext(t, path, 0, 0, false), "\f") {
 		if strings.Contains(p, stamp) {
-			page = squeeze(p)
+			page, raw = squeeze(p), p
 			break
 		}
 	}
 	if page == "" {
 		t.Fatalf("no page stamped %s", stamp)
 	}
-	for _, want := range []string{"分期还款协议", "乙方：张三", "ReferenceHB2025012900321,agent15900001111", "mobile"} {
+	if want := "ID ******************, mobile *** **** ****"; !strings.Contains(raw, want) {
+		t.Errorf("the redacted page's words are not spaced as the page's: want %q in\n%s", want, raw)
+	}
+	for _, want := range []string{"分期还款协议", "乙方：张三", "ReferenceHB2025012900321,agent15900001111", "ID******************,mobile***********"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the redacted page's text lacks %q:\n%s", want, page)
 		}
