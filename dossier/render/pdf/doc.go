@@ -14,6 +14,17 @@
 // pass records where each exhibit starts and how many pages there are, the second prints them.
 // Both passes make the same decisions from the same inputs, so the numbers cannot drift.
 //
+// # A large case
+//
+// The timeline may be streamed from the case (evidence.Bundle.Timeline) rather than held. A
+// timeline of up to DefaultSummaryAbove (5,000) events is collected and printed event by event,
+// exactly as a loaded one. A longer one is read once before the layout passes and summarised: the
+// timeline section says so in the packet's language, counts each day's events by the
+// counterpart's role and by channel, and lists in full the events the findings cite (the first
+// 3,000, saying how many more the workbook flags); an exhibit's event table lists its first 500
+// events and each category of findings its first 1,000, each saying how many there are and that
+// the workbook lists them all. The packet of a million-event case is then about 200 pages.
+//
 // # Design around the PDF library
 //
 // The PDF library (codeberg.org/go-pdf/fpdf) is used for what it does well — fonts with subsetting,
