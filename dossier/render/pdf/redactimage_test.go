@@ -380,3 +380,21 @@ func TestScannedPageNumbersMasked(t *testing.T) {
 		t.Errorf("the integrity appendix does not say %q", want)
 	}
 }
+
+// BenchmarkRedactedPacket renders the fixture redacted: its agreement's two pages through PDFium
+// and its screenshot painted over. peak-heap-MiB is what the render holds at most (collected
+// eagerly), PDFium's compiled code included; the command's peak RSS is in rasterize.go.
+func BenchmarkRedactedPacket(b *testing.B) {
+	fx := newFixture(b)
+	img, lines := textScreen(b, []string{"请回电 13900001234"})
+	it := &fx.bundle.Items[2]
+	data := encodePNG(img)
+	it.SHA256, it.Size = fx.store.put(data), int64(len(data))
+	fx.bundle.Text = map[string][]evidence.TextLine{it.ID: lines}
+	fx.bundle.Read = map[string]bool{it.ID: true}
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, heapPeak(func() { render(b, fx, Options{Redact: true}) }))
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
