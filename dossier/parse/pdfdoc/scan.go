@@ -64,13 +64,42 @@ func (s *Scan) Components() int { return s.colors }
 
 // Rect returns the image's box on the displayed page, in points: left, bottom, right, top.
 func (s *Scan) Rect() (x0, y0, x1, y1 float64) {
-	x0, y0 = math.Inf(1), math.Inf(1)
-	x1, y1 = math.Inf(-1), math.Inf(-1)
+	r := unitRect(s.Matrix)
+	return r[0], r[1], r[2], r[3]
+}
+
+// unitRect is the box the unit square takes under m: where an image drawn under m lies.
+func unitRect(m [6]float64) [4]float64 {
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
 	for _, c := range [][2]float64{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
-		x, y := apply(s.Matrix, c[0], c[1])
+		x, y := apply(m, c[0], c[1])
 		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
 	}
-	return
+	return [4]float64{x0, y0, x1, y1}
+}
+
+// inlineImageEnd finds the end of an inline image whose BI ends at pos: past its ID, its data and
+// the EI that follows white space. Data that happens to hold " EI " ends it early; the walk then
+// reads a few bytes of samples as operators, which costs nothing but a wrong guess at the rest.
+func inlineImageEnd(buf []byte, pos int) (int, bool) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0 }
+	id := -1
+	for i := pos; i+2 <= len(buf); i++ {
+		if buf[i] == 'I' && buf[i+1] == 'D' && i > 0 && isSpace(buf[i-1]) && (i+2 == len(buf) || isSpace(buf[i+2])) {
+			id = i + 3
+			break
+		}
+	}
+	if id < 0 {
+		return 0, false
+	}
+	for i := id; i+2 <= len(buf); i++ {
+		if buf[i] == 'E' && buf[i+1] == 'I' && isSpace(buf[i-1]) && (i+2 == len(buf) || isSpace(buf[i+2])) {
+			return i + 2, true
+		}
+	}
+	return 0, false
 }
 
 // Raw returns the image's data as the file stores it, at most limit bytes: for DCTDecode, a JPEG
@@ -207,6 +236,45 @@ func short(gray *image.Gray, rgb *image.RGBA, y int, err error) (image.Image, er
 
 // PageScan returns the image that makes page p, or ErrNotScan.
 func (doc *Doc) PageScan(p Page) (*Scan, error) {
+	content, err := doc.pageContent(p)
+	if err != nil {
+		return nil, err
+	}
+	w := &scanWalk{doc: doc}
+	if err := w.walk(content, doc.d.resolve(p.resources), p.matrix(), 0); err != nil {
+		return nil, err
+	}
+	if w.text || w.best == nil {
+		return nil, ErrNotScan
+	}
+	s := w.best
+	x0, y0, x1, y1 := s.Rect()
+	s.Coverage = (min(x1, p.Width) - max(x0, 0)) * (min(y1, p.Height) - max(y0, 0)) / (p.Width * p.Height)
+	if s.Coverage < 0.5 {
+		return nil, ErrNotScan
+	}
+	return s, nil
+}
+
+// PageImages returns the box on the displayed page (points: left, bottom, right, top) of every
+// image page p paints: image XObjects, images inside forms and inline images. A redacted packet
+// uses it to cover the pictures inside a page of text, where PDFium finds no characters and a
+// photographed ID card would otherwise show. The walk has PageScan's caps; an error means the
+// page could not be read to the end, so its pictures are not all known.
+func (doc *Doc) PageImages(p Page) ([][4]float64, error) {
+	content, err := doc.pageContent(p)
+	if err != nil {
+		return nil, err
+	}
+	w := &scanWalk{doc: doc, all: true}
+	if err := w.walk(content, doc.d.resolve(p.resources), p.matrix(), 0); err != nil {
+		return nil, err
+	}
+	return w.images, nil
+}
+
+// pageContent is page p's content streams, decoded and joined, at most maxScanContent bytes.
+func (doc *Doc) pageContent(p Page) ([]byte, error) {
 	parts, err := doc.contentStreams(p.contents)
 	if err != nil {
 		return nil, err
@@ -225,20 +293,7 @@ func (doc *Doc) PageScan(p Page) (*Scan, error) {
 		}
 		content.WriteByte('\n')
 	}
-	w := &scanWalk{doc: doc}
-	if err := w.walk(content.Bytes(), doc.d.resolve(p.resources), p.matrix(), 0); err != nil {
-		return nil, err
-	}
-	if w.text || w.best == nil {
-		return nil, ErrNotScan
-	}
-	s := w.best
-	x0, y0, x1, y1 := s.Rect()
-	s.Coverage = (min(x1, p.Width) - max(x0, 0)) * (min(y1, p.Height) - max(y0, 0)) / (p.Width * p.Height)
-	if s.Coverage < 0.5 {
-		return nil, ErrNotScan
-	}
-	return s, nil
+	return content.Bytes(), nil
 }
 
 type scanWalk struct {
@@ -247,6 +302,9 @@ type scanWalk struct {
 	text bool
 	best *Scan
 	area float64
+	// all: walk the whole page, past its text, and keep every image's box in images.
+	all    bool
+	images [][4]float64
 }
 
 // walk reads content with resources res under the matrix m (to the displayed page).
@@ -298,11 +356,21 @@ func (w *scanWalk) walk(content []byte, res any, m [6]float64, depth int) error 
 			}
 		case "Tj", "TJ", "'", "\"":
 			w.text = true
-			return nil
+			if !w.all {
+				return nil
+			}
 		case "BI":
 			// An inline image: its data is binary and this walk does not parse it. A page
-			// drawn this way is left as it is.
-			return ErrNotScan
+			// drawn this way is not taken for a scan.
+			if !w.all {
+				return ErrNotScan
+			}
+			w.images = append(w.images, unitRect(ctm))
+			end, ok := inlineImageEnd(l.buf, l.pos)
+			if !ok {
+				return nil // the rest of the content is the image's data
+			}
+			l.pos = end
 		case "Do":
 			if len(operands) == 1 {
 				if n, ok := operands[0].(name); ok {
@@ -363,6 +431,9 @@ func (w *scanWalk) do(v any, ctm [6]float64, parentRes any, depth int) error {
 		x0, y0, x1, y1 := s.Rect()
 		if area := (x1 - x0) * (y1 - y0); area > w.area {
 			w.best, w.area = s, area
+		}
+		if w.all {
+			w.images = append(w.images, [4]float64{x0, y0, x1, y1})
 		}
 	case name("Form"):
 		if depth >= maxScanForms {

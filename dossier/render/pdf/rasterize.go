@@ -37,6 +37,12 @@ import (
 // packet is pixels, with an invisible text layer made from PDFium's characters in which every
 // character painted over is "*": search and pdftotext find the page's words, never the numbers.
 //
+// Pictures inside a page of text show pixels PDFium has no characters for, and OCR reads only
+// scanned pages; so each picture on such a page (found by pdfdoc's PageImages, inline images and
+// forms included) is painted over in grey, unless it lies under most of the page (a scan with its
+// own text layer, a letterhead: the text says where the numbers are) or is too small to hold a
+// number. The integrity appendix lists the pages where this was done.
+//
 // Which characters: the same rule the printed text follows (redactor.apply, compared character by
 // character), and in addition every digit of the complainant's ID-card number and phone number
 // and of the family's numbers from case.yaml wherever they occur, in any spelling (digits split by
@@ -62,6 +68,10 @@ import (
 // rasterDPI is the resolution redacted pages are rendered at: legible print, about 9 MB of pixels
 // for an A4 page while it is being written.
 const rasterDPI = 150
+
+// minCoveredSide is the side, in points, below which a picture inside a page is too small to hold
+// a legible number (2 mm) and is left as it is: rules, bullets, the dots of a dotted line.
+const minCoveredSide = 6
 
 // pdfiumMemoryLimit bounds the heap while PDFium is in use: with its 140 MB live, the collector
 // would otherwise let the heap grow to twice that before it looks (the compile alone makes its
@@ -114,10 +124,11 @@ type rasterDoc struct {
 
 // rasterPage is one redacted page: a zlib stream of RGB samples in the scratch file.
 type rasterPage struct {
-	w, h   int
-	off, n int64
-	text   []evidence.TextLine // the page's text layer, in the image's pixels, masked
-	masked int                 // characters painted over
+	w, h    int
+	off, n  int64
+	text    []evidence.TextLine // the page's text layer, in the image's pixels, masked
+	masked  int                 // characters painted over
+	covered int                 // pictures inside the page's text covered (nothing read them)
 	// unchecked: the page has no characters (a scan) and OCR has not read it, so nothing says
 	// where its numbers are; it is not rendered, and the packet says so in its place.
 	unchecked bool
@@ -194,7 +205,7 @@ func (rs *rasterSet) addDoc(d *doc, inst pdfium.Pdfium, rd *rasterDoc, it *evide
 		return errors.New("pdfium reads fewer pages than the file's page tree")
 	}
 	for i, pg := range pages {
-		p, err := rs.addPage(d, inst, opened, it, i, pg)
+		p, err := rs.addPage(d, inst, opened, it, doc, i, pg)
 		if err != nil {
 			return err
 		}
@@ -208,7 +219,7 @@ func (rs *rasterSet) addDoc(d *doc, inst pdfium.Pdfium, rd *rasterDoc, it *evide
 
 // addPage renders page i, paints over what must be masked, and appends the page's samples to the
 // scratch file, compressed as the packet will carry them.
-func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenDocument, it *evidence.Item, i int, pg pdfdoc.Page) (rasterPage, error) {
+func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenDocument, it *evidence.Item, src *pdfdoc.Doc, i int, pg pdfdoc.Page) (rasterPage, error) {
 	page := requests.Page{ByIndex: &requests.PageByIndex{Document: opened.Document, Index: i}}
 	text, err := inst.GetPageTextStructured(&requests.GetPageTextStructured{Page: page, Mode: requests.GetPageTextStructuredModeChars})
 	if err != nil {
@@ -264,6 +275,26 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 			rect := image.Rect(int(float64(m.Min.X)*k), int(float64(m.Min.Y)*k), int(float64(m.Max.X)*k)+1, int(float64(m.Max.Y)*k)+1)
 			draw.Draw(img, rect.Add(b.Min).Intersect(b), black, image.Point{}, draw.Src)
 			out.masked++
+		}
+	}
+	if len(scanned) == 0 {
+		// Pictures inside a page of text (a photographed ID card pasted into a document): PDFium
+		// has no characters for what they show and OCR reads only scanned pages, so they are
+		// covered. A picture under most of the page with text over it is the page itself (a scan
+		// with its own text layer, a letterhead): its text says where the numbers are.
+		rects, err := src.PageImages(pg)
+		if err != nil {
+			return rasterPage{unchecked: true}, nil
+		}
+		grey := image.NewUniform(color.Gray{Y: 0xC8})
+		for _, r := range rects {
+			w, hh := min(r[2], pg.Width)-max(r[0], 0), min(r[3], pg.Height)-max(r[1], 0)
+			if w < minCoveredSide || hh < minCoveredSide || w*hh >= 0.5*pg.Width*pg.Height {
+				continue
+			}
+			rect := image.Rect(int(r[0]*scale)-2, int(h-r[3]*scale)-2, int(r[2]*scale)+3, int(h-r[1]*scale)+3).Add(b.Min)
+			draw.Draw(img, rect.Intersect(b), grey, image.Point{}, draw.Src)
+			out.covered++
 		}
 	}
 	out.text = charLines(chars, hit, func(k int) image.Rectangle { return box(k).Sub(b.Min) })

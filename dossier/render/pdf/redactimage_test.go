@@ -398,3 +398,62 @@ func BenchmarkRedactedPacket(b *testing.B) {
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
+
+// A picture pasted into a page of text (a photographed ID card in a Word document) holds numbers
+// PDFium has no characters for, and OCR reads only scanned pages: a redacted packet covers it,
+// keeps the page's text, and says which pages it covered. A full-page picture under text (a scan
+// with its own text layer, a letterhead) is the page itself and stays.
+func TestPicturesInsideTextPagesCovered(t *testing.T) {
+	card, _ := textScreen(t, []string{"身份证 110101199001011234", "电话 13900001234"})
+	letterhead := image.NewRGBA(image.Rect(0, 0, 60, 85))
+	draw.Draw(letterhead, letterhead.Rect, image.NewUniform(color.RGBA{R: 0xF0, G: 0xF4, B: 0xFF, A: 0xFF}), image.Point{}, draw.Src)
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes("cjk", "", templates.Font())
+	f.SetCreationDate(time.Date(2025, 1, 29, 10, 0, 0, 0, time.UTC))
+	f.AddPage()
+	f.RegisterImageOptionsReader("letterhead", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(encodePNG(letterhead)))
+	f.ImageOptions("letterhead", 0, 0, 210, 297, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	f.SetFont("cjk", "", 14)
+	f.Text(20, 30, "身份证复印件")
+	f.RegisterImageOptionsReader("card", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(encodePNG(card)))
+	f.ImageOptions("card", 20, 40, 170, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	var pdfData bytes.Buffer
+	if err := f.Output(&pdfData); err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t)
+	var it *evidence.Item
+	for i := range fx.bundle.Items {
+		x := &fx.bundle.Items[i]
+		switch {
+		case x.Name == "协议.pdf":
+			it = x
+		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
+			x.MIME = "application/octet-stream" // the pasted picture's page only
+		}
+	}
+	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	found := func(all []string, v string) bool {
+		for _, d := range all {
+			if strings.Contains(d, v) {
+				return true
+			}
+		}
+		return false
+	}
+	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !found(plain, "13900001234") {
+		t.Fatalf("tesseract does not read the number on the unredacted page's picture (read %q): the check proves nothing", plain)
+	}
+	packet := render(t, fx, Options{Redact: true})
+	if seen := imageDigits(t, packet); found(seen, "110101199001011234") || found(seen, "13900001234") {
+		t.Errorf("the pasted ID card is legible on the redacted page (read %q)", seen)
+	}
+	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
+	if !strings.Contains(text, "身份证复印件") {
+		t.Error("the page's own text is gone from the redacted packet")
+	}
+	entry := fmt.Sprintf(text2("zh", "redact.leftout.pages"), evidence.Label("zh", it.Exhibit), "1")
+	if want := squeeze(fmt.Sprintf(text2("zh", "redact.covered"), entry)); !strings.Contains(text, want) {
+		t.Errorf("the integrity appendix does not say %q", want)
+	}
+}

@@ -487,7 +487,36 @@ func (d *doc) appendix() {
 			d.f.Ln(1.5)
 			d.paragraph(fmt.Sprintf(d.t("redact.leftout"), strings.Join(left, d.t("list.sep"))), 9.5, 0, "L")
 		}
+		if covered := d.coveredPictures(); len(covered) > 0 {
+			d.f.Ln(1.5)
+			d.paragraph(fmt.Sprintf(d.t("redact.covered"), strings.Join(covered, d.t("list.sep"))), 9.5, 0, "L")
+		}
 	}
+}
+
+// coveredPictures names the imported pages on which a redacted packet covered pictures nothing
+// has read.
+func (d *doc) coveredPictures() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range d.b.Items {
+		it := &d.b.Items[i]
+		rs := d.raster
+		if rs == nil || rs.docs[it.SHA256] == nil || rs.docs[it.SHA256].err != nil || seen[it.SHA256] {
+			continue
+		}
+		seen[it.SHA256] = true
+		var pages []string
+		for k, p := range rs.docs[it.SHA256].pages {
+			if p.covered > 0 {
+				pages = append(pages, strconv.Itoa(k+1))
+			}
+		}
+		if len(pages) > 0 {
+			out = append(out, fmt.Sprintf(d.t("redact.leftout.pages"), evidence.Label(d.lang, it.Exhibit), strings.Join(pages, d.t("list.sep"))))
+		}
+	}
+	return out
 }
 
 // leftOut names the image exhibits a redacted packet does not show because OCR has not read them
