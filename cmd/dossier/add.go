@@ -109,12 +109,12 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 		case r.DuplicateOf > 0:
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.DuplicateOf), vocab.Kind(lang, r.Kind), r.Path, vocab.Term(lang, "add.duplicate"))
 		default:
-			what := r.Summary
+			what := r.SummaryText(lang)
 			if what == "" {
-				what = fmt.Sprintf("%d events", r.Events)
+				what = fmt.Sprintf(vocab.Term(lang, "add.events"), r.Events)
 			}
 			if r.DerivedFrom > 0 {
-				what += fmt.Sprintf(" (from %s)", evidence.Label(lang, r.DerivedFrom))
+				what += fmt.Sprintf(vocab.Term(lang, "add.from"), evidence.Label(lang, r.DerivedFrom))
 			}
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.Exhibit), vocab.Kind(lang, r.Kind), r.Path, what)
 			for _, w := range r.WarningTexts(lang) {

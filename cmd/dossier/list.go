@@ -41,7 +41,7 @@ func listCmd(e *env) *cobra.Command {
 			var tw table
 			lang := conf.Language
 			if len(items) > 0 {
-				tw.heading(lang, "exhibit", "kind", "name", "size", "time-source", "events", "sha256")
+				tw.heading(lang, "exhibit", "kind", "name", "size", "time-source", "events", "sha256", "summary")
 			}
 			loc := conf.Location()
 			for _, it := range items {
@@ -53,7 +53,7 @@ func listCmd(e *env) *cobra.Command {
 				if it.DerivedFrom != "" {
 					name = "  └ " + name
 				}
-				tw.add(evidence.Label(conf.Language, it.Exhibit), vocab.Kind(conf.Language, it.Kind), name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256))
+				tw.add(evidence.Label(conf.Language, it.Exhibit), vocab.Kind(conf.Language, it.Kind), name, humanSize(it.Size), when, fmt.Sprint(it.Events), shortDigest(it.SHA256), it.SummaryText(conf.Language))
 				for _, w := range it.WarningTexts(conf.Language) {
 					tw.note(vocab.Term(conf.Language, vocab.WarningLabel) + w)
 				}

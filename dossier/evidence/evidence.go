@@ -36,10 +36,14 @@ type Item struct {
 	Holder     string `json:"holder,omitempty"`
 	HolderRole string `json:"holder_role,omitempty"`
 	// What the parser found.
-	Parser  string            `json:"parser,omitempty"`
-	Summary string            `json:"summary,omitempty"`
-	Info    map[string]string `json:"info,omitempty"`
-	Events  int               `json:"events"`
+	Parser string `json:"parser,omitempty"`
+	// Summary says what was read, in English, as every version has stored it; SummaryCode is
+	// the same as a code, which every surface words in the case language. Items added before
+	// summaries had codes have only Summary (see SummaryText).
+	Summary     string            `json:"summary,omitempty"`
+	SummaryCode *vocab.Summary    `json:"summary_code,omitempty"`
+	Info        map[string]string `json:"info,omitempty"`
+	Events      int               `json:"events"`
 	// Warnings are the warnings in English, as every version has stored them; WarningCodes are
 	// the same warnings as codes, which documents word in their own language. Items added
 	// before warnings had codes have only Warnings (see WarningTexts).
@@ -74,6 +78,9 @@ func (it *Item) MakeValid() {
 	for i := range it.WarningCodes {
 		validWarning(&it.WarningCodes[i])
 	}
+	if it.SummaryCode != nil {
+		validSummary(it.SummaryCode)
+	}
 	for k, v := range it.Info {
 		if vk, vv := validText(k), validText(v); vk != k || vv != v {
 			delete(it.Info, k)
@@ -92,6 +99,27 @@ func validWarning(w *vocab.Warning) {
 	if w.Cause != nil {
 		validWarning(w.Cause)
 	}
+}
+
+func validSummary(s *vocab.Summary) {
+	s.Code = validText(s.Code)
+	for _, l := range [][]string{s.Args, s.Terms} {
+		for i := range l {
+			l[i] = validText(l[i])
+		}
+	}
+	for i := range s.Parts {
+		validSummary(&s.Parts[i])
+	}
+}
+
+// SummaryText is the item's summary worded in lang: from its code, or, for an item added
+// before summaries had codes, as it was stored.
+func (it *Item) SummaryText(lang string) string {
+	if it.SummaryCode == nil {
+		return it.Summary
+	}
+	return it.SummaryCode.In(lang)
 }
 
 // WarningTexts are the item's warnings worded in lang: from their codes, or, for an item added

@@ -54,7 +54,7 @@ func (p emitParser) Parse(in *parse.Input) (*parse.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line 1: %w", err)
 	}
-	res := &parse.Result{Kind: parse.KindSMS, Summary: "emitted"}
+	res := &parse.Result{Kind: parse.KindSMS, Summary: parse.Summarize("sms", 0)}
 	base := time.Date(2025, 1, 20, 9, 0, 0, 0, time.UTC)
 	for i := range n {
 		ev := event.Event{Time: base.Add(time.Duration(i) * time.Second), TimeSource: event.TimeFromContent,

@@ -85,14 +85,16 @@ type Progress interface {
 
 // Result is what happened to one file.
 type Result struct {
-	Path     string   `json:"path"`
-	Exhibit  int      `json:"exhibit,omitempty"`
-	ID       string   `json:"id,omitempty"`
-	Kind     string   `json:"kind,omitempty"`
-	SHA256   string   `json:"sha256,omitempty"`
-	Summary  string   `json:"summary,omitempty"`
-	Events   int      `json:"events"`
-	Warnings []string `json:"warnings,omitempty"`
+	Path    string `json:"path"`
+	Exhibit int    `json:"exhibit,omitempty"`
+	ID      string `json:"id,omitempty"`
+	Kind    string `json:"kind,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+	Summary string `json:"summary,omitempty"`
+	// SummaryCode is Summary as a code, for a caller to word in the case language.
+	SummaryCode *vocab.Summary `json:"summary_code,omitempty"`
+	Events      int            `json:"events"`
+	Warnings    []string       `json:"warnings,omitempty"`
 	// WarningCodes are Warnings as codes, for a caller to word in the case language.
 	WarningCodes []vocab.Warning `json:"warning_codes,omitempty"`
 	DuplicateOf  int             `json:"duplicate_of,omitempty"`
@@ -327,7 +329,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 	if err != nil {
 		return err
 	}
-	res.Exhibit, res.ID, res.Kind, res.Summary, res.Events = it.Exhibit, it.ID, it.Kind, it.Summary, it.Events
+	res.Exhibit, res.ID, res.Kind, res.Summary, res.SummaryCode, res.Events = it.Exhibit, it.ID, it.Kind, it.Summary, it.SummaryCode, it.Events
 	res.Warnings, res.WarningCodes = append(res.Warnings, it.Warnings...), append(res.WarningCodes, it.WarningCodes...)
 	a.rep.Results = append(a.rep.Results, res)
 	a.rep.Added++
@@ -350,7 +352,7 @@ func (a *adder) one(fl file, st *store.Staged) error {
 				return err
 			}
 			a.rep.Results = append(a.rep.Results, Result{Path: a.opt.show(fl.transcript), Exhibit: tit.Exhibit, ID: tit.ID, Kind: tit.Kind,
-				SHA256: tit.SHA256, Summary: tit.Summary, DerivedFrom: it.Exhibit})
+				SHA256: tit.SHA256, Summary: tit.Summary, SummaryCode: tit.SummaryCode, DerivedFrom: it.Exhibit})
 			a.rep.Added++
 		}
 	}
@@ -454,7 +456,7 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	var parserName string
 	if desc.Kind == parse.KindTranscript {
 		// A transcript's text is already the recording's event; it is kept as it is.
-		res = &parse.Result{Kind: parse.KindTranscript, Summary: "transcript"}
+		res = &parse.Result{Kind: parse.KindTranscript, Summary: parse.Summarize("transcript")}
 	} else {
 		res, parserName = a.parse(sniff, in, sink)
 	}
@@ -472,7 +474,11 @@ func (a *adder) item(name, origPath string, modTime, messageTime time.Time, st *
 	if parent != "" && it.Kind == parse.KindDocument && desc.Kind == "" {
 		it.Kind = parse.KindAttachment
 	}
-	it.Summary, it.Info = res.Summary, res.Info
+	it.Info = res.Info
+	if res.Summary.Code != "" {
+		sum := res.Summary
+		it.Summary, it.SummaryCode = sum.String(), &sum
+	}
 	it.MIME = withCharset(it.MIME, res.Info["encoding"])
 	warnings = append(warnings, parse.CapWarnings(res.Warnings)...)
 	for i := range res.Events {
@@ -688,6 +694,14 @@ func english(ws []vocab.Warning) []string {
 		out[i] = w.String()
 	}
 	return out
+}
+
+// SummaryText is the result's summary worded in lang.
+func (r *Result) SummaryText(lang string) string {
+	if r.SummaryCode == nil {
+		return r.Summary
+	}
+	return r.SummaryCode.In(lang)
 }
 
 // WarningTexts are the result's warnings worded in lang.
@@ -1074,7 +1088,7 @@ func (a *adder) deriver(parent *evidence.Item, desc Describe, depth int, derived
 			return parse.Derived{}, err
 		}
 		*derived = append(*derived, Result{Path: fmt.Sprintf("%s → %s", parent.Name, dit.Name), Exhibit: dit.Exhibit, ID: dit.ID,
-			Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, Events: dit.Events, Warnings: dit.Warnings, WarningCodes: dit.WarningCodes,
+			Kind: dit.Kind, SHA256: dit.SHA256, Summary: dit.Summary, SummaryCode: dit.SummaryCode, Events: dit.Events, Warnings: dit.Warnings, WarningCodes: dit.WarningCodes,
 			DerivedFrom: parent.Exhibit})
 		*derived = append(*derived, sub...)
 		return parse.Derived{ID: dit.ID, Exhibit: dit.Exhibit, SHA256: dit.SHA256, Name: dit.Name}, nil

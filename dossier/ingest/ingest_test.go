@@ -38,7 +38,7 @@ func (noteParser) Parse(in *parse.Input) (*parse.Result, error) {
 	case strings.HasPrefix(s, "FAIL"):
 		return nil, errors.New("line 1: broken")
 	}
-	res := &parse.Result{Kind: parse.KindChat, Summary: "notes"}
+	res := &parse.Result{Kind: parse.KindChat, Summary: parse.Summarize("messages", 0)}
 	for i, line := range strings.Split(strings.TrimSpace(s), "\n") {
 		text := strings.TrimPrefix(line, "NOTE ")
 		if strings.HasPrefix(text, "ATTACH ") && in.Derive != nil {
@@ -54,6 +54,7 @@ func (noteParser) Parse(in *parse.Input) (*parse.Result, error) {
 	if in.Transcript != "" {
 		res.Events[0].Text = in.Transcript
 	}
+	res.Summary = parse.Summarize("messages", len(res.Events))
 	return res, nil
 }
 
@@ -105,6 +106,14 @@ func TestAdd(t *testing.T) {
 				it := only(t, f)
 				if it.Kind != parse.KindChat || it.Events != 2 || it.Parser != "note" || it.Exhibit != 1 {
 					t.Fatalf("item %+v", it)
+				}
+				// The summary is stored as a code, worded in the case language when shown, and
+				// in English for readers that predate codes.
+				if it.SummaryCode == nil || it.SummaryText("zh") != "聊天消息 2 条" || it.SummaryText("en") != "2 messages" || it.Summary != "2 messages" {
+					t.Errorf("summary %q, code %+v", it.Summary, it.SummaryCode)
+				}
+				if got := rep.Results[0].SummaryText("zh"); got != "聊天消息 2 条" {
+					t.Errorf("add says %q", got)
 				}
 			}},
 		{name: "unknown file kept as document with warning", files: map[string]string{"blob.bin": "\x00\x01\x02"},
@@ -295,7 +304,7 @@ func (p sabotage) Parse(in *parse.Input) (*parse.Result, error) {
 	if in.Name == "06.txt" {
 		os.Remove(filepath.Join(p.f.Dir, casefolder.StoreDir, "custody.head"))
 	}
-	return &parse.Result{Kind: parse.KindDocument, Summary: "doc"}, nil
+	return &parse.Result{Kind: parse.KindDocument, Summary: parse.Summarize("email")}, nil
 }
 
 // Batches are committed while the next one is copied and parsed, still one at a time and in

@@ -24,7 +24,7 @@ var codeArg = map[string]int{
 // a call site in the library is defined in package vocab, and no English format is left.
 func TestEveryEmittedCodeIsWorded(t *testing.T) {
 	fset := token.NewFileSet()
-	sites := 0
+	sites, summaries := 0, 0
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -40,6 +40,9 @@ func TestEveryEmittedCodeIsWorded(t *testing.T) {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if plainSummary(n) {
+				t.Errorf("%s: a summary in plain text cannot be shown in the case language; use parse.Summarize with a code", fset.Position(n.Pos()))
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -53,6 +56,18 @@ func TestEveryEmittedCodeIsWorded(t *testing.T) {
 				if id, ok := fn.X.(*ast.Ident); ok {
 					pkg = id.Name
 				}
+			}
+			if name == "Summarize" && (pkg == "parse" || pkg == "") && !strings.HasSuffix(fset.Position(call.Pos()).Filename, "parse.go") {
+				summaries++
+				lit, ok := call.Args[0].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					t.Errorf("%s: a summary code must be written at its call, so this test can check it", fset.Position(call.Pos()))
+					return true
+				}
+				if code, _ := strconv.Unquote(lit.Value); !vocab.Has("summary." + code) {
+					t.Errorf("%s: summary code %q is not worded in package vocab", fset.Position(lit.Pos()), code)
+				}
+				return true
 			}
 			if name == "Warnf" && pkg == "parse" {
 				t.Errorf("%s: parse.Warnf leaves the warning in English; give it a code", fset.Position(call.Pos()))
@@ -80,4 +95,41 @@ func TestEveryEmittedCodeIsWorded(t *testing.T) {
 	if sites < 150 {
 		t.Errorf("only %d warning sites found; the walk misses some", sites)
 	}
+	if summaries < 30 {
+		t.Errorf("only %d summary sites found; the walk misses some", summaries)
+	}
+}
+
+// plainSummary reports a summary given as text: `x.Summary = "..."`, `Summary: fmt.Sprintf(...)`
+// and the like.
+func plainSummary(n ast.Node) bool {
+	var value ast.Expr
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		if len(n.Lhs) != len(n.Rhs) {
+			return false
+		}
+		for i, l := range n.Lhs {
+			if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Summary" {
+				value = n.Rhs[i]
+			}
+		}
+	case *ast.KeyValueExpr:
+		if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Summary" {
+			value = n.Value
+		}
+	}
+	switch v := value.(type) {
+	case *ast.BasicLit:
+		return v.Kind == token.STRING
+	case *ast.BinaryExpr:
+		return true
+	case *ast.CallExpr:
+		if sel, ok := v.Fun.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && (id.Name == "fmt" || id.Name == "strconv" || id.Name == "strings") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -320,6 +320,23 @@ func Cause(err error) *Warning {
 	return &Warning{What: err.Error()}
 }
 
+// Summarize builds a Result's summary from a code worded in package vocab ("summary.<code>")
+// and its arguments; numbers are written with thousands separators.
+func Summarize(code string, args ...any) vocab.Summary {
+	s := vocab.Summary{Code: code}
+	for _, a := range args {
+		switch v := a.(type) {
+		case int:
+			s.Args = append(s.Args, Thousands(v))
+		case int64:
+			s.Args = append(s.Args, Thousands(int(v)))
+		default:
+			s.Args = append(s.Args, argText(a))
+		}
+	}
+	return s
+}
+
 // Warnf builds a warning without a code from an English format.
 //
 // Deprecated: its words cannot be shown in the case language; use Warn with a code worded in
@@ -340,8 +357,9 @@ type Result struct {
 	// Info holds facts worth printing in the evidence list: "width", "height", "pages",
 	// "duration", "encoding", "layout", "app", "subject", ...
 	Info map[string]string
-	// Summary says in a few words what was extracted: "120 calls", "1080×2400 PNG".
-	Summary string
+	// Summary says in a few words what was extracted ("通话记录 120 条", "120 calls"), as a code
+	// worded in package vocab (see Summarize).
+	Summary vocab.Summary
 }
 
 // Parser reads one format.

@@ -206,7 +206,7 @@ func addLines(lang string, rep *ingest.Report) []string {
 		case r.DuplicateOf > 0:
 			out = append(out, fmt.Sprintf("%s %s: %s", evidence.Label(lang, r.DuplicateOf), r.Path, t(lang, "add.duplicate")))
 		default:
-			out = append(out, fmt.Sprintf("%s %s %s", evidence.Label(lang, r.Exhibit), r.Path, r.Summary))
+			out = append(out, fmt.Sprintf("%s %s %s", evidence.Label(lang, r.Exhibit), r.Path, r.SummaryText(lang)))
 			for _, w := range r.WarningTexts(lang) {
 				out = append(out, "  ⚠ "+w)
 			}

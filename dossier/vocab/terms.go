@@ -147,6 +147,7 @@ var terms = map[string][2]string{
 	"column.time-source": {"时间（来源）", "Time (source)"},
 	"column.events":      {"事件数", "Events"},
 	"column.sha256":      {"SHA-256", "SHA-256"},
+	"column.summary":     {"内容摘要", "Summary"},
 	"column.time":        {"时间", "Time"},
 	"column.channel":     {"渠道", "Channel"},
 	"column.direction":   {"方向", "Direction"},

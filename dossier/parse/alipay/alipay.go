@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"io"
 	"strings"
 	"time"
@@ -177,8 +178,8 @@ func Read(r io.Reader, loc *time.Location) (*parse.Result, error) {
 	if !st.ExportTime.IsZero() {
 		res.Time, res.TimeSource = st.ExportTime, event.TimeFromContent
 	}
-	res.Summary = fmt.Sprintf("支付宝账单 %s版: %s, %s (%s)", h.layout,
-		plural(len(res.Events), "row"), plural(repayments, "repayment"), repaid)
+	res.Summary = parse.Summarize("alipay-bill", h.layout)
+	res.Summary.Parts = []vocab.Summary{parse.Summarize("bill-rows", len(res.Events)), parse.Summarize("bill-repayments", repayments, repaid)}
 	return res, nil
 }
 
@@ -201,11 +202,4 @@ func readPreamble(lr *csvtext.LineReader, st *billstmt.Statement, loc *time.Loca
 		st.Note(csvtext.JoinCells(cells), loc)
 	}
 	return nil, fmt.Errorf("%w in the first %d lines", ErrNotBill, maxPreambleLines)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,7 @@ type snapshot struct {
 }
 
 func toSnapshot(res *parse.Result) snapshot {
-	g := snapshot{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
+	g := snapshot{Kind: res.Kind, Summary: res.Summary.String(), TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
 	if !res.Time.IsZero() {
 		g.Time = res.Time.Format(time.RFC3339)
 	}
@@ -168,8 +169,11 @@ func TestSample(t *testing.T) {
 	if res.Info["encoding"] != "GB18030" || res.Info["layout"] != Layout2023 {
 		t.Errorf("encoding %q layout %q", res.Info["encoding"], res.Info["layout"])
 	}
-	if res.Summary != "支付宝账单 2023版: 20 rows, 2 repayments (2000.00)" {
-		t.Errorf("summary %q", res.Summary)
+	if got := res.Summary.In(vocab.ZH); got != "支付宝账单（2023版）：20 行，还款 2 笔（2000.00）" {
+		t.Errorf("summary %q", got)
+	}
+	if got := res.Summary.In(vocab.EN); got != "Alipay bill (2023 layout): 20 rows, 2 repayments (2000.00)" {
+		t.Errorf("summary %q", got)
 	}
 	type row struct{ time, status, kind, amount, text string }
 	var credit []row

@@ -150,7 +150,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		rd.row(line, rec)
 	}
 	res.Info["calls"] = strconv.Itoa(len(res.Events))
-	res.Summary = fmt.Sprintf("%d calls", len(res.Events))
+	res.Summary = parse.Summarize("calls", len(res.Events))
 	return res, nil
 }
 

@@ -67,7 +67,7 @@ type snapshotEvent struct {
 }
 
 func toSnapshot(res *parse.Result, loc *time.Location) snapshot {
-	g := snapshot{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
+	g := snapshot{Kind: res.Kind, Summary: res.Summary.String(), Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
 	if !res.Time.IsZero() {
 		g.Time = res.Time.In(loc).Format(time.RFC3339) + " (" + res.TimeSource + ")"
 	}

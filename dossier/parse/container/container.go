@@ -19,7 +19,6 @@ package container
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"strconv"
@@ -231,9 +230,9 @@ func (x *Extractor) Finish(members int) *parse.Result {
 		x.Warn("", "zip-wrong-password", x.wrong, x.PasswordHint())
 	}
 	if x.extracted == x.files {
-		x.res.Summary = fmt.Sprintf("%s archive, %d files", x.format, x.files)
+		x.res.Summary = parse.Summarize("archive", x.files, x.format)
 	} else {
-		x.res.Summary = fmt.Sprintf("%s archive, %d files, %d extracted", x.format, x.files, x.extracted)
+		x.res.Summary = parse.Summarize("archive-part", x.files, x.format, x.extracted)
 	}
 	return x.res
 }

@@ -42,7 +42,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		Warnings: []parse.Warning{parse.Warn("", "no-parser-for", mediaType)},
 	}
 	if !isText(in.MIME) {
-		res.Summary = fmt.Sprintf("document (%s, %d bytes)", mediaType, in.Size)
+		res.Summary = parse.Summarize("document", in.Size, mediaType)
 		return res, nil
 	}
 	encoding, lines, err := countLines(in.Reader())
@@ -51,7 +51,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 	res.Info["encoding"] = encoding
 	res.Info["lines"] = strconv.FormatInt(lines, 10)
-	res.Summary = fmt.Sprintf("text document, %s", plural(lines, "line"))
+	res.Summary = parse.Summarize("text-document", lines)
 	return res, nil
 }
 
@@ -114,11 +114,4 @@ func countLines(r io.Reader) (string, int64, error) {
 		lines++
 	}
 	return encoding, lines, nil
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.FormatInt(n, 10) + " " + word + "s"
 }

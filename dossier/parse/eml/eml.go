@@ -30,6 +30,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"io"
 	"mime"
 	"net/mail"
@@ -208,18 +209,16 @@ func (Parser) Parse(in *parse.Input) (res *parse.Result, err error) {
 	}, nil
 }
 
-func summary(subject string, attachments int) string {
-	s := "e-mail"
-	if subject != "" {
-		s += " “" + subject + "”"
+func summary(subject string, attachments int) vocab.Summary {
+	switch {
+	case subject != "" && attachments > 0:
+		return parse.Summarize("email-subject-attachments", attachments, subject)
+	case subject != "":
+		return parse.Summarize("email-subject", subject)
+	case attachments > 0:
+		return parse.Summarize("email-attachments", attachments)
 	}
-	switch attachments {
-	case 0:
-		return s
-	case 1:
-		return s + ", 1 attachment"
-	}
-	return fmt.Sprintf("%s, %d attachments", s, attachments)
+	return parse.Summarize("email")
 }
 
 // walker carries what the walk over the MIME tree has found so far.

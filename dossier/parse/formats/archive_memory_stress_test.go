@@ -109,7 +109,7 @@ func TestArchiveMemoryChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := parseArchive(t, file, data, 0)
-	t.Logf("%s: %s", res.Summary, res.Warnings)
+	t.Logf("%s: %s", res.Summary.String(), res.Warnings)
 	status, _ := os.ReadFile("/proc/self/status")
 	if m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status); m != nil {
 		t.Logf("peak RSS %s kB", m[1])
@@ -132,7 +132,7 @@ func parseArchive(t *testing.T, name string, data []byte, depth int) *parse.Resu
 			}
 			if depth < 16 && bytes.HasPrefix(b.Bytes(), []byte{'7', 'z', 0xbc, 0xaf}) {
 				res := parseArchive(t, e.Name, b.Bytes(), depth+1)
-				t.Logf("depth %d: %s %v", depth+1, res.Summary, res.Warnings)
+				t.Logf("depth %d: %s %v", depth+1, res.Summary.String(), res.Warnings)
 			}
 			return parse.Derived{}, nil
 		}}

@@ -29,6 +29,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	stdimage "image"
 	"image/jpeg"
 	"image/png"
@@ -204,18 +205,12 @@ func imageHeaderError(name, format string, err error) error {
 	return &parse.Problem{W: w, Err: err}
 }
 
-var sourceWords = map[string]string{
-	event.TimeFromMetadata: "from EXIF",
-	event.TimeFromFileName: "from file name",
-	event.TimeFromModTime:  "from file time",
-	event.TimeFromMessage:  "from its message",
-}
-
-func summary(w, h int, format string, ev event.Event, loc *time.Location) string {
-	s := fmt.Sprintf("%d×%d %s", w, h, format)
-	if ev.TimeSource != "" {
-		s += ", " + ev.Time.In(loc).Format("2006-01-02 15:04:05") + " " + sourceWords[ev.TimeSource]
+func summary(w, h int, format string, ev event.Event, loc *time.Location) vocab.Summary {
+	if ev.TimeSource == "" {
+		return parse.Summarize("image", strconv.Itoa(w), strconv.Itoa(h), format)
 	}
+	s := parse.Summarize("image-timed", strconv.Itoa(w), strconv.Itoa(h), format, ev.Time.In(loc).Format("2006-01-02 15:04:05"))
+	s.Terms = []string{"timesource." + ev.TimeSource}
 	return s
 }
 

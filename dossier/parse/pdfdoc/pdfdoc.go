@@ -25,6 +25,7 @@ package pdfdoc
 
 import (
 	"fmt"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"io"
 	"strconv"
 	"strings"
@@ -128,24 +129,31 @@ func agreementEvent(in *parse.Input, info *Info, res *parse.Result) event.Event 
 	return ev
 }
 
-func summary(kind string, info *Info) string {
-	what := "PDF"
+func summary(kind string, info *Info) vocab.Summary {
+	var s vocab.Summary
+	typed := kind != parse.KindDocument
 	switch {
-	case kind == parse.KindAgreement:
-		what = "agreement PDF"
-	case kind != parse.KindDocument:
-		what = kind + " PDF"
+	case info.Pages < 0 && info.Encrypted && typed:
+		s = parse.Summarize("pdf-encrypted-kind-unknown")
+	case info.Pages < 0 && info.Encrypted:
+		s = parse.Summarize("pdf-encrypted-unknown")
+	case info.Pages < 0 && typed:
+		s = parse.Summarize("pdf-kind-unknown")
+	case info.Pages < 0:
+		s = parse.Summarize("pdf-unknown")
+	case info.Encrypted && typed:
+		s = parse.Summarize("pdf-encrypted-kind", info.Pages)
+	case info.Encrypted:
+		s = parse.Summarize("pdf-encrypted", info.Pages)
+	case typed:
+		s = parse.Summarize("pdf-kind", info.Pages)
+	default:
+		s = parse.Summarize("pdf", info.Pages)
 	}
-	if info.Encrypted {
-		what = "encrypted " + what
+	if typed {
+		s.Terms = []string{"kind." + kind}
 	}
-	switch info.Pages {
-	case -1:
-		return what + ", pages unknown"
-	case 1:
-		return what + ", 1 page"
-	}
-	return fmt.Sprintf("%s, %d pages", what, info.Pages)
+	return s
 }
 
 func infoMap(info *Info) map[string]string {

@@ -131,8 +131,8 @@ func TestKindsAndEvents(t *testing.T) {
 			if wantKind == "" {
 				wantKind = parse.KindDocument
 			}
-			if res.Kind != wantKind || len(res.Events) != tt.events || res.Summary != tt.summary {
-				t.Errorf("kind %q events %d summary %q", res.Kind, len(res.Events), res.Summary)
+			if res.Kind != wantKind || len(res.Events) != tt.events || res.Summary.String() != tt.summary {
+				t.Errorf("kind %q events %d summary %q", res.Kind, len(res.Events), res.Summary.String())
 			}
 			if res.Info["pages"] != "3" || res.Info["title"] != "分期还款协议" || res.Info["author"] != "支付宝客服" {
 				t.Errorf("info %v", res.Info)
@@ -157,8 +157,8 @@ func TestEncryptedWarning(t *testing.T) {
 	for _, w := range res.Warnings {
 		found = found || w.Message("en") == "encrypted: pages cannot be imported, the original is attached"
 	}
-	if !found || res.Info["encrypted"] != "true" || res.Summary != "encrypted PDF, 1 page" {
-		t.Errorf("warnings %v info %v summary %q", res.Warnings, res.Info, res.Summary)
+	if !found || res.Info["encrypted"] != "true" || res.Summary.String() != "encrypted PDF, 1 page" {
+		t.Errorf("warnings %v info %v summary %q", res.Warnings, res.Info, res.Summary.String())
 	}
 }
 
@@ -275,9 +275,9 @@ func TestSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Summary != "agreement PDF, 2 pages" || len(res.Events) != 1 ||
+	if res.Summary.String() != "agreement PDF, 2 pages" || len(res.Events) != 1 ||
 		res.Events[0].Time.Format(time.RFC3339) != "2025-01-29T10:30:00+08:00" || res.Info["title"] != "分期还款协议" {
-		t.Errorf("summary %q info %v events %+v", res.Summary, res.Info, res.Events)
+		t.Errorf("summary %q info %v events %+v", res.Summary.String(), res.Info, res.Events)
 	}
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings %v", res.Warnings)

@@ -60,7 +60,7 @@ func TestMemoryChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("result: %s %s", res.Summary, warnings(res))
+	t.Logf("result: %s %s", res.Summary.String(), warnings(res))
 	status, _ := os.ReadFile("/proc/self/status")
 	if m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status); m != nil {
 		t.Logf("peak RSS %s kB", m[1])

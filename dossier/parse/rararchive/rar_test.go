@@ -182,8 +182,8 @@ func TestMembers(t *testing.T) {
 			t.Errorf("warnings %s lack %q", ws, want)
 		}
 	}
-	if res.Summary != "rar archive, 3 files" {
-		t.Errorf("summary %q", res.Summary)
+	if res.Summary.String() != "rar archive, 3 files" {
+		t.Errorf("summary %q", res.Summary.String())
 	}
 }
 

@@ -19,6 +19,7 @@ package recording
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -225,18 +226,17 @@ func describe(in *parse.Input, a *audio) *parse.Result {
 		res.Events = []event.Event{ev}
 	}
 
-	var sum strings.Builder
-	sum.WriteString("通话录音")
-	if known {
-		sum.WriteString(" " + clock(*ev.Duration))
-	}
+	who := cmp.Or(ev.Counterpart, ev.CounterpartName)
 	switch {
-	case ev.Counterpart != "":
-		sum.WriteString(" with " + ev.Counterpart)
-	case ev.CounterpartName != "":
-		sum.WriteString(" with " + ev.CounterpartName)
+	case known && who != "":
+		res.Summary = parse.Summarize("recording-length-with", clock(*ev.Duration), who)
+	case known:
+		res.Summary = parse.Summarize("recording-length", clock(*ev.Duration))
+	case who != "":
+		res.Summary = parse.Summarize("recording-with", who)
+	default:
+		res.Summary = parse.Summarize("recording")
 	}
-	res.Summary = sum.String()
 	return res
 }
 

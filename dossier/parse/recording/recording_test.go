@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,15 +134,15 @@ func TestEventFromName(t *testing.T) {
 		{"miui collector", "通话录音@某某资产(15900001111)_20250128112000.amr", "",
 			event.Event{Time: time.Date(2025, 1, 28, 11, 20, 0, 0, shanghai), TimeSource: event.TimeFromFileName,
 				Counterpart: "15900001111", CounterpartName: "某某资产"},
-			"通话录音 0:05 with 15900001111"},
+			"通话录音 0:05，对方 15900001111"},
 		{"samsung with transcript", "Call recording +86 95188_250129_100000.amr", "  客服：您好  \n",
 			event.Event{Time: time.Date(2025, 1, 29, 10, 0, 0, 0, shanghai), TimeSource: event.TimeFromFileName,
 				Counterpart: "95188", Text: "客服：您好"},
-			"通话录音 0:05 with 95188"},
+			"通话录音 0:05，对方 95188"},
 		{"samsung contact name only", "Call recording 王经理_250201_223000.amr", "",
 			event.Event{Time: time.Date(2025, 2, 1, 22, 30, 0, 0, shanghai), TimeSource: event.TimeFromFileName,
 				CounterpartName: "王经理"},
-			"通话录音 0:05 with 王经理"},
+			"通话录音 0:05，对方 王经理"},
 		{"unknown name falls back to mod time", "recording-1.amr", "",
 			event.Event{Time: modTime, TimeSource: event.TimeFromModTime},
 			"通话录音 0:05"},
@@ -168,8 +169,8 @@ func TestEventFromName(t *testing.T) {
 			if !bytes.Equal(gj, wj) {
 				t.Errorf("event = %s\nwant    %s", gj, wj)
 			}
-			if res.Summary != tt.summary {
-				t.Errorf("summary = %q, want %q", res.Summary, tt.summary)
+			if got := res.Summary.In(vocab.ZH); got != tt.summary {
+				t.Errorf("summary = %q, want %q", got, tt.summary)
 			}
 			if res.Kind != parse.KindRecording || res.TimeSource != got.TimeSource {
 				t.Errorf("kind %q time source %q", res.Kind, res.TimeSource)

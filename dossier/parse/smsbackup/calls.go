@@ -2,6 +2,7 @@ package smsbackup
 
 import (
 	"encoding/xml"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"strconv"
 	"strings"
 
@@ -102,15 +103,24 @@ func (p callsParser) Parse(in *parse.Input) (*parse.Result, error) {
 	for k, v := range counts {
 		x.res.Info[k] = strconv.Itoa(v)
 	}
-	var parts []string
-	for _, s := range []string{event.StatusMissed, event.StatusRejected, event.StatusBlocked, event.StatusVoicemail} {
-		if counts[s] > 0 {
-			parts = append(parts, strconv.Itoa(counts[s])+" "+s)
+	var parts []vocab.Summary
+	for _, p := range []struct {
+		n int
+		s vocab.Summary
+	}{
+		{counts[event.StatusMissed], parse.Summarize("calls-missed", counts[event.StatusMissed])},
+		{counts[event.StatusRejected], parse.Summarize("calls-rejected", counts[event.StatusRejected])},
+		{counts[event.StatusBlocked], parse.Summarize("calls-blocked", counts[event.StatusBlocked])},
+		{counts[event.StatusVoicemail], parse.Summarize("calls-voicemail", counts[event.StatusVoicemail])},
+	} {
+		if p.n > 0 {
+			parts = append(parts, p.s)
 		}
 	}
-	x.res.Summary = plural(n, "call", "calls")
+	x.res.Summary = parse.Summarize("calls", n)
 	if len(parts) > 0 {
-		x.res.Summary += " (" + strings.Join(parts, ", ") + ")"
+		x.res.Summary = parse.Summarize("calls-detail", n)
+		x.res.Summary.Parts = parts
 	}
 	return x.res, nil
 }

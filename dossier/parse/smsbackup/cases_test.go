@@ -232,8 +232,8 @@ func TestMMSParts(t *testing.T) {
 		if ev := res.Events[0]; ev.Text != want || ev.Counterpart != "17700002222" || ev.Channel != event.MMS {
 			t.Errorf("event %+v", ev)
 		}
-		if res.Summary != "0 SMS, 1 MMS (3 attachments)" {
-			t.Errorf("summary %q", res.Summary)
+		if res.Summary.String() != "0 SMS, 1 MMS (3 attachments)" {
+			t.Errorf("summary %q", res.Summary.String())
 		}
 		for i, at := range stub.sent {
 			if !at.Equal(time.UnixMilli(1740051000000)) {

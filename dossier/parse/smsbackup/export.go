@@ -283,10 +283,3 @@ func rootName(head []byte) string {
 	}
 	return ""
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}

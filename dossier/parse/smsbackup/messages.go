@@ -95,8 +95,7 @@ func (messagesParser) Parse(in *parse.Input) (*parse.Result, error) {
 	for k, v := range t.status {
 		x.res.Info[k] = strconv.Itoa(v)
 	}
-	x.res.Summary = strconv.Itoa(t.sms) + " SMS, " + strconv.Itoa(t.mms) + " MMS (" +
-		plural(t.attachments, "attachment", "attachments") + ")"
+	x.res.Summary = parse.Summarize("sms-mms", t.attachments, t.sms, t.mms)
 	return x.res, nil
 }
 

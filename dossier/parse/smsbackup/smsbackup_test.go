@@ -118,7 +118,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			g := snapshot{Parser: p.Name(), Kind: res.Kind, Summary: res.Summary, Time: res.Time,
+			g := snapshot{Parser: p.Name(), Kind: res.Kind, Summary: res.Summary.String(), Time: res.Time,
 				Source: res.TimeSource, Info: res.Info, Events: res.Events}
 			for _, w := range res.Warnings {
 				g.Warnings = append(g.Warnings, w.String())
@@ -164,8 +164,8 @@ func TestSamples(t *testing.T) {
 			if len(res.Warnings) > 0 {
 				t.Errorf("warnings: %v", res.Warnings)
 			}
-			if res.Summary != tc.wantSummary || len(res.Events) != tc.wantEvents || len(stub.names) != tc.wantDerived {
-				t.Errorf("got %q, %d events, %d derived", res.Summary, len(res.Events), len(stub.names))
+			if res.Summary.String() != tc.wantSummary || len(res.Events) != tc.wantEvents || len(stub.names) != tc.wantDerived {
+				t.Errorf("got %q, %d events, %d derived", res.Summary.String(), len(res.Events), len(stub.names))
 			}
 			if got := res.Events[0].Time.Format(time.RFC3339); got != tc.wantFirstTime {
 				t.Errorf("first event at %s, want %s", got, tc.wantFirstTime)

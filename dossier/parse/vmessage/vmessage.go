@@ -191,7 +191,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 		return nil, fmt.Errorf("%s: %w", in.Name, ErrNotVMessage)
 	}
 	rd.res.Info["messages"] = strconv.Itoa(rd.count)
-	rd.res.Summary = fmt.Sprintf("%d SMS", rd.count)
+	rd.res.Summary = parse.Summarize("sms", rd.count)
 	return rd.res, nil
 }
 

@@ -141,7 +141,7 @@ func (CSV) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 	rd.finish()
 	res.Info["messages"] = strconv.Itoa(len(res.Events))
-	res.Summary = fmt.Sprintf("%d messages", len(res.Events))
+	res.Summary = parse.Summarize("messages", len(res.Events))
 	return res, nil
 }
 

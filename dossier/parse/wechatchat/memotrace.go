@@ -142,7 +142,7 @@ func (MemoTraceCSV) Parse(in *parse.Input) (*parse.Result, error) {
 		res.Warnings = append(res.Warnings, parse.Warn("", "chat-party-unknown"))
 	}
 	res.Info["messages"] = strconv.Itoa(len(res.Events))
-	res.Summary = fmt.Sprintf("%d messages", len(res.Events))
+	res.Summary = parse.Summarize("messages", len(res.Events))
 	return res, nil
 }
 

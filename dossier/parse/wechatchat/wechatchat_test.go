@@ -46,7 +46,7 @@ type snapshotEvent struct {
 // with, rather than golden.CheckJSON's literal form.
 func render(t *testing.T, res *parse.Result, loc *time.Location) []byte {
 	t.Helper()
-	g := snapshot{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
+	g := snapshot{Kind: res.Kind, Summary: res.Summary.String(), Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
 	for _, e := range res.Events {
 		g.Events = append(g.Events, snapshotEvent{Local: e.Time.In(loc).Format(time.DateTime), Event: e})
 	}

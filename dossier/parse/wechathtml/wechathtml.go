@@ -200,7 +200,7 @@ func (Parser) Parse(in *parse.Input) (*parse.Result, error) {
 	}
 	res.Warnings = ws.List()
 	res.Info["messages"] = strconv.Itoa(len(res.Events))
-	res.Summary = fmt.Sprintf("%d messages", len(res.Events))
+	res.Summary = parse.Summarize("messages", len(res.Events))
 	return res, nil
 }
 

@@ -56,7 +56,7 @@ func TestGolden(t *testing.T) {
 				Info     map[string]string `json:"info"`
 				Events   []snapshotEvent   `json:"events"`
 				Warnings []string          `json:"warnings"`
-			}{Kind: res.Kind, Summary: res.Summary, Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
+			}{Kind: res.Kind, Summary: res.Summary.String(), Info: res.Info, Events: []snapshotEvent{}, Warnings: []string{}}
 			for _, e := range res.Events {
 				g.Events = append(g.Events, snapshotEvent{Local: e.Time.In(loc).Format(time.DateTime), Event: e})
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/dossier-tool/dossier/dossier/parse/billstmt"
 	"github.com/dossier-tool/dossier/dossier/parse/csvtext"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 	"io"
 	"strconv"
 	"strings"
@@ -220,14 +221,7 @@ func readBill(src rowSource, format string, loc *time.Location) (*parse.Result, 
 	if !st.ExportTime.IsZero() {
 		res.Time, res.TimeSource = st.ExportTime, event.TimeFromContent
 	}
-	res.Summary = fmt.Sprintf("微信支付账单 %s: %s, %s (%s)", format,
-		plural(len(res.Events), "row"), plural(repayments, "repayment"), repaid)
+	res.Summary = parse.Summarize("wechatpay-bill", format)
+	res.Summary.Parts = []vocab.Summary{parse.Summarize("bill-rows", len(res.Events)), parse.Summarize("bill-repayments", repayments, repaid)}
 	return res, nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

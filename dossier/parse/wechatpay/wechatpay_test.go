@@ -66,7 +66,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := snapshot{Kind: res.Kind, Summary: res.Summary, TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
+			g := snapshot{Kind: res.Kind, Summary: res.Summary.String(), TimeSource: res.TimeSource, Info: res.Info, Events: res.Events}
 			if !res.Time.IsZero() {
 				g.Time = res.Time.Format(time.RFC3339)
 			}
@@ -84,8 +84,8 @@ func TestSample(t *testing.T) {
 	tests := []struct {
 		name, path, summary, sheet string
 	}{
-		{"csv", sampleCSV, "微信支付账单 CSV: 10 rows, 1 repayment (300.00)", ""},
-		{"xlsx", sampleXLSX, "微信支付账单 XLSX: 7 rows, 1 repayment (300.00)", "Sheet1"},
+		{"csv", sampleCSV, "WeChat Pay bill (CSV): 10 rows, 1 repayment (300.00)", ""},
+		{"xlsx", sampleXLSX, "WeChat Pay bill (XLSX): 7 rows, 1 repayment (300.00)", "Sheet1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,8 +96,8 @@ func TestSample(t *testing.T) {
 			if len(res.Warnings) != 0 {
 				t.Errorf("warnings: %v", res.Warnings)
 			}
-			if res.Summary != tt.summary || res.Info["sheet"] != tt.sheet || res.Info["name"] != "张三" {
-				t.Errorf("summary %q sheet %q name %q", res.Summary, res.Info["sheet"], res.Info["name"])
+			if res.Summary.String() != tt.summary || res.Info["sheet"] != tt.sheet || res.Info["name"] != "张三" {
+				t.Errorf("summary %q sheet %q name %q", res.Summary.String(), res.Info["sheet"], res.Info["name"])
 			}
 			var got []string
 			for _, ev := range res.Events {
