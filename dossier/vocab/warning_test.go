@@ -16,7 +16,6 @@ func TestEveryWarningCodeWorded(t *testing.T) {
 	if len(keys) < 100 {
 		t.Fatalf("only %d warning codes", len(keys))
 	}
-	token := regexp.MustCompile(`ARG\d`)
 	for _, k := range keys {
 		code := strings.TrimPrefix(k, "warn.")
 		n, ok := arity(code)
@@ -29,21 +28,29 @@ func TestEveryWarningCodeWorded(t *testing.T) {
 			args[i] = fmt.Sprintf("ARG%d", i)
 		}
 		w := Warning{Code: code, Args: args}
-		zh, en := w.Message(ZH), w.Message(EN)
-		if strings.Contains(zh, "%!") {
-			t.Errorf("%s: Chinese takes other arguments than English (%d): %q", code, n, zh)
-		}
-		gotZH, gotEN := token.FindAllString(zh, -1), token.FindAllString(en, -1)
-		slices.Sort(gotZH)
-		slices.Sort(gotEN)
-		if !slices.Equal(gotZH, gotEN) {
-			t.Errorf("%s: Chinese shows %v, English %v", code, gotZH, gotEN)
-		}
-		if terms[k][0] != "%s" && !strings.ContainsFunc(zh, isHan) {
-			t.Errorf("%s: the Chinese wording has no Chinese: %q", code, zh)
-		}
+		sameArguments(t, code, n, w.Message(ZH), w.Message(EN), terms[k][0] != "%s")
 	}
 }
+
+// sameArguments checks one code's wording over the arguments ARG0... in both languages: the
+// Chinese takes the same arguments, shows each of them, and (when han) reads as Chinese.
+func sameArguments(t *testing.T, code string, n int, zh, en string, han bool) {
+	t.Helper()
+	if strings.Contains(zh, "%!") {
+		t.Errorf("%s: Chinese takes other arguments than English (%d): %q", code, n, zh)
+	}
+	gotZH, gotEN := argToken.FindAllString(zh, -1), argToken.FindAllString(en, -1)
+	slices.Sort(gotZH)
+	slices.Sort(gotEN)
+	if !slices.Equal(gotZH, gotEN) {
+		t.Errorf("%s: Chinese shows %v, English %v", code, gotZH, gotEN)
+	}
+	if han && !strings.ContainsFunc(zh, isHan) {
+		t.Errorf("%s: the Chinese wording has no Chinese: %q", code, zh)
+	}
+}
+
+var argToken = regexp.MustCompile(`ARG\d`)
 
 func arity(code string) (int, bool) {
 	for n := 0; n <= 6; n++ {
