@@ -61,7 +61,7 @@ func listCmd(e *env) *cobra.Command {
 			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
-			e.msg("%d items", len(items))
+			e.msg(vocab.Term(lang, "list.count"), len(items))
 			return nil
 		},
 	}

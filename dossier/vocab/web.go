@@ -81,6 +81,7 @@ var webTerms = map[string][2]string{
 	"add.duplicate":            {"已在案件中（内容相同）", "already in the case (same bytes)"},
 	"add.summary":              {"新增 %d 件，已存在 %d 件，失败 %d 件", "%d added, %d already present, %d failed"},
 	"add.events":               {"事件 %d 个", "%d events"},
+	"list.count":               {"共 %d 件", "%d items"},
 	"add.from":                 {"（取自%s）", " (from %s)"},
 
 	"web.numbers.hint":   {"这些号码还没有角色。角色决定哪些联系计入违规：点一下即可设置。", "These numbers have no role yet. The role decides which contacts the findings count: one click sets it."},
