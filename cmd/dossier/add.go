@@ -105,7 +105,7 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 		case r.Err != "":
 			e.msg("%s: %s", r.Path, r.Err)
 		case r.Skipped != "":
-			e.msg("%s: %s", r.Path, r.Skipped)
+			e.msg("%s: %s", r.Path, r.SkippedText(lang))
 		case r.DuplicateOf > 0:
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", evidence.Label(lang, r.DuplicateOf), vocab.Kind(lang, r.Kind), r.Path, vocab.Term(lang, "add.duplicate"))
 		default:

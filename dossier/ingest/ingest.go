@@ -100,6 +100,7 @@ type Result struct {
 	DuplicateOf  int             `json:"duplicate_of,omitempty"`
 	DerivedFrom  int             `json:"derived_from,omitempty"`
 	Skipped      string          `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
+	SkippedCode  *vocab.Warning  `json:"skipped_code,omitempty"`
 	Err          string          `json:"error,omitempty"`
 	// Denied is set when Err is a permission error, so a caller can say how to fix it.
 	Denied bool `json:"permission_denied,omitempty"`
@@ -696,6 +697,14 @@ func english(ws []vocab.Warning) []string {
 	return out
 }
 
+// SkippedText is why the path was not evidence, worded in lang.
+func (r *Result) SkippedText(lang string) string {
+	if r.SkippedCode == nil {
+		return r.Skipped
+	}
+	return r.SkippedCode.Message(lang)
+}
+
 // SummaryText is the result's summary worded in lang.
 func (r *Result) SummaryText(lang string) string {
 	if r.SummaryCode == nil {
@@ -760,8 +769,8 @@ func displayPath(p string) string { return textenc.FileName(filepath.ToSlash(p))
 // devices are skipped and named; sidecars are read with their file, not added.
 func collect(paths []string, rep *Report, own map[string]bool) []file {
 	var out []file
-	skip := func(p, why string) {
-		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why})
+	skip := func(p string, why vocab.Warning) {
+		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why.String(), SkippedCode: &why})
 	}
 	fail := func(p string, err error) {
 		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err), Denied: errors.Is(err, fs.ErrPermission)})
@@ -775,10 +784,10 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 			sidecars[p] = true
 			return
 		case ignored[base] || strings.HasPrefix(base, "._"):
-			skip(p, "system file, not evidence")
+			skip(p, parse.Warn("", "skip-system-file"))
 			return
 		case !info.Mode().IsRegular():
-			skip(p, fmt.Sprintf("not a regular file (%s); skipped", kindOf(info.Mode())))
+			skip(p, vocab.Warning{Code: "skip-not-regular", Cause: kindOf(info.Mode())})
 			return
 		}
 		out = append(out, file{path: p, display: displayPath(p), size: info.Size(), modTime: info.ModTime()})
@@ -806,7 +815,7 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 				return nil
 			}
 			if isOwn(own, absRoot, root, p) {
-				skip(p, "part of this case's own folder, not evidence")
+				skip(p, parse.Warn("", "skip-own-folder"))
 				if d.IsDir() {
 					return fs.SkipDir
 				}
@@ -819,7 +828,7 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 				if strings.HasSuffix(p, SidecarSuffix) {
 					sidecars[p] = true // read with its file, as a sidecar named beside it is
 				}
-				skip(p, "symbolic link inside a folder; not followed (add its target by name if it is evidence)")
+				skip(p, parse.Warn("", "skip-symlink"))
 				return nil
 			}
 			info, err := d.Info()
@@ -901,18 +910,21 @@ func pairTranscripts(files []file) {
 	}
 }
 
-func kindOf(m fs.FileMode) string {
+func kindOf(m fs.FileMode) *vocab.Warning {
+	w := vocab.Warning{}
 	switch {
 	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
+		w = parse.Warn("", "file-named-pipe")
 	case m&fs.ModeSocket != 0:
-		return "a socket"
+		w = parse.Warn("", "file-socket")
 	case m&fs.ModeDevice != 0:
-		return "a device"
+		w = parse.Warn("", "file-device")
 	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
+		w = parse.Warn("", "file-symlink")
+	default:
+		w.What = m.Type().String()
 	}
-	return m.Type().String()
+	return &w
 }
 
 func describeErr(err error) string {

@@ -244,10 +244,11 @@ func TestAddPathErrorsAreLocal(t *testing.T) {
 	if len(items) != 1 || items[0].Name != "good.txt" {
 		t.Fatalf("items %+v", items)
 	}
-	var skipped, failed []string
+	var skipped, skippedZH, failed []string
 	for _, r := range rep.Results {
 		if r.Skipped != "" {
 			skipped = append(skipped, filepath.Base(r.Path)+": "+r.Skipped)
+			skippedZH = append(skippedZH, filepath.Base(r.Path)+": "+r.SkippedText("zh"))
 		}
 		if r.Err != "" {
 			failed = append(failed, filepath.Base(r.Path)+": "+r.Err)
@@ -257,6 +258,13 @@ func TestAddPathErrorsAreLocal(t *testing.T) {
 	for _, want := range []string{"link.txt: symbolic link", "loop: symbolic link", "pipe: not a regular file (a named pipe)"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("skips %q lack %q", all, want)
+		}
+	}
+	// A Chinese case says why in Chinese.
+	allZH := strings.Join(skippedZH, "\n")
+	for _, want := range []string{"link.txt: 文件夹中的符号链接，不跟随", "pipe: 不是普通文件（命名管道），已跳过"} {
+		if !strings.Contains(allZH, want) {
+			t.Errorf("skips %q lack %q", allZH, want)
 		}
 	}
 	if len(failed) != 1 || !strings.Contains(failed[0], "missing.txt: no such file") {

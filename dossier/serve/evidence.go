@@ -202,7 +202,7 @@ func addLines(lang string, rep *ingest.Report) []string {
 		case r.Err != "":
 			out = append(out, r.Path+": "+r.Err)
 		case r.Skipped != "":
-			out = append(out, r.Path+": "+r.Skipped)
+			out = append(out, r.Path+": "+r.SkippedText(lang))
 		case r.DuplicateOf > 0:
 			out = append(out, fmt.Sprintf("%s %s: %s", evidence.Label(lang, r.DuplicateOf), r.Path, t(lang, "add.duplicate")))
 		default:

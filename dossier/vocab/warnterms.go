@@ -31,6 +31,14 @@ var warnTerms = map[string][2]string{
 	"no-result":             {"没有读出结果", "no result"},
 	"reader-failed":         {"%s 解析器读取此文件时出错（%s）", "the %s reader failed on this file (%s)"},
 	"event-untimed":         {"第 %s 个事件没有时间，未列入时间线", "event %s has no time; left out of the timeline"},
+	"skip-system-file":      {"系统生成的文件，不是证据", "system file, not evidence"},
+	"skip-not-regular":      {"不是普通文件（%s），已跳过", "not a regular file (%s); skipped"},
+	"skip-own-folder":       {"属于本案件自身的文件夹，不是证据", "part of this case's own folder, not evidence"},
+	"skip-symlink":          {"文件夹中的符号链接，不跟随（如果它指向的文件是证据，请直接按名称加入）", "symbolic link inside a folder; not followed (add its target by name if it is evidence)"},
+	"file-named-pipe":       {"命名管道", "a named pipe"},
+	"file-socket":           {"套接字", "a socket"},
+	"file-device":           {"设备文件", "a device"},
+	"file-symlink":          {"符号链接", "a symbolic link"},
 	"reopen-failed":         {"用密码再次打开时出错：%s", "opened again with the password: %s"},
 
 	// Times.
