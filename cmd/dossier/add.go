@@ -80,7 +80,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 				return err
 			}
 			if rep.Failed > 0 {
-				return failedPaths(rep)
+				return failedPaths(conf.Language, rep)
 			}
 			return nil
 		},
@@ -103,7 +103,7 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 	for _, r := range rep.Results {
 		switch {
 		case r.Err != "":
-			e.msg("%s: %s", r.Path, r.Err)
+			e.msg("%s: %s", r.Path, r.ErrText(lang))
 		case r.Skipped != "":
 			e.msg("%s: %s", r.Path, r.SkippedText(lang))
 		case r.DuplicateOf > 0:
@@ -127,19 +127,18 @@ func printAdd(e *env, lang string, rep *ingest.Report) {
 
 // failedPaths is the error of an add where some paths could not be read: it says whether
 // anything else was added, and how to fix a permission problem.
-func failedPaths(rep *ingest.Report) error {
-	var msg string
+func failedPaths(lang string, rep *ingest.Report) error {
+	key := "add.failed-all"
 	switch {
 	case rep.Added > 0:
-		msg = fmt.Sprintf("%d path(s) could not be read; the rest was added", rep.Failed)
+		key = "add.failed-added"
 	case rep.Dups > 0:
-		msg = fmt.Sprintf("%d path(s) could not be read; the rest was already in the case", rep.Failed)
-	default:
-		msg = fmt.Sprintf("nothing was added: %d path(s) could not be read", rep.Failed)
+		key = "add.failed-dups"
 	}
+	msg := fmt.Sprintf(vocab.Term(lang, key), rep.Failed)
 	for _, r := range rep.Results {
 		if r.Denied {
-			msg += " (permission denied: give yourself read access, e.g. chmod -R u+rX PATH, or copy the files somewhere you can read them, and add them again)"
+			msg += vocab.Term(lang, "add.denied-advice")
 			break
 		}
 	}

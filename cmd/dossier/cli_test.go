@@ -13,19 +13,23 @@ func TestFailedPaths(t *testing.T) {
 	tests := []struct {
 		name     string
 		rep      ingest.Report
+		lang     string
 		want     string
 		unwanted string
 	}{
-		{"some added", ingest.Report{Added: 2, Failed: 1, Results: []ingest.Result{{Err: "no such file or folder"}}},
+		{"some added", ingest.Report{Added: 2, Failed: 1, Results: []ingest.Result{{Err: "no such file or folder"}}}, "en",
 			"1 path(s) could not be read; the rest was added", "permission"},
-		{"only duplicates", ingest.Report{Dups: 1, Failed: 1}, "the rest was already in the case", "was added"},
-		{"nothing else", ingest.Report{Failed: 2}, "nothing was added: 2 path(s) could not be read", "the rest"},
-		{"permission denied gets advice", ingest.Report{Failed: 1, Results: []ingest.Result{{Err: "permission denied", Denied: true}}},
+		{"only duplicates", ingest.Report{Dups: 1, Failed: 1}, "en", "the rest was already in the case", "was added"},
+		{"nothing else", ingest.Report{Failed: 2}, "en", "nothing was added: 2 path(s) could not be read", "the rest"},
+		{"permission denied gets advice", ingest.Report{Failed: 1, Results: []ingest.Result{{Err: "permission denied", Denied: true}}}, "en",
 			"give yourself read access", "the rest"},
+		{"in Chinese", ingest.Report{Added: 2, Failed: 1}, "zh", "1 个路径无法读取，其余已加入", "path"},
+		{"advice in Chinese", ingest.Report{Failed: 1, Results: []ingest.Result{{Err: "permission denied", Denied: true}}}, "zh",
+			"没有加入任何文件：1 个路径无法读取（没有读取权限：请给自己读取权限", "permission"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := failedPaths(&tt.rep).Error()
+			got := failedPaths(tt.lang, &tt.rep).Error()
 			if !strings.Contains(got, tt.want) {
 				t.Errorf("%q lacks %q", got, tt.want)
 			}

@@ -102,6 +102,7 @@ type Result struct {
 	Skipped      string          `json:"skipped,omitempty"` // why a path was not evidence (a symlink, a FIFO)
 	SkippedCode  *vocab.Warning  `json:"skipped_code,omitempty"`
 	Err          string          `json:"error,omitempty"`
+	ErrCode      *vocab.Warning  `json:"error_code,omitempty"`
 	// Denied is set when Err is a permission error, so a caller can say how to fix it.
 	Denied bool `json:"permission_denied,omitempty"`
 }
@@ -195,7 +196,8 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 	}()
 	for st := range staging {
 		if st.err != nil {
-			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: st.err.Error(), Denied: errors.Is(st.err, fs.ErrPermission)})
+			why := describeErr(st.err)
+			rep.Results = append(rep.Results, Result{Path: st.file.display, Err: why.String(), ErrCode: &why, Denied: errors.Is(st.err, fs.ErrPermission)})
 			rep.Failed++
 			continue
 		}
@@ -697,6 +699,14 @@ func english(ws []vocab.Warning) []string {
 	return out
 }
 
+// ErrText is why the path could not be read, worded in lang.
+func (r *Result) ErrText(lang string) string {
+	if r.ErrCode == nil {
+		return r.Err
+	}
+	return r.ErrCode.Message(lang)
+}
+
 // SkippedText is why the path was not evidence, worded in lang.
 func (r *Result) SkippedText(lang string) string {
 	if r.SkippedCode == nil {
@@ -773,7 +783,8 @@ func collect(paths []string, rep *Report, own map[string]bool) []file {
 		rep.Results = append(rep.Results, Result{Path: displayPath(p), Skipped: why.String(), SkippedCode: &why})
 	}
 	fail := func(p string, err error) {
-		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: describeErr(err), Denied: errors.Is(err, fs.ErrPermission)})
+		why := describeErr(err)
+		rep.Results = append(rep.Results, Result{Path: displayPath(p), Err: why.String(), ErrCode: &why, Denied: errors.Is(err, fs.ErrPermission)})
 		rep.Failed++
 	}
 	sidecars := map[string]bool{} // found while walking folders
@@ -927,18 +938,18 @@ func kindOf(m fs.FileMode) *vocab.Warning {
 	return &w
 }
 
-func describeErr(err error) string {
+func describeErr(err error) vocab.Warning {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return "no such file or folder"
+			return parse.Warn("", "no-such-path")
 		case errors.Is(err, fs.ErrPermission):
-			return "permission denied"
+			return parse.Warn("", "permission-denied")
 		}
-		return pe.Err.Error()
+		return vocab.Warning{What: pe.Err.Error()}
 	}
-	return err.Error()
+	return vocab.Warning{What: err.Error()}
 }
 
 type staged struct {
@@ -993,7 +1004,7 @@ var errStopped = errors.New("not staged: the add stopped")
 func stageOne(s *store.Store, fl file, prog Progress) staged {
 	fh, err := store.OpenOriginal(fl.path)
 	if err != nil {
-		return staged{file: fl, err: errors.New(describeErr(err))}
+		return staged{file: fl, err: err}
 	}
 	defer fh.Close()
 	var advance func(int64)

@@ -200,7 +200,7 @@ func addLines(lang string, rep *ingest.Report) []string {
 	for _, r := range rep.Results {
 		switch {
 		case r.Err != "":
-			out = append(out, r.Path+": "+r.Err)
+			out = append(out, r.Path+": "+r.ErrText(lang))
 		case r.Skipped != "":
 			out = append(out, r.Path+": "+r.SkippedText(lang))
 		case r.DuplicateOf > 0:

@@ -31,6 +31,7 @@ var warnTerms = map[string][2]string{
 	"no-result":             {"没有读出结果", "no result"},
 	"reader-failed":         {"%s 解析器读取此文件时出错（%s）", "the %s reader failed on this file (%s)"},
 	"event-untimed":         {"第 %s 个事件没有时间，未列入时间线", "event %s has no time; left out of the timeline"},
+	"no-such-path":          {"文件或文件夹不存在", "no such file or folder"},
 	"skip-system-file":      {"系统生成的文件，不是证据", "system file, not evidence"},
 	"skip-not-regular":      {"不是普通文件（%s），已跳过", "not a regular file (%s); skipped"},
 	"skip-own-folder":       {"属于本案件自身的文件夹，不是证据", "part of this case's own folder, not evidence"},

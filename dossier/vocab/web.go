@@ -82,7 +82,12 @@ var webTerms = map[string][2]string{
 	"add.summary":              {"新增 %d 件，已存在 %d 件，失败 %d 件", "%d added, %d already present, %d failed"},
 	"add.events":               {"事件 %d 个", "%d events"},
 	"list.count":               {"共 %d 件", "%d items"},
-	"add.from":                 {"（取自%s）", " (from %s)"},
+	"add.failed-added":         {"%d 个路径无法读取，其余已加入", "%d path(s) could not be read; the rest was added"},
+	"add.failed-dups":          {"%d 个路径无法读取，其余已在案件中", "%d path(s) could not be read; the rest was already in the case"},
+	"add.failed-all":           {"没有加入任何文件：%d 个路径无法读取", "nothing was added: %d path(s) could not be read"},
+	"add.denied-advice": {"（没有读取权限：请给自己读取权限，例如 chmod -R u+rX 路径，或把文件复制到可以读取的位置后再加入）",
+		" (permission denied: give yourself read access, e.g. chmod -R u+rX PATH, or copy the files somewhere you can read them, and add them again)"},
+	"add.from": {"（取自%s）", " (from %s)"},
 
 	"web.numbers.hint":   {"这些号码还没有角色。角色决定哪些联系计入违规：点一下即可设置。", "These numbers have no role yet. The role decides which contacts the findings count: one click sets it."},
 	"web.numbers.number": {"号码", "Number"},
