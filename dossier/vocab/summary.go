@@ -133,11 +133,8 @@ var summaryTerms = map[string][2]string{
 func init() {
 	for k, v := range summaryTerms {
 		if base, ok := strings.CutSuffix(k, ".one"); ok && v[0] == "" {
-			v[0] = summaryTerms[base][0] // Chinese has no singular
+			summaryTerms[k] = [2]string{summaryTerms[base][0], v[1]} // Chinese has no singular
 		}
-		if _, dup := terms["summary."+k]; dup {
-			panic("vocab: summary." + k + " defined twice")
-		}
-		terms["summary."+k] = v
 	}
+	define("summary.", summaryTerms)
 }

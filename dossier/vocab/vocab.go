@@ -52,6 +52,17 @@ func Term(lang, key string) string {
 	return key
 }
 
+// define adds the terms of one table under prefix; a key defined twice is a programming error
+// that must not silently pick one of the two wordings.
+func define(prefix string, table map[string][2]string) {
+	for k, v := range table {
+		if _, dup := terms[prefix+k]; dup {
+			panic("vocab: " + prefix + k + " defined twice")
+		}
+		terms[prefix+k] = v
+	}
+}
+
 // Has reports whether key is defined.
 func Has(key string) bool {
 	_, ok := terms[key]

@@ -358,19 +358,7 @@ var warnLocators = map[string][2]string{
 }
 
 func init() {
-	add := func(key string, v [2]string) {
-		if _, dup := terms[key]; dup {
-			panic("vocab: " + key + " defined twice")
-		}
-		terms[key] = v
-	}
-	for k, v := range warnTerms {
-		add("warn."+k, v)
-	}
-	for k, v := range warnLabels {
-		add(k, v)
-	}
-	for k, v := range warnLocators {
-		add(k, v)
-	}
+	define("warn.", warnTerms)
+	define("", warnLabels)
+	define("", warnLocators)
 }

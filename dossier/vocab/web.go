@@ -125,8 +125,4 @@ var webTerms = map[string][2]string{
 	"web.verify-what": {"只能核验 .pdf（投诉材料）或 .zip（证据包）", "Only a .pdf packet or a .zip bag can be verified"},
 }
 
-func init() {
-	for k, v := range webTerms {
-		terms[k] = v
-	}
-}
+func init() { define("", webTerms) }

@@ -89,14 +89,7 @@ var workbookTerms = map[string][2]string{
 	"workbook.unclassified":   {"未在 case.yaml 中登记角色的联系方（不计入核查，请在 contacts: 下补充）", "Counterparts with no role in case.yaml (not counted; add them under contacts:)"},
 }
 
-func init() {
-	for k, v := range workbookTerms {
-		if _, dup := terms[k]; dup {
-			panic("vocab: " + k + " defined twice")
-		}
-		terms[k] = v
-	}
-}
+func init() { define("", workbookTerms) }
 
 // Terms returns the words for keys in lang, in order: a table's column headings.
 func Terms(lang string, keys ...string) []string {
