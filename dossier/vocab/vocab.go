@@ -12,7 +12,9 @@
 // Warnings are words too: a parser emits a Warning with a code and its arguments, the case
 // stores the code (beside the English text older versions read), and every surface words it in
 // the case language when it shows it (Warning.In). Their formats are in warnterms.go; the
-// workbook's headings and words in workbook.go.
+// workbook's headings and words in workbook.go. What a parser read from a file ("通话记录 11 条")
+// is stored the same way, as a Summary (summary.go), so a case switched to English lists its
+// items in English.
 //
 // Adding a term: add one line to terms with both languages; the package test fails when a
 // language is missing.
