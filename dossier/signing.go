@@ -7,6 +7,7 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/sign"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // SigningDir is where a case keeps its signing key and certificate, inside the store folder: the
@@ -46,7 +47,7 @@ func (c *Case) Signer(at time.Time, notes func(string)) (*sign.Signer, error) {
 		s.Timestamp = signatureTimestamp(conf.TSA) // PAdES B-T
 	}
 	if made && notes != nil {
-		notes("made the case's signing certificate; its fingerprint (SHA-256) is " + s.Fingerprint() + " — send it to the recipient separately so they can check the packet's signature")
+		notes(fmt.Sprintf(vocab.Term(conf.Language, "cli.sign.made"), s.Fingerprint()))
 	}
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/ingest"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func editCmd(e *env) *cobra.Command {
@@ -71,9 +72,9 @@ packet and the workbook show the current values. EXHIBIT is the number (3, 证�
 				fmt.Fprintf(e.stdout, "%s\t%s\t%q → %q\n", label, ch.Field, ch.Old, ch.New)
 			}
 			if len(res.Changes) == 0 {
-				e.msg("%s: nothing to change (the values are already these)", label)
+				e.msg(vocab.Term(conf.Language, "cli.edit.same"), label)
 			} else {
-				e.msg("%s: %d change(s) recorded in the custody log", label, len(res.Changes))
+				e.msg(vocab.Term(conf.Language, "cli.edit.done"), label, len(res.Changes))
 			}
 			return nil
 		},

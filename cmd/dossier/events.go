@@ -81,7 +81,7 @@ func eventsCmd(e *env) *cobra.Command {
 			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
-			e.msg("%d events, times in %s", n, conf.Timezone)
+			e.msg(vocab.Term(conf.Language, "cli.events.count"), n, conf.Timezone)
 			return nil
 		},
 	}

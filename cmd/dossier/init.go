@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func initCmd(e *env) *cobra.Command {
@@ -31,7 +32,7 @@ func initCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%s\t%s\n", c.Folder.Meta.ID, dir)
-			e.msg("created a case in %s; describe it in %s/case.yaml, then run 'dossier add FILES'", dir, dir)
+			e.msg(vocab.Term(opt.Language, "cli.init.done"), dir, dir)
 			return nil
 		},
 	}

@@ -98,7 +98,7 @@ Originals are never changed.`,
 			}
 			printRead(e, conf.Language, res)
 			if len(res) == 0 {
-				e.msg("no screenshots or photos to read")
+				e.msg("%s", vocab.Term(conf.Language, "cli.ocr.none"))
 			}
 			return nil
 		},
@@ -120,9 +120,9 @@ func itemByExhibit(items []evidence.Item, n int) *evidence.Item {
 func printRead(e *env, lang string, res []reading.Result) {
 	lines := 0
 	for _, r := range res {
-		what := fmt.Sprintf("%d lines of text", r.Lines)
+		what := fmt.Sprintf(vocab.Term(lang, "cli.ocr.lines"), r.Lines)
 		if r.Events > 0 {
-			what += fmt.Sprintf(", %d events", r.Events)
+			what += fmt.Sprintf(vocab.Term(lang, "cli.ocr.events"), r.Events)
 		}
 		switch {
 		case r.WarningCode != nil:
@@ -134,7 +134,7 @@ func printRead(e *env, lang string, res []reading.Result) {
 		lines += r.Lines
 	}
 	if len(res) > 0 {
-		e.msg("read %d images, %d lines of text", len(res), lines)
+		e.msg(vocab.Term(lang, "cli.ocr.done"), len(res), lines)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/render/xlsx"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // pdfFlags are the packet's options, shared by pdf, bag and build.
@@ -157,7 +158,7 @@ func writeOut(e *env, out string, render func(io.Writer) error) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, out)
-	e.msg("wrote %s (%s)", out, humanSize(info.Size()))
+	e.msg(vocab.Term(e.lang, "cli.wrote"), out, humanSize(info.Size()))
 	return nil
 }
 
@@ -180,7 +181,7 @@ func bagCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(e.stdout, out)
-			e.msg("wrote the bag %s; check it any time with 'dossier verify %s'", out, out)
+			e.msg(vocab.Term(e.lang, "cli.bag.done"), out, out)
 			return nil
 		},
 	}
@@ -208,7 +209,7 @@ func buildCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%s\n%s\n%s\n", res.Packet, res.Workbook, res.Bag)
-			e.msg("built the packet, the workbook and the bag in %s", res.Took.Round(1e7))
+			e.msg(vocab.Term(e.lang, "cli.build.done"), res.Took.Round(1e7))
 			return nil
 		},
 	}

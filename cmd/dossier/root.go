@@ -38,6 +38,9 @@ type env struct {
 	stderr io.Writer
 	dir    string
 	debug  bool
+	// lang is the language of the case the command works on, for its messages ("" until a case
+	// is opened: zh).
+	lang string
 	// The OCR engine, opened by the first image that needs it (see ocrOptions).
 	engine     *ocr.Engine
 	engineErr  error
@@ -57,6 +60,9 @@ func (e *env) open() (*dossier.Case, error) {
 	}
 	c, err := dossier.Open(dir)
 	if c != nil {
+		if conf, cerr := c.Folder.Case(); cerr == nil {
+			e.lang = conf.Language
+		}
 		c.Warn = func(msg string) { e.msg("%s", msg) }
 		c.Context = e.ctx
 	}

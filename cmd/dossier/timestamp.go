@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func timestampCmd(e *env) *cobra.Command {
@@ -28,7 +30,7 @@ authorities default to case.yaml's tsa: list. Tokens go into every bag; verify c
 			if err != nil {
 				return err
 			}
-			e.msg("time-stamped the manifest digest %s with %d authorit(ies)", digest, len(got))
+			e.msg(vocab.Term(e.lang, "cli.timestamp.done"), digest, len(got))
 			return nil
 		},
 	}
