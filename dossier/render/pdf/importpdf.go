@@ -126,15 +126,15 @@ func (d *doc) importPDF(it *evidence.Item) error {
 		}
 		x, y := marginX+(contentW-w)/2, f.GetY()
 		const k = 72 / 25.4
-		sx, sy := w*k/pw, h*k/ph // a form spans its page's size in points
-		if d.opt.Redact {
-			sx, sy = w*k, h*k // an image spans the unit square
-		}
 		var rp *rasterPage
 		if d.opt.Redact {
 			if rd, err := d.rasterPlan(it, len(p.pages)); err == nil {
 				rp = &rd.pages[i]
 			}
+		}
+		sx, sy := w*k/pw, h*k/ph // a form spans its page's size in points
+		if d.opt.Redact && (rp == nil || !rp.vector) {
+			sx, sy = w*k, h*k // an image spans the unit square
 		}
 		if rp != nil && rp.unchecked {
 			f.SetFont(fontFamily, "", 10)
@@ -147,7 +147,7 @@ func (d *doc) importPDF(it *evidence.Item) error {
 			f.RawWriteStr(fmt.Sprintf("q %.6f 0 0 %.6f %.4f %.4f cm /%s Do Q", sx, sy, x*k, (pageH-y-h)*k, formName(it.SHA256, i)))
 			d.pageTextLayer(it, i+1, pw, ph, x, y, w, h)
 		}
-		if rp != nil && !rp.unchecked {
+		if rp != nil && !rp.unchecked && !rp.vector {
 			d.linesLayer(rp.text, 0, rp.w, rp.h, x, y, w, h) // PDFium's characters, masked
 		}
 		f.SetDrawColor(170, 170, 170)
@@ -175,15 +175,38 @@ func (d *doc) writeForms(u *update) ([]xobject, error) {
 			if err != nil {
 				return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
 			}
+			var vector []int
 			for i, rp := range rd.pages {
 				if rp.unchecked {
 					continue // not drawn
+				}
+				if rp.vector {
+					vector = append(vector, i)
+					continue
 				}
 				n, err := d.writeRasterized(u, rp)
 				if err != nil {
 					return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
 				}
 				out = append(out, xobject{name: formName(it.SHA256, i), obj: n})
+			}
+			if len(vector) == 0 {
+				continue
+			}
+			err = d.withPDF(it, func(doc *pdfdoc.Doc, ra io.ReaderAt, size int64) error {
+				w := &updateForms{u}
+				pages := doc.Pages()
+				for _, i := range vector {
+					n, err := doc.WriteForm(pages[i], w)
+					if err != nil {
+						return err
+					}
+					out = append(out, xobject{name: formName(it.SHA256, i), obj: n})
+				}
+				return u.err
+			})
+			if err != nil {
+				return nil, fmt.Errorf("pdf: %s (%s): %w", evidenceRef(it.Exhibit), it.Name, err)
 			}
 			continue
 		}

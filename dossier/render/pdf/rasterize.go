@@ -36,6 +36,8 @@ import (
 // boxes on that page — is painted over in black before the image is written. The page in the
 // packet is pixels, with an invisible text layer made from PDFium's characters in which every
 // character painted over is "*": search and pdftotext find the page's words, never the numbers.
+// A page on which nothing is to be masked or covered is copied as it is, as in an unredacted
+// packet: its own text, exact, and no rendering (PDFium still reads its characters to know).
 //
 // Pictures inside a page of text show pixels PDFium has no characters for, and OCR reads only
 // scanned pages; so each picture on such a page (found by pdfdoc's PageImages, inline images and
@@ -63,6 +65,10 @@ import (
 // interpreter: 155 MB live while a page is rendered; a lower memory limit only trades CPU for
 // little (165 MiB: 221 MB, 5.9 s CPU). The 200 MB target needs PDFium compiled (wazero's compiler
 // with a warm compilation cache: 50 MB and 0.4 s to start, but 330 MB and 20 s the first time).
+// Copying the pages with nothing to mask instead of rendering them: the sample, 2.0–2.3 s wall and
+// 211–217 MB against 3.0–3.1 s and 224–227 MB (two runs each, alternating); 200 pages that all
+// hold the complainant's numbers, 73–81 s against 99 s at 225 MB (about 0.4 s a rendered page
+// under the interpreter).
 // BenchmarkRedactedPacket: 2.9 s and 164 MiB of heap at most for the fixture's two pages.
 
 // rasterDPI is the resolution redacted pages are rendered at: legible print, about 9 MB of pixels
@@ -132,6 +138,9 @@ type rasterPage struct {
 	// unchecked: the page has no characters (a scan) and OCR has not read it, so nothing says
 	// where its numbers are; it is not rendered, and the packet says so in its place.
 	unchecked bool
+	// vector: the page has nothing to mask or cover, and is copied from the original as an
+	// unredacted packet copies it.
+	vector bool
 }
 
 func (rs *rasterSet) close() {
@@ -225,10 +234,52 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 	if err != nil {
 		return rasterPage{}, fmt.Errorf("pdfium: page %d text: %w", i+1, err)
 	}
-	if !d.b.Read[it.ID] && !slices.ContainsFunc(text.Chars, func(c *responses.GetPageTextStructuredChar) bool {
+	// On a scanned page the numbers are pixels PDFium has no characters for: what OCR read there
+	// says where they are (boxes in PageUnits of the page as displayed).
+	var scanned []evidence.TextLine
+	for _, l := range d.b.Text[it.ID] {
+		if l.Page == i+1 {
+			scanned = append(scanned, l)
+		}
+	}
+	// A page with no characters that OCR has not read (not read at all, or past the pages it
+	// reads) may show anything: nothing says where its numbers are.
+	if len(scanned) == 0 && !slices.ContainsFunc(text.Chars, func(c *responses.GetPageTextStructuredChar) bool {
 		return strings.TrimSpace(c.Text) != ""
 	}) {
 		return rasterPage{unchecked: true}, nil
+	}
+	chars := make([]string, len(text.Chars))
+	for k, c := range text.Chars {
+		chars[k] = c.Text
+	}
+	masked := maskedChars(d.red, d.b.Case, chars)
+	pw, ph := int(pg.Width*evidence.PageUnits), int(pg.Height*evidence.PageUnits)
+	var scanMasks []image.Rectangle
+	if len(scanned) > 0 {
+		scanMasks = redactImage(d.red, d.b, scanned, pw, ph).masks
+	}
+	// Pictures inside a page of text (a photographed ID card pasted into a document): PDFium has
+	// no characters for what they show and OCR reads only scanned pages, so they are covered. A
+	// picture under most of the page with text over it is the page itself (a scan with its own
+	// text layer, a letterhead): its text says where the numbers are.
+	var covers [][4]float64
+	if len(scanned) == 0 {
+		rects, err := src.PageImages(pg)
+		if err != nil {
+			return rasterPage{unchecked: true}, nil
+		}
+		for _, r := range rects {
+			w, hh := min(r[2], pg.Width)-max(r[0], 0), min(r[3], pg.Height)-max(r[1], 0)
+			if w >= minCoveredSide && hh >= minCoveredSide && w*hh < 0.5*pg.Width*pg.Height {
+				covers = append(covers, r)
+			}
+		}
+	}
+	// A page with nothing to mask or cover is copied as it is, like an unredacted packet's: its
+	// own vector text, exact and searchable, and no rendering.
+	if len(masked) == 0 && len(scanMasks) == 0 && len(covers) == 0 {
+		return rasterPage{vector: true}, nil
 	}
 	r, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{DPI: rasterDPI, Page: page})
 	if err != nil {
@@ -238,10 +289,6 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 	defer r.Cleanup()
 	img := r.Result.Image
 	b := img.Bounds()
-	chars := make([]string, len(text.Chars))
-	for k, c := range text.Chars {
-		chars[k] = c.Text
-	}
 	hit := map[int]bool{}
 	scale := float64(rasterDPI) / 72
 	h := float64(b.Dy())
@@ -253,49 +300,24 @@ func (rs *rasterSet) addPage(d *doc, inst pdfium.Pdfium, opened *responses.OpenD
 	}
 	black := image.NewUniform(color.Black)
 	out := rasterPage{w: b.Dx(), h: b.Dy()}
-	for _, k := range maskedChars(d.red, d.b.Case, chars) {
+	for _, k := range masked {
 		hit[k] = true
 		rect := box(k)
 		rect = image.Rect(rect.Min.X-2, rect.Min.Y-2, rect.Max.X+2, rect.Max.Y+2)
 		draw.Draw(img, rect.Intersect(b), black, image.Point{}, draw.Src)
 		out.masked++
 	}
-	// On a scanned page the numbers are pixels PDFium has no characters for: what OCR read there
-	// says where they are (boxes in PageUnits of the page as displayed).
-	var scanned []evidence.TextLine
-	for _, l := range d.b.Text[it.ID] {
-		if l.Page == i+1 {
-			scanned = append(scanned, l)
-		}
+	k := scale / evidence.PageUnits
+	for _, m := range scanMasks {
+		rect := image.Rect(int(float64(m.Min.X)*k), int(float64(m.Min.Y)*k), int(float64(m.Max.X)*k)+1, int(float64(m.Max.Y)*k)+1)
+		draw.Draw(img, rect.Add(b.Min).Intersect(b), black, image.Point{}, draw.Src)
+		out.masked++
 	}
-	if len(scanned) > 0 {
-		k := scale / evidence.PageUnits
-		pw, ph := int(pg.Width*evidence.PageUnits), int(pg.Height*evidence.PageUnits)
-		for _, m := range redactImage(d.red, d.b, scanned, pw, ph).masks {
-			rect := image.Rect(int(float64(m.Min.X)*k), int(float64(m.Min.Y)*k), int(float64(m.Max.X)*k)+1, int(float64(m.Max.Y)*k)+1)
-			draw.Draw(img, rect.Add(b.Min).Intersect(b), black, image.Point{}, draw.Src)
-			out.masked++
-		}
-	}
-	if len(scanned) == 0 {
-		// Pictures inside a page of text (a photographed ID card pasted into a document): PDFium
-		// has no characters for what they show and OCR reads only scanned pages, so they are
-		// covered. A picture under most of the page with text over it is the page itself (a scan
-		// with its own text layer, a letterhead): its text says where the numbers are.
-		rects, err := src.PageImages(pg)
-		if err != nil {
-			return rasterPage{unchecked: true}, nil
-		}
-		grey := image.NewUniform(color.Gray{Y: 0xC8})
-		for _, r := range rects {
-			w, hh := min(r[2], pg.Width)-max(r[0], 0), min(r[3], pg.Height)-max(r[1], 0)
-			if w < minCoveredSide || hh < minCoveredSide || w*hh >= 0.5*pg.Width*pg.Height {
-				continue
-			}
-			rect := image.Rect(int(r[0]*scale)-2, int(h-r[3]*scale)-2, int(r[2]*scale)+3, int(h-r[1]*scale)+3).Add(b.Min)
-			draw.Draw(img, rect.Intersect(b), grey, image.Point{}, draw.Src)
-			out.covered++
-		}
+	grey := image.NewUniform(color.Gray{Y: 0xC8})
+	for _, r := range covers {
+		rect := image.Rect(int(r[0]*scale)-2, int(h-r[3]*scale)-2, int(r[2]*scale)+3, int(h-r[1]*scale)+3).Add(b.Min)
+		draw.Draw(img, rect.Intersect(b), grey, image.Point{}, draw.Src)
+		out.covered++
 	}
 	out.text = charLines(chars, hit, func(k int) image.Rectangle { return box(k).Sub(b.Min) })
 	if rs.at, err = rs.file.Seek(0, io.SeekEnd); err != nil {

@@ -457,3 +457,53 @@ func TestPicturesInsideTextPagesCovered(t *testing.T) {
 		t.Errorf("the integrity appendix does not say %q", want)
 	}
 }
+
+// A page of an imported PDF with nothing to mask is copied as it is, also in a redacted packet:
+// its own text, exact, and no picture of it; only the page holding a number is rendered.
+func TestRedactedPacketCopiesCleanPages(t *testing.T) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes("cjk", "", templates.Font())
+	f.SetCreationDate(time.Date(2025, 1, 29, 10, 0, 0, 0, time.UTC))
+	f.AddPage()
+	f.SetFont("cjk", "", 12)
+	f.Text(20, 30, "乙方：张三 身份证号 110101199001011234")
+	f.AddPage()
+	f.Text(20, 30, "第二页 还款计划 每期1000.00元")
+	var pdfData bytes.Buffer
+	if err := f.Output(&pdfData); err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t)
+	var it *evidence.Item
+	for i := range fx.bundle.Items {
+		x := &fx.bundle.Items[i]
+		switch {
+		case x.Name == "协议.pdf":
+			it = x
+		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
+			x.MIME = "application/octet-stream" // this PDF's pages only
+		}
+	}
+	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	path := writeTemp(t, render(t, fx, Options{Redact: true}))
+	out, err := exec.Command(tool(t, "pdfimages"), "-list", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, l := range strings.Split(string(out), "\n")[2:] {
+		if f := strings.Fields(l); len(f) > 0 && f[0] != "1" { // page 1 is the cover and its QR code
+			rows++
+		}
+	}
+	if rows != 1 {
+		t.Errorf("%d pictures on the redacted packet's pages, want 1 (the page with the ID number):\n%s", rows, out)
+	}
+	text := pdftotext(t, path, 0, 0, false)
+	if !strings.Contains(text, "第二页 还款计划 每期1000.00元") {
+		t.Error("the clean page's own text is not in the redacted packet as it was")
+	}
+	if strings.Contains(digitsOf(text), "110101199001011234") {
+		t.Error("the ID number is in the redacted packet's text")
+	}
+}
