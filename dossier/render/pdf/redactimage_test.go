@@ -129,28 +129,20 @@ func digitsOf(s string) string {
 // masked text, never the value.
 func TestScreenshotNumbersMasked(t *testing.T) {
 	fx, _ := redactFixture(t, true)
-	found := func(all []string, v string) bool {
-		for _, d := range all {
-			if strings.Contains(d, v) {
-				return true
-			}
-		}
-		return false
-	}
 	plain := imageDigits(t, render(t, fx, Options{NoAttach: true}))
 	for _, v := range append(redactedValues, "15900001111") {
-		if !found(plain, v) {
+		if !anyContains(plain, v) {
 			t.Fatalf("tesseract does not read %s on the unredacted screenshot (read %q): the check proves nothing", v, plain)
 		}
 	}
 	packet := render(t, fx, Options{Redact: true})
 	seen := imageDigits(t, packet)
 	for _, v := range redactedValues {
-		if found(seen, v) {
+		if anyContains(seen, v) {
 			t.Errorf("%s is legible in an image of the redacted packet", v)
 		}
 	}
-	if !found(seen, "15900001111") {
+	if !anyContains(seen, "15900001111") {
 		t.Errorf("the collector's number is masked too (read %q)", seen)
 	}
 	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
@@ -268,17 +260,7 @@ func TestRedactedImportedPageHasText(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx := newFixture(t)
-	var it *evidence.Item
-	for i := range fx.bundle.Items {
-		x := &fx.bundle.Items[i]
-		switch {
-		case x.Name == "协议.pdf":
-			it = x
-		case x.MIME == "application/pdf":
-			x.MIME = "application/octet-stream" // one PDF is enough
-		}
-	}
-	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	it := onlyPDF(fx, pdfData.Bytes(), false)
 	path := writeTemp(t, render(t, fx, Options{Redact: true}))
 	stamp := fmt.Sprintf("%s · 第1页", evidence.Label("zh", it.Exhibit))
 	var page, raw string
@@ -329,36 +311,18 @@ func TestScannedPageNumbersMasked(t *testing.T) {
 		lines = append(lines, evidence.TextLine{Text: l.Text, Page: 1, X0: units(left, l.X0), Y0: units(top, l.Y0), X1: units(left, l.X1), Y1: units(top, l.Y1)})
 	}
 	fx := newFixture(t)
-	var it *evidence.Item
-	for i := range fx.bundle.Items {
-		x := &fx.bundle.Items[i]
-		switch {
-		case x.Name == "协议.pdf":
-			it = x
-		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
-			x.MIME = "application/octet-stream" // the scan's images only
-		}
-	}
-	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	it := onlyPDF(fx, pdfData.Bytes(), true)
 	fx.bundle.Text = map[string][]evidence.TextLine{it.ID: lines}
 	fx.bundle.Read = map[string]bool{it.ID: true}
-	found := func(all []string, v string) bool {
-		for _, d := range all {
-			if strings.Contains(d, v) {
-				return true
-			}
-		}
-		return false
-	}
-	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !found(plain, "13900001234") {
+	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !anyContains(plain, "13900001234") {
 		t.Fatalf("tesseract does not read the number on the unredacted scan (read %q): the check proves nothing", plain)
 	}
 	packet := render(t, fx, Options{Redact: true})
 	seen := imageDigits(t, packet)
-	if found(seen, "13900001234") {
+	if anyContains(seen, "13900001234") {
 		t.Error("the complainant's phone is legible on the redacted scan")
 	}
-	if !found(seen, "15900001111") {
+	if !anyContains(seen, "15900001111") {
 		t.Errorf("the collector's number is masked too (read %q)", seen)
 	}
 	if text := digitsOf(pdftotext(t, writeTemp(t, packet), 0, 0, false)); strings.Contains(text, "13900001234") {
@@ -368,7 +332,7 @@ func TestScannedPageNumbersMasked(t *testing.T) {
 	// Without a reading the scan cannot be checked: its page is left out, said so, and listed.
 	fx.bundle.Read, fx.bundle.Text = nil, nil
 	packet = render(t, fx, Options{Redact: true})
-	if seen := imageDigits(t, packet); found(seen, "13900001234") || found(seen, "15900001111") {
+	if seen := imageDigits(t, packet); anyContains(seen, "13900001234") || anyContains(seen, "15900001111") {
 		t.Errorf("the unread scan is in the redacted packet (read %q)", seen)
 	}
 	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
@@ -422,30 +386,12 @@ func TestPicturesInsideTextPagesCovered(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx := newFixture(t)
-	var it *evidence.Item
-	for i := range fx.bundle.Items {
-		x := &fx.bundle.Items[i]
-		switch {
-		case x.Name == "协议.pdf":
-			it = x
-		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
-			x.MIME = "application/octet-stream" // the pasted picture's page only
-		}
-	}
-	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
-	found := func(all []string, v string) bool {
-		for _, d := range all {
-			if strings.Contains(d, v) {
-				return true
-			}
-		}
-		return false
-	}
-	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !found(plain, "13900001234") {
+	it := onlyPDF(fx, pdfData.Bytes(), true)
+	if plain := imageDigits(t, render(t, fx, Options{NoAttach: true})); !anyContains(plain, "13900001234") {
 		t.Fatalf("tesseract does not read the number on the unredacted page's picture (read %q): the check proves nothing", plain)
 	}
 	packet := render(t, fx, Options{Redact: true})
-	if seen := imageDigits(t, packet); found(seen, "110101199001011234") || found(seen, "13900001234") {
+	if seen := imageDigits(t, packet); anyContains(seen, "110101199001011234") || anyContains(seen, "13900001234") {
 		t.Errorf("the pasted ID card is legible on the redacted page (read %q)", seen)
 	}
 	text := squeeze(pdftotext(t, writeTemp(t, packet), 0, 0, false))
@@ -474,17 +420,7 @@ func TestRedactedPacketCopiesCleanPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx := newFixture(t)
-	var it *evidence.Item
-	for i := range fx.bundle.Items {
-		x := &fx.bundle.Items[i]
-		switch {
-		case x.Name == "协议.pdf":
-			it = x
-		case x.MIME == "application/pdf" || strings.HasPrefix(x.MIME, "image/"):
-			x.MIME = "application/octet-stream" // this PDF's pages only
-		}
-	}
-	it.SHA256, it.Size = fx.store.put(pdfData.Bytes()), int64(pdfData.Len())
+	onlyPDF(fx, pdfData.Bytes(), true)
 	path := writeTemp(t, render(t, fx, Options{Redact: true}))
 	out, err := exec.Command(tool(t, "pdfimages"), "-list", path).Output()
 	if err != nil {
@@ -506,4 +442,31 @@ func TestRedactedPacketCopiesCleanPages(t *testing.T) {
 	if strings.Contains(digitsOf(text), "110101199001011234") {
 		t.Error("the ID number is in the redacted packet's text")
 	}
+}
+
+// onlyPDF makes the fixture's agreement exhibit hold data and turns its other PDFs (and, with
+// noPictures, its pictures) into plain files, so that only data's pages are drawn.
+func onlyPDF(fx *fixture, data []byte, noPictures bool) *evidence.Item {
+	var it *evidence.Item
+	for i := range fx.bundle.Items {
+		x := &fx.bundle.Items[i]
+		switch {
+		case x.Name == "协议.pdf":
+			it = x
+		case x.MIME == "application/pdf" || noPictures && strings.HasPrefix(x.MIME, "image/"):
+			x.MIME = "application/octet-stream"
+		}
+	}
+	it.SHA256, it.Size = fx.store.put(data), int64(len(data))
+	return it
+}
+
+// anyContains reports whether one of all holds v.
+func anyContains(all []string, v string) bool {
+	for _, d := range all {
+		if strings.Contains(d, v) {
+			return true
+		}
+	}
+	return false
 }
