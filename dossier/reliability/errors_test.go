@@ -52,7 +52,7 @@ func TestUserFacingErrors(t *testing.T) {
 	}{
 		{"no case here", empty, []string{"list"}, 1, []string{"no case here", "dossier init"}},
 		{"init over a case", caseDir, []string{"init", "."}, 1, []string{"already exists", "another folder"}},
-		{"add a missing path", caseDir, []string{"add", "no-such-file.jpg"}, 1, []string{"no-such-file.jpg", "no such file"}},
+		{"add a missing path", caseDir, []string{"add", "no-such-file.jpg"}, 1, []string{"no-such-file.jpg", "文件或文件夹不存在"}},
 		{"add nothing readable", caseDir, []string{"add", empty}, 1, []string{"nothing to add", "give files or folders"}},
 		{"unknown kind", caseDir, []string{"add", "--kind", "selfie", "x"}, 2, []string{"--kind", "use one of"}},
 		{"holder role without holder", caseDir, []string{"add", "--holder-role", "family", "x"}, 2, []string{"--holder-role", "--holder"}},
