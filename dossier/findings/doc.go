@@ -49,6 +49,10 @@
 // (unanswered-attempts, connected-calls) count all eight on the day of that time and say how many
 // of their count came so ("含截图中合并显示的 8 次", merged in JSON); the single-contact rules judge
 // the one time shown, as one finding, and say the row's count, inventing no time for the others.
+// The row's undated calls may also be in an export of the same phone (the call log holds the
+// earlier ones but not the last, so the row did not fold into it): a day's count per number is
+// then what is certain — the export's calls after the last row, plus the larger of the rows'
+// calls and the export's calls before it — and the finding says "至少" (at_least in JSON).
 //
 // Payments are the timeline's repayments (Channel payment, Kind repayment) that name the
 // respondent's product (in the counterpart, subject or text) or whose counterpart is the

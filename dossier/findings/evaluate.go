@@ -105,11 +105,10 @@ type unansweredKey struct {
 // group collects the events of one per-day finding.
 type group struct {
 	seqs []int
-	// count is the calls the events stand for: a call-history screenshot's row "(8)" is one
-	// event and eight calls; merged is how many of count came from such rows.
-	count, merged int
-	exhibits      []int
-	perNum        map[string]int
+	// perNum tallies the calls of each number; a call-history screenshot's row "(8)" is one
+	// event and eight calls (see tally).
+	perNum   map[string]*tally
+	exhibits []int
 	// counterpart, name, role and holder role of the first event, for single-number groups.
 	counterpart, name, role, holderRole string
 }
@@ -343,16 +342,76 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 
 func add(g *group, e *event.Event, seq int, name, role string) *group {
 	if g == nil {
-		g = &group{perNum: map[string]int{}, counterpart: e.Counterpart, name: name, role: role, holderRole: othersRole(e)}
+		g = &group{perNum: map[string]*tally{}, counterpart: e.Counterpart, name: name, role: role, holderRole: othersRole(e)}
 	}
 	g.seqs = append(g.seqs, seq)
-	g.count += calls(e)
-	if calls(e) > 1 {
-		g.merged += calls(e)
-	}
 	g.exhibits = append(g.exhibits, exhibitsOf(e)...)
-	g.perNum[e.Counterpart] += calls(e)
+	t := g.perNum[e.Counterpart]
+	if t == nil {
+		t = &tally{}
+		g.perNum[e.Counterpart] = t
+	}
+	t.add(e)
 	return g
+}
+
+// tally counts one number's calls of a day when some came from a call-history screenshot. A row
+// "(8)" stands for eight calls in a row whose last is at the time shown and whose others are not
+// dated; an export of the same phone (the call log) may hold some of them as calls of its own,
+// and a row folds into the export's record only when the export holds its last call. So only
+// what is certain is counted: the export's calls after the last row (they cannot be in it) plus
+// the larger of the rows' calls and the export's calls before it. Rows of one screenshot are
+// different calls and add up. Events arrive in time order.
+type tally struct {
+	after, before, rows, merged int
+}
+
+func (t *tally) add(e *event.Event) {
+	n := calls(e)
+	if e.TimeSource != event.TimeFromOCR {
+		if t.rows > 0 {
+			t.after += n
+		} else {
+			t.before += n
+		}
+		return
+	}
+	t.before += t.after
+	t.after = 0
+	t.rows += n
+	if n > 1 {
+		t.merged += n
+	}
+}
+
+// count is the calls certain, merged how many of them a screenshot showed as rows with a count,
+// and atLeast whether calls may have been left out because the export and the rows may overlap.
+func (t *tally) count() (count, merged int, atLeast bool) {
+	if t.rows == 0 || t.before == 0 {
+		return t.after + t.before + t.rows, t.merged, false
+	}
+	if t.rows >= t.before {
+		return t.after + t.rows, t.merged, true
+	}
+	return t.after + t.before, 0, true
+}
+
+// total sums the numbers' tallies.
+func (g *group) total() (count, merged int, atLeast bool) {
+	for _, t := range g.perNum {
+		c, m, a := t.count()
+		count, merged, atLeast = count+c, merged+m, atLeast || a
+	}
+	return
+}
+
+// counts is each number's certain count.
+func (g *group) counts() map[string]int {
+	out := make(map[string]int, len(g.perNum))
+	for n, t := range g.perNum {
+		out[n], _, _ = t.count()
+	}
+	return out
 }
 
 // calls is how many contacts an event stands for: a call-history screenshot shows repeated calls
@@ -367,29 +426,31 @@ func calls(e *event.Event) int {
 // report finishes the findings; timeline needs to hold only the repayment events (Seq set).
 func (ev *evaluator) report(timeline []event.Event) *Report {
 	for k, g := range ev.unanswered {
-		if g.count <= ev.maxUnanswered {
+		count, merged, atLeast := g.total()
+		if count <= ev.maxUnanswered {
 			continue
 		}
 		f := Finding{
 			Rule: RuleUnansweredAttempts, Day: k.day, Counterpart: k.counterpart, Name: g.name, Role: g.role,
-			Holder: k.holder, HolderRole: g.holderRole, Count: g.count, Merged: g.merged, Threshold: ev.maxUnanswered,
+			Holder: k.holder, HolderRole: g.holderRole, Count: count, Merged: merged, AtLeast: atLeast, Threshold: ev.maxUnanswered,
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		f.Message = ev.unansweredMessage(&f)
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 	for day, g := range ev.connected {
-		if g.count <= ev.maxConnected {
+		count, merged, atLeast := g.total()
+		if count <= ev.maxConnected {
 			continue
 		}
 		f := Finding{
-			Rule: RuleConnectedCalls, Day: day, Count: g.count, Merged: g.merged, Threshold: ev.maxConnected,
+			Rule: RuleConnectedCalls, Day: day, Count: count, Merged: merged, AtLeast: atLeast, Threshold: ev.maxConnected,
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		if len(g.perNum) == 1 {
 			f.Counterpart, f.Name, f.Role = g.counterpart, g.name, g.role
 		}
-		f.Message = ev.connectedMessage(&f, g.perNum)
+		f.Message = ev.connectedMessage(&f, g.counts())
 		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
 	}
 

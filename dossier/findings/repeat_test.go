@@ -36,15 +36,25 @@ func TestRepeatCountedCalls(t *testing.T) {
 			RuleUnansweredAttempts, []int{8}, []int{8}, "2025-01-27 15900001111（某某资产催收员）未接来电 8 次（含截图中合并显示的 8 次），超过每日 6 次"},
 		{"a row of six is the limit", []event.Event{missed(t, "2025-01-27T21:10:00+08:00", collector1, row(6))},
 			RuleUnansweredAttempts, nil, nil, ""},
-		{"a row and single calls of one day add up", concat(
+		{"the call log's calls after a row add up with it", concat(
+			[]event.Event{missed(t, "2025-01-27T09:00:00+08:00", collector1, row(5))},
+			repeat(t, 2, "2025-01-27T21:10:00+08:00", missedAt),
+		), RuleUnansweredAttempts, []int{7}, []int{5}, "2025-01-27 15900001111（某某资产催收员）未接来电 7 次（含截图中合并显示的 5 次），超过每日 6 次"},
+		// The row's undated calls may be the call log's earlier ones: only the larger is certain.
+		{"the call log's calls before a row may be in it", concat(
 			repeat(t, 2, "2025-01-27T09:00:00+08:00", missedAt),
 			[]event.Event{missed(t, "2025-01-27T21:10:00+08:00", collector1, row(5))},
-		), RuleUnansweredAttempts, []int{7}, []int{5}, "2025-01-27 15900001111（某某资产催收员）未接来电 7 次（含截图中合并显示的 5 次），超过每日 6 次"},
+		), RuleUnansweredAttempts, nil, nil, ""},
+		{"a row over the limit with earlier calls is at least its count", concat(
+			repeat(t, 2, "2025-01-27T09:00:00+08:00", missedAt),
+			[]event.Event{missed(t, "2025-01-27T21:10:00+08:00", collector1, row(7))},
+			repeat(t, 1, "2025-01-27T22:00:00+08:00", missedAt),
+		), RuleUnansweredAttempts, []int{8}, []int{7}, "2025-01-27 15900001111（某某资产催收员）未接来电至少 8 次（含截图中合并显示的 7 次），超过每日 6 次"},
 		{"a row of one is one call", []event.Event{missed(t, "2025-01-27T21:10:00+08:00", collector1, row(1))},
 			RuleUnansweredAttempts, nil, nil, ""},
 		{"connected calls count the row", concat(
-			repeat(t, 1, "2025-01-22T10:00:00+08:00", func(w string) event.Event { return answered(t, w, collector1, 60) }),
-			[]event.Event{answered(t, "2025-01-22T15:00:00+08:00", collector1, 94, row(3))},
+			[]event.Event{answered(t, "2025-01-22T10:00:00+08:00", collector1, 94, row(3))},
+			repeat(t, 1, "2025-01-22T15:00:00+08:00", func(w string) event.Event { return answered(t, w, collector1, 60) }),
 		), RuleConnectedCalls, []int{4}, []int{3}, "2025-01-22 催收方接通来电 4 次（15900001111（某某资产催收员）4 次）（含截图中合并显示的 3 次），超过每日 3 次"},
 		{"a night row is one night finding that says its count", []event.Event{missed(t, "2025-01-28T23:10:00+08:00", collector1, row(8))},
 			RuleNightContact, []int{1}, []int{0}, "2025-01-28 23:10:00 15900001111（某某资产催收员）来电（未接），处于 22:00–08:00 禁止催收时段；截图中该行合并显示 8 次来电，只显示最后一次的时间"},

@@ -199,9 +199,17 @@ func (ev *evaluator) unansweredMessage(f *Finding) string {
 	who := ev.who(f.Counterpart, f.Name)
 	suffix := ev.holderSuffix(f.Holder, f.HolderRole)
 	if ev.lang == "en" {
-		return fmt.Sprintf("%d unanswered calls%s from %s on %s, more than %d a day%s", f.Count, ev.mergedNote(f), who, f.Day, f.Threshold, suffix)
+		return fmt.Sprintf("%s%d unanswered calls%s from %s on %s, more than %d a day%s", atLeast(f, "at least "), f.Count, ev.mergedNote(f), who, f.Day, f.Threshold, suffix)
 	}
-	return fmt.Sprintf("%s %s未接来电 %d 次%s，超过每日 %d 次%s", f.Day, ev.whoZH(f.Counterpart, f.Name), f.Count, ev.mergedNote(f), f.Threshold, suffix)
+	return fmt.Sprintf("%s %s未接来电%s %d 次%s，超过每日 %d 次%s", f.Day, ev.whoZH(f.Counterpart, f.Name), atLeast(f, "至少"), f.Count, ev.mergedNote(f), f.Threshold, suffix)
+}
+
+// atLeast is word when the count is a lower bound (Finding.AtLeast).
+func atLeast(f *Finding, word string) string {
+	if f.AtLeast {
+		return word
+	}
+	return ""
 }
 
 // mergedNote says how many of a per-day count a screenshot showed as rows with a repeat count,
@@ -253,9 +261,9 @@ func (ev *evaluator) connectedMessage(f *Finding, perNum map[string]int) string 
 		}
 	}
 	if ev.lang == "en" {
-		return fmt.Sprintf("%d connected calls from the collection side on %s (%s)%s, more than %d a day", f.Count, f.Day, strings.Join(parts, ", "), ev.mergedNote(f), f.Threshold)
+		return fmt.Sprintf("%s%d connected calls from the collection side on %s (%s)%s, more than %d a day", atLeast(f, "at least "), f.Count, f.Day, strings.Join(parts, ", "), ev.mergedNote(f), f.Threshold)
 	}
-	return fmt.Sprintf("%s 催收方接通来电 %d 次（%s）%s，超过每日 %d 次", f.Day, f.Count, strings.Join(parts, "，"), ev.mergedNote(f), f.Threshold)
+	return fmt.Sprintf("%s 催收方接通来电%s %d 次（%s）%s，超过每日 %d 次", f.Day, atLeast(f, "至少"), f.Count, strings.Join(parts, "，"), ev.mergedNote(f), f.Threshold)
 }
 
 func daysBetween(a, b caseconf.Date) int {

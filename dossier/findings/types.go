@@ -67,8 +67,11 @@ type Finding struct {
 	// Merged is how many of a per-day finding's Count are calls a call-history screenshot
 	// shows as one row with a repeat count ("(8)"): counted on the day of the row's time, the
 	// only one the screenshot shows.
-	Merged    int `json:"merged,omitempty"`
-	Threshold int `json:"threshold,omitempty"`
+	Merged int `json:"merged,omitempty"`
+	// AtLeast: a per-day count that leaves out calls a screenshot's rows and an export may both
+	// hold, so the day may have had more.
+	AtLeast   bool `json:"at_least,omitempty"`
+	Threshold int  `json:"threshold,omitempty"`
 	// Events are indexes into the timeline the report was computed from (event.Event.Seq).
 	Events   []int  `json:"events"`
 	Exhibits []int  `json:"exhibits"`
