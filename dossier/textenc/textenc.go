@@ -180,3 +180,17 @@ func ReadLine(br *bufio.Reader, max int) (line string, tooLong bool, err error) 
 		return strings.TrimRight(string(buf), "\r\n"), false, nil
 	}
 }
+
+// Clip cuts s to at most limit bytes on a rune boundary and marks the cut with "…"; cut reports
+// whether anything was lost. Parsers use it for texts they keep and for values they quote in
+// warnings.
+func Clip(s string, limit int) (clipped string, cut bool) {
+	if len(s) <= limit {
+		return s, false
+	}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…", true
+}

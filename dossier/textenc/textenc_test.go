@@ -120,3 +120,24 @@ func TestReadLine(t *testing.T) {
 		})
 	}
 }
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		limit    int
+		want     string
+		cut      bool
+	}{
+		{"short enough", "还款", 6, "还款", false},
+		{"cut on a rune boundary", "还款成功", 7, "还款…", true},
+		{"cut before the first rune", "还", 2, "…", true},
+		{"ascii", "abcdef", 3, "abc…", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, cut := Clip(tc.in, tc.limit)
+			if got != tc.want || cut != tc.cut {
+				t.Errorf("Clip(%q, %d) = %q, %v; want %q, %v", tc.in, tc.limit, got, cut, tc.want, tc.cut)
+			}
+		})
+	}
+}

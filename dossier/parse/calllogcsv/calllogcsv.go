@@ -34,7 +34,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/parse"
@@ -282,13 +281,6 @@ func sameHeader(cells, header []string) bool {
 
 // short caps a cell quoted in a warning, cutting on a rune boundary.
 func short(s string) string {
-	const limit = 60
-	if len(s) <= limit {
-		return s
-	}
-	i := limit
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
+	out, _ := textenc.Clip(s, 60)
+	return out
 }

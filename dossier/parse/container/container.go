@@ -328,14 +328,8 @@ func Path(raw string) (string, error) {
 
 // Clip shortens a name quoted in a warning.
 func Clip(s string) string {
-	if len(s) <= 120 {
-		return s
-	}
-	i := 120
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
+	out, _ := textenc.Clip(s, 120)
+	return out
 }
 
 // capped passes at most left bytes on and stops a member that inflates like a bomb; err says why

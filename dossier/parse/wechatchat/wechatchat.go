@@ -33,9 +33,9 @@ package wechatchat
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/parse"
+	"github.com/dossier-tool/dossier/dossier/textenc"
 )
 
 // App is the application named on every event.
@@ -84,17 +84,7 @@ var placeholders = map[string]string{
 	"[系统消息]": KindSystem,
 }
 
-// clip cuts s to at most limit bytes on a rune boundary; cut reports whether anything was lost.
-func clip(s string, limit int) (out string, cut bool) {
-	if len(s) <= limit {
-		return s, false
-	}
-	i := limit
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…", true
-}
+var clip = textenc.Clip
 
 func lineWarn(line int, code string, args ...any) parse.Warning {
 	return parse.Warn(fmt.Sprintf("line %d", line), code, args...)

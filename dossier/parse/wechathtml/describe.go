@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dossier-tool/dossier/dossier/parse/wechatchat"
+	"github.com/dossier-tool/dossier/dossier/textenc"
 )
 
 // MemoTrace 2.x composite type codes of app messages (wxManager.model.MessageType).
@@ -130,17 +130,7 @@ func cleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// clip cuts s to at most limit bytes on a rune boundary; cut reports whether anything was lost.
-func clip(s string, limit int) (string, bool) {
-	if len(s) <= limit {
-		return s, false
-	}
-	i := limit
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…", true
-}
+var clip = textenc.Clip
 
 func clipped(s string, limit int) string {
 	out, _ := clip(s, limit)
