@@ -501,22 +501,34 @@ func (d *doc) coveredPictures() []string {
 	seen := map[string]bool{}
 	for i := range d.b.Items {
 		it := &d.b.Items[i]
-		rs := d.raster
-		if rs == nil || rs.docs[it.SHA256] == nil || rs.docs[it.SHA256].err != nil || seen[it.SHA256] {
+		if seen[it.SHA256] {
 			continue
 		}
 		seen[it.SHA256] = true
-		var pages []string
-		for k, p := range rs.docs[it.SHA256].pages {
-			if p.covered > 0 {
-				pages = append(pages, strconv.Itoa(k+1))
-			}
-		}
-		if len(pages) > 0 {
-			out = append(out, fmt.Sprintf(d.t("redact.leftout.pages"), evidence.Label(d.lang, it.Exhibit), strings.Join(pages, d.t("list.sep"))))
+		if entry := d.rasterPages(it, func(p rasterPage) bool { return p.covered > 0 }); entry != "" {
+			out = append(out, entry)
 		}
 	}
 	return out
+}
+
+// rasterPages names the pages of a redacted PDF exhibit that keep says something of, as
+// "证据1第2、3页", or "" when there are none.
+func (d *doc) rasterPages(it *evidence.Item, keep func(rasterPage) bool) string {
+	rs := d.raster
+	if rs == nil || rs.docs[it.SHA256] == nil || rs.docs[it.SHA256].err != nil {
+		return ""
+	}
+	var pages []string
+	for k, p := range rs.docs[it.SHA256].pages {
+		if keep(p) {
+			pages = append(pages, strconv.Itoa(k+1))
+		}
+	}
+	if len(pages) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(d.t("redact.leftout.pages"), evidence.Label(d.lang, it.Exhibit), strings.Join(pages, d.t("list.sep")))
 }
 
 // leftOut names the image exhibits a redacted packet does not show because OCR has not read them
@@ -528,16 +540,8 @@ func (d *doc) leftOut() []string {
 		if isImageMIME(it.MIME) && d.unchecked(it) && d.plan(it).why == "" {
 			out = append(out, evidence.Label(d.lang, it.Exhibit))
 		}
-		if rs := d.raster; rs != nil && rs.docs[it.SHA256] != nil && rs.docs[it.SHA256].err == nil {
-			var pages []string
-			for k, p := range rs.docs[it.SHA256].pages {
-				if p.unchecked {
-					pages = append(pages, strconv.Itoa(k+1))
-				}
-			}
-			if len(pages) > 0 {
-				out = append(out, fmt.Sprintf(d.t("redact.leftout.pages"), evidence.Label(d.lang, it.Exhibit), strings.Join(pages, d.t("list.sep"))))
-			}
+		if entry := d.rasterPages(it, func(p rasterPage) bool { return p.unchecked }); entry != "" {
+			out = append(out, entry)
 		}
 	}
 	return out
