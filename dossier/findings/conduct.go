@@ -67,7 +67,7 @@ func (ev *evaluator) conduct(e *event.Event, i int) {
 	f.Quote = strings.Join(quotes, " … ")
 	f.Source = ev.conductSource(sources)
 	f.Message = ev.conductMessage(e, &f, kinds)
-	ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+	ev.found(f)
 }
 
 func (ev *evaluator) conductSource(keys []string) string {

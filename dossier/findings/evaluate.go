@@ -91,7 +91,7 @@ type evaluator struct {
 	contacts map[string]caseconf.Contact // memo of case.yaml lookups by counterpart
 	known    map[string]bool
 
-	byRule       map[string][]Finding // findings of each rule, in the order found
+	byRule       map[string]*findingList // findings of each rule, in the order found
 	unanswered   map[unansweredKey]*group
 	connected    map[caseconf.Date]*group
 	unclassified map[string]*unclassifiedTally
@@ -137,7 +137,7 @@ func newEvaluator(c *caseconf.Case, now time.Time) *evaluator {
 		maxConnected:  positiveOr(c.Rules.MaxConnectedPerDay, caseconf.DefaultMaxConnectedPerDay),
 		cls:           classify.ForCase(c),
 		contacts:      map[string]caseconf.Contact{},
-		byRule:        map[string][]Finding{},
+		byRule:        map[string]*findingList{},
 		known:         map[string]bool{},
 		unanswered:    map[unansweredKey]*group{},
 		connected:     map[caseconf.Date]*group{},
@@ -245,6 +245,28 @@ func exhibitsOf(e *event.Event) []int {
 	return out
 }
 
+// addExhibits adds e's exhibits to set, a sorted list without repeats: a counterpart's or a day's
+// contacts of a million-event case come from a handful of exhibits, so the set stays that small
+// instead of growing by one exhibit per event.
+func addExhibits(set []int, e *event.Event) []int {
+	add := func(x int) {
+		if x <= 0 {
+			return
+		}
+		if n := len(set); n > 0 && set[n-1] == x {
+			return
+		}
+		if i, found := slices.BinarySearch(set, x); !found {
+			set = slices.Insert(set, i, x)
+		}
+	}
+	add(e.Exhibit)
+	for _, x := range e.Exhibits {
+		add(x)
+	}
+	return set
+}
+
 func sortedUnique(xs []int) []int {
 	out := slices.Clone(xs)
 	slices.Sort(out)
@@ -289,7 +311,7 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 			}
 			u.contacts += calls(e)
 			u.name = cmp.Or(u.name, e.CounterpartName)
-			u.exhibits = append(u.exhibits, exhibitsOf(e)...)
+			u.exhibits = addExhibits(u.exhibits, e)
 		}
 		return
 	}
@@ -310,18 +332,18 @@ func (ev *evaluator) observe(e *event.Event, i int) {
 	if nightly && ev.inQuietHours(e.Time) {
 		f := single(RuleNightContact)
 		f.Message = ev.nightMessage(e, &f) + ev.rowNote(e)
-		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+		ev.found(f)
 	}
 	if a := ev.c.Agreement; a != nil && !a.Date.IsZero() && day.After(a.Date) {
 		f := single(RuleAfterAgreement)
 		f.Message = ev.afterAgreementMessage(e, &f) + ev.rowNote(e)
 		f.BreachNote = ev.text().afterAgreementNote
-		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+		ev.found(f)
 	}
 	if e.HolderRole == HolderFamily || e.HolderRole == HolderThirdParty {
 		f := single(RuleThirdPartyContact)
 		f.Message = ev.thirdPartyMessage(e, &f) + ev.rowNote(e)
-		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+		ev.found(f)
 	}
 	switch {
 	case e.Unanswered():
@@ -345,7 +367,7 @@ func add(g *group, e *event.Event, seq int, name, role string) *group {
 		g = &group{perNum: map[string]*tally{}, counterpart: e.Counterpart, name: name, role: role, holderRole: othersRole(e)}
 	}
 	g.seqs = append(g.seqs, seq)
-	g.exhibits = append(g.exhibits, exhibitsOf(e)...)
+	g.exhibits = addExhibits(g.exhibits, e)
 	t := g.perNum[e.Counterpart]
 	if t == nil {
 		t = &tally{}
@@ -436,7 +458,7 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 			Events: sortedUnique(g.seqs), Exhibits: sortedUnique(g.exhibits),
 		}
 		f.Message = ev.unansweredMessage(&f)
-		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+		ev.found(f)
 	}
 	for day, g := range ev.connected {
 		count, merged, atLeast := g.total()
@@ -451,13 +473,13 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 			f.Counterpart, f.Name, f.Role = g.counterpart, g.name, g.role
 		}
 		f.Message = ev.connectedMessage(&f, g.counts())
-		ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+		ev.found(f)
 	}
 
 	rows := ev.schedule(timeline)
 	for i := range rows {
 		if f, ok := ev.missed(&rows[i]); ok {
-			ev.byRule[f.Rule] = append(ev.byRule[f.Rule], f)
+			ev.found(f)
 		}
 	}
 
@@ -476,8 +498,8 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 		r.CategoryTotals[cat] = 0
 	}
 	for _, rule := range ruleOrder {
-		r.Totals[rule] = len(ev.byRule[rule])
-		r.CategoryTotals[CategoryOf(rule)] += len(ev.byRule[rule])
+		r.Totals[rule] = ev.byRule[rule].len()
+		r.CategoryTotals[CategoryOf(rule)] += ev.byRule[rule].len()
 	}
 	r.Findings = ev.ordered()
 	return r
@@ -486,7 +508,7 @@ func (ev *evaluator) report(timeline []event.Event) *Report {
 // ordered lists the findings by the rule table, then time (a per-day finding at the start of its
 // day), then the first event cited, so the JSON is the same on every run despite map iteration.
 // Single-contact findings arrive in timeline order already; sorting is then only a check. It
-// empties byRule as it goes, so the findings are not held twice.
+// empties byRule as it goes, a chunk at a time, so the findings are not held twice.
 func (ev *evaluator) ordered() []Finding {
 	at := func(f *Finding) time.Time {
 		if f.Time != nil {
@@ -504,11 +526,14 @@ func (ev *evaluator) ordered() []Finding {
 	}
 	n := 0
 	for _, fs := range ev.byRule {
-		n += len(fs)
+		n += fs.len()
 	}
 	out := make([]Finding, 0, n)
 	for _, rule := range ruleOrder {
-		fs := ev.byRule[rule]
+		start := len(out)
+		out = ev.byRule[rule].moveTo(out)
+		delete(ev.byRule, rule)
+		fs := out[start:]
 		if !slices.IsSortedFunc(fs, byTime) {
 			slices.SortStableFunc(fs, byTime)
 		}
@@ -520,10 +545,62 @@ func (ev *evaluator) ordered() []Finding {
 				fs[i].Source = source
 			}
 		}
-		out = append(out, fs...)
-		// A case of a million events has ~100,000 findings: the rule's own copy goes at once.
-		ev.byRule[rule] = nil
 	}
+	return out
+}
+
+// found records a finding of its rule.
+func (ev *evaluator) found(f Finding) {
+	l := ev.byRule[f.Rule]
+	if l == nil {
+		l = &findingList{}
+		ev.byRule[f.Rule] = l
+	}
+	l.add(f)
+}
+
+// findingList holds one rule's findings in fixed chunks: a case of a million events has about
+// 100,000 findings (30 MB), which a growing slice would hold with up to a quarter more room
+// than it needs, and twice while it grows or is copied into the report.
+type findingList struct {
+	chunks [][]Finding
+	n      int
+}
+
+const findingChunk = 1024
+
+func (l *findingList) add(f Finding) {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == findingChunk {
+		l.chunks = append(l.chunks, nil)
+	}
+	k := len(l.chunks) - 1
+	c := l.chunks[k]
+	if len(c) == cap(c) { // a small case's few findings take a small chunk
+		grown := make([]Finding, len(c), min(2*cap(c)+4, findingChunk))
+		copy(grown, c)
+		c = grown
+	}
+	l.chunks[k] = append(c, f)
+	l.n++
+}
+
+func (l *findingList) len() int {
+	if l == nil {
+		return 0
+	}
+	return l.n
+}
+
+// moveTo appends the findings to out in the order found, letting go of each chunk once copied.
+func (l *findingList) moveTo(out []Finding) []Finding {
+	if l == nil {
+		return out
+	}
+	for i, c := range l.chunks {
+		out = append(out, c...)
+		l.chunks[i] = nil
+	}
+	l.chunks, l.n = nil, 0
 	return out
 }
 

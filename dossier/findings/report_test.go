@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -290,5 +292,56 @@ func TestWriteJSONAsOneValue(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
 			}
 		})
+	}
+}
+
+// A large timeline's findings (more of one rule than fit in one of the evaluator's chunks) come
+// out in the table's order, numbered without gaps, in time order, with the exhibits of exactly
+// the events they cite.
+func TestManyFindingsInOrder(t *testing.T) {
+	evs := bigTimeline(30_000)
+	r := Evaluate(newCase(t), evs, now)
+	exhibitOf := map[int][]int{}
+	for i := range evs {
+		exhibitOf[evs[i].Seq] = append([]int{evs[i].Exhibit}, evs[i].Exhibits...)
+	}
+	rank := map[string]int{}
+	for i, id := range ruleOrder {
+		rank[id] = i
+	}
+	perRule := map[string]int{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		perRule[f.Rule]++
+		if want := fmt.Sprintf("%s-%d", f.Rule, perRule[f.Rule]); f.ID != want {
+			t.Fatalf("finding %d is %s, want %s", i, f.ID, want)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := &r.Findings[i-1]
+		if rank[prev.Rule] > rank[f.Rule] {
+			t.Fatalf("%s listed after %s", f.ID, prev.ID)
+		}
+		if prev.Rule == f.Rule && prev.Time != nil && f.Time != nil && f.Time.Before(*prev.Time) {
+			t.Fatalf("%s (%v) listed after %s (%v)", f.ID, f.Time, prev.ID, prev.Time)
+		}
+		var want []int
+		for _, seq := range f.Events {
+			want = append(want, exhibitOf[seq]...)
+		}
+		want = slices.DeleteFunc(want, func(x int) bool { return x <= 0 })
+		slices.Sort(want)
+		if want = slices.Compact(want); !slices.Equal(f.Exhibits, want) {
+			t.Fatalf("%s cites exhibits %v, its events are in %v", f.ID, f.Exhibits, want)
+		}
+	}
+	for rule, n := range perRule {
+		if r.Totals[rule] != n {
+			t.Errorf("%s: total %d, %d listed", rule, r.Totals[rule], n)
+		}
+	}
+	if perRule[RuleNightContact] <= findingChunk || perRule[RuleConnectedCalls] == 0 {
+		t.Fatalf("the timeline should give more than %d night contacts and some days of too many calls: %v", findingChunk, perRule)
 	}
 }
