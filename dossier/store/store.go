@@ -30,6 +30,7 @@
 package store
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -40,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -477,7 +479,7 @@ func (s *Store) Misplaced(o Object) bool {
 
 // HashFile returns the hex SHA-256 of a file, streaming it.
 func HashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -494,7 +496,7 @@ func HashFile(path string) (string, int64, error) {
 
 // hashBoth returns the SHA-256 and the SM3 of a file, read once.
 func hashBoth(path string) (string, string, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", "", err
 	}
@@ -518,8 +520,12 @@ type HashResult struct {
 }
 
 // Rehash hashes the given objects on every core and calls fn with each result (from one
-// goroutine at a time, in no particular order).
+// goroutine at a time, in no particular order). The largest objects go first: one file is
+// hashed on one core, so a large file handed out last would leave the other cores idle while
+// it is hashed; small files fill the gaps at the end.
 func Rehash(objs []Object, fn func(HashResult)) {
+	objs = slices.Clone(objs)
+	slices.SortStableFunc(objs, func(a, b Object) int { return cmp.Compare(b.Size, a.Size) })
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(objs) {
 		workers = len(objs)
