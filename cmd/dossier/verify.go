@@ -6,17 +6,28 @@ import (
 
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/verify"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func verifyCmd(e *env) *cobra.Command {
-	var asJSON bool
+	var asJSON, allDigests bool
 	var lang, tsaCA string
 	cmd := &cobra.Command{
 		Use:   "verify [PATH]",
 		Short: "Check that nothing changed: a case (default), a bag folder or zip, or a packet PDF",
 		Long: `verify re-hashes every original and checks every record against it. PATH may be a case
 folder (the default: the current one), a BagIt bag folder or .zip, or a packet PDF. Every
-problem is listed with the exhibit it concerns. Exit status 3 means problems were found.`,
+problem is listed with the exhibit it concerns. Exit status 3 means problems were found.
+
+By default the SHA-256 of every original is recomputed (on every core) and every record is
+checked: the index against the custody log and its chain, a bag's tag manifests, a packet's
+manifest against its cover. The SM3 digests recorded when the originals were added (and a bag's
+SHA-512 manifest) are then vouched for by those records, not recomputed; --all-digests
+recomputes them too, at several times the cost. The report says which digests were recomputed.
+
+默认重新计算每个原件的 SHA-256（使用全部处理器核心），并核对全部记录；添加时记录的 SM3 摘要
+（以及证据包的 SHA-512 清单）由这些记录担保、不重新计算。加 --all-digests 重新计算全部摘要。
+核验结果会写明重新计算了哪些摘要。`,
 		Args: argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := e.dir
@@ -30,7 +41,7 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 				prog = bar
 				defer bar.finish()
 			}
-			opt := verify.Options{Progress: prog}
+			opt := verify.Options{Progress: prog, AllDigests: allDigests}
 			if tsaCA != "" {
 				roots, err := dossier.TSARoots(tsaCA)
 				if err != nil {
@@ -62,6 +73,7 @@ problem is listed with the exhibit it concerns. Exit status 3 means problems wer
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().BoolVar(&allDigests, "all-digests", false, vocab.Term(vocab.EN, "cli.verify.all-digests")+" / "+vocab.Term(vocab.ZH, "cli.verify.all-digests"))
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the report: zh or en (default: the case's)")
 	cmd.Flags().StringVar(&tsaCA, "tsa-ca", "", "PEM `FILE` of the authorities time-stamping authorities must chain to")
 	return cmd

@@ -17,6 +17,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 	"github.com/dossier-tool/dossier/dossier/render/xlsx"
+	"github.com/dossier-tool/dossier/dossier/verify"
 )
 
 // downloads are the only files of out/ the app hands out, by these names.
@@ -232,7 +233,9 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	rep, err := dossier.Verify(tmp.Name())
+	// A recipient in the browser cannot add --all-digests, and an upload is bounded by
+	// MaxVerify: the page recomputes every digest the file records.
+	rep, err := dossier.VerifyWith(tmp.Name(), verify.Options{AllDigests: true})
 	if err != nil {
 		writeJSON(w, map[string]any{"ok": false, "text": err.Error()})
 		return

@@ -14,20 +14,21 @@ import (
 	"path"
 	"strings"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"github.com/dossier-tool/dossier/dossier/bag"
 	"github.com/dossier-tool/dossier/dossier/manifest"
 	"github.com/dossier-tool/dossier/dossier/render/pdf"
 )
 
-// BagDir verifies a bag folder (RFC 8493: complete and valid, SHA-256 and SHA-512).
+// BagDir verifies a bag folder (RFC 8493: complete, and valid when every manifest was
+// recomputed, which Options.AllDigests asks for).
 func BagDir(dir string) (*Report, error) { return BagDirWith(dir, Options{}) }
 
 // BagDirWith is BagDir with options.
 func BagDirWith(dir string, opt Options) (*Report, error) {
 	r := &Report{Target: dir, Type: "bag", Problems: []Problem{}}
-	for _, p := range bag.VerifyDir(dir) {
-		r.add(fromBag(p))
-	}
+	r.addBag(bag.VerifyDirWith(dir, bag.VerifyOptions{AllDigests: opt.AllDigests}))
 	countPayload(os.DirFS(dir), r)
 	checkBagTimestamps(os.DirFS(dir), r, opt.TSARoots)
 	sortProblems(r.Problems)
@@ -70,9 +71,7 @@ func FileWith(p string, opt Options) (*Report, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		r := &Report{Target: p, Type: "bag", Problems: []Problem{}}
-		for _, bp := range bag.VerifyZip(f, info.Size()) {
-			r.add(fromBag(bp))
-		}
+		r.addBag(bag.VerifyZipWith(f, info.Size(), bag.VerifyOptions{AllDigests: opt.AllDigests}))
 		countPayload(zr, r)
 		checkBagTimestamps(zr, r, opt.TSARoots)
 		sortProblems(r.Problems)
@@ -107,6 +106,14 @@ func isBag(zr *zip.Reader) error {
 		return fmt.Errorf("%w: an Office document (an Excel workbook or similar), not a BagIt bag; verify the bag or the packet PDF instead", ErrNotBag)
 	}
 	return fmt.Errorf("%w: a zip without bagit.txt", ErrNotBag)
+}
+
+func (r *Report) addBag(res bag.Result) {
+	for _, p := range res.Problems {
+		r.add(fromBag(p))
+	}
+	r.Recomputed = append([]string{}, res.Recomputed...)
+	r.NotRecomputed = res.NotRecomputed
 }
 
 func fromBag(p bag.Problem) Problem {
@@ -170,7 +177,7 @@ func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	r := &Report{Target: name, Type: "packet", Problems: []Problem{}}
+	r := &Report{Target: name, Type: "packet", Problems: []Problem{}, Recomputed: []string{}}
 	checkSignature(ra, size, pk.Signatures, r)
 	checkSignatureTimestamp(r, opt.TSARoots)
 	defer r.locateChange()
@@ -217,6 +224,7 @@ func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, 
 	if embedded == 0 && len(m.Items) > 0 {
 		r.Notes = append(r.Notes, "the originals are not embedded in this packet (made with --no-attach); only the manifest was checked")
 	}
+	withSM3 := false
 	for _, e := range m.Items {
 		ef := files[e.File]
 		if ef == nil {
@@ -231,8 +239,14 @@ func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, 
 			r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256, Detail: err.Error()})
 			continue
 		}
-		h := sha256.New()
-		n, err := io.Copy(h, rd)
+		withSM3 = withSM3 || e.SM3 != ""
+		h, h3 := sha256.New(), sm3.New()
+		var w io.Writer = h
+		checkSM3 := opt.AllDigests && e.SM3 != ""
+		if checkSM3 {
+			w = io.MultiWriter(h, h3)
+		}
+		n, err := io.Copy(w, rd)
 		r.Bytes += n
 		got := hex.EncodeToString(h.Sum(nil))
 		switch {
@@ -242,6 +256,20 @@ func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, 
 		case got != e.SHA256:
 			r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: e.SHA256, Actual: got,
 				Detail: "the embedded original differs from the manifest"})
+		case checkSM3:
+			if got3 := hex.EncodeToString(h3.Sum(nil)); got3 != e.SM3 {
+				r.add(Problem{Kind: Altered, Exhibit: e.Exhibit, Name: e.Name, Path: e.File, Expected: "sm3:" + e.SM3, Actual: "sm3:" + got3,
+					Detail: "the embedded original's SM3 digest differs from the manifest"})
+			}
+		}
+	}
+	if embedded > 0 {
+		r.Recomputed = []string{"sha256"}
+		switch {
+		case withSM3 && opt.AllDigests:
+			r.Recomputed = append(r.Recomputed, "sm3")
+		case withSM3:
+			r.NotRecomputed = []string{"sm3"}
 		}
 	}
 	for _, f := range pk.Files {

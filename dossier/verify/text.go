@@ -3,6 +3,8 @@ package verify
 import (
 	"fmt"
 	"io"
+
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 var kindText = map[string][2]string{
@@ -60,9 +62,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		case r.Type == "case":
 			fmt.Fprintln(w, "结果：未发现任何改动。每一件原件都与登记时记录的 SHA-256 摘要一致，保管记录完整。")
 		case r.Type == "bag" && en:
-			fmt.Fprintln(w, "Result: nothing was changed. Every file is present and matches the digests (SHA-256, SHA-512 and, where listed, SM3) in the bag's manifests.")
+			fmt.Fprintln(w, "Result: nothing was changed. Every file the manifests list is present, none is unlisted, and every digest recomputed matches the bag's manifests.")
 		case r.Type == "bag":
-			fmt.Fprintln(w, "结果：未发现任何改动。每个文件都在，且与证据包清单记录的摘要（SHA-256、SHA-512，以及已列出的 SM3）一致。")
+			fmt.Fprintln(w, "结果：未发现任何改动。清单所列文件齐全、没有未列出的文件，重新计算的摘要都与证据包清单一致。")
 		case r.Signature != nil && r.Signature.Valid && en:
 			fmt.Fprintln(w, "Result: nothing was changed. The signature is valid and covers the whole file, every page included; the attached manifest is the one the cover names, and every embedded original matches it.")
 		case r.Signature != nil && r.Signature.Valid:
@@ -72,6 +74,7 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		default:
 			fmt.Fprintln(w, "结果：在可核验的范围内未发现改动。附件清单与封面所印摘要一致，每一件嵌入的原件都与清单一致。")
 		}
+		r.writeRecomputed(w, lang)
 		r.writeSigner(w, en)
 		return nil
 	}
@@ -80,6 +83,7 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	} else {
 		fmt.Fprintf(w, "结果：发现 %d 处问题。以下内容与登记时不一致：\n", len(r.Problems))
 	}
+	defer r.writeRecomputed(w, lang)
 	defer r.writeSigner(w, en)
 	for i, p := range r.Problems {
 		what := pick(kindText[p.Kind])
@@ -120,6 +124,29 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		}
 	}
 	return nil
+}
+
+// writeRecomputed says which digests were recomputed from the bytes and which were only read,
+// so that the verdict never claims more than was checked.
+func (r *Report) writeRecomputed(w io.Writer, lang string) {
+	if len(r.Recomputed) == 0 {
+		return // nothing was hashed (a packet without its originals): the notes say so
+	}
+	key := "cli.verify.recomputed."
+	if r.Type == "bag" {
+		key += "bag-"
+	}
+	var line string
+	if len(r.NotRecomputed) == 0 {
+		line = fmt.Sprintf(vocab.Term(lang, key+"all"), vocab.Digests(lang, r.Recomputed))
+	} else {
+		line = fmt.Sprintf(vocab.Term(lang, key+"some"), vocab.Digests(lang, r.Recomputed), vocab.Digests(lang, r.NotRecomputed))
+	}
+	if vocab.Lang(lang) == vocab.EN {
+		fmt.Fprintf(w, "Digests: %s.\n", line)
+	} else {
+		fmt.Fprintf(w, "摘要：%s。\n", line)
+	}
 }
 
 func orNone(s string, en bool) string {

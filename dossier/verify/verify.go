@@ -59,7 +59,12 @@ type Report struct {
 	Items    int       `json:"items"`
 	Bytes    int64     `json:"bytes"`
 	Problems []Problem `json:"problems"`
-	Notes    []string  `json:"notes,omitempty"`
+	// Recomputed are the digests ("sha256", "sm3", "sha512") recomputed from the bytes of every
+	// original checked; NotRecomputed those recorded but only read (vouched for by the records
+	// that hold them: the custody chain, a bag's tag manifests, a packet's manifest and cover).
+	Recomputed    []string `json:"recomputed"`
+	NotRecomputed []string `json:"not_recomputed,omitempty"`
+	Notes         []string `json:"notes,omitempty"`
 	// Signature is what was found of a packet's signature; nil for a case, a bag or an
 	// unsigned packet.
 	Signature *Signature `json:"signature,omitempty"`
@@ -86,6 +91,12 @@ type Options struct {
 	// TSARoots, when not nil, are the authorities a time-stamping authority's certificate must
 	// chain to; without them a token's signature and digest are checked, not who made it.
 	TSARoots *x509.CertPool
+	// AllDigests recomputes every recorded digest (SM3, and SHA-512 in a bag), not only
+	// SHA-256. Without it, a recorded SM3 is held to the record that holds it: an SM3 edited in
+	// the index differs from the custody log's, and one edited in the custody log breaks its
+	// chain, so what is not recomputed is still covered; only an original whose SHA-256 still
+	// matches but whose SM3 does not (a SHA-256 collision) needs the full recomputation.
+	AllDigests bool
 }
 
 // Case verifies a case folder.
@@ -99,7 +110,7 @@ func CaseWithProgress(dir string, p Progress) (*Report, error) {
 // CaseWith verifies a case folder.
 func CaseWith(dir string, opt Options) (*Report, error) {
 	p := opt.Progress
-	r := &Report{Target: dir, Type: "case", Problems: []Problem{}}
+	r := &Report{Target: dir, Type: "case", Problems: []Problem{}, Recomputed: []string{}}
 	f, err := casefolder.Open(dir)
 	if err != nil {
 		return nil, err
@@ -141,7 +152,7 @@ func CaseWith(dir string, opt Options) (*Report, error) {
 
 	custody := checkCustody(f, r, len(pendingItems) > 0)
 	items := checkIndex(f, r, custody, pendingItem)
-	checkObjects(f, r, items, pendingObject, p)
+	checkObjects(f, r, items, pendingObject, p, opt.AllDigests)
 	checkCaseTimestamps(f, r, opt.TSARoots)
 	checkReadings(f, r, items)
 	sortProblems(r.Problems)
@@ -329,7 +340,7 @@ func diffFields(want, got evidence.Item) string {
 
 // checkObjects re-hashes every original and every events file, and looks for objects nobody
 // recorded.
-func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool, prog Progress) {
+func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool, prog Progress, allDigests bool) {
 	type expect struct {
 		item   evidence.Item
 		events bool
@@ -337,7 +348,9 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 	want := map[string]expect{} // path → what it should be
 	var jobs []store.Object
 	bySHA := map[string]evidence.Item{}
+	withSM3 := false
 	for _, it := range items {
+		withSM3 = withSM3 || it.SM3 != ""
 		bySHA[it.SHA256] = it
 		p := f.Store.Path(it.SHA256)
 		if _, err := os.Lstat(p); err != nil {
@@ -345,7 +358,11 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 				Detail: "the stored original is gone"})
 		} else if _, dup := want[p]; !dup {
 			want[p] = expect{item: it}
-			jobs = append(jobs, store.Object{SHA256: it.SHA256, Path: p, Size: it.Size, SM3: it.SM3})
+			o := store.Object{SHA256: it.SHA256, Path: p, Size: it.Size}
+			if allDigests {
+				o.SM3 = it.SM3
+			}
+			jobs = append(jobs, o)
 		}
 		if it.EventsSHA256 != "" {
 			ep := f.EventsPath(it.ID)
@@ -374,6 +391,13 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 			p.Exhibit, p.Name, p.Detail = it.Exhibit, it.Name, "a copy of this exhibit stored in the wrong place"
 		}
 		r.add(p)
+	}
+	r.Recomputed = []string{"sha256"}
+	switch {
+	case withSM3 && allDigests:
+		r.Recomputed = append(r.Recomputed, "sm3")
+	case withSM3:
+		r.NotRecomputed = []string{"sm3"}
 	}
 	if prog != nil {
 		var total int64
