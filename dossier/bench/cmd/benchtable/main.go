@@ -211,18 +211,20 @@ func benchBig(c *config) ([]bench.Work, error) {
 			return nil, err
 		}
 		verify := c.cmd("dossier verify", "-C", caseDir, "verify")
+		verifyAll := c.cmd("dossier verify --all-digests", "-C", caseDir, "verify", "--all-digests")
 		sha := bench.Command{Name: "sha256sum -c", Dir: in, Argv: []string{"sha256sum", "-c", "--quiet", sums}}
 		ossl := bench.Command{Name: "openssl dgst -sha256", Dir: in, Argv: append([]string{"openssl", "dgst", "-sha256"}, files...)}
-		// verify checks each original's SM3 too: the last peer computes both digests, as it does.
+		// verify --all-digests recomputes each original's SM3 too: the last peer computes both
+		// digests, as it does.
 		osslSM3 := bench.Command{Name: "openssl dgst -sha256 && openssl dgst -sm3", Dir: in,
 			Argv: []string{"sh", "-c", "find . -type f -print0 | xargs -0 openssl dgst -sha256 >/dev/null && find . -type f -print0 | xargs -0 openssl dgst -sm3 >/dev/null"}}
-		ms, err := measure(c.runs, verify, sha, ossl, osslSM3)
+		ms, err := measure(c.runs, verify, verifyAll, sha, ossl, osslSM3)
 		if err != nil {
 			return nil, err
 		}
 		works = append(works, bench.Work{Title: "verify", Input: input + " (page cache warm)", Contenders: ms,
-			Checks: []bench.Check{bench.TimeRatio(ms[0], ms[1], 0.35), bench.TimeRatio(ms[0], ms[2], 0.7), bench.TimeRatio(ms[0], ms[3], 0.7)},
-			Note:   "verify re-hashes every original with SHA-256 and SM3 on every core; openssl dgst -sha256 computes one digest on one core"})
+			Checks: []bench.Check{bench.TimeRatio(ms[0], ms[2], 0.35), bench.TimeRatio(ms[0], ms[3], 0.7), bench.TimeRatio(ms[1], ms[4], 0.7)},
+			Note:   "verify recomputes every original's SHA-256 on every core (and with --all-digests its SM3 too); openssl dgst computes one digest on one core"})
 		os.RemoveAll(caseDir)
 	}
 	return works, os.RemoveAll(in)
