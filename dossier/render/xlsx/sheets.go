@@ -363,3 +363,13 @@ func (rd *renderer) scheduleSheet() *sheet {
 		},
 	}}}
 }
+
+// releaseFindings lets go of the findings once their sheet is written (the timeline's flags were
+// taken from them before any sheet): the other sheets read only the report's totals, schedule
+// and untagged contacts. The caller's report is left as it was; a caller that holds no other
+// reference to it lets a large case's findings be collected before the timeline is written.
+func (rd *renderer) releaseFindings() {
+	kept := *rd.r
+	kept.Findings = nil
+	rd.r = &kept
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -79,7 +80,8 @@ func RenderScanned(w io.Writer, b *evidence.Bundle, r *findings.Report, s *Scan,
 		return fmt.Errorf("xlsx: timeline: %w", err)
 	}
 
-	rest := []*sheet{rd.timelineSheet(), rd.evidenceSheet(), rd.findingsSheet(), rd.scheduleSheet(), rd.contactsSheet()}
+	timeline, found := rd.timelineSheet(), rd.findingsSheet()
+	rest := []*sheet{timeline, rd.evidenceSheet(), found, rd.scheduleSheet(), rd.contactsSheet()}
 	names := make([]string, len(rest))
 	for i, sh := range rest {
 		names[i] = sh.name
@@ -97,9 +99,30 @@ func RenderScanned(w io.Writer, b *evidence.Bundle, r *findings.Report, s *Scan,
 	}
 	// Set before streaming: afterwards excelize would parse a streamed sheet back into memory.
 	f.SetActiveSheet(0)
-	for _, sh := range sheets {
-		if err := rd.write(sh); err != nil {
+	// Every sheet is laid out in order (its filter, formats, chart and column widths, which name
+	// parts of the package in the order made), then the rows are streamed with the timeline's
+	// last: the findings are let go of once their sheet is written, so a million events' rows
+	// are not written beside a hundred thousand findings, nor beside the findings sheet's
+	// growing buffer.
+	writers := make([]*excelize.StreamWriter, len(sheets))
+	for i, sh := range sheets {
+		if writers[i], err = rd.prepare(sh); err != nil {
 			return fmt.Errorf("xlsx: sheet %s: %w", sh.name, err)
+		}
+	}
+	var order []int
+	for i, sh := range sheets {
+		if sh != timeline {
+			order = append(order, i)
+		}
+	}
+	order = append(order, slices.Index(sheets, timeline))
+	for _, i := range order {
+		if err := rd.stream(sheets[i], writers[i]); err != nil {
+			return fmt.Errorf("xlsx: sheet %s: %w", sheets[i].name, err)
+		}
+		if sheets[i] == found {
+			rd.releaseFindings()
 		}
 	}
 	if err := f.SetDocProps(rd.docProps()); err != nil {
@@ -249,8 +272,9 @@ func (sh *sheet) columns() int {
 	return n
 }
 
-// write lays the sheet out, sets everything the StreamWriter would not keep, then streams rows.
-func (rd *renderer) write(sh *sheet) error {
+// prepare lays the sheet out and sets everything the StreamWriter would not keep, returning the
+// writer its rows are then streamed into (stream).
+func (rd *renderer) prepare(sh *sheet) (*excelize.StreamWriter, error) {
 	f := rd.f
 	lay := sh.layout()
 	ncol := sh.columns()
@@ -261,7 +285,7 @@ func (rd *renderer) write(sh *sheet) error {
 			lastBlockCol, _ := excelize.ColumnNumberToName(len(bl.heads))
 			ref := fmt.Sprintf("A%d:%s%d", L.headRow, lastBlockCol, max(L.last, L.headRow))
 			if err := f.AutoFilter(sh.name, ref, nil); err != nil {
-				return fmt.Errorf("auto filter %s: %w", ref, err)
+				return nil, fmt.Errorf("auto filter %s: %w", ref, err)
 			}
 		}
 		if bl.flagCol > 0 && bl.n > 0 {
@@ -273,18 +297,18 @@ func (rd *renderer) write(sh *sheet) error {
 				Type: "formula", Criteria: fmt.Sprintf("LEN($%s%d)>0", flag, L.first), Format: &style,
 			}})
 			if err != nil {
-				return fmt.Errorf("conditional format %s: %w", ref, err)
+				return nil, fmt.Errorf("conditional format %s: %w", ref, err)
 			}
 		}
 	}
 	if sh.chart != nil {
 		if c := sh.chart(lay); c != nil {
 			if err := f.AddChart(sh.name, sh.chartCell, c); err != nil {
-				return fmt.Errorf("chart: %w", err)
+				return nil, fmt.Errorf("chart: %w", err)
 			}
 			if sh.dateAxis {
 				if err := dateAxis(f); err != nil {
-					return fmt.Errorf("chart: %w", err)
+					return nil, fmt.Errorf("chart: %w", err)
 				}
 			}
 		}
@@ -292,7 +316,7 @@ func (rd *renderer) write(sh *sheet) error {
 
 	sw, err := f.NewStreamWriter(sh.name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vals := make([]any, ncol)
 	widths := make([]float64, ncol)
@@ -318,7 +342,7 @@ func (rd *renderer) write(sh *sheet) error {
 	for c, wd := range widths {
 		wd = math.Min(math.Max(math.Ceil(wd*widthSlack)+2, minColWidth), maxColWidth)
 		if err := sw.SetColWidth(c+1, c+1, wd); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if sh.freeze && len(lay) > 0 && lay[0].headRow > 0 {
@@ -328,9 +352,16 @@ func (rd *renderer) write(sh *sheet) error {
 			Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", top), ActiveCell: fmt.Sprintf("A%d", top), Pane: "bottomLeft"}},
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return sw, nil
+}
+
+// stream writes the sheet's rows into sw, laid out by prepare, and flushes it.
+func (rd *renderer) stream(sh *sheet, sw *excelize.StreamWriter) error {
+	lay := sh.layout()
+	vals := make([]any, sh.columns())
 	for i, bl := range sh.blocks {
 		L := lay[i]
 		if L.titleRow > 0 {
