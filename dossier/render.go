@@ -294,7 +294,13 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 			opt.Step(n, 3, what)
 		}
 	}
-	b, r, g, err := c.streamedInputs(opt.PDF.Lang, nil)
+	// The findings' pass over the timeline also scans it for both workbooks, which then read it
+	// only to write their rows.
+	var scan *xlsx.Scan
+	b, r, g, err := c.streamedInputs(opt.PDF.Lang, func(b *evidence.Bundle) func(*event.Event) {
+		scan = xlsx.NewScan(b, opt.XLSX)
+		return scan.Observe
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +328,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	outXLSX := opt.XLSX
 	outXLSX.LinkPrefix = BagName + "/data/"
 	outXLSX.TempDir = tmp
-	workbook, err := stage(res.Workbook, func(w io.Writer) error { return xlsx.Render(w, b, r, outXLSX) })
+	workbook, err := stage(res.Workbook, func(w io.Writer) error { return xlsx.RenderScanned(w, b, r, scan, outXLSX) })
 	if err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
@@ -335,7 +341,7 @@ func (c *Case) Build(ctx context.Context, dir string, opt BuildOptions) (*BuildR
 	bagXLSX.LinkPrefix = "./"
 	bagXLSX.TempDir = tmp
 	inBag := filepath.Join(tmp, WorkbookName)
-	if err := WriteFileAtomic(inBag, func(w io.Writer) error { return xlsx.Render(w, b, r, bagXLSX) }); err != nil {
+	if err := WriteFileAtomic(inBag, func(w io.Writer) error { return xlsx.RenderScanned(w, b, r, scan, bagXLSX) }); err != nil {
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
 	docs := []bag.File{docFile(PacketName, packet.Name()), docFile(WorkbookName, inBag)}

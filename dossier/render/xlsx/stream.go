@@ -1,8 +1,8 @@
 package xlsx
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 
@@ -26,13 +26,14 @@ type eventStats struct {
 // the findings) can feed it that pass with Observe and give it to RenderScanned, which then
 // reads the timeline only to write its rows. Nothing holds the timeline, so a case of a million
 // events renders in bounded memory whether the bundle carries its events or a stream of them.
+// One scan may render several workbooks of the same bundle and report in the same language
+// (build writes two that differ only in where their links point).
 type Scan struct {
 	rd                   *renderer
 	quietStart, quietEnd int
 	widths               []float64
 	vals                 []any
 	n                    int
-	done                 bool
 }
 
 // NewScan starts the scan of b's timeline for a workbook rendered with opt.
@@ -70,26 +71,21 @@ func (s *Scan) Observe(e *event.Event) {
 	s.n++
 }
 
-// errScanUsed is returned when a scan is given to a second render: it is the state of one.
-var errScanUsed = errors.New("xlsx: a scan renders one workbook")
-
 // finish hands what the scan gathered to the renderer of the workbook, with the findings' flags.
+// It changes nothing of the scan: the widths of the flags column are the render's own.
 func (s *Scan) finish(rd *renderer) error {
-	if s.done {
-		return errScanUsed
-	}
-	s.done = true
 	rd.events, rd.stats = s.n, s.rd.stats
 	rd.flags = rd.flagBits()
+	widths := slices.Clone(s.widths)
 	seen := map[uint8]bool{}
-	flagCol := len(s.widths) - 1
+	flagCol := len(widths) - 1
 	for _, bits := range rd.flags {
 		if bits != 0 && !seen[bits] {
 			seen[bits] = true
-			s.widths[flagCol] = max(s.widths[flagCol], rd.cellWidth(str(rd.flagText(bits))))
+			widths[flagCol] = max(widths[flagCol], rd.cellWidth(str(rd.flagText(bits))))
 		}
 	}
-	rd.timelineWidths = s.widths
+	rd.timelineWidths = widths
 	return nil
 }
 

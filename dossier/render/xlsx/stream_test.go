@@ -59,3 +59,33 @@ func TestStreamedTimeline(t *testing.T) {
 		t.Errorf("error %v, want the stream's", err)
 	}
 }
+
+// One scan renders two workbooks of the same timeline (build's, one linking into the bag and one
+// inside it), each the workbook Render makes with its options, and the timeline is then read
+// once per workbook, for its rows.
+func TestScanRendersTwoWorkbooks(t *testing.T) {
+	b, r := sampleBundle(t)
+	s := &sliceStream{evs: b.Events}
+	sb := *b
+	sb.Events, sb.Timeline = nil, s
+	scan := NewScan(&sb, Options{})
+	if err := s.Each(func(e *event.Event) error { scan.Observe(e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{LinkPrefix: "bag/data/"}, {LinkPrefix: "./"}} {
+		want := zipEntries(t, render(t, b, r, opt))
+		var w bytes.Buffer
+		if err := RenderScanned(&w, &sb, r, scan, opt); err != nil {
+			t.Fatal(err)
+		}
+		got := zipEntries(t, w.Bytes())
+		for _, name := range sortedKeys(want) {
+			if !bytes.Equal(got[name], want[name]) {
+				t.Errorf("links %q: part %s differs from Render's", opt.LinkPrefix, name)
+			}
+		}
+	}
+	if s.passes != 3 {
+		t.Errorf("%d passes over the timeline, want 3 (the scan's and one for each workbook's rows)", s.passes)
+	}
+}
