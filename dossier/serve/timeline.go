@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,32 +30,43 @@ type number struct {
 	Channels          []string
 }
 
-// unroled gathers the counterparts of the timeline no contact in case.yaml names.
-func unroled(evs []event.Event, loc *time.Location) []number {
-	by := map[string]*number{}
-	chans := map[string]map[string]bool{}
-	for _, e := range evs {
-		if e.Counterpart == "" || e.Role != "" || e.Channel == event.Payment {
-			continue
-		}
-		n := by[e.Counterpart]
-		if n == nil {
-			n = &number{Counterpart: e.Counterpart, First: e.Time.In(loc).Format("2006-01-02")}
-			by[e.Counterpart] = n
-			chans[e.Counterpart] = map[string]bool{}
-		}
-		n.Count++
-		n.Last = e.Time.In(loc).Format("2006-01-02")
-		if n.Name == "" {
-			n.Name = e.CounterpartName
-		}
-		if !chans[e.Counterpart][string(e.Channel)] {
-			chans[e.Counterpart][string(e.Channel)] = true
-			n.Channels = append(n.Channels, string(e.Channel))
-		}
+// unroled gathers the counterparts of the timeline no contact in case.yaml names, one event at a
+// time as the timeline streams by: a million calls from a few numbers keep a few rows.
+type unroled struct {
+	loc   *time.Location
+	by    map[string]*number
+	chans map[string]map[string]bool
+}
+
+func newUnroled(loc *time.Location) *unroled {
+	return &unroled{loc: loc, by: map[string]*number{}, chans: map[string]map[string]bool{}}
+}
+
+func (u *unroled) add(e *event.Event) {
+	if e.Counterpart == "" || e.Role != "" || e.Channel == event.Payment {
+		return
 	}
-	out := make([]number, 0, len(by))
-	for _, n := range by {
+	n := u.by[e.Counterpart]
+	if n == nil {
+		n = &number{Counterpart: e.Counterpart, First: e.Time.In(u.loc).Format("2006-01-02")}
+		u.by[e.Counterpart] = n
+		u.chans[e.Counterpart] = map[string]bool{}
+	}
+	n.Count++
+	n.Last = e.Time.In(u.loc).Format("2006-01-02")
+	if n.Name == "" {
+		n.Name = e.CounterpartName
+	}
+	if !u.chans[e.Counterpart][string(e.Channel)] {
+		u.chans[e.Counterpart][string(e.Channel)] = true
+		n.Channels = append(n.Channels, string(e.Channel))
+	}
+}
+
+// numbers are the counterparts gathered, the most frequent first.
+func (u *unroled) numbers() []number {
+	out := make([]number, 0, len(u.by))
+	for _, n := range u.by {
 		out = append(out, *n)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -67,15 +79,20 @@ func unroled(evs []event.Event, loc *time.Location) []number {
 }
 
 func (s *Server) numbersPage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
-	_, evs, err := cc.c.Timeline()
+	conf, m, err := cc.c.Merged()
 	if err != nil {
+		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
+		return
+	}
+	u := newUnroled(conf.Location())
+	if err := m.Each(func(e *event.Event) error { u.add(e); return nil }); err != nil {
 		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
 		return
 	}
 	s.render(w, r, "numbers", page{Case: cc.name, Nav: "numbers", Data: struct {
 		Numbers []number
 		Roles   []string
-	}{unroled(evs, cc.conf.Location()), oneClickRoles}})
+	}{u.numbers(), oneClickRoles}})
 }
 
 // setRole adds a contact with the chosen role to case.yaml (keeping its comments), checked by
@@ -152,6 +169,10 @@ type timelineView struct {
 	Channels, Roles, Counterparts []string
 	Categories                    []categoryView
 	Chart                         template.HTML
+	// Page is the page of rows shown (from 1) of Pages; Prev and Next are their addresses, with
+	// the filters kept, or empty on the first and the last page.
+	Page, Pages int
+	Prev, Next  string
 }
 
 type eventRow struct {
@@ -163,77 +184,125 @@ type eventRow struct {
 type categoryView struct {
 	Category string
 	Findings []findings.Finding
+	// Total is how many findings the category has; only the first maxFindings are listed.
+	Total int
 }
 
-// maxRows bounds the rows one timeline page shows; the filters narrow it down.
-const maxRows = 2000
+// maxRows bounds the rows one timeline page shows; the filters narrow them down and the pages
+// go through the rest. maxFindings bounds the findings listed per category: a case of a million
+// calls has tens of thousands, which the workbook lists in full.
+const (
+	maxRows     = 2000
+	maxFindings = 500
+)
 
+// timelinePage reads the timeline as a stream, twice: once for the findings, the chart and the
+// filters' choices, once for the rows of the page asked for. Nothing of it is held but those rows,
+// so a page of a case of a million events costs the memory of a page.
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
-	conf, rep, err := cc.c.Findings(s.opt.Now())
+	fail := func(err error) { s.render(w, r, "error", page{Case: cc.name, Error: err.Error()}) }
+	conf, m, err := cc.c.Merged()
 	if err != nil {
-		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
-		return
-	}
-	_, evs, err := cc.c.Timeline()
-	if err != nil {
-		s.render(w, r, "error", page{Case: cc.name, Error: err.Error()})
+		fail(err)
 		return
 	}
 	loc := conf.Location()
 	q := r.URL.Query()
-	v := timelineView{Channel: q.Get("channel"), Counterpart: q.Get("counterpart"), Role: q.Get("role"), Flagged: q.Get("flagged") != "", Total: len(evs)}
+	v := timelineView{Channel: q.Get("channel"), Counterpart: q.Get("counterpart"), Role: q.Get("role"), Flagged: q.Get("flagged") != ""}
+	v.Page, _ = strconv.Atoi(q.Get("page"))
+	v.Page = max(v.Page, 1)
+	chans, roles, cps := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	perDay := map[string]int{}
+	observe := func(fn func(*event.Event) error) error {
+		return m.Each(func(e *event.Event) error {
+			v.Total++
+			chans[string(e.Channel)] = true
+			if e.Role != "" {
+				roles[e.Role] = true
+			}
+			if e.Counterpart != "" {
+				cps[e.Counterpart] = true
+			}
+			if e.Direction == event.In && caseconf.CollectionSide(e.Role) && !e.Time.IsZero() {
+				perDay[e.Time.In(loc).Format("2006-01-02")]++
+			}
+			return fn(e)
+		})
+	}
+	rep, err := findings.EvaluateEach(conf, observe, s.opt.Now())
+	if err != nil {
+		fail(err)
+		return
+	}
 	flagged := map[int]bool{}
-	cats := map[string][]findings.Finding{}
+	cats := map[string]*categoryView{}
 	for _, f := range rep.Findings {
 		for _, e := range f.Events {
 			flagged[e] = true
 		}
 		c := findings.CategoryOf(f.Rule)
-		cats[c] = append(cats[c], f)
+		if cats[c] == nil {
+			cats[c] = &categoryView{Category: c}
+		}
+		if cats[c].Total++; len(cats[c].Findings) < maxFindings {
+			cats[c].Findings = append(cats[c].Findings, f)
+		}
 	}
+	rep = nil // the page keeps only the findings it lists
 	for _, c := range []string{findings.CategoryBreach, findings.CategoryInconsistent, findings.CategoryPerformance} {
-		if len(cats[c]) > 0 {
-			v.Categories = append(v.Categories, categoryView{c, cats[c]})
+		if cats[c] != nil {
+			v.Categories = append(v.Categories, *cats[c])
 		}
 	}
-	chans, roles, cps := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	perDay := map[string]int{}
-	for _, e := range evs {
-		chans[string(e.Channel)] = true
-		if e.Role != "" {
-			roles[e.Role] = true
-		}
-		if e.Counterpart != "" {
-			cps[e.Counterpart] = true
-		}
-		if e.Direction == event.In && caseconf.CollectionSide(e.Role) && !e.Time.IsZero() {
-			perDay[e.Time.In(loc).Format("2006-01-02")]++
-		}
+	first := (v.Page - 1) * maxRows
+	err = m.Each(func(e *event.Event) error {
 		if (v.Channel != "" && string(e.Channel) != v.Channel) || (v.Counterpart != "" && e.Counterpart != v.Counterpart) ||
 			(v.Role != "" && e.Role != v.Role && !(v.Role == "none" && e.Role == "")) || (v.Flagged && !flagged[e.Seq]) {
-			continue
+			return nil
 		}
 		v.Shown++
-		if len(v.Events) >= maxRows {
-			continue
+		if v.Shown <= first || len(v.Events) >= maxRows {
+			return nil
 		}
-		text := e.Text
-		if text == "" {
-			text = e.Subject
-		}
-		if e.Duration != nil {
-			text = strings.TrimSpace(fmt.Sprintf("%s %ds", text, *e.Duration))
-		}
-		if e.Status != "" {
-			text = strings.TrimSpace(e.Status + " " + text)
-		}
-		v.Events = append(v.Events, eventRow{Time: e.Time.In(loc).Format("2006-01-02 15:04:05"), Channel: string(e.Channel),
-			Direction: string(e.Direction), Counterpart: e.Counterpart, Name: e.CounterpartName, Role: e.Role, Text: text,
-			Exhibit: e.Exhibit, Flagged: flagged[e.Seq]})
+		v.Events = append(v.Events, rowOf(e, loc, flagged[e.Seq]))
+		return nil
+	})
+	if err != nil {
+		fail(err)
+		return
+	}
+	v.Pages = max(1, (v.Shown+maxRows-1)/maxRows)
+	at := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "?" + q.Encode()
+	}
+	if v.Page > 1 {
+		v.Prev = at(min(v.Page-1, v.Pages))
+	}
+	if v.Page < v.Pages {
+		v.Next = at(v.Page + 1)
 	}
 	v.Channels, v.Roles, v.Counterparts = keys(chans), keys(roles), keys(cps)
 	v.Chart = perDayChart(perDay, cc.lang)
 	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
+}
+
+// rowOf is the row the timeline page shows for an event.
+func rowOf(e *event.Event, loc *time.Location, flagged bool) eventRow {
+	text := e.Text
+	if text == "" {
+		text = e.Subject
+	}
+	if e.Duration != nil {
+		text = strings.TrimSpace(fmt.Sprintf("%s %ds", text, *e.Duration))
+	}
+	if e.Status != "" {
+		text = strings.TrimSpace(e.Status + " " + text)
+	}
+	return eventRow{Time: e.Time.In(loc).Format("2006-01-02 15:04:05"), Channel: string(e.Channel),
+		Direction: string(e.Direction), Counterpart: e.Counterpart, Name: e.CounterpartName, Role: e.Role, Text: text,
+		Exhibit: e.Exhibit, Flagged: flagged}
 }
 
 func keys(m map[string]bool) []string {

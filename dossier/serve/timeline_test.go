@@ -1,0 +1,74 @@
+package serve
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dossier-tool/dossier/dossier"
+	"github.com/dossier-tool/dossier/dossier/bench"
+)
+
+// A timeline longer than a page is shown a page at a time, the filters kept from page to page,
+// and a category with more findings than a page lists says how many it has: a case of a million
+// calls sends the browser pages, not the million rows.
+func TestTimelinePages(t *testing.T) {
+	a := start(t, Options{}).login()
+	a.newCase("big")
+	a.post("/c/big/details", detailsValues(map[string]string{"c_name": "张三",
+		"contacts": "15900001111, 某催收, collector\n17700002222, 某资产, collector\n13700001111, 某律所, collector\n95188, 支付宝客服, creditor"}), http.StatusSeeOther)
+	calls := filepath.Join(t.TempDir(), "calls-20250415120000.xml")
+	f, err := os.Create(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = maxRows + maxRows/2
+	if err := bench.WriteCallsXML(f, n, 6); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	c, err := dossier.Open(filepath.Join(a.root, "big"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Add(context.Background(), []string{calls}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile(`<tr(?: class="flagged")?><td>2025-`)
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+
+	first := a.get("/c/big/timeline", 200)
+	if got := len(rows.FindAllString(first, -1)); got != maxRows {
+		t.Fatalf("first page: %d rows, want %d", got, maxRows)
+	}
+	if !strings.Contains(first, "第 1 页，共 2 页") {
+		t.Fatal("first page does not say it is page 1 of 2")
+	}
+	m := next.FindStringSubmatch(first)
+	if m == nil {
+		t.Fatal("first page has no link to the next")
+	}
+	second := a.get("/c/big/timeline"+strings.ReplaceAll(m[1], "&amp;", "&"), 200)
+	if got := len(rows.FindAllString(second, -1)); got != n-maxRows {
+		t.Fatalf("second page: %d rows, want %d", got, n-maxRows)
+	}
+	if next.MatchString(second) || !strings.Contains(second, `rel="prev"`) {
+		t.Fatal("the last page links on, or not back")
+	}
+	if !strings.Contains(first, "这里列出前 500 条") {
+		t.Fatal("a category of more findings than the page lists does not say so")
+	}
+	if lists := regexp.MustCompile(`<li><strong>`).FindAllString(first, -1); len(lists) > 3*maxFindings {
+		t.Fatalf("%d findings listed, at most %d per category", len(lists), maxFindings)
+	}
+
+	// The filters stay on the next page's address.
+	flagged := a.get("/c/big/timeline?flagged=1&channel=call", 200)
+	if m := next.FindStringSubmatch(flagged); m != nil && !(strings.Contains(m[1], "flagged=1") && strings.Contains(m[1], "channel=call")) {
+		t.Fatalf("next page of a filtered timeline drops the filters: %s", m[1])
+	}
+}
