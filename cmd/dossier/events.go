@@ -39,46 +39,8 @@ func eventsCmd(e *env) *cobra.Command {
 			if asJSON {
 				return writeEventsJSON(e.stdout, conf.Timezone, m.Each)
 			}
-			var tw table
-			n := 0
-			err = m.Each(func(ev *event.Event) error {
-				if n == 0 {
-					tw.heading(conf.Language, "seq", "time", "channel", "direction", "status", "counterpart", "role", "duration", "class", "exhibits", "text")
-				}
-				n++
-				who := ev.Counterpart
-				if ev.CounterpartName != "" && ev.CounterpartName != ev.Counterpart {
-					who = strings.TrimSpace(ev.Counterpart + " " + ev.CounterpartName)
-				}
-				dur := ""
-				if ev.Duration != nil {
-					dur = fmt.Sprintf("%ds", *ev.Duration)
-				}
-				text := ev.Text
-				if ev.Amount != nil {
-					text = strings.TrimSpace(ev.Amount.String() + " " + text)
-				}
-				if r := []rune(text); len(r) > 60 {
-					text = string(r[:60]) + "…"
-				}
-				text = strings.ReplaceAll(text, "\n", " ")
-				lang := conf.Language
-				class := ""
-				if ev.Class != "" {
-					class = vocab.Term(lang, "class."+ev.Class)
-					if ev.ClassByUser {
-						class += "*"
-					}
-				}
-				tw.add(strconv.Itoa(ev.Seq), ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
-					vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur, class,
-					exhibits(ev.Exhibit, ev.Exhibits), text)
-				return nil
-			})
+			n, err := writeEventsText(e.stdout, conf.Language, m.Each, eventRowsHeld)
 			if err != nil {
-				return err
-			}
-			if err := tw.write(e.stdout); err != nil {
 				return err
 			}
 			e.msg(vocab.Term(conf.Language, "cli.events.count"), n, conf.Timezone)
@@ -87,6 +49,58 @@ func eventsCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the timeline as JSON")
 	return cmd
+}
+
+// eventRowsHeld is how many rows of the timeline events holds to align its columns; a longer
+// timeline is read twice (widths, then rows) instead of held (a million rows are 450 MB).
+const eventRowsHeld = 20_000
+
+// writeEventsText prints the timeline as an aligned table, holding at most limit rows: a longer
+// timeline is read twice by each. It returns the number of events.
+func writeEventsText(w io.Writer, lang string, each func(func(*event.Event) error) error, limit int) (int, error) {
+	tw := newStreamedTable(headingCells(lang, "seq", "time", "channel", "direction", "status", "counterpart", "role", "duration", "class", "exhibits", "text"), limit)
+	n := 0
+	err := each(func(ev *event.Event) error {
+		n++
+		tw.measure(eventCells(lang, ev))
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, tw.write(w, n, func(print func([]string) error) error {
+		return each(func(ev *event.Event) error { return print(eventCells(lang, ev)) })
+	})
+}
+
+// eventCells is the row events prints for one event.
+func eventCells(lang string, ev *event.Event) []string {
+	who := ev.Counterpart
+	if ev.CounterpartName != "" && ev.CounterpartName != ev.Counterpart {
+		who = strings.TrimSpace(ev.Counterpart + " " + ev.CounterpartName)
+	}
+	dur := ""
+	if ev.Duration != nil {
+		dur = fmt.Sprintf("%ds", *ev.Duration)
+	}
+	text := ev.Text
+	if ev.Amount != nil {
+		text = strings.TrimSpace(ev.Amount.String() + " " + text)
+	}
+	if r := []rune(text); len(r) > 60 {
+		text = string(r[:60]) + "…"
+	}
+	text = strings.ReplaceAll(text, "\n", " ")
+	class := ""
+	if ev.Class != "" {
+		class = vocab.Term(lang, "class."+ev.Class)
+		if ev.ClassByUser {
+			class += "*"
+		}
+	}
+	return []string{strconv.Itoa(ev.Seq), ev.Time.Format("2006-01-02 15:04:05"), vocab.Channel(lang, ev.Channel), vocab.Direction(lang, ev.Direction, ev.Channel == event.Call),
+		vocab.Status(lang, ev.Status), who, vocab.Role(lang, ev.Role), dur, class,
+		exhibits(ev.Exhibit, ev.Exhibits), text}
 }
 
 // writeEventsJSON writes what writeJSON writes for eventsJSON, byte for byte, one event at a
