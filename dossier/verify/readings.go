@@ -3,7 +3,6 @@ package verify
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -14,35 +13,34 @@ import (
 	"github.com/dossier-tool/dossier/dossier/evidence"
 )
 
+// recordedReading is what the last "ocr" custody line of an item recorded of its reading.
+type recordedReading struct {
+	sha256  string
+	exhibit int
+}
+
 // checkReadings compares what OCR read on each item (store/ocr/<id>.json) with the digest the
-// last "ocr" custody line recorded for it: a reading is extracted data, and the timeline takes
-// events from it, so an edit of it is as much an alteration as an edit of an events file.
-func checkReadings(f *casefolder.Folder, r *Report, items []evidence.Item) {
-	want := map[string]string{}
-	exhibit := map[string]int{}
-	_ = casefolder.ReadLines(f.CustodyPath(), func(l casefolder.RawLine) error {
-		var cl casefolder.CustodyLine
-		if !l.Torn && json.Unmarshal(l.Bytes, &cl) == nil && cl.Action == casefolder.ActionReading {
-			want[cl.Note], exhibit[cl.Note] = cl.SHA256, cl.Exhibit
-		}
-		return nil
-	})
+// last "ocr" custody line recorded for it (want, by item id, from checkCustody): a reading is
+// extracted data, and the timeline takes events from it, so an edit of it is as much an
+// alteration as an edit of an events file.
+func checkReadings(f *casefolder.Folder, r *Report, items []evidence.Item, want map[string]recordedReading) {
 	names := map[string]string{}
 	for _, it := range items {
 		names[it.ID] = it.Name
 	}
-	for id, sum := range want {
+	for id, rec := range want {
+		sum := rec.sha256
 		rel := "store/ocr/" + id + ".json"
 		b, err := os.ReadFile(f.ReadingPath(id))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			r.add(Problem{Kind: Missing, Exhibit: exhibit[id], Name: names[id], Path: rel, Detail: "the text read from this item by OCR is missing"})
+			r.add(Problem{Kind: Missing, Exhibit: rec.exhibit, Name: names[id], Path: rel, Detail: "the text read from this item by OCR is missing"})
 		case err != nil:
-			r.add(Problem{Kind: EventsAltered, Exhibit: exhibit[id], Name: names[id], Path: rel, Detail: shortErr(err)})
+			r.add(Problem{Kind: EventsAltered, Exhibit: rec.exhibit, Name: names[id], Path: rel, Detail: shortErr(err)})
 		default:
 			h := sha256.Sum256(b)
 			if got := hex.EncodeToString(h[:]); got != sum {
-				r.add(Problem{Kind: EventsAltered, Exhibit: exhibit[id], Name: names[id], Path: rel, Expected: sum, Actual: got,
+				r.add(Problem{Kind: EventsAltered, Exhibit: rec.exhibit, Name: names[id], Path: rel, Expected: sum, Actual: got,
 					Detail: "the text read from this item by OCR was changed after it was recorded"})
 			}
 		}

@@ -150,11 +150,11 @@ func CaseWith(dir string, opt Options) (*Report, error) {
 		r.Notes = append(r.Notes, fmt.Sprintf("an add of %d item(s) was interrupted; the next dossier add completes or rolls it back", len(pendingItems)))
 	}
 
-	custody := checkCustody(f, r, len(pendingItems) > 0)
+	custody, readings := checkCustody(f, r, len(pendingItems) > 0)
 	items := checkIndex(f, r, custody, pendingItem)
 	checkObjects(f, r, items, pendingObject, p, opt.AllDigests)
 	checkCaseTimestamps(f, r, opt.TSARoots)
-	checkReadings(f, r, items)
+	checkReadings(f, r, items, readings)
 	sortProblems(r.Problems)
 	return r, nil
 }
@@ -170,9 +170,11 @@ func set(xs []string) map[string]bool {
 	return m
 }
 
-// checkCustody walks the hash chain and returns the items the log records, by id.
-func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]custodyItem {
+// checkCustody walks the hash chain and returns the items the log records, by id, and the last
+// OCR reading it records of each item (the log is read once, not again for the readings).
+func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) (map[string]custodyItem, map[string]recordedReading) {
 	items := map[string]custodyItem{}
+	readings := map[string]recordedReading{}
 	prev := casefolder.ZeroHash
 	var lastSeq int
 	var lastHash string
@@ -207,13 +209,16 @@ func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]
 		for _, it := range cl.Items {
 			items[it.ID] = custodyItem{Item: it, line: l.N}
 		}
+		if cl.Action == casefolder.ActionReading {
+			readings[cl.Note] = recordedReading{sha256: cl.SHA256, exhibit: cl.Exhibit}
+		}
 		prev = casefolder.Hash(l.Bytes)
 		lastSeq, lastHash = l.N, prev
 		return nil
 	})
 	if err != nil {
 		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Detail: "cannot read the custody log: " + shortErr(err)})
-		return items
+		return items, readings
 	}
 	seq, hash, err := f.Head()
 	switch {
@@ -230,7 +235,7 @@ func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) map[string]
 		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Expected: fmt.Sprintf("%d %s", seq, hash),
 			Actual: fmt.Sprintf("%d %s", lastSeq, lastHash), Detail: "the last custody entry is not the one the head records: the end of the log was edited or removed"})
 	}
-	return items
+	return items, readings
 }
 
 type custodyItem struct {
