@@ -50,7 +50,7 @@ describes one file and is not itself evidence. The same bytes added twice stay o
 			opt.OCR = e.ocrOptions(conf.Language)
 			var read []reading.Result
 			opt.OCR.Done = func(r []reading.Result) { read = r }
-			ocrBar := newCounter(e, "reading text")
+			ocrBar := newCounter(e, "reading")
 			if ocrBar != nil {
 				opt.OCR.Progress = ocrBar.set
 			}
@@ -166,7 +166,7 @@ func newProgress(e *env, msg string) *progress {
 	if !ok || !showProgress(term.IsTerminal(int(f.Fd())), os.Getenv) {
 		return nil
 	}
-	return &progress{e: e, msg: msg}
+	return &progress{e: e, msg: vocab.Term(e.language(), "cli.progress."+msg)}
 }
 
 // showProgress says whether a bar that redraws its line makes sense: on a terminal that can move

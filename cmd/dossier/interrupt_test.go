@@ -124,7 +124,7 @@ func TestInterruptStopsRender(t *testing.T) {
 				if took > 5*time.Second {
 					t.Errorf("stopped %v after the signal, want within a second", took)
 				}
-				if !strings.Contains(errb.String(), "interrupted") {
+				if !strings.Contains(errb.String(), "已中断") {
 					t.Errorf("stderr %q does not say it was interrupted", errb.String())
 				}
 				t.Logf("stopped %v after the signal", took.Round(time.Millisecond))
@@ -174,7 +174,7 @@ func TestInterruptWhileReadingEvents(t *testing.T) {
 			select {
 			case code := <-done:
 				took := time.Since(sent)
-				if code != exitError || !strings.Contains(errb.String(), "interrupted") {
+				if code != exitError || !strings.Contains(errb.String(), "已中断") {
 					t.Fatalf("exit %d, stderr %q: want exit %d saying it was interrupted", code, errb.String(), exitError)
 				}
 				if took > 5*time.Second {

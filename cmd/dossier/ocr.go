@@ -64,7 +64,7 @@ Originals are never changed.`,
 			}
 			opt := dossier.ReadTextOptions{Lock: lo, Notes: notes, OCROptions: *e.ocrOptions(lang)}
 			opt.Off = func(err error) { off = err }
-			bar := newCounter(e, "reading text")
+			bar := newCounter(e, "reading")
 			if bar != nil {
 				opt.Progress = bar.set
 			}
@@ -182,7 +182,7 @@ func newCounter(e *env, msg string) *counter {
 	if !ok || !term.IsTerminal(int(f.Fd())) || os.Getenv("CI") != "" {
 		return nil
 	}
-	return &counter{e: e, msg: msg}
+	return &counter{e: e, msg: vocab.Term(e.language(), "cli.progress."+msg)}
 }
 
 func (c *counter) set(done, total int) {

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -18,8 +16,8 @@ import (
 	"github.com/dossier-tool/dossier/dossier"
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/casefolder"
-	"github.com/dossier-tool/dossier/dossier/ingest"
 	"github.com/dossier-tool/dossier/dossier/ocr"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 // Exit codes.
@@ -90,12 +88,28 @@ func (e *env) openCase() (*dossier.Case, *caseconf.Case, error) {
 // writer is how a command that writes the case waits for another one and tells what recovery did.
 func (e *env) writer(command string, wait time.Duration) (dossier.LockOptions, func(string)) {
 	return dossier.LockOptions{Wait: wait, Command: command, Waiting: func(holder string) {
-		e.msg("waiting for another dossier process writing this case (%s)", holder)
+		e.msg(vocab.Term(e.language(), "cli.waiting"), holder)
 	}}, func(n string) { e.msg("%s", n) }
 }
 
 // usageError marks errors that exit with 2.
 type usageError struct{ error }
+
+// words is the usage error in lang: a worded one in the vocabulary's, any other as it is.
+func (u usageError) words(lang string) string {
+	if w, ok := u.error.(wordedError); ok {
+		return fmt.Sprintf(vocab.Term(lang, w.key), w.args...)
+	}
+	return u.Error()
+}
+
+// wordedError is an error the command line words from the vocabulary; its Error is the English.
+type wordedError struct {
+	key  string
+	args []any
+}
+
+func (w wordedError) Error() string { return fmt.Sprintf(vocab.Term(vocab.EN, w.key), w.args...) }
 
 // problemsError marks a verification that found problems (exit 3); its report is already out.
 type problemsError struct{ n int }
@@ -146,7 +160,7 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 			}
 		}
 		if err := os.Chdir(e.dir); err != nil {
-			return fmt.Errorf("-C %s: %w", e.dir, describePathErr(err))
+			return fmt.Errorf("-C %s: %w", e.dir, err)
 		}
 		e.dir = "."
 		return nil
@@ -177,61 +191,12 @@ workbook and a BagIt bag that anyone can verify. 整理催收纠纷证据，生�
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		e.msg("%s", ue.Error())
-		e.msg("see 'dossier help' for usage")
+		e.msg("%s", ue.words(e.language()))
+		e.msg("%s", vocab.Term(e.language(), "cli.usage.see"))
 		return exitUsage
 	}
 	e.msg("%s", e.describe(err))
 	return exitError
-}
-
-// describe turns an error into what a user can act on; --debug adds the full chain.
-func (e *env) describe(err error) string {
-	var hint string
-	switch {
-	case errors.Is(err, casefolder.ErrNoCase):
-		hint = "no case here (run 'dossier init' to create one, or -C DIR to point at one)"
-	case errors.Is(err, casefolder.ErrExists):
-		hint = "a case already exists here; nothing was changed (use another folder for a new case)"
-	case errors.Is(err, caseconf.ErrInvalid):
-		hint = err.Error() + " (fix case.yaml and run the command again)"
-	case errors.Is(err, ingest.ErrNothing):
-		hint = err.Error() + " (give files or folders that hold evidence)"
-	case errors.Is(err, casefolder.ErrDamaged):
-		hint = err.Error() + "; nothing was added"
-	case errors.Is(err, casefolder.ErrNoExhibit):
-		hint = err.Error() + " (see 'dossier list')"
-	case errors.Is(err, casefolder.ErrLockTimeout):
-		hint = err.Error() + " (wait for it to finish, or raise --wait)"
-	case errors.Is(err, context.Canceled):
-		hint = "interrupted; nothing half-written was kept (run the command again)"
-	}
-	if hint == "" {
-		hint = err.Error()
-		// A file-system error at the end of a chain reads "stat /a/b: no such file or
-		// directory": Go's operation name means nothing to a user; the path and the reason do.
-		var pe *fs.PathError
-		if errors.As(err, &pe) && strings.HasSuffix(hint, pe.Error()) {
-			head := strings.TrimSuffix(hint, pe.Error())
-			plain := pe.Path + ": " + pe.Err.Error()
-			if strings.Contains(head, pe.Path) {
-				plain = pe.Err.Error()
-			}
-			hint = head + plain + " (check the path and its permissions)"
-		}
-	}
-	if e.debug {
-		return hint + "\nerror chain, outermost first:\n" + errorChain(err)
-	}
-	return hint
-}
-
-func describePathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // argsRange returns usage errors for a wrong number of arguments.
@@ -240,11 +205,12 @@ func argsRange(min, max int) cobra.PositionalArgs {
 		if len(args) < min || (max >= 0 && len(args) > max) {
 			switch {
 			case max == 0:
-				return usageError{fmt.Errorf("%s takes no arguments", cmd.Name())}
+				return usageError{wordedError{"cli.usage.noargs", []any{cmd.Name()}}}
 			case min > 0 && len(args) < min:
-				return usageError{fmt.Errorf("%s needs %s", cmd.Name(), cmd.Use[len(cmd.Name())+1:])}
+				need := cmd.Use[len(cmd.Name())+1:]
+				return usageError{wordedError{"cli.usage.needs", []any{cmd.Name(), need}}}
 			default:
-				return usageError{fmt.Errorf("%s takes at most %d argument(s)", cmd.Name(), max)}
+				return usageError{wordedError{"cli.usage.atmost", []any{cmd.Name(), max}}}
 			}
 		}
 		return nil

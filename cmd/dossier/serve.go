@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dossier-tool/dossier/dossier/serve"
+	"github.com/dossier-tool/dossier/dossier/vocab"
 )
 
 func serveCmd(e *env) *cobra.Command {
@@ -35,7 +36,7 @@ argon2id). Stop it with Ctrl-C.`,
 			}
 			defer s.Close()
 			fmt.Fprintln(e.stdout, s.URL())
-			e.msg("serving the cases in %s; open the address above in a browser (Ctrl-C stops)", opt.Root)
+			e.msg(vocab.Term(e.language(), "cli.serve.started"), opt.Root)
 			if !noOpen {
 				openBrowser(s.URL())
 			}

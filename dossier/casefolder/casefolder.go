@@ -60,6 +60,20 @@ var (
 	ErrDamaged = errors.New("the case's custody records are damaged")
 )
 
+// DamagedError is ErrDamaged with the record that could not be read.
+type DamagedError struct {
+	File string // relative to the store
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%v: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, e.File, e.Err)
+}
+
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
 // Meta is store/case.json.
 type Meta struct {
 	Format  string    `json:"format"`
@@ -287,8 +301,7 @@ func (f *Folder) appendCustody(cl *CustodyLine) error {
 	}
 	if err != nil {
 		// Rebuilding the head from the log would bless an edit of the log's last line.
-		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed",
-			ErrDamaged, headFile, err)
+		return &DamagedError{File: headFile, Err: err}
 	}
 	cl.Seq = seq + 1
 	cl.Prev = prev

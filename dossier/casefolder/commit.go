@@ -171,7 +171,7 @@ func (f *Folder) Commit(b *Batch, now time.Time) error {
 	}
 	// Refuse before anything moves, rather than after the objects are in place.
 	if _, _, err := f.Head(); err != nil {
-		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
+		return &DamagedError{File: headFile, Err: err}
 	}
 	for i := range b.Items {
 		b.Items[i].MakeValid() // or its index line would not read back as written

@@ -27,6 +27,17 @@ type Change struct {
 // ErrNoExhibit is returned for an exhibit number the case does not have.
 var ErrNoExhibit = errors.New("no such exhibit")
 
+// NoExhibitError is ErrNoExhibit with the number asked for and how many the case has.
+type NoExhibitError struct {
+	Exhibit, Count int
+}
+
+func (e *NoExhibitError) Error() string {
+	return fmt.Sprintf("%s: %v (the case has %d)", evidence.Label("en", e.Exhibit), ErrNoExhibit, e.Count)
+}
+
+func (e *NoExhibitError) Is(target error) bool { return target == ErrNoExhibit }
+
 // editJournal is pending/<id>.json while an edit is committed: the item and, when its events
 // change, the staged events file.
 type editJournal struct {
@@ -45,7 +56,7 @@ func (f *Folder) Edit(updated evidence.Item, changes []Change, events []event.Ev
 		return nil
 	}
 	if _, _, err := f.Head(); err != nil {
-		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
+		return &DamagedError{File: headFile, Err: err}
 	}
 	j := editJournal{Edit: updated.ID}
 	if events != nil {

@@ -13,6 +13,19 @@ import (
 // ErrLockTimeout is returned when another process kept the case locked longer than the wait.
 var ErrLockTimeout = fmt.Errorf("case is locked by another dossier process")
 
+// LockTimeoutError is ErrLockTimeout with who held the lock and how long was waited, so that the
+// command line can say both in the case's language.
+type LockTimeoutError struct {
+	Holder string
+	Wait   time.Duration
+}
+
+func (e *LockTimeoutError) Error() string {
+	return fmt.Sprintf("%v (%s) for more than %s", ErrLockTimeout, e.Holder, e.Wait)
+}
+
+func (e *LockTimeoutError) Is(target error) bool { return target == ErrLockTimeout }
+
 // Lock takes the case's writer lock. When another process holds it, waiting is called once with
 // a description of the holder ("pid 1234: dossier add ...") and Lock retries until the lock is
 // free, ctx ends, or wait has passed. The returned function releases the lock.
@@ -39,7 +52,7 @@ func (f *Folder) Lock(ctx context.Context, wait time.Duration, command string, w
 		}
 		if time.Now().After(deadline) {
 			file.Close()
-			return nil, fmt.Errorf("%w (%s) for more than %s", ErrLockTimeout, readHolder(path), wait)
+			return nil, &LockTimeoutError{Holder: readHolder(path), Wait: wait}
 		}
 		select {
 		case <-ctx.Done():

@@ -59,7 +59,7 @@ func Edit(f *casefolder.Folder, c *caseconf.Case, exhibit int, opt EditOptions) 
 		}
 	}
 	if it == nil {
-		return nil, fmt.Errorf("%s: %w (the case has %d)", evidence.Label("en", exhibit), casefolder.ErrNoExhibit, len(items))
+		return nil, &casefolder.NoExhibitError{Exhibit: exhibit, Count: len(items)}
 	}
 	old := *it
 	res := &EditResult{}

@@ -119,6 +119,18 @@ type Report struct {
 // ErrNothing is returned when the paths held no file at all.
 var ErrNothing = errors.New("nothing to add")
 
+// NothingError is ErrNothing with how many of the given paths could not be read.
+type NothingError struct{ Unreadable int }
+
+func (e *NothingError) Error() string {
+	if e.Unreadable > 0 {
+		return ErrNothing.Error() + ": no readable file in the given paths"
+	}
+	return ErrNothing.Error() + ": no files in the given paths"
+}
+
+func (e *NothingError) Is(target error) bool { return target == ErrNothing }
+
 // audioExts are the recordings a same-stem .txt transcript can belong to.
 var audioExts = map[string]bool{".mp3": true, ".m4a": true, ".aac": true, ".amr": true, ".awb": true, ".3gp": true,
 	".3gpp": true, ".wav": true, ".ogg": true, ".opus": true, ".flac": true}
@@ -155,10 +167,7 @@ func Add(f *casefolder.Folder, c *caseconf.Case, paths []string, opt Options) (*
 		files[i].display = opt.show(files[i].path)
 	}
 	if len(files) == 0 {
-		if rep.Failed > 0 {
-			return rep, fmt.Errorf("%w: no readable file in the given paths", ErrNothing)
-		}
-		return rep, fmt.Errorf("%w: no files in the given paths", ErrNothing)
+		return rep, &NothingError{Unreadable: rep.Failed}
 	}
 	if opt.Progress != nil {
 		var total int64

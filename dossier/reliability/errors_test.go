@@ -50,20 +50,20 @@ func TestUserFacingErrors(t *testing.T) {
 		code int
 		what []string // each must appear in the message: what failed, and what to do
 	}{
-		{"no case here", empty, []string{"list"}, 1, []string{"no case here", "dossier init"}},
-		{"init over a case", caseDir, []string{"init", "."}, 1, []string{"already exists", "another folder"}},
+		{"no case here", empty, []string{"list"}, 1, []string{"这里没有案件", "dossier init"}},
+		{"init over a case", caseDir, []string{"init", "."}, 1, []string{"已经有一个案件", "另一个文件夹"}},
 		{"add a missing path", caseDir, []string{"add", "no-such-file.jpg"}, 1, []string{"no-such-file.jpg", "文件或文件夹不存在"}},
-		{"add nothing readable", caseDir, []string{"add", empty}, 1, []string{"nothing to add", "give files or folders"}},
+		{"add nothing readable", caseDir, []string{"add", empty}, 1, []string{"没有可加入的文件", "请给出存有证据的文件或文件夹"}},
 		{"unknown kind", caseDir, []string{"add", "--kind", "selfie", "x"}, 2, []string{"--kind", "use one of"}},
 		{"holder role without holder", caseDir, []string{"add", "--holder-role", "family", "x"}, 2, []string{"--holder-role", "--holder"}},
 		{"unknown command", caseDir, []string{"frobnicate"}, 2, []string{"frobnicate", "dossier help"}},
 		{"broken case.yaml", badYAML, []string{"events"}, 1, []string{"case.yaml", "line", "fix case.yaml"}},
 		{"unknown time zone", badZone, []string{"findings"}, 1, []string{"case.yaml", "Mars/Olympus"}},
 		{"broken case.json", badMeta, []string{"list"}, 1, []string{"case.json"}},
-		{"-C to a missing folder", root, []string{"-C", filepath.Join(root, "nowhere"), "list"}, 1, []string{"-C", "nowhere", "no such file"}},
+		{"-C to a missing folder", root, []string{"-C", filepath.Join(root, "nowhere"), "list"}, 1, []string{"nowhere", "文件或文件夹不存在"}},
 		{"verify a missing path", caseDir, []string{"verify", "no-such-bag"}, 1, []string{"no-such-bag"}},
 		{"verify a file that is no packet", caseDir, []string{"verify", filepath.Join(root, "one.txt")}, 1, []string{"one.txt", "neither a case folder"}},
-		{"case locked by another process", locked, []string{"add", "--wait", "300ms", filepath.Join(root, "one.txt")}, 1, []string{"locked", "pid 1", "--wait"}},
+		{"case locked by another process", locked, []string{"add", "--wait", "300ms", filepath.Join(root, "one.txt")}, 1, []string{"另一个 dossier 进程", "pid 1", "--wait"}},
 		{"pdf into a file where a folder is", caseDir, []string{"pdf", "-o", filepath.Join(root, "one.txt", "packet.pdf")}, 1, []string{"one.txt"}},
 	}
 	for _, tc := range cases {

@@ -176,7 +176,8 @@ func dossierEnv(t *testing.T, dir string, env []string, args ...string) outcome 
 	defer os.Remove(rssFile.Name())
 	cmd := exec.Command(os.Args[0], append([]string{dossierBin}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "CI=true", rssEnv+"="+rssFile.Name()), env...)
+	// No locale: messages come in the case's language, or Chinese, whatever the machine's LANG.
+	cmd.Env = append(append(os.Environ(), "CI=true", "LC_ALL=", "LC_MESSAGES=", "LANG=", rssEnv+"="+rssFile.Name()), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
