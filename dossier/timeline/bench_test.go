@@ -100,3 +100,22 @@ func TestMergeFoldsTwins(t *testing.T) {
 		t.Errorf("%d events cite two exhibits, want %d", cited, twins)
 	}
 }
+
+// BenchmarkStreamedPass is one pass of a streamed timeline (what every document and findings
+// make): each event's line read from its file by the key's offset and decoded.
+func BenchmarkStreamedPass(b *testing.B) {
+	perItem := randomExports(21, 4, 50_000)
+	items, src, _ := streamCase(b, perItem, 0)
+	m, err := Open(nil, items, src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for b.Loop() {
+		n = 0
+		if err := m.Each(func(*event.Event) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
+}

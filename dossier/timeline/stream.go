@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -59,14 +60,15 @@ type Merged struct {
 	stop     func() error
 }
 
-// key places one event: compared field by field exactly as sortEvents compares events, in 32
-// bytes (a million events, 32 MB).
+// key places one event: compared field by field exactly as sortEvents compares events, in 24
+// bytes (a million events, 24 MB). Its line is read up to its newline, so only where it starts
+// is kept.
 type key struct {
-	sec    int64
-	off    int64 // byte offset of the line in the file, or index in mem
-	nsec   int32
-	cp     uint32 // rank among the case's counterparts
-	length uint32 // of the line, without its newline
+	sec int64
+	// at is the byte offset of the line in the file (or the index in mem) above the low 30
+	// bits, and the nanoseconds of the instant in them.
+	at uint64
+	cp uint32 // rank among the case's counterparts
 	// slot is the item's rank in (exhibit, position) order above the low 8 bits, and the rank of
 	// the channel among the case's channels in them.
 	slot uint32
@@ -74,11 +76,16 @@ type key struct {
 
 func (k *key) item() uint32    { return k.slot >> 8 }
 func (k *key) channel() uint32 { return k.slot & 0xff }
+func (k *key) nsec() uint64    { return k.at & (1<<nsecBits - 1) }
+func (k *key) off() int64      { return int64(k.at >> nsecBits) }
 
-// Limits of a key's slot: far beyond any case (the channels are the few event.Channel names).
+// Limits of a key: far beyond any case (the channels are the few event.Channel names; an events
+// file of 16 GiB would hold some thirty million events).
 const (
 	maxItems    = 1<<24 - 1
 	maxChannels = 1 << 8
+	nsecBits    = 30
+	maxOffset   = 1<<(64-nsecBits) - 1
 )
 
 // maxOpenFiles bounds the events files a pass keeps open (and buffered) at once.
@@ -128,7 +135,10 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 			if ch >= maxChannels {
 				return fmt.Errorf("timeline: events of more than %d channels", maxChannels)
 			}
-			m.keys = append(m.keys, key{sec: t.Unix(), nsec: int32(t.Nanosecond()), off: off, length: uint32(length),
+			if off > maxOffset {
+				return fmt.Errorf("timeline: events of %s: more than %d bytes", evidence.Label("en", it.Exhibit), int64(maxOffset))
+			}
+			m.keys = append(m.keys, key{sec: t.Unix(), at: uint64(off)<<nsecBits | uint64(t.Nanosecond()),
 				slot: rank[i]<<8 | ch, cp: counterparts.id(counterpart)})
 			return nil
 		}
@@ -158,8 +168,8 @@ func Open(c *caseconf.Case, items []evidence.Item, src Source) (*Merged, error) 
 		k.slot, k.cp = k.slot&^0xff|chRank[k.channel()], cpRank[k.cp]
 	}
 	slices.SortFunc(m.keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.channel(), b.channel()),
-			cmp.Compare(a.cp, b.cp), cmp.Compare(a.item(), b.item()), cmp.Compare(a.off, b.off))
+		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec(), b.nsec()), cmp.Compare(a.channel(), b.channel()),
+			cmp.Compare(a.cp, b.cp), cmp.Compare(a.item(), b.item()), cmp.Compare(a.off(), b.off()))
 	})
 	return m, nil
 }
@@ -258,14 +268,14 @@ func (m *Merged) Each(fn func(e *event.Event) error) error {
 		it := &m.items[item]
 		var e event.Event
 		if m.files[item] == "" {
-			e = m.mem[item][k.off]
+			e = m.mem[item][k.off()]
 		} else {
-			line, err := rd.read(m.files[item], k.off, int(k.length))
+			line, err := rd.read(m.files[item], k.off())
 			if err != nil {
 				return fmt.Errorf("events of %s: %w", evidence.Label("en", it.Exhibit), err)
 			}
 			if err := json.Unmarshal(line, &e); err != nil {
-				return fmt.Errorf("events of %s at byte %d: %w", evidence.Label("en", it.Exhibit), k.off, err)
+				return fmt.Errorf("events of %s at byte %d: %w", evidence.Label("en", it.Exhibit), k.off(), err)
 			}
 		}
 		if err := f.push(tag(m.c, book, it, e)); err != nil {
@@ -304,7 +314,7 @@ type openFile struct {
 	used int
 }
 
-func (r *lineReader) read(path string, off int64, length int) ([]byte, error) {
+func (r *lineReader) read(path string, off int64) ([]byte, error) {
 	if r.open == nil {
 		r.open = map[string]*openFile{}
 	}
@@ -329,21 +339,28 @@ func (r *lineReader) read(path string, off int64, length int) ([]byte, error) {
 		of.br.Reset(of.f)
 		of.next = off
 	}
-	if cap(r.buf) < length+1 {
-		r.buf = make([]byte, length+1)
-	}
-	b := r.buf[:length]
-	if _, err := io.ReadFull(of.br, b); err != nil {
-		return nil, fmt.Errorf("changed while being read: %w", err)
-	}
-	of.next += int64(length)
-	if c, err := of.br.ReadByte(); err == nil {
-		if c != '\n' {
-			return nil, errors.New("changed while being read")
+	// A line longer than the reader's buffer is gathered in r.buf.
+	r.buf = r.buf[:0]
+	for {
+		part, err := of.br.ReadSlice('\n')
+		of.next += int64(len(part))
+		if err == bufio.ErrBufferFull {
+			r.buf = append(r.buf, part...)
+			continue
 		}
-		of.next++
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		line := part
+		if len(r.buf) > 0 {
+			r.buf = append(r.buf, part...)
+			line = r.buf
+		}
+		if err == io.EOF && len(line) == 0 {
+			return nil, errors.New("changed while being read: no line where one was")
+		}
+		return bytes.TrimSuffix(line, []byte{'\n'}), nil
 	}
-	return b, nil
 }
 
 func (r *lineReader) evict() {

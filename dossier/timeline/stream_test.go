@@ -19,7 +19,7 @@ import (
 // streamCase writes the events of items as a case stores them, one file per item; items whose
 // exhibit is a multiple of loadEvery are instead read whole through Load, as OCR-read screenshots
 // are.
-func streamCase(t *testing.T, perItem map[int][]event.Event, loadEvery int) ([]evidence.Item, Source, Loader) {
+func streamCase(t testing.TB, perItem map[int][]event.Event, loadEvery int) ([]evidence.Item, Source, Loader) {
 	t.Helper()
 	dir := t.TempDir()
 	var items []evidence.Item
@@ -184,8 +184,60 @@ func TestMergedStopsOnError(t *testing.T) {
 }
 
 // A million events keep a million keys in memory for as long as a document renders.
-func TestKeyIs32Bytes(t *testing.T) {
-	if n := unsafe.Sizeof(key{}); n != 32 {
-		t.Fatalf("a key takes %d bytes, want 32", n)
+func TestKeyIs24Bytes(t *testing.T) {
+	if n := unsafe.Sizeof(key{}); n != 24 {
+		t.Fatalf("a key takes %d bytes, want 24", n)
+	}
+}
+
+// A line is read up to its newline: lines longer than the reader's buffer (a long e-mail) and a
+// file whose last line has no newline give the events Build gives.
+func TestMergedLongLines(t *testing.T) {
+	c := testCase(t)
+	perItem := randomExports(11, 3, 40)
+	for ex, evs := range perItem {
+		for i := range evs {
+			if i%7 == 0 {
+				evs[i].Channel, evs[i].Status, evs[i].Duration = event.Email, event.StatusReceived, nil
+				evs[i].Text = strings.Repeat("逾期账单通知，请尽快处理。", 1000*(1+i%5)) // 39–195 KB
+			}
+		}
+		perItem[ex] = evs
+	}
+	items, src, load := streamCase(t, perItem, 0)
+	last := src.File(&items[0])
+	b, err := os.ReadFile(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(last, []byte(strings.TrimSuffix(string(b), "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Build(c, items, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Open(c, items, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d events, Build gives %d", len(got), len(want))
+	}
+	long := 0
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("event %d\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+		if len(want[i].Text) > 32<<10 {
+			long++
+		}
+	}
+	if long == 0 {
+		t.Fatal("no line longer than the reader's buffer: the test does not exercise them")
 	}
 }
