@@ -42,7 +42,7 @@ func main() {
 	flag.StringVar(&c.dossier, "dossier", "bin/dossier", "the dossier binary to measure")
 	flag.IntVar(&c.runs, "runs", 3, "alternating runs of each pair")
 	flag.Float64Var(&c.scale, "scale", 1, "shrink every input by this factor (for checking the harness)")
-	flag.StringVar(&only, "only", "", "comma-separated works to run: verify, add, small, sms, xlsx, pdf (default all)")
+	flag.StringVar(&only, "only", "", "comma-separated works to run: verify, add, small, sms, xlsx (with events, findings, pdf and build of its case), pdf (default all)")
 	flag.StringVar(&out, "o", "", "also write the table to this file")
 	flag.StringVar(&c.work, "dir", "", "folder for the generated inputs (default: a new temporary folder)")
 	flag.BoolVar(&keep, "keep", false, "keep the generated inputs")
@@ -510,6 +510,18 @@ func benchXLSX(c *config) ([]bench.Work, error) {
 		os.Remove(packet)
 		works = append(works, bench.Work{Title: "pdf of a timeline", Input: input, Contenders: pm,
 			Checks: []bench.Check{bench.PeakMemory(pm[0], 400), bench.WallTime(pm[0], 60*time.Second)}})
+	}
+	if c.hasCommand("build") {
+		// The packet, both workbooks (out/ and the bag's) and the bag, one stage after another:
+		// each must let go of its memory before the next.
+		outDir := filepath.Join(c.work, "build-out")
+		bm, err := measure(c.runs, bench.Command{Name: "dossier build", Dir: c.work, Argv: []string{c.dossier, "-C", caseDir, "build", "-o", outDir},
+			Teardown: func() error { return os.RemoveAll(outDir) }})
+		if err != nil {
+			return nil, err
+		}
+		works = append(works, bench.Work{Title: "build of a timeline", Input: input, Contenders: bm,
+			Checks: []bench.Check{bench.PeakMemory(bm[0], 400)}})
 	}
 	os.RemoveAll(caseDir)
 	os.Remove(calls)
