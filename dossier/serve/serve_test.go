@@ -201,6 +201,10 @@ func TestCaseLifecycle(t *testing.T) {
 	if !v.OK || !strings.Contains(v.Text, "未发现") {
 		t.Fatalf("verify: %+v", v)
 	}
+	// The page has no flag to add: it recomputes every digest, and says so.
+	if !strings.Contains(v.Text, "已重新计算每个原件记录的全部摘要（SHA-256、SM3）") || strings.Contains(v.Text, "--all-digests") {
+		t.Fatalf("verify does not say it recomputed every digest: %s", v.Text)
+	}
 	_ = json.Unmarshal([]byte(a.postBody("/verify", strings.NewReader(pdf[:len(pdf)/2]), map[string]string{"X-Name": "packet.pdf"}, 200)), &v)
 	if v.OK {
 		t.Fatalf("half a packet verified: %s", v.Text)
@@ -212,7 +216,7 @@ func TestCaseLifecycle(t *testing.T) {
 	}
 	zip := a.get("/c/c1/download/bag.zip", 200)
 	_ = json.Unmarshal([]byte(a.postBody("/verify", strings.NewReader(zip), map[string]string{"X-Name": "bag.zip"}, 200)), &v)
-	if !v.OK || !strings.Contains(v.Text, "证据包") {
+	if !v.OK || !strings.Contains(v.Text, "证据包") || !strings.Contains(v.Text, "（SHA-256、SHA-512、SM3）") {
 		t.Fatalf("verify bag: %+v", v)
 	}
 	a.postBody("/verify", strings.NewReader(zip), map[string]string{"X-Name": "bag.exe"}, http.StatusBadRequest)
