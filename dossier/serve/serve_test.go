@@ -202,7 +202,7 @@ func TestCaseLifecycle(t *testing.T) {
 		t.Fatalf("verify: %+v", v)
 	}
 	// The page has no flag to add: it recomputes every digest, and says so.
-	if !strings.Contains(v.Text, "已重新计算每个原件记录的全部摘要（SHA-256、SM3）") || strings.Contains(v.Text, "--all-digests") {
+	if !strings.Contains(v.Text, "已重新计算每个嵌入原件记录的全部摘要（SHA-256、SM3）") || strings.Contains(v.Text, "--all-digests") {
 		t.Fatalf("verify does not say it recomputed every digest: %s", v.Text)
 	}
 	_ = json.Unmarshal([]byte(a.postBody("/verify", strings.NewReader(pdf[:len(pdf)/2]), map[string]string{"X-Name": "packet.pdf"}, 200)), &v)

@@ -133,8 +133,8 @@ func (r *Report) writeRecomputed(w io.Writer, lang string) {
 		return // nothing was hashed (a packet without its originals): the notes say so
 	}
 	key := "cli.verify.recomputed."
-	if r.Type == "bag" {
-		key += "bag-"
+	if r.Type == "bag" || r.Type == "packet" {
+		key += r.Type + "-"
 	}
 	var line string
 	if len(r.NotRecomputed) == 0 {
