@@ -294,28 +294,35 @@ func (f *Folder) EventsPath(id string) string { return f.Path("events", id+".jso
 func (f *Folder) PendingDir() string          { return f.Path("pending") }
 
 // appendCustody appends one custody line chained to the last one and moves the head.
-func (f *Folder) appendCustody(cl *CustodyLine) error {
+func (f *Folder) appendCustody(cls ...*CustodyLine) error {
 	seq, prev, err := f.Head()
-	if errors.Is(err, fs.ErrNotExist) && cl.Action == "init" {
+	if errors.Is(err, fs.ErrNotExist) && len(cls) == 1 && cls[0].Action == "init" {
 		seq, prev, err = 0, ZeroHash, nil
 	}
 	if err != nil {
 		// Rebuilding the head from the log would bless an edit of the log's last line.
 		return &DamagedError{File: headFile, Err: err}
 	}
-	cl.Seq = seq + 1
-	cl.Prev = prev
-	if cl.Actor == "" {
-		cl.Actor = actor()
+	// The lines go in one write and the head moves once: a batch costs one fsync of the log and
+	// one replacement of the head, however many lines it has.
+	var buf []byte
+	for _, cl := range cls {
+		seq++
+		cl.Seq, cl.Prev = seq, prev
+		if cl.Actor == "" {
+			cl.Actor = actor()
+		}
+		line, err := json.Marshal(cl)
+		if err != nil {
+			return err
+		}
+		buf = append(append(buf, line...), '\n')
+		prev = Hash(line)
 	}
-	line, err := json.Marshal(cl)
-	if err != nil {
+	if err := atomicfile.Append(f.Path(custodyFile), buf); err != nil {
 		return err
 	}
-	if err := atomicfile.Append(f.Path(custodyFile), append(line, '\n')); err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(f.Path(headFile), []byte(fmt.Sprintf("%d %s\n", cl.Seq, Hash(line))), 0o644)
+	return atomicfile.WriteBytes(f.Path(headFile), []byte(fmt.Sprintf("%d %s\n", seq, prev)), 0o644)
 }
 
 func actor() string {

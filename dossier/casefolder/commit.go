@@ -256,32 +256,40 @@ func (f *Folder) RecordDuplicate(exhibit int, sha, from string, now time.Time) e
 
 // Pending lists the journals of interrupted commits.
 func (f *Folder) Pending() ([]string, []string, error) {
-	entries, err := os.ReadDir(f.PendingDir())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
 	var items, objects []string
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(f.PendingDir(), e.Name()))
-		if err != nil {
-			continue
-		}
+	err := f.eachJournal(func(b []byte) {
 		var j journal
 		var ej editJournal
 		if json.Unmarshal(b, &ej) == nil && ej.Edit != "" {
 			items = append(items, ej.Edit)
+		} else if _, ok := isReadingsJournal(b); ok {
+			return // PendingReadings lists those
 		} else if json.Unmarshal(b, &j) == nil {
 			items = append(items, j.Items...)
 			objects = append(objects, j.Objects...)
 		}
+	})
+	return items, objects, err
+}
+
+// eachJournal gives fn the bytes of every journal in pending/ that can be read.
+func (f *Folder) eachJournal(fn func(b []byte)) error {
+	entries, err := os.ReadDir(f.PendingDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	return items, objects, nil
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(f.PendingDir(), e.Name())); err == nil {
+			fn(b)
+		}
+	}
+	return nil
 }
 
 // Recover finishes or rolls back a commit a crash interrupted and removes debris. The caller
@@ -322,6 +330,14 @@ func (f *Folder) Recover() ([]string, error) {
 		var j journal
 		if err != nil || json.Unmarshal(b, &j) != nil {
 			os.Remove(jpath)
+			continue
+		}
+		if rj, ok := isReadingsJournal(b); ok {
+			note, err := f.recoverReadings(jpath, rj)
+			if err != nil {
+				return notes, err
+			}
+			notes = append(notes, note)
 			continue
 		}
 		if ej := (editJournal{}); json.Unmarshal(b, &ej) == nil && ej.Edit != "" {

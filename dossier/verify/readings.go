@@ -22,13 +22,17 @@ type recordedReading struct {
 // checkReadings compares what OCR read on each item (store/ocr/<id>.json) with the digest the
 // last "ocr" custody line recorded for it (want, by item id, from checkCustody): a reading is
 // extracted data, and the timeline takes events from it, so an edit of it is as much an
-// alteration as an edit of an events file.
-func checkReadings(f *casefolder.Folder, r *Report, items []evidence.Item, want map[string]recordedReading) {
+// alteration as an edit of an events file. An item whose reading an interrupted run was writing
+// (pending) may still have the one before, or none: the next writer puts the recorded one in place.
+func checkReadings(f *casefolder.Folder, r *Report, items []evidence.Item, want map[string]recordedReading, pending map[string]bool) {
 	names := map[string]string{}
 	for _, it := range items {
 		names[it.ID] = it.Name
 	}
 	for id, rec := range want {
+		if pending[id] {
+			continue
+		}
 		sum := rec.sha256
 		rel := "store/ocr/" + id + ".json"
 		b, err := os.ReadFile(f.ReadingPath(id))

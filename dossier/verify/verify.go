@@ -150,11 +150,25 @@ func CaseWith(dir string, opt Options) (*Report, error) {
 		r.Notes = append(r.Notes, fmt.Sprintf("an add of %d item(s) was interrupted; the next dossier add completes or rolls it back", len(pendingItems)))
 	}
 
-	custody, readings := checkCustody(f, r, len(pendingItems) > 0)
+	pendingReadings, err := f.PendingReadings()
+	if err != nil {
+		return nil, err
+	}
+	if len(pendingReadings) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("a run writing %d text reading(s) was interrupted; the next dossier command that writes the case completes or rolls it back", len(pendingReadings)))
+	}
+
+	// An interrupted add may have appended its custody line and not moved the head; an
+	// interrupted batch of readings, one line per reading.
+	behind := len(pendingReadings)
+	if len(pendingItems) > 0 {
+		behind = max(behind, 1)
+	}
+	custody, readings := checkCustody(f, r, behind)
 	items := checkIndex(f, r, custody, pendingItem)
 	checkObjects(f, r, items, pendingObject, p, opt.AllDigests)
 	checkCaseTimestamps(f, r, opt.TSARoots)
-	checkReadings(f, r, items, readings)
+	checkReadings(f, r, items, readings, set(pendingReadings))
 	sortProblems(r.Problems)
 	return r, nil
 }
@@ -171,8 +185,10 @@ func set(xs []string) map[string]bool {
 }
 
 // checkCustody walks the hash chain and returns the items the log records, by id, and the last
-// OCR reading it records of each item (the log is read once, not again for the readings).
-func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) (map[string]custodyItem, map[string]recordedReading) {
+// OCR reading it records of each item (the log is read once, not again for the readings). behind
+// is how many lines an interrupted write may have appended past the head (0: none was).
+func checkCustody(f *casefolder.Folder, r *Report, behind int) (map[string]custodyItem, map[string]recordedReading) {
+	interrupted := behind > 0
 	items := map[string]custodyItem{}
 	readings := map[string]recordedReading{}
 	prev := casefolder.ZeroHash
@@ -229,7 +245,7 @@ func checkCustody(f *casefolder.Folder, r *Report, interrupted bool) (map[string
 		if b, err := os.ReadFile(f.Path("custody.head")); err == nil && string(b) != fmt.Sprintf("%d %s\n", seq, hash) {
 			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Detail: "the custody head was rewritten (same entry, different bytes)"})
 		}
-	case interrupted && seq == lastSeq-1:
+	case interrupted && seq < lastSeq && seq >= lastSeq-behind:
 		r.Notes = append(r.Notes, "the custody head was not yet moved by the interrupted add")
 	default:
 		r.add(Problem{Kind: CustodyBroken, Path: "store/custody.head", Expected: fmt.Sprintf("%d %s", seq, hash),

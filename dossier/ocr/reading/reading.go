@@ -13,7 +13,7 @@
 //
 // Reading is the slow part of an add (about a second a screenshot), so images are decoded and
 // read by as many workers as there are cores, each capped in pixels (ocr.MaxPixels), and written
-// one by one in exhibit order under the case's lock.
+// in exhibit order under the case's lock, in batches made durable together (see Run).
 package reading
 
 import (
@@ -132,6 +132,14 @@ func Wants(f *casefolder.Folder, it *evidence.Item) bool {
 	return !isPDF(it) || hasScans(f.Store.Path(it.SHA256))
 }
 
+// Readings are stored in batches, durable together (casefolder.WriteReadings): a batch is written
+// when it holds batchReadings readings or its first has waited batchWait, so an interrupted run
+// loses at most that much reading, which dossier ocr redoes.
+const (
+	batchReadings = 64
+	batchWait     = 10 * time.Second
+)
+
 // Run reads every item of items that OCR wants and stores its reading. The caller holds the lock.
 func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []*Reading, error) {
 	var todo []*evidence.Item
@@ -176,17 +184,29 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 	var results []Result
 	var readings []*Reading
 	var err error
+	var batch []casefolder.ReadingFile
+	var since time.Time
+	flush := func() {
+		if len(batch) > 0 && err == nil {
+			err = f.WriteReadings(batch, now())
+		}
+		batch = batch[:0]
+	}
 	for i, it := range todo {
 		r := <-slots[i]
 		if err == nil {
-			var data []byte
-			data, err = json.Marshal(r)
-			if err == nil {
-				err = f.WriteReading(it.ID, it.Exhibit, append(data, '\n'), now())
+			data, merr := json.Marshal(r)
+			if merr != nil {
+				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), merr)
+			} else {
+				if len(batch) == 0 {
+					since = time.Now()
+				}
+				batch = append(batch, casefolder.ReadingFile{ItemID: it.ID, Exhibit: it.Exhibit, Data: append(data, '\n')})
 			}
-			if err != nil {
-				err = fmt.Errorf("%s: %w", evidence.Label("en", it.Exhibit), err)
-			}
+		}
+		if len(batch) >= batchReadings || (len(batch) > 0 && time.Since(since) >= batchWait) {
+			flush()
 		}
 		results = append(results, Result{Exhibit: it.Exhibit, Name: it.Name, Lines: len(r.AllLines()), Events: len(Events(opt.Case, it, r)), Warning: r.Warning, WarningCode: r.WarningCode})
 		readings = append(readings, r)
@@ -194,6 +214,7 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 			opt.Progress(i+1, len(todo))
 		}
 	}
+	flush()
 	wg.Wait()
 	return results, readings, err
 }
