@@ -158,7 +158,7 @@ func (c *Case) Add(ctx context.Context, paths []string, opt AddOptions) (*ingest
 				added[r.Exhibit] = true
 			}
 		}
-		read, err := c.readText(added, opt.OCR)
+		read, err := c.readText(ctx, added, opt.OCR)
 		if opt.OCR.Done != nil {
 			opt.OCR.Done(read)
 		}
@@ -202,13 +202,13 @@ func (c *Case) ReadText(ctx context.Context, exhibits []int, opt ReadTextOptions
 		if len(exhibits) == 0 {
 			want = found
 		}
-		res, err = c.readText(want, &opt.OCROptions)
+		res, err = c.readText(ctx, want, &opt.OCROptions)
 		return err
 	})
 	return res, err
 }
 
-func (c *Case) readText(exhibits map[int]bool, opt *OCROptions) ([]reading.Result, error) {
+func (c *Case) readText(ctx context.Context, exhibits map[int]bool, opt *OCROptions) ([]reading.Result, error) {
 	items, err := c.Folder.Items()
 	if err != nil {
 		return nil, err
@@ -236,7 +236,14 @@ func (c *Case) readText(exhibits map[int]bool, opt *OCROptions) ([]reading.Resul
 	if err != nil {
 		return nil, err
 	}
-	res, _, err := reading.Run(c.Folder, sel, reading.Options{Engine: eng, Case: conf, Progress: opt.Progress})
+	// Ctrl-C stops the reading between images; what was read is kept.
+	stop := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return c.stop()
+	}
+	res, _, err := reading.Run(c.Folder, sel, reading.Options{Engine: eng, Case: conf, Progress: opt.Progress, Stop: stop})
 	return res, err
 }
 

@@ -110,6 +110,9 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Workers  int
+	// Stop, when set, is asked before each image is handed to a worker; once it returns an
+	// error no more are read, what was read is stored, and Run returns that error.
+	Stop func() error
 }
 
 // Result is what a run did with one item.
@@ -165,21 +168,47 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 		slots[i] = make(chan *Reading, 1)
 	}
 	next := make(chan int)
+	// Once Stop says so, no image is started: the feeder closes the slots of the images it did
+	// not hand out and a worker fills the slot of one it was handed with nil, and either ends the
+	// writer's loop below at that image.
+	var stopMu sync.Mutex
+	var stopErr error
+	stopping := func() bool {
+		if opt.Stop == nil {
+			return false
+		}
+		stopMu.Lock()
+		defer stopMu.Unlock()
+		if stopErr == nil {
+			stopErr = opt.Stop()
+		}
+		return stopErr != nil
+	}
 	var wg sync.WaitGroup
 	for range min(workers, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if stopping() {
+					slots[i] <- nil
+					continue
+				}
 				slots[i] <- readOne(f, todo[i], opt)
 			}
 		}()
 	}
 	go func() {
+		defer close(next)
 		for i := range todo {
+			if stopping() {
+				for _, s := range slots[i:] {
+					close(s)
+				}
+				return
+			}
 			next <- i
 		}
-		close(next)
 	}()
 	var results []Result
 	var readings []*Reading
@@ -193,7 +222,10 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 		batch = batch[:0]
 	}
 	for i, it := range todo {
-		r := <-slots[i]
+		r, ok := <-slots[i]
+		if !ok || r == nil {
+			break
+		}
 		if err == nil {
 			data, merr := json.Marshal(r)
 			if merr != nil {
@@ -216,6 +248,11 @@ func Run(f *casefolder.Folder, items []evidence.Item, opt Options) ([]Result, []
 	}
 	flush()
 	wg.Wait()
+	stopMu.Lock()
+	if err == nil {
+		err = stopErr
+	}
+	stopMu.Unlock()
 	return results, readings, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -34,6 +35,16 @@ func newCase(t *testing.T, lines ...string) *dossier.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := screenshot(t, dir, "Screenshot_20250128-233252.png", lines...)
+	if _, err := c.Add(context.Background(), []string{p}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// screenshot writes a PNG named name in dir that says lines, and returns its path.
+func screenshot(t *testing.T, dir, name string, lines ...string) string {
+	t.Helper()
 	f, err := textimg.NewFace(40)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +54,7 @@ func newCase(t *testing.T, lines ...string) *dossier.Case {
 	for i, l := range lines {
 		f.Draw(m, 40, 100*(i+1), l, color.Black)
 	}
-	p := filepath.Join(dir, "Screenshot_20250128-233252.png")
+	p := filepath.Join(dir, name)
 	out, err := os.Create(p)
 	if err != nil {
 		t.Fatal(err)
@@ -52,10 +63,7 @@ func newCase(t *testing.T, lines ...string) *dossier.Case {
 		t.Fatal(err)
 	}
 	out.Close()
-	if _, err := c.Add(context.Background(), []string{p}, dossier.AddOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return p
 }
 
 // storeFixture stores as the reading of an exhibit a fixture of package screen: what the engine
@@ -385,5 +393,42 @@ func TestScannedAgreementIsReadAndSearchable(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the packet's pages of the agreement lack %q:\n%s", want, text)
 		}
+	}
+}
+
+// Ctrl-C during the reading stops it between images: the images read so far are stored (the
+// case verifies clean) and the rest are left for dossier ocr.
+func TestReadingStops(t *testing.T) {
+	c := newCase(t, "第一张")
+	dir := t.TempDir()
+	for i, text := range []string{"第二张", "第三张", "第四张", "第五张", "第六张"} {
+		p := screenshot(t, dir, fmt.Sprintf("Screenshot_20250129-1000%02d.png", i), text)
+		if _, err := c.Add(context.Background(), []string{p}, dossier.AddOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := c.ReadText(ctx, nil, dossier.ReadTextOptions{OCROptions: dossier.OCROptions{Engine: engine(t),
+		Progress: func(done, total int) { cancel() }}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want the cancellation", err)
+	}
+	if len(res) == 0 || len(res) > 3 {
+		t.Fatalf("%d of 6 images read, want the reading stopped after the first (and the one each worker had begun)", len(res))
+	}
+	stored := 0
+	items, _ := c.Items()
+	for i := range items {
+		if r, _ := c.Reading(&items[i]); r != nil {
+			stored++
+		}
+	}
+	if stored != len(res) {
+		t.Errorf("%d readings stored, %d read", stored, len(res))
+	}
+	rep, err := verify.Case(c.Folder.Dir)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after a stopped reading: %v %+v", err, rep)
 	}
 }
