@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -50,14 +51,21 @@ func TestMain(m *testing.M) {
 	if _, err := os.Stat(goTool); err != nil {
 		goTool = "go"
 	}
-	build := exec.Command(goTool, "build", "-o", dossierBin, "../../cmd/dossier")
+	// Without the symbol table and DWARF (which nothing here reads) the link takes half the time.
+	build := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", dossierBin, "../../cmd/dossier")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build the dossier binary:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
+	if sharedRoot, err = os.MkdirTemp(scratchParent(), "dossier-reliability-shared-"); err != nil {
+		fmt.Fprintln(os.Stderr, "temporary folder:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
 	code := m.Run()
+	removeAll(sharedRoot)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -108,17 +116,105 @@ func seed(t *testing.T) int64 {
 // cheap. DOSSIER_TEST_DISK=1 keeps everything on disk.
 func scratchDir(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("DOSSIER_TEST_DISK") == "" {
-		if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
-			if d, err := os.MkdirTemp("/dev/shm", "dossier-test-"); err == nil {
-				t.Cleanup(func() { removeAll(d) })
-				return d
-			}
+	if parent := scratchParent(); parent != "" {
+		if d, err := os.MkdirTemp(parent, "dossier-test-"); err == nil {
+			t.Cleanup(func() { removeAll(d) })
+			return d
 		}
 	}
 	d := t.TempDir()
 	t.Cleanup(func() { makeWritable(d) }) // objects are read-only; TempDir's cleanup needs to delete them
 	return d
+}
+
+// scratchParent is the memory file system scratchDir uses, or "" for the default temporary
+// folder.
+func scratchParent() string {
+	if os.Getenv("DOSSIER_TEST_DISK") == "" {
+		if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
+			return "/dev/shm"
+		}
+	}
+	return ""
+}
+
+// sharedRoot holds what several tests build once and then copy (see sharedCase); TestMain
+// removes it at the end.
+var sharedRoot string
+
+// shared is one folder built once for several tests.
+type shared struct {
+	once sync.Once
+	dir  string // "" when building it failed
+}
+
+// sharedCase returns a fresh copy of the case build makes in a folder of its own: build runs
+// once, in the first test that asks (its failure fails that test, and every later one says so),
+// and every test gets a copy it may change as it likes.
+func sharedCase(t *testing.T, s *shared, build func(t *testing.T, parent string) string) string {
+	t.Helper()
+	s.once.Do(func() {
+		parent, err := os.MkdirTemp(sharedRoot, "case-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.dir = build(t, parent)
+	})
+	if s.dir == "" {
+		t.Fatal("the shared case could not be built: see the first test that needed it")
+	}
+	dst := filepath.Join(scratchDir(t), filepath.Base(s.dir))
+	if err := copyTree(s.dir, dst); err != nil {
+		t.Fatalf("copy the shared case: %v", err)
+	}
+	return dst
+}
+
+// copyTree copies a folder with its files' permissions (a case's originals are read-only).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, info.Mode().Perm()|0o700)
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		case !d.Type().IsRegular():
+			return fmt.Errorf("%s: not a regular file", p)
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		if err := out.Close(); err != nil {
+			return err
+		}
+		return os.Chmod(to, info.Mode().Perm())
+	})
 }
 
 func makeWritable(dir string) {

@@ -85,12 +85,7 @@ func TestFormulaInjection(t *testing.T) {
 // requires none of them anywhere in the PDF's text, however the text is spaced.
 func TestRedaction(t *testing.T) {
 	root := scratchDir(t)
-	caseDir := newCase(t, root)
-	yml, err := os.ReadFile("../../samples/case.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(caseDir, "case.yaml"), yml)
+	caseDir := samplesCase(t) // the sample evidence and case.yaml, to which the message is added
 	body := "尊敬的张三（身份证110101199001011234），您尾号的银行卡6222 0212 3456 7890 123已逾期，" +
 		"请回电13900001234或+86 139-0000-1234，否则联系家属13800138000（0086 138 0013 8000）。卡号6222021234567890123"
 	sms := "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n" +
@@ -99,8 +94,7 @@ func TestRedaction(t *testing.T) {
 		"\" toa=\"null\" sc_toa=\"null\" service_center=\"null\" read=\"1\" status=\"-1\" locked=\"0\" date_sent=\"0\" sub_id=\"1\" readable_date=\"2025年2月5日 22:50:00\" contact_name=\"(Unknown)\" />\n" +
 		"</smses>\n"
 	write(t, filepath.Join(root, "evidence", "sms-20250415120000.xml"), []byte(sms))
-	abs, _ := filepath.Abs("../../samples/evidence")
-	must(t, caseDir, "add", filepath.Join(root, "evidence"), abs)
+	must(t, caseDir, "add", filepath.Join(root, "evidence"))
 	must(t, caseDir, "pdf", "--redact", "-o", "out/redacted.pdf")
 	text := pdfText(t, filepath.Join(caseDir, "out", "redacted.pdf"))
 	if text == "" {

@@ -16,9 +16,12 @@ import (
 )
 
 // TestBagTamperMatrix changes every file of a bag in every way at every position class, and
-// every line of its manifests, and requires `verify BAG` to name the file concerned.
+// every line of its manifests, and requires `verify BAG` to name the file concerned. In the short
+// form the kinds of change are spread over the payload files and over the lines of each manifest
+// (pick); every tag file gets every kind; under the stress tag every file and line gets every kind.
 func TestBagTamperMatrix(t *testing.T) {
-	caseDir := tamperCase(t)
+	caseDir := samplesCase(t)
+	offset := turnOffset(seed(t))
 	must(t, caseDir, "bag")
 	bagDir := filepath.Join(caseDir, "out", "bag")
 	if rep, err := verify.BagDir(bagDir); err != nil || !rep.OK() {
@@ -35,7 +38,13 @@ func TestBagTamperMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(files)
-	var tried, caught, exempt int
+	payload := 0
+	for _, rel := range files {
+		if strings.HasPrefix(rel, "data/") {
+			payload++
+		}
+	}
+	var tried, caught, exempt, payloadSeen int
 	for _, rel := range files {
 		full := filepath.Join(bagDir, filepath.FromSlash(rel))
 		orig, err := os.ReadFile(full)
@@ -43,10 +52,15 @@ func TestBagTamperMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		muts := byteMutations(len(orig))
+		if strings.HasPrefix(rel, "data/") {
+			muts = pick(muts, payloadSeen, payload, offset)
+			payloadSeen++
+		}
 		manifestFile := strings.HasPrefix(rel, "manifest-") || strings.HasPrefix(rel, "tagmanifest-")
 		if manifestFile {
-			for line := 0; line < bytes.Count(orig, []byte{'\n'}); line++ {
-				for _, m := range lineMutations(orig, line) {
+			lines := bytes.Count(orig, []byte{'\n'})
+			for line := 0; line < lines; line++ {
+				for _, m := range pick(lineMutations(orig, line), line, lines, offset) {
 					m.name = fmt.Sprintf("line %d: %s", line+1, m.name)
 					muts = append(muts, m)
 				}
@@ -161,7 +175,7 @@ type attachment struct {
 // and cuts bytes in it; `verify PACKET` must report each and name the attachment (or, when the
 // change shifted the PDF's own structure, report the packet malformed).
 func TestPacketTamperMatrix(t *testing.T) {
-	caseDir := tamperCase(t)
+	caseDir := samplesCase(t)
 	must(t, caseDir, "pdf")
 	path := filepath.Join(caseDir, "out", "packet.pdf")
 	orig, err := os.ReadFile(path)

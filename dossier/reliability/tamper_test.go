@@ -108,11 +108,92 @@ func lineMutations(content []byte, line int) []mutation {
 	return out
 }
 
-// tamperCase builds a case from the sample evidence, added folder by folder so that the custody
-// log has one entry per add.
-func tamperCase(t *testing.T) string {
+// pick returns the mutations one member of a class of alike targets gets (the stored originals,
+// the events files, the lines of one log, the payload files of a bag): verify checks each member
+// of such a class by the same code, so trying every kind of change on every member proves
+// nothing that trying each kind on some members does not. Under the stress tag, and for the
+// first and the last member of the class in the short form, that is every kind. A member between
+// gets one kind of each family (a flip, a deleted byte, an inserted byte, a changed length, the
+// file or line removed, the line repeated), in turn, so that every member is changed both in
+// place and in length, and each kind is still tried on some members. The turn starts at an
+// offset taken from the seed: another run tries other pairs of kind and member.
+func pick(muts []mutation, member, members, offset int) []mutation {
+	if stress || member == 0 || member == members-1 {
+		return muts
+	}
+	var order []string
+	byFamily := map[string][]mutation{}
+	for _, m := range muts {
+		f := family(m)
+		if byFamily[f] == nil {
+			order = append(order, f)
+		}
+		byFamily[f] = append(byFamily[f], m)
+	}
+	var out []mutation
+	for _, f := range order {
+		kinds := byFamily[f]
+		out = append(out, kinds[(member+offset)%len(kinds)])
+	}
+	return out
+}
+
+// family is the family of a kind of change, from its name.
+func family(m mutation) string {
+	switch first := strings.Fields(m.name)[0]; {
+	case m.apply == nil || strings.HasPrefix(m.name, "delete the "):
+		return "remove"
+	case first == "append":
+		return "truncate" // the length changes at the end either way
+	default:
+		return first
+	}
+}
+
+// turnOffset is where the turns of pick start in the run with seed s.
+func turnOffset(s int64) int {
+	return int(uint64(s) % 1024)
+}
+
+// classes groups targets into classes of alike files (the originals, the events files; every
+// other target is a class of its own) and returns each target's place in its class and the
+// class's size.
+func classes(tgs []target) (member, members []int) {
+	class := func(tg target) string {
+		switch {
+		case tg.exhibit > 0 && strings.HasPrefix(tg.path, "store/events/"):
+			return "events"
+		case tg.exhibit > 0:
+			return "original"
+		}
+		return tg.path
+	}
+	size := map[string]int{}
+	member = make([]int, len(tgs))
+	for i, tg := range tgs {
+		member[i] = size[class(tg)]
+		size[class(tg)]++
+	}
+	members = make([]int, len(tgs))
+	for i, tg := range tgs {
+		members[i] = size[class(tg)]
+	}
+	return member, members
+}
+
+// samplesOnce is the case of the sample evidence, built once (its screenshots read by OCR where
+// the models are installed, which takes most of the time) for the tests that copy it.
+var samplesOnce shared
+
+// samplesCase returns a copy of the case from the sample evidence, added folder by folder so that
+// the custody log has one entry per add.
+func samplesCase(t *testing.T) string {
 	t.Helper()
-	root := scratchDir(t)
+	return sharedCase(t, &samplesOnce, buildSamplesCase)
+}
+
+func buildSamplesCase(t *testing.T, root string) string {
+	t.Helper()
 	caseDir := newCase(t, root)
 	yml, err := os.ReadFile("../../samples/case.yaml")
 	if err != nil {
@@ -190,12 +271,17 @@ func named(rep *verify.Report, tg target) bool {
 
 // TestTamperMatrix changes every stored file of a case in every way at every position class and
 // requires verify to report a problem that names the file. case.yaml is not in the matrix: it
-// is the user's own description of the case, meant to be edited.
+// is the user's own description of the case, meant to be edited. In the short form the kinds of
+// change are spread over the originals, the events files and the lines of each log (pick); under
+// the stress tag every target gets every kind.
 func TestTamperMatrix(t *testing.T) {
-	caseDir := tamperCase(t)
+	caseDir := samplesCase(t)
+	offset := turnOffset(seed(t))
 	var tried, caught int
 	missed := map[string][]string{}
-	for _, tg := range tamperTargets(t, caseDir) {
+	targets := tamperTargets(t, caseDir)
+	member, members := classes(targets)
+	for i, tg := range targets {
 		full := filepath.Join(caseDir, filepath.FromSlash(tg.path))
 		orig, err := os.ReadFile(full)
 		if err != nil {
@@ -209,13 +295,13 @@ func TestTamperMatrix(t *testing.T) {
 		if tg.lines {
 			n := bytes.Count(orig, []byte{'\n'})
 			for line := 0; line < n; line++ {
-				for _, m := range lineMutations(orig, line) {
+				for _, m := range pick(lineMutations(orig, line), line, n, offset) {
 					m.name = fmt.Sprintf("line %d: %s", line+1, m.name)
 					muts = append(muts, m)
 				}
 			}
 		} else {
-			muts = byteMutations(len(orig))
+			muts = pick(byteMutations(len(orig)), member[i], members[i], offset)
 		}
 		for _, m := range muts {
 			tried++
@@ -277,7 +363,7 @@ func TestTamperMatrix(t *testing.T) {
 // TestTamperThroughCommandLine checks, for one change of each kind of stored file, what the
 // user sees: exit status 3 and the file (or exhibit) named in the text report.
 func TestTamperThroughCommandLine(t *testing.T) {
-	caseDir := tamperCase(t)
+	caseDir := samplesCase(t)
 	items := listItems(t, caseDir)
 	it := items[len(items)/2]
 	cases := []struct {
