@@ -401,7 +401,8 @@ func TestScannedAgreementIsReadAndSearchable(t *testing.T) {
 func TestReadingStops(t *testing.T) {
 	c := newCase(t, "第一张")
 	dir := t.TempDir()
-	for i, text := range []string{"第二张", "第三张", "第四张", "第五张", "第六张"} {
+	texts := []string{"第二张", "第三张", "第四张", "第五张", "第六张", "第七张", "第八张"}
+	for i, text := range texts {
 		p := screenshot(t, dir, fmt.Sprintf("Screenshot_20250129-1000%02d.png", i), text)
 		if _, err := c.Add(context.Background(), []string{p}, dossier.AddOptions{}); err != nil {
 			t.Fatal(err)
@@ -414,8 +415,10 @@ func TestReadingStops(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want the cancellation", err)
 	}
-	if len(res) == 0 || len(res) > 3 {
-		t.Fatalf("%d of 6 images read, want the reading stopped after the first (and the one each worker had begun)", len(res))
+	// The images the workers began before the cancellation reached them are read too: how many
+	// depends on the scheduler, not on the code, so only "not all" is certain.
+	if len(res) == 0 || len(res) >= 1+len(texts) {
+		t.Fatalf("%d of %d images read, want the reading stopped", len(res), 1+len(texts))
 	}
 	stored := 0
 	items, _ := c.Items()
