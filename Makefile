@@ -110,8 +110,12 @@ bench-ocr: ocr
 # output of any test that fails, and ends with the count of tests passed, failed and skipped.
 # Every Fuzz target's seeds (testdata/fuzz and f.Add) run here as ordinary tests; fuzzing for new
 # inputs is `make fuzz-short` (a few seconds a target, about three minutes in all) and `make fuzz`.
+# The packages whose tests take longest are named first so that they start first: started last,
+# as in the order of ./..., the longest would run on alone at the end while the other core idles.
+# -vet=off: lint has just run the whole of go vet, whose checks include the ones go test runs.
+SLOWTESTS := ./dossier/reliability ./dossier/render/pdf ./cmd/dossier ./dossier
 test: test-tools ocr-if-possible lint
-	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -timeout 20m -json ./...
+	$(GO) run ./dossier/internal/testprogress $(GO) test -count=1 -timeout 20m -vet=off -json $(SLOWTESTS) ./...
 
 # Runs every Fuzz target of every package for the given time (seeds from testdata, then new
 # inputs), FUZZJOBS targets at a time with one fuzzing worker each, so the cores fuzz different
