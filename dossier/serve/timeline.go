@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -255,21 +256,32 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 		}
 	}
 	first := (v.Page - 1) * maxRows
+	// Unfiltered, every event is shown and the first pass counted them: the second stops at the
+	// end of the page. A filter needs the whole pass to count what it lets through.
+	unfiltered := v.Channel == "" && v.Counterpart == "" && v.Role == "" && !v.Flagged
+	seen := 0
 	err = m.Each(func(e *event.Event) error {
 		if (v.Channel != "" && string(e.Channel) != v.Channel) || (v.Counterpart != "" && e.Counterpart != v.Counterpart) ||
 			(v.Role != "" && e.Role != v.Role && !(v.Role == "none" && e.Role == "")) || (v.Flagged && !flagged[e.Seq]) {
 			return nil
 		}
-		v.Shown++
-		if v.Shown <= first || len(v.Events) >= maxRows {
+		seen++
+		if seen <= first || len(v.Events) >= maxRows {
+			if unfiltered && len(v.Events) >= maxRows {
+				return errPageDone
+			}
 			return nil
 		}
 		v.Events = append(v.Events, rowOf(e, loc, flagged[e.Seq]))
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errPageDone) {
 		fail(err)
 		return
+	}
+	v.Shown = seen
+	if unfiltered {
+		v.Shown = v.Total
 	}
 	v.Pages = max(1, (v.Shown+maxRows-1)/maxRows)
 	at := func(n int) string {
@@ -287,6 +299,9 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 	v.Chart = perDayChart(perDay, cc.lang)
 	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
 }
+
+// errPageDone ends the reading of the timeline once the page's rows are in.
+var errPageDone = errors.New("page done")
 
 // rowOf is the row the timeline page shows for an event.
 func rowOf(e *event.Event, loc *time.Location, flagged bool) eventRow {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -70,5 +72,41 @@ func TestTimelinePages(t *testing.T) {
 	flagged := a.get("/c/big/timeline?flagged=1&channel=call", 200)
 	if m := next.FindStringSubmatch(flagged); m != nil && !(strings.Contains(m[1], "flagged=1") && strings.Contains(m[1], "channel=call")) {
 		t.Fatalf("next page of a filtered timeline drops the filters: %s", m[1])
+	}
+}
+
+// BenchmarkTimelinePage500k is the timeline page of a case of 500,000 calls: it reports the
+// page's size and the process's peak resident memory while the page is made (the server's work:
+// the case is added before the peak is reset). The page's memory is a page of rows, the
+// findings it lists and the timeline's sort keys, not the timeline.
+// Run: go test ./dossier/serve -run '^$' -bench TimelinePage -benchtime 1x
+func BenchmarkTimelinePage500k(b *testing.B) {
+	a := startTB(b).login()
+	a.newCase("big")
+	calls := filepath.Join(b.TempDir(), "calls-20250415120000.xml")
+	f, err := os.Create(calls)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := bench.WriteCallsXML(f, 500_000, 6); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	c, err := dossier.Open(filepath.Join(a.root, "big"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Add(context.Background(), []string{calls}, dossier.AddOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(calls)
+	runtime.GC()
+	debug.FreeOSMemory()
+	b.ResetTimer()
+	for range b.N {
+		resetPeak()
+		page := a.get("/c/big/timeline?page=2", 200)
+		b.ReportMetric(float64(len(page))/1e3, "page-kB")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 	}
 }
