@@ -71,6 +71,8 @@ type Server struct {
 	jobs    *jobs
 	hosts   map[string]bool // Host headers accepted; nil: any (authenticated, not loopback)
 	pdftopm string
+	// summaries are the timeline summaries of the cases last shown, by case folder (under mu).
+	summaries map[string]*summary
 }
 
 type session struct {

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
@@ -19,6 +20,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/caseconf"
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/findings"
+	"github.com/dossier-tool/dossier/dossier/timeline"
 )
 
 // oneClickRoles are the roles the numbers page offers, in the order a user thinks of them.
@@ -197,26 +199,48 @@ const (
 	maxFindings = 500
 )
 
-// timelinePage reads the timeline as a stream, twice: once for the findings, the chart and the
-// filters' choices, once for the rows of the page asked for. Nothing of it is held but those rows,
-// so a page of a case of a million events costs the memory of a page.
-func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
-	fail := func(err error) { s.render(w, r, "error", page{Case: cc.name, Error: err.Error()}) }
-	conf, m, err := cc.c.Merged()
+// summary is what the first reading of a case's timeline gives its pages: the findings listed
+// per category, the events they flag, the chart's counts and the filters' choices. It is kept
+// for the case until the case changes (its custody head or case.yaml) or the day does, so
+// going from page to page reads the timeline only for the rows.
+type summary struct {
+	key                           string
+	total                         int
+	flagged                       map[int]bool
+	categories                    []categoryView
+	channels, roles, counterparts []string
+	perDay                        map[string]int
+}
+
+// summaryKey names the state of a case a summary is of: every write to the case moves the
+// custody head or rewrites case.yaml, and installments are judged on the day.
+func (s *Server) summaryKey(cc *caseCtx) (string, error) {
+	seq, head, err := cc.c.Folder.Head()
 	if err != nil {
-		fail(err)
-		return
+		return "", err
+	}
+	yaml, err := os.ReadFile(cc.c.Folder.CaseYAML())
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(yaml)
+	return fmt.Sprintf("%d %s %x %s", seq, head, sum, s.opt.Now().In(cc.conf.Location()).Format("2006-01-02")), nil
+}
+
+// timelineSummary is the case's summary, from the cache or from one reading of m.
+func (s *Server) timelineSummary(cc *caseCtx, conf *caseconf.Case, m *timeline.Merged, key string) (*summary, error) {
+	s.mu.Lock()
+	sum := s.summaries[cc.c.Folder.Dir]
+	s.mu.Unlock()
+	if sum != nil && sum.key == key {
+		return sum, nil
 	}
 	loc := conf.Location()
-	q := r.URL.Query()
-	v := timelineView{Channel: q.Get("channel"), Counterpart: q.Get("counterpart"), Role: q.Get("role"), Flagged: q.Get("flagged") != ""}
-	v.Page, _ = strconv.Atoi(q.Get("page"))
-	v.Page = max(v.Page, 1)
+	sum = &summary{key: key, flagged: map[int]bool{}, perDay: map[string]int{}}
 	chans, roles, cps := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	perDay := map[string]int{}
 	observe := func(fn func(*event.Event) error) error {
 		return m.Each(func(e *event.Event) error {
-			v.Total++
+			sum.total++
 			chans[string(e.Channel)] = true
 			if e.Role != "" {
 				roles[e.Role] = true
@@ -225,21 +249,19 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 				cps[e.Counterpart] = true
 			}
 			if e.Direction == event.In && caseconf.CollectionSide(e.Role) && !e.Time.IsZero() {
-				perDay[e.Time.In(loc).Format("2006-01-02")]++
+				sum.perDay[e.Time.In(loc).Format("2006-01-02")]++
 			}
 			return fn(e)
 		})
 	}
 	rep, err := findings.EvaluateEach(conf, observe, s.opt.Now())
 	if err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
-	flagged := map[int]bool{}
 	cats := map[string]*categoryView{}
 	for _, f := range rep.Findings {
 		for _, e := range f.Events {
-			flagged[e] = true
+			sum.flagged[e] = true
 		}
 		c := findings.CategoryOf(f.Rule)
 		if cats[c] == nil {
@@ -249,12 +271,50 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 			cats[c].Findings = append(cats[c].Findings, f)
 		}
 	}
-	rep = nil // the page keeps only the findings it lists
 	for _, c := range []string{findings.CategoryBreach, findings.CategoryInconsistent, findings.CategoryPerformance} {
 		if cats[c] != nil {
-			v.Categories = append(v.Categories, *cats[c])
+			sum.categories = append(sum.categories, *cats[c])
 		}
 	}
+	sum.channels, sum.roles, sum.counterparts = keys(chans), keys(roles), keys(cps)
+	s.mu.Lock()
+	if s.summaries == nil {
+		s.summaries = map[string]*summary{}
+	}
+	s.summaries[cc.c.Folder.Dir] = sum
+	s.mu.Unlock()
+	return sum, nil
+}
+
+// timelinePage reads the timeline as a stream: once for its summary (unless the case is as it
+// was for the page before), once for the rows of the page asked for. Nothing of it is held but
+// those rows and the summary, so a page of a case of a million events costs the memory of a page.
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCtx) {
+	fail := func(err error) { s.render(w, r, "error", page{Case: cc.name, Error: err.Error()}) }
+	// The key is taken before the case is read: a summary is never kept under the name of a
+	// state older than the one it was made from.
+	key, err := s.summaryKey(cc)
+	if err != nil {
+		fail(err)
+		return
+	}
+	conf, m, err := cc.c.Merged()
+	if err != nil {
+		fail(err)
+		return
+	}
+	sum, err := s.timelineSummary(cc, conf, m, key)
+	if err != nil {
+		fail(err)
+		return
+	}
+	loc := conf.Location()
+	q := r.URL.Query()
+	v := timelineView{Channel: q.Get("channel"), Counterpart: q.Get("counterpart"), Role: q.Get("role"), Flagged: q.Get("flagged") != "",
+		Total: sum.total, Categories: sum.categories, Channels: sum.channels, Roles: sum.roles, Counterparts: sum.counterparts}
+	v.Page, _ = strconv.Atoi(q.Get("page"))
+	v.Page = max(v.Page, 1)
+	flagged := sum.flagged
 	first := (v.Page - 1) * maxRows
 	// Unfiltered, every event is shown and the first pass counted them: the second stops at the
 	// end of the page. A filter needs the whole pass to count what it lets through.
@@ -295,8 +355,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, cc *caseCt
 	if v.Page < v.Pages {
 		v.Next = at(v.Page + 1)
 	}
-	v.Channels, v.Roles, v.Counterparts = keys(chans), keys(roles), keys(cps)
-	v.Chart = perDayChart(perDay, cc.lang)
+	v.Chart = perDayChart(sum.perDay, cc.lang)
 	s.render(w, r, "timeline", page{Case: cc.name, Nav: "timeline", Data: v})
 }
 

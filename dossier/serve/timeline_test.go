@@ -3,11 +3,13 @@ package serve
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,5 +110,47 @@ func BenchmarkTimelinePage500k(b *testing.B) {
 		page := a.get("/c/big/timeline?page=2", 200)
 		b.ReportMetric(float64(len(page))/1e3, "page-kB")
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
+	}
+}
+
+// The timeline's summary is kept from page to page only while the case stays as it was: a role
+// given in one click (case.yaml) and evidence added (the custody log) both show on the next page.
+func TestTimelineSummaryFollowsTheCase(t *testing.T) {
+	a := start(t, Options{}).login()
+	a.newCase("c")
+	dir := t.TempDir()
+	write := func(name, number string, n int) string {
+		var b strings.Builder
+		b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"1\">\n")
+		for i := range n {
+			// one a minute from 23:00 on 28 January 2025, Asia/Shanghai: night contacts once the number is a collector's
+			b.WriteString(`  <call number="` + number + `" duration="0" date="` + strconv.FormatInt(1738076400000+int64(i)*60000, 10) + `" type="3" presentation="1" readable_date="" contact_name="(Unknown)" />` + "\n")
+		}
+		b.WriteString("</calls>\n")
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	c, err := dossier.Open(filepath.Join(a.root, "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Add(context.Background(), []string{write("calls-20250128230000.xml", "15911112222", 3)}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if page := a.get("/c/c/timeline", 200); !strings.Contains(page, "没有发现问题") || !strings.Contains(page, "共 3 条") {
+		t.Fatal("before the role: findings listed, or not 3 events")
+	}
+	a.post("/c/c/role", url.Values{"number": {"15911112222"}, "role": {"collector"}}, 200)
+	if page := a.get("/c/c/timeline", 200); strings.Contains(page, "没有发现问题") {
+		t.Fatal("a number given the collector's role: its night calls are still not findings")
+	}
+	if _, err := c.Add(context.Background(), []string{write("calls-20250128231000.xml", "15933334444", 2)}, dossier.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if page := a.get("/c/c/timeline", 200); !strings.Contains(page, "共 5 条") {
+		t.Fatal("evidence added: the page still counts the events before it")
 	}
 }
