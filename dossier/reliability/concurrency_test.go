@@ -17,6 +17,7 @@ import (
 // once, numbered 1..n, and no verify may see a problem: a reader racing a writer must not
 // report a tampered case.
 func TestConcurrentAdds(t *testing.T) {
+	t.Parallel()
 	rounds := 3
 	if stress {
 		rounds = 25

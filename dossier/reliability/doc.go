@@ -10,7 +10,9 @@
 // atomicfile and are not simulated here.
 //
 // Every randomised test prints its seed and takes -seed to replay one run. The short forms run
-// in `make test`; `make stress` builds with the stress tag, which raises the trial counts.
+// in `make test`; `make stress` builds with the stress tag, which raises the trial counts. The
+// crash trials, whose kills are timed from an uninterrupted run, go first on their own; the
+// other tests then run side by side, each in folders of its own.
 //
 // What is checked, and where:
 //
@@ -20,6 +22,8 @@
 //	concurrency_test.go     two adds of overlapping folders at once, verify running beside them
 //	tamper_test.go          a flip, a truncation, a deletion and an insertion at every position
 //	                        class of every stored file and log line; verify must name each one
+//	                        (the short form: every kind on the first and last of alike files or
+//	                        lines, one kind of each family in turn on those between; see pick)
 //	tamper_outputs_test.go  the same for every bag file and manifest line and every packet
 //	                        attachment
 //	hostile_test.go         the hostile corpus: no panic, a warning naming the file, the original

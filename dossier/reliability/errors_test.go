@@ -17,6 +17,7 @@ var goChain = regexp.MustCompile(`\b(open|stat|lstat|read|write|mkdir|rename|rem
 // what failed and what to do, on one "dossier: " line set, with the right exit status, without
 // Go internals; --debug must add the detail.
 func TestUserFacingErrors(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	caseDir := newCase(t, root)
 	empty := filepath.Join(root, "empty")

@@ -23,6 +23,7 @@ const (
 // shown, nothing written to $TMPDIR (an empty folder that must stay empty) or beside the case,
 // and the untouched case verifying clean at the end. The per-command maxima are logged.
 func TestHostileRoundTwo(t *testing.T) {
+	t.Parallel()
 	n := 50000
 	if stress {
 		n = 1000000

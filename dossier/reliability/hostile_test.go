@@ -246,6 +246,7 @@ var validContent = map[string]bool{"formula-injection.csv": true}
 // bag from it, and checks each file's fate: stored byte for byte with a warning naming it, or
 // skipped with the reason; nothing read through a link; nothing written outside the case.
 func TestHostileCorpus(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	src := hostileCorpus(t, root)
 	caseDir := newCase(t, root)
@@ -468,6 +469,7 @@ func checkOnlyInside(t *testing.T, root string, allowed ...string) {
 // TestBombs adds each bomb alone, to measure what it costs: none may be decoded, and memory
 // stays under the bound.
 func TestBombs(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	src := hostileCorpus(t, root)
 	for _, name := range []string{"bomb-60000x60000.png", "bomb-16384x16384.png", "微信支付账单(20250101-20250415).xlsx", "billion-laughs.xml", "deeply-nested.xml", "10000-columns.csv", "long-line-chat.txt"} {
@@ -499,6 +501,7 @@ func TestBombs(t *testing.T) {
 // the case's own store (its lock, its staged copies, its logs), its outputs and case.yaml must
 // not become evidence of themselves.
 func TestAddFolderHoldingTheCase(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	write(t, filepath.Join(root, "evidence.txt"), []byte("催收短信截图说明"))
 	caseDir := newCase(t, root)

@@ -51,8 +51,9 @@ func TestMain(m *testing.M) {
 	if _, err := os.Stat(goTool); err != nil {
 		goTool = "go"
 	}
-	// Without the symbol table and DWARF (which nothing here reads) the link takes half the time.
-	build := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", dossierBin, "../../cmd/dossier")
+	// Without the symbol table and DWARF (which nothing here reads) the link takes half the time;
+	// -trimpath as in make test, whose compiled packages it then shares.
+	build := exec.Command(goTool, "build", "-trimpath", "-ldflags=-s -w", "-o", dossierBin, "../../cmd/dossier")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build the dossier binary:", err)

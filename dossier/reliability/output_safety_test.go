@@ -23,6 +23,7 @@ var (
 // hold a formula built from evidence. (dossier writes no CSV; the workbook is its only
 // spreadsheet output.)
 func TestFormulaInjection(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	src := filepath.Join(root, "evidence")
 	b, err := os.ReadFile("testdata/hostile/formula-injection.csv")
@@ -84,6 +85,7 @@ func TestFormulaInjection(t *testing.T) {
 // ID number and phone, the spouse's phone and a bank card number in several spellings, and
 // requires none of them anywhere in the PDF's text, however the text is spaced.
 func TestRedaction(t *testing.T) {
+	t.Parallel()
 	root := scratchDir(t)
 	caseDir := samplesCase(t) // the sample evidence and case.yaml, to which the message is added
 	body := "尊敬的张三（身份证110101199001011234），您尾号的银行卡6222 0212 3456 7890 123已逾期，" +

@@ -20,6 +20,7 @@ import (
 // form the kinds of change are spread over the payload files and over the lines of each manifest
 // (pick); every tag file gets every kind; under the stress tag every file and line gets every kind.
 func TestBagTamperMatrix(t *testing.T) {
+	t.Parallel()
 	caseDir := samplesCase(t)
 	offset := turnOffset(seed(t))
 	must(t, caseDir, "bag")
@@ -175,6 +176,7 @@ type attachment struct {
 // and cuts bytes in it; `verify PACKET` must report each and name the attachment (or, when the
 // change shifted the PDF's own structure, report the packet malformed).
 func TestPacketTamperMatrix(t *testing.T) {
+	t.Parallel()
 	caseDir := samplesCase(t)
 	must(t, caseDir, "pdf")
 	path := filepath.Join(caseDir, "out", "packet.pdf")

@@ -93,6 +93,7 @@ func flipPositions(r region, member, members int, rng *rand.Rand) []int {
 // appends updates —
 // and requires verify to find every one (exit 3) while the untouched packet verifies clean.
 func TestSignedPacketTamperMatrix(t *testing.T) {
+	t.Parallel()
 	caseDir := samplesCase(t)
 	must(t, caseDir, "pdf", "--sign-time", "2025-04-15T20:30:00+08:00")
 	path := filepath.Join(caseDir, "out", "packet.pdf")

@@ -275,6 +275,7 @@ func named(rep *verify.Report, tg target) bool {
 // change are spread over the originals, the events files and the lines of each log (pick); under
 // the stress tag every target gets every kind.
 func TestTamperMatrix(t *testing.T) {
+	t.Parallel()
 	caseDir := samplesCase(t)
 	offset := turnOffset(seed(t))
 	var tried, caught int
@@ -363,6 +364,7 @@ func TestTamperMatrix(t *testing.T) {
 // TestTamperThroughCommandLine checks, for one change of each kind of stored file, what the
 // user sees: exit status 3 and the file (or exhibit) named in the text report.
 func TestTamperThroughCommandLine(t *testing.T) {
+	t.Parallel()
 	caseDir := samplesCase(t)
 	items := listItems(t, caseDir)
 	it := items[len(items)/2]
