@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,6 +110,9 @@ func encodeJPEG(img image.Image) []byte {
 // agreementPDF writes a two-page PDF like a downloaded agreement; encrypt protects it.
 func agreementPDF(t testing.TB, encrypt bool) []byte {
 	t.Helper()
+	if b, ok := agreementPDFs.Load(encrypt); ok {
+		return bytes.Clone(b.([]byte))
+	}
 	f := fpdf.New("P", "mm", "A4", "")
 	f.AddUTF8FontFromBytes("cjk", "", templates.Font())
 	if encrypt {
@@ -127,8 +131,13 @@ func agreementPDF(t testing.TB, encrypt bool) []byte {
 	if err := f.Output(&b); err != nil {
 		t.Fatal(err)
 	}
+	agreementPDFs.Store(encrypt, bytes.Clone(b.Bytes()))
 	return b.Bytes()
 }
+
+// agreementPDFs holds the two documents agreementPDF makes, by encrypt: every fixture has both,
+// and making one parses the whole CJK font again (a third of a small render test's time).
+var agreementPDFs sync.Map
 
 // longParagraph is text that wraps over many lines, with punctuation at every kind of position.
 const longParagraph = "2025年1月因收入下降无法按期偿还花呗欠款。1月20日起，催收人员每天多次来电，包括夜间十点以后，" +
