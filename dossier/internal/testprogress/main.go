@@ -87,8 +87,10 @@ func run(in io.Reader, out io.Writer, every time.Duration) int {
 				fmt.Fprint(out, e.Output)
 			case "build-fail":
 				failed = true
-			case "run", "start":
+			case "run", "start", "cont":
 				running[k] = time.Now()
+			case "pause": // a parallel test waiting for its turn is not running
+				delete(running, k)
 			case "output":
 				b := logs[k]
 				if b == nil {

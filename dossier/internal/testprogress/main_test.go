@@ -1,7 +1,9 @@
 package main
 
 import (
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -46,4 +48,56 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The half-minute line names the tests that run, not the parallel tests paused until the
+// sequential ones are done.
+func TestStillRunning(t *testing.T) {
+	r, w := io.Pipe()
+	var out lockedBuilder
+	done := make(chan int)
+	go func() { done <- run(r, &out, time.Millisecond) }()
+	io.WriteString(w, `{"Action":"start","Package":"m/a"}
+{"Action":"run","Package":"m/a","Test":"TestSequential"}
+{"Action":"run","Package":"m/a","Test":"TestParallel"}
+{"Action":"pause","Package":"m/a","Test":"TestParallel"}
+`)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "still running"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress line:\n%s", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	io.WriteString(w, `{"Action":"pass","Package":"m/a","Test":"TestSequential","Elapsed":1}
+{"Action":"cont","Package":"m/a","Test":"TestParallel"}
+`)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "still running: m/a TestParallel"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed test is not named:\n%s", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	w.Close()
+	<-done
+	first := out.String()[:strings.Index(out.String(), "\n")]
+	if !strings.Contains(first, "TestSequential") || strings.Contains(first, "TestParallel") {
+		t.Errorf("while the parallel test waits, the line is %q; want only the sequential test", first)
+	}
+}
+
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
