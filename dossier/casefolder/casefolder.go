@@ -25,6 +25,10 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/store"
+
+	// The index and the custody log are read whole by every command: the faster decoder with
+	// encoding/json's semantics, as the timeline reads events.
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Format identifies the case folder layout in store/case.json: new cases are made in it.
@@ -340,7 +344,7 @@ func (f *Folder) Custody() ([]CustodyLine, error) {
 			return nil
 		}
 		var cl CustodyLine
-		if json.Unmarshal(l.Bytes, &cl) == nil {
+		if jsonv1.Unmarshal(l.Bytes, &cl) == nil {
 			out = append(out, cl)
 		}
 		return nil
@@ -357,7 +361,7 @@ func (f *Folder) Items() ([]evidence.Item, error) {
 			return nil
 		}
 		var it evidence.Item
-		if json.Unmarshal(l.Bytes, &it) == nil {
+		if jsonv1.Unmarshal(l.Bytes, &it) == nil {
 			out = append(out, it)
 		}
 		return nil
@@ -393,7 +397,7 @@ func (f *Folder) EventsUntil(it *evidence.Item, stop func() error) ([]event.Even
 			}
 		}
 		out = append(out, event.Event{})
-		if err := json.Unmarshal(l.Bytes, &out[len(out)-1]); err != nil {
+		if err := jsonv1.Unmarshal(l.Bytes, &out[len(out)-1]); err != nil {
 			return fmt.Errorf("events of %s line %d: %w", evidence.Label("en", it.Exhibit), l.N, err)
 		}
 		return nil
@@ -440,7 +444,7 @@ func (f *Folder) Bundle() (*evidence.Bundle, error) {
 	hashes := map[int]string{}
 	err = ReadLines(f.Path(custodyFile), func(l RawLine) error {
 		var cl CustodyLine
-		if !l.Torn && json.Unmarshal(l.Bytes, &cl) == nil {
+		if !l.Torn && jsonv1.Unmarshal(l.Bytes, &cl) == nil {
 			lines = append(lines, cl)
 			hashes[cl.Seq] = Hash(l.Bytes)
 		}
