@@ -74,7 +74,7 @@ func (f *Folder) WriteReadings(rs []ReadingFile, now time.Time) (err error) {
 	}
 	seq, _, err := f.Head()
 	if err != nil {
-		return fmt.Errorf("%w: %s is missing or unreadable (%v); run 'dossier verify' to see what changed", ErrDamaged, headFile, err)
+		return &DamagedError{File: headFile, Err: err}
 	}
 	for _, d := range []string{f.Path(readingsDir), f.Path("tmp"), f.PendingDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -93,12 +93,12 @@ func (f *Folder) WriteReadings(rs []ReadingFile, now time.Time) (err error) {
 		}
 	}()
 	for _, r := range rs {
-		name, err := stageReading(f.Path("tmp"), r.Data)
+		path, err := stageFile(f.Path("tmp"), "stage-ocr-*", r.Data)
 		if err != nil {
 			return fmt.Errorf("write reading of exhibit %d: %w", r.Exhibit, err)
 		}
 		sum := sha256.Sum256(r.Data)
-		j.Readings = append(j.Readings, stagedReading{Item: r.ItemID, Exhibit: r.Exhibit, SHA256: hex.EncodeToString(sum[:]), Staged: name})
+		j.Readings = append(j.Readings, stagedReading{Item: r.ItemID, Exhibit: r.Exhibit, SHA256: hex.EncodeToString(sum[:]), Staged: filepath.Base(path)})
 	}
 	jpath, err := f.stageJournal(j)
 	if err != nil {
@@ -134,9 +134,10 @@ func reached(step string) {
 	}
 }
 
-// stageReading writes a reading's bytes to a new file in dir (not yet durable) and returns its name.
-func stageReading(dir string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(dir, "stage-ocr-*")
+// stageFile writes data to a new file in dir named after pattern (not yet durable), readable by
+// all as the case's files are, and returns its path.
+func stageFile(dir, pattern string, data []byte) (string, error) {
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}
@@ -151,7 +152,7 @@ func stageReading(dir string, data []byte) (string, error) {
 		os.Remove(tmp.Name())
 		return "", werr
 	}
-	return filepath.Base(tmp.Name()), nil
+	return tmp.Name(), nil
 }
 
 // stageJournal writes the journal under its final name in pending/, made durable with the
@@ -162,19 +163,7 @@ func (f *Folder) stageJournal(j readingsJournal) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(f.PendingDir(), "readings-*.json")
-	if err != nil {
-		return "", err
-	}
-	_, werr := tmp.Write(jb)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", werr
-	}
-	return tmp.Name(), nil
+	return stageFile(f.PendingDir(), "readings-*.json", jb)
 }
 
 // durable makes the journal and the staged readings durable: one sync of the file system, or

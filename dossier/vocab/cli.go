@@ -70,7 +70,7 @@ var cliErrors = map[string][2]string{
 	"cli.err.noexhibit": {"没有%s：本案共有 %d 份证据（用 dossier list 查看）",
 		"%s: no such exhibit (the case has %d; see 'dossier list')"},
 	"cli.err.damaged": {"案件的保管记录已损坏：%s 缺失或无法读取（%s）；未做任何改动，请运行 dossier verify 查看改动",
-		"the case's custody records are damaged: %s is missing or unreadable (%s); nothing was added; run 'dossier verify' to see what changed"},
+		"the case's custody records are damaged: %s is missing or unreadable (%s); nothing was changed; run 'dossier verify' to see what changed"},
 	"cli.hint.caseyaml": {"（请修改 case.yaml 后重新运行）", " (fix case.yaml and run the command again)"},
 	"cli.hint.path":     {"（请检查路径和权限）", " (check the path and its permissions)"},
 	"cli.hint.nothing":  {"（请给出存有证据的文件或文件夹）", " (give files or folders that hold evidence)"},
