@@ -303,14 +303,17 @@ func TestExhibitsFollowPathOrder(t *testing.T) {
 }
 
 // sabotage is a parser that, on the file named "06.txt", removes the case's custody head, so that
-// the next commit refuses the damaged case.
+// the next commit refuses the damaged case. A folder takes its place, so that a commit already
+// under way when the file goes cannot write the head back (the test removes it after the add).
 type sabotage struct{ f *casefolder.Folder }
 
 func (sabotage) Name() string               { return "sabotage" }
 func (sabotage) Detect(s *parse.Sniff) bool { return true }
 func (p sabotage) Parse(in *parse.Input) (*parse.Result, error) {
 	if in.Name == "06.txt" {
-		os.Remove(filepath.Join(p.f.Dir, casefolder.StoreDir, "custody.head"))
+		head := filepath.Join(p.f.Dir, casefolder.StoreDir, "custody.head")
+		os.Remove(head)
+		os.Mkdir(head, 0o755)
 	}
 	return &parse.Result{Kind: parse.KindDocument, Summary: parse.Summarize("email")}, nil
 }
@@ -331,6 +334,7 @@ func TestFailedCommitEndsTheAdd(t *testing.T) {
 	if left, _ := os.ReadDir(f.Path("tmp")); len(left) != 0 {
 		t.Errorf("%d staged files left in tmp/ after the add returned", len(left))
 	}
+	os.Remove(filepath.Join(f.Dir, casefolder.StoreDir, "custody.head"))
 	// A commit the damage interrupted midway left its journal: the next writer rolls it back.
 	if _, err := f.Recover(); err != nil {
 		t.Fatal(err)
