@@ -448,6 +448,8 @@ type Object struct {
 	// SM3, when set, is the SM3 digest recorded for the object: Rehash then computes the
 	// object's SM3 too, in the same read.
 	SM3 string
+	// AlsoSM3 has Rehash compute the SM3 when the digest to compare it with is not known yet.
+	AlsoSM3 bool
 }
 
 // List walks objects/ and returns every file in it, including misplaced or misnamed ones (their
@@ -515,7 +517,7 @@ func hashBoth(path string) (string, string, error) {
 type HashResult struct {
 	Object
 	Actual    string
-	ActualSM3 string // computed only for objects with an SM3
+	ActualSM3 string // computed only for objects with an SM3 or AlsoSM3
 	Err       error
 }
 
@@ -539,7 +541,7 @@ func Rehash(objs []Object, fn func(HashResult)) {
 			defer wg.Done()
 			for o := range jobs {
 				res := HashResult{Object: o}
-				if o.SM3 != "" {
+				if o.SM3 != "" || o.AlsoSM3 {
 					res.Actual, res.ActualSM3, res.Err = hashBoth(o.Path)
 				} else {
 					res.Actual, _, res.Err = HashFile(o.Path)

@@ -4,6 +4,12 @@
 // model), each naming the exhibit, the original's name and the expected and actual digests, so a
 // reader sees the whole extent of a change. A crash-interrupted add is not a problem: it is
 // reported as a note, and the next add completes or rolls it back.
+//
+// A case is verified in two streams at once: every file of the store is hashed on every core
+// from the moment the store is listed, while the custody log and the index are read and
+// compared; only then is each digest held to its record. An index line equal to its custody
+// record byte for byte is that record and is not decoded again; any other line is decoded and
+// compared field by field.
 package verify
 
 import (
@@ -22,6 +28,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/casefolder"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/store"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Kinds of problems.
@@ -164,9 +171,10 @@ func CaseWith(dir string, opt Options) (*Report, error) {
 	if len(pendingItems) > 0 {
 		behind = max(behind, 1)
 	}
+	hashes := startHashing(f, p, opt.AllDigests)
 	custody, readings := checkCustody(f, r, behind)
 	items := checkIndex(f, r, custody, pendingItem)
-	checkObjects(f, r, items, pendingObject, p, opt.AllDigests)
+	checkObjects(f, r, items, pendingObject, hashes, opt.AllDigests)
 	checkCaseTimestamps(f, r, opt.TSARoots)
 	checkReadings(f, r, items, readings, set(pendingReadings))
 	sortProblems(r.Problems)
@@ -203,8 +211,8 @@ func checkCustody(f *casefolder.Folder, r *Report, behind int) (map[string]custo
 			}
 			return nil
 		}
-		var cl casefolder.CustodyLine
-		if err := json.Unmarshal(l.Bytes, &cl); err != nil {
+		cl, raw, err := decodeCustody(l.Bytes)
+		if err != nil {
 			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: l.N, Detail: "line is not a custody entry: " + shortErr(err)})
 			prev = casefolder.Hash(l.Bytes)
 			lastSeq++
@@ -222,8 +230,8 @@ func checkCustody(f *casefolder.Folder, r *Report, behind int) (map[string]custo
 			r.add(Problem{Kind: CustodyBroken, Path: "store/custody.jsonl", Line: 1, Detail: "the first entry is not this case's creation"})
 			r.add(Problem{Kind: CaseFile, Path: "store/case.json", Detail: "the case's id or creation time differs from the custody log's first entry"})
 		}
-		for _, it := range cl.Items {
-			items[it.ID] = custodyItem{Item: it, line: l.N}
+		for i, it := range cl.Items {
+			items[it.ID] = custodyItem{Item: it, line: l.N, raw: raw[i]}
 		}
 		if cl.Action == casefolder.ActionReading {
 			readings[cl.Note] = recordedReading{sha256: cl.SHA256, exhibit: cl.Exhibit}
@@ -257,6 +265,29 @@ func checkCustody(f *casefolder.Folder, r *Report, behind int) (map[string]custo
 type custodyItem struct {
 	evidence.Item
 	line int
+	raw  []byte // the record as the custody line holds it
+}
+
+// decodeCustody decodes a custody line, keeping each item's record as written too, so that an
+// index line can be found equal to its record byte for byte instead of decoded and encoded again.
+func decodeCustody(line []byte) (casefolder.CustodyLine, [][]byte, error) {
+	var e struct {
+		casefolder.CustodyLine
+		Items []jsonv1.RawMessage `json:"items,omitempty"`
+	}
+	if err := jsonv1.Unmarshal(line, &e); err != nil {
+		return casefolder.CustodyLine{}, nil, err
+	}
+	cl := e.CustodyLine
+	raw := make([][]byte, len(e.Items))
+	cl.Items = make([]evidence.Item, len(e.Items))
+	for i, b := range e.Items {
+		if err := jsonv1.Unmarshal(b, &cl.Items[i]); err != nil {
+			return casefolder.CustodyLine{}, nil, fmt.Errorf("item %d: %w", i+1, err)
+		}
+		raw[i] = b
+	}
+	return cl, raw, nil
 }
 
 func firstExhibit(cl casefolder.CustodyLine) int {
@@ -271,6 +302,21 @@ func checkIndex(f *casefolder.Folder, r *Report, custody map[string]custodyItem,
 	var items []evidence.Item
 	seen := map[string]bool{}
 	exhibits := map[int]string{}
+	listed := func(it evidence.Item, line int) {
+		items = append(items, it)
+		seen[it.ID] = true
+		if other, dup := exhibits[it.Exhibit]; dup {
+			r.add(Problem{Kind: IndexEdited, Exhibit: it.Exhibit, Name: it.Name, Path: "store/index.jsonl", Line: line,
+				Detail: fmt.Sprintf("exhibit number used twice (also %s)", other)})
+		}
+		exhibits[it.Exhibit] = it.Name
+	}
+	// An index line is written as its item's latest custody record: a line equal to one, byte
+	// for byte, is that record and needs no decoding.
+	byRecord := make(map[string]string, len(custody))
+	for id, rec := range custody {
+		byRecord[string(rec.raw)] = id
+	}
 	err := casefolder.ReadLines(f.IndexPath(), func(l casefolder.RawLine) error {
 		if len(bytes.TrimSpace(l.Bytes)) == 0 {
 			return nil
@@ -279,18 +325,16 @@ func checkIndex(f *casefolder.Folder, r *Report, custody map[string]custodyItem,
 			r.Notes = append(r.Notes, fmt.Sprintf("index line %d was cut short by the interrupted add", l.N))
 			return nil
 		}
+		if id, ok := byRecord[string(l.Bytes)]; ok && !l.Torn {
+			listed(custody[id].Item, l.N)
+			return nil
+		}
 		var it evidence.Item
 		if err := json.Unmarshal(l.Bytes, &it); err != nil {
 			r.add(Problem{Kind: IndexUnreadable, Path: "store/index.jsonl", Line: l.N, Detail: "line is not an item: " + shortErr(err)})
 			return nil
 		}
-		items = append(items, it)
-		seen[it.ID] = true
-		if other, dup := exhibits[it.Exhibit]; dup {
-			r.add(Problem{Kind: IndexEdited, Exhibit: it.Exhibit, Name: it.Name, Path: "store/index.jsonl", Line: l.N,
-				Detail: fmt.Sprintf("exhibit number used twice (also %s)", other)})
-		}
-		exhibits[it.Exhibit] = it.Name
+		listed(it, l.N)
 		rec, ok := custody[it.ID]
 		if !ok {
 			r.add(Problem{Kind: IndexEdited, Exhibit: it.Exhibit, Name: it.Name, Path: "store/index.jsonl", Line: l.N,
@@ -359,48 +403,104 @@ func diffFields(want, got evidence.Item) string {
 	return "fields: " + strings.Join(names, ", ")
 }
 
-// checkObjects re-hashes every original and every events file, and looks for objects nobody
-// recorded.
-func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool, prog Progress, allDigests bool) {
+// storeHashes is the re-hashing of everything the store holds, started before the records are
+// read. Which digest each file must have comes from the records, but which files there are to
+// hash does not; reading the records (the custody log repeats every item record) would otherwise
+// leave the cores idle for a tenth of the time the hashing takes.
+type storeHashes struct {
+	done    chan struct{}
+	objects []store.Object // what objects/ holds
+	listErr error
+	results map[string]store.HashResult // by path
+}
+
+// startHashing lists objects/ and events/ and hashes every file there on every core, reporting
+// to prog. allDigests computes each object's SM3 as well.
+func startHashing(f *casefolder.Folder, prog Progress, allDigests bool) *storeHashes {
+	h := &storeHashes{done: make(chan struct{}), results: map[string]store.HashResult{}}
+	go func() {
+		defer close(h.done)
+		h.objects, h.listErr = f.Store.List()
+		jobs := make([]store.Object, 0, len(h.objects))
+		for _, o := range h.objects {
+			o.AlsoSM3 = allDigests
+			jobs = append(jobs, o)
+		}
+		// The events files are named by item, not by digest; one that is not there is found
+		// missing when the records are compared.
+		events, _ := os.ReadDir(f.Path("events"))
+		for _, e := range events {
+			if info, err := e.Info(); err == nil && info.Mode().IsRegular() && strings.HasSuffix(e.Name(), ".jsonl") {
+				jobs = append(jobs, store.Object{Path: f.Path("events", e.Name()), Size: info.Size()})
+			}
+		}
+		if prog != nil {
+			var total int64
+			for _, j := range jobs {
+				total += j.Size
+			}
+			prog.Total(len(jobs), total)
+		}
+		store.Rehash(jobs, func(res store.HashResult) {
+			h.results[res.Path] = res
+			if prog != nil {
+				prog.Advance(res.Size)
+			}
+		})
+	}()
+	return h
+}
+
+// checkObjects compares the digests of every original and every events file with the records,
+// and looks for objects nobody recorded.
+func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendingObject map[string]bool, hashes *storeHashes, allDigests bool) {
+	<-hashes.done
 	type expect struct {
 		item   evidence.Item
 		events bool
+		want   store.Object
 	}
 	want := map[string]expect{} // path → what it should be
-	var jobs []store.Object
+	var order []string
 	bySHA := map[string]evidence.Item{}
 	withSM3 := false
+	var unlisted []store.Object // there, but not when the store was listed
+	expected := func(it evidence.Item, o store.Object, events bool) {
+		if _, dup := want[o.Path]; dup {
+			return
+		}
+		if _, ok := hashes.results[o.Path]; !ok {
+			if _, err := os.Lstat(o.Path); err != nil {
+				if events {
+					r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, o.Path), Expected: o.SHA256,
+						Detail: "the events extracted from this item are gone"})
+				} else {
+					r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, o.Path), Expected: o.SHA256,
+						Detail: "the stored original is gone"})
+				}
+				return
+			}
+			unlisted = append(unlisted, o)
+		}
+		want[o.Path] = expect{item: it, events: events, want: o}
+		order = append(order, o.Path)
+	}
 	for _, it := range items {
 		withSM3 = withSM3 || it.SM3 != ""
 		bySHA[it.SHA256] = it
-		p := f.Store.Path(it.SHA256)
-		if _, err := os.Lstat(p); err != nil {
-			r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, p), Expected: it.SHA256,
-				Detail: "the stored original is gone"})
-		} else if _, dup := want[p]; !dup {
-			want[p] = expect{item: it}
-			o := store.Object{SHA256: it.SHA256, Path: p, Size: it.Size}
-			if allDigests {
-				o.SM3 = it.SM3
-			}
-			jobs = append(jobs, o)
+		o := store.Object{SHA256: it.SHA256, Path: f.Store.Path(it.SHA256), Size: it.Size}
+		if allDigests {
+			o.SM3 = it.SM3
 		}
+		expected(it, o, false)
 		if it.EventsSHA256 != "" {
-			ep := f.EventsPath(it.ID)
-			if _, err := os.Lstat(ep); err != nil {
-				r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, ep), Expected: it.EventsSHA256,
-					Detail: "the events extracted from this item are gone"})
-			} else {
-				want[ep] = expect{item: it, events: true}
-				jobs = append(jobs, store.Object{SHA256: it.EventsSHA256, Path: ep})
-			}
+			expected(it, store.Object{SHA256: it.EventsSHA256, Path: f.EventsPath(it.ID)}, true)
 		}
 	}
-	all, err := f.Store.List()
-	if err != nil {
-		r.add(Problem{Kind: Malformed, Path: "store/objects", Detail: "cannot list the store: " + shortErr(err)})
+	if hashes.listErr != nil {
+		r.add(Problem{Kind: Malformed, Path: "store/objects", Detail: "cannot list the store: " + shortErr(hashes.listErr)})
 	}
-	for _, o := range all {
+	for _, o := range hashes.objects {
 		if _, ok := want[o.Path]; ok {
 			continue
 		}
@@ -420,34 +520,26 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 	case withSM3:
 		r.NotRecomputed = []string{"sm3"}
 	}
-	if prog != nil {
-		var total int64
-		for _, j := range jobs {
-			total += j.Size
-		}
-		prog.Total(len(jobs), total)
-	}
-	store.Rehash(jobs, func(h store.HashResult) {
-		e := want[h.Path]
-		r.Bytes += h.Size
-		if prog != nil {
-			prog.Advance(h.Size)
-		}
+	store.Rehash(unlisted, func(res store.HashResult) { hashes.results[res.Path] = res })
+	for _, p := range order {
+		e := want[p]
+		h := hashes.results[p]
+		r.Bytes += e.want.Size
 		switch {
 		case h.Err != nil:
-			r.add(Problem{Kind: Missing, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+			r.add(Problem{Kind: Missing, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, p), Expected: e.want.SHA256,
 				Detail: "cannot read: " + shortErr(h.Err)})
-		case h.Actual != h.SHA256 && e.events:
-			r.add(Problem{Kind: EventsAltered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+		case h.Actual != e.want.SHA256 && e.events:
+			r.add(Problem{Kind: EventsAltered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, p), Expected: e.want.SHA256,
 				Actual: h.Actual, Detail: "the events extracted from this item were changed"})
-		case h.Actual != h.SHA256:
-			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: h.SHA256,
+		case h.Actual != e.want.SHA256:
+			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, p), Expected: e.want.SHA256,
 				Actual: h.Actual, Detail: "the stored original was changed"})
-		case h.SM3 != "" && h.ActualSM3 != h.SM3:
-			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, h.Path), Expected: "sm3:" + h.SM3,
+		case e.want.SM3 != "" && h.ActualSM3 != e.want.SM3:
+			r.add(Problem{Kind: Altered, Exhibit: e.item.Exhibit, Name: e.item.Name, Path: rel(f, p), Expected: "sm3:" + e.want.SM3,
 				Actual: "sm3:" + h.ActualSM3, Detail: "the stored original's SM3 digest differs from the one recorded when it was added"})
 		}
-	})
+	}
 }
 
 func rel(f *casefolder.Folder, p string) string {
