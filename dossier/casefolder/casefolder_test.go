@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -221,5 +223,48 @@ func TestMissingHeadIsNotRebuilt(t *testing.T) {
 	}
 	if objs, _ := f.Store.List(); len(objs) != 0 {
 		t.Fatalf("a refused commit moved objects into the store: %v", objs)
+	}
+}
+
+// The index is decoded in chunks on every core; what Items returns must not depend on where a
+// chunk ends: every readable line, in exhibit order, equal exhibits in the order of the index.
+func TestItemsReadsEveryLineAcrossChunks(t *testing.T) {
+	for _, n := range []int{0, 1, itemsChunk - 1, itemsChunk, itemsChunk + 1, 2*itemsChunk + 7} {
+		t.Run(fmt.Sprint(n, " lines"), func(t *testing.T) {
+			f := newCase(t)
+			var index []byte
+			var want []evidence.Item
+			for i := range n {
+				var line []byte
+				switch {
+				case i%97 == 5:
+					line = []byte(`{"exhibit":`) // cut short
+				case i%89 == 3:
+					line = []byte("  ")
+				default:
+					// Exhibits repeat (i*7919 mod n/3) so both the sort and its stability show.
+					it := evidence.Item{Exhibit: i * 7919 % max(n/3, 1), ID: fmt.Sprint("item-", i)}
+					line, _ = json.Marshal(it)
+					want = append(want, it)
+				}
+				index = append(append(index, line...), '\n')
+			}
+			sort.SliceStable(want, func(i, j int) bool { return want[i].Exhibit < want[j].Exhibit })
+			if err := os.WriteFile(f.IndexPath(), index, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			items, err := f.Items()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != len(want) {
+				t.Fatalf("got %d items, want %d", len(items), len(want))
+			}
+			for i := range want {
+				if items[i].ID != want[i].ID || items[i].Exhibit != want[i].Exhibit {
+					t.Fatalf("item %d: got %s (exhibit %d), want %s (exhibit %d)", i, items[i].ID, items[i].Exhibit, want[i].ID, want[i].Exhibit)
+				}
+			}
+		})
 	}
 }
