@@ -148,17 +148,20 @@ func (c *Case) Add(ctx context.Context, paths []string, opt AddOptions) (*ingest
 	var rep *ingest.Report
 	err = c.Write(ctx, opt.Lock, opt.Notes, func() error {
 		var err error
-		rep, err = ingest.Add(c.Folder, conf, paths, ingest.Options{Describe: opt.Describe, Parsers: formats.All(), Progress: opt.Progress, ShowFrom: opt.ShowFrom})
+		var readable []evidence.Item // what OCR may read of the items added
+		iopt := ingest.Options{Describe: opt.Describe, Parsers: formats.All(), Progress: opt.Progress, ShowFrom: opt.ShowFrom}
+		if opt.OCR != nil {
+			iopt.Added = func(it evidence.Item) {
+				if reading.Eligible(&it) {
+					readable = append(readable, it)
+				}
+			}
+		}
+		rep, err = ingest.Add(c.Folder, conf, paths, iopt)
 		if err != nil || opt.OCR == nil || rep == nil {
 			return err
 		}
-		added := map[int]bool{}
-		for _, r := range rep.Results {
-			if r.Exhibit > 0 && r.DuplicateOf == 0 {
-				added[r.Exhibit] = true
-			}
-		}
-		read, err := c.readText(ctx, added, opt.OCR)
+		read, err := c.readText(ctx, readable, opt.OCR)
 		if opt.OCR.Done != nil {
 			opt.OCR.Done(read)
 		}
@@ -202,23 +205,20 @@ func (c *Case) ReadText(ctx context.Context, exhibits []int, opt ReadTextOptions
 		if len(exhibits) == 0 {
 			want = found
 		}
-		res, err = c.readText(ctx, want, &opt.OCROptions)
+		var sel []evidence.Item
+		for _, it := range items {
+			if want[it.Exhibit] {
+				sel = append(sel, it)
+			}
+		}
+		res, err = c.readText(ctx, sel, &opt.OCROptions)
 		return err
 	})
 	return res, err
 }
 
-func (c *Case) readText(ctx context.Context, exhibits map[int]bool, opt *OCROptions) ([]reading.Result, error) {
-	items, err := c.Folder.Items()
-	if err != nil {
-		return nil, err
-	}
-	var sel []evidence.Item
-	for _, it := range items {
-		if exhibits[it.Exhibit] {
-			sel = append(sel, it)
-		}
-	}
+// readText reads the text of the items of sel OCR wants. The caller holds the lock.
+func (c *Case) readText(ctx context.Context, sel []evidence.Item, opt *OCROptions) ([]reading.Result, error) {
 	if !slices.ContainsFunc(sel, func(it evidence.Item) bool { return reading.Wants(c.Folder, &it) }) {
 		return nil, nil
 	}

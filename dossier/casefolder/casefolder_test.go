@@ -1,6 +1,7 @@
 package casefolder
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -264,6 +265,57 @@ func TestItemsReadsEveryLineAcrossChunks(t *testing.T) {
 				if items[i].ID != want[i].ID || items[i].Exhibit != want[i].Exhibit {
 					t.Fatalf("item %d: got %s (exhibit %d), want %s (exhibit %d)", i, items[i].ID, items[i].Exhibit, want[i].ID, want[i].Exhibit)
 				}
+			}
+		})
+	}
+}
+
+// A crash between appending a custody line and moving the head leaves the head on the line
+// before the last; the next writer moves it. Any other disagreement is left for verify.
+func TestRecoverMovesTheHeadACrashLeftBehind(t *testing.T) {
+	tests := []struct {
+		name      string
+		head      func(lines [][]byte) string // the head as the crash or the edit left it
+		lastLine  func([]byte) []byte         // the last custody line as it is left
+		wantMoved bool
+	}{
+		{"one line behind: the crash", func(ls [][]byte) string { return fmt.Sprintf("%d %s\n", len(ls)-1, Hash(ls[len(ls)-2])) }, nil, true},
+		{"two lines behind: not a crash", func(ls [][]byte) string { return fmt.Sprintf("%d %s\n", len(ls)-2, Hash(ls[len(ls)-3])) }, nil, false},
+		{"one line behind with another hash: an edit", func(ls [][]byte) string { return fmt.Sprintf("%d %s\n", len(ls)-1, strings.Repeat("0", 64)) }, nil, false},
+		{"last line does not parse", func(ls [][]byte) string { return fmt.Sprintf("%d %s\n", len(ls)-1, Hash(ls[len(ls)-2])) },
+			func(b []byte) []byte { return b[:len(b)/2] }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newCase(t)
+			for i, content := range []string{"alpha", "beta"} {
+				var b Batch
+				stageItem(t, f, &b, i+1, content)
+				if err := f.Commit(&b, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			raw, err := os.ReadFile(f.CustodyPath())
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n"))
+			if tt.lastLine != nil {
+				lines[len(lines)-1] = tt.lastLine(lines[len(lines)-1])
+				os.WriteFile(f.CustodyPath(), append(bytes.Join(lines, []byte("\n")), '\n'), 0o644)
+			}
+			left := tt.head(lines)
+			os.WriteFile(f.Path("custody.head"), []byte(left), 0o644)
+			if _, err := f.Recover(); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(f.Path("custody.head"))
+			moved := fmt.Sprintf("%d %s\n", len(lines), Hash(lines[len(lines)-1]))
+			switch {
+			case tt.wantMoved && string(got) != moved:
+				t.Fatalf("head %q, want it moved to the last line: %q", got, moved)
+			case !tt.wantMoved && string(got) != left:
+				t.Fatalf("head %q, want it left as %q", got, left)
 			}
 		})
 	}

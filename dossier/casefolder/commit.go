@@ -21,6 +21,7 @@ import (
 	"github.com/dossier-tool/dossier/dossier/event"
 	"github.com/dossier-tool/dossier/dossier/evidence"
 	"github.com/dossier-tool/dossier/dossier/store"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Batch is a set of new items committed together.
@@ -305,24 +306,26 @@ func (f *Folder) Recover() ([]string, error) {
 			notes = append(notes, fmt.Sprintf("removed an incomplete last line of %s left by an interrupted run", name))
 		}
 	}
-	lines, err := f.Custody()
-	if err != nil {
+	if err := f.repairHead(); err != nil {
 		return notes, err
-	}
-	if len(lines) > 0 {
-		if err := f.repairHead(lines[len(lines)-1]); err != nil {
-			return notes, err
-		}
-	}
-	inCustody := map[string]evidence.Item{}
-	for _, cl := range lines {
-		for _, it := range cl.Items {
-			inCustody[it.ID] = it
-		}
 	}
 	entries, err := os.ReadDir(f.PendingDir())
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return notes, err
+	}
+	// Every write command starts here: the whole log (which repeats every item record) is
+	// decoded only when there is interrupted work to finish.
+	inCustody := map[string]evidence.Item{}
+	if len(entries) > 0 {
+		lines, err := f.Custody()
+		if err != nil {
+			return notes, err
+		}
+		for _, cl := range lines {
+			for _, it := range cl.Items {
+				inCustody[it.ID] = it
+			}
+		}
 	}
 	for _, e := range entries {
 		jpath := filepath.Join(f.PendingDir(), e.Name())
@@ -397,17 +400,23 @@ func (f *Folder) Recover() ([]string, error) {
 
 // repairHead moves the head to the last custody line when a crash came between the append and
 // the head update (the head then names the line before the last).
-func (f *Folder) repairHead(last CustodyLine) error {
-	seq, hash, err := f.Head()
-	if err != nil || seq == last.Seq || !(seq == last.Seq-1 && hash == last.Prev) {
-		return nil // nothing to do, or not a crash pattern: leave it for verify to report
-	}
+func (f *Folder) repairHead() error {
 	var lastRaw []byte
 	if err := ReadLines(f.CustodyPath(), func(l RawLine) error {
-		lastRaw = append(lastRaw[:0], l.Bytes...)
+		if !l.Torn {
+			lastRaw = l.Bytes
+		}
 		return nil
 	}); err != nil {
 		return err
+	}
+	var last CustodyLine
+	if lastRaw == nil || jsonv1.Unmarshal(lastRaw, &last) != nil {
+		return nil // an empty log, or an edited one: leave it for verify to report
+	}
+	seq, hash, err := f.Head()
+	if err != nil || seq == last.Seq || !(seq == last.Seq-1 && hash == last.Prev) {
+		return nil // nothing to do, or not a crash pattern: leave it for verify to report
 	}
 	return atomicfile.WriteBytes(f.Path(headFile), []byte(fmt.Sprintf("%d %s\n", last.Seq, Hash(lastRaw))), 0o644)
 }

@@ -62,6 +62,10 @@ type Options struct {
 	// ShowFrom, when set, is a folder the files were put in only to be added (the web app's
 	// uploads): paths under it are shown and recorded relative to it, as the user gave them.
 	ShowFrom string
+	// Added, when set, is given the record of every item added, once its batch is committed,
+	// one call at a time: what a caller does next with the new items (OCR) need not read the
+	// whole index again.
+	Added func(evidence.Item)
 }
 
 // show is the path as the user knows it, decoded for display (see textenc.FileName).
@@ -259,9 +263,14 @@ func (a *adder) commit() error {
 	a.committing = done
 	now := a.opt.Now()
 	go func() {
+		items := b.Items // Commit empties the batch
 		err := a.f.Commit(b, now)
 		if err != nil {
 			a.f.Discard(b)
+		} else if a.opt.Added != nil {
+			for _, it := range items {
+				a.opt.Added(it)
+			}
 		}
 		done <- err
 	}()

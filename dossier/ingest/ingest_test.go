@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -302,6 +303,36 @@ func TestExhibitsFollowPathOrder(t *testing.T) {
 	}
 }
 
+// Added is told of every item an add put in the case, as it is recorded, in exhibit order, once:
+// not of a file already in the case.
+func TestAddedIsToldOfEveryItemRecorded(t *testing.T) {
+	f, c, src := setup(t)
+	for i := 1; i <= 5; i++ {
+		write(t, filepath.Join(src, fmt.Sprintf("%02d.txt", i)), fmt.Sprintf("NOTE %d", i))
+	}
+	write(t, filepath.Join(src, "06.txt"), "NOTE 2") // the same bytes as 02.txt
+	var told []evidence.Item
+	opt := Options{Parsers: []parse.Parser{noteParser{}, fallback{}}, BatchItems: 2, Added: func(it evidence.Item) { told = append(told, it) }}
+	if _, err := Add(f, c, []string{src}, opt); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := f.Items()
+	if len(items) != 5 || len(told) != len(items) {
+		t.Fatalf("told of %d items, %d in the case; want 5 and 5", len(told), len(items))
+	}
+	for i := range items {
+		a, _ := json.Marshal(told[i])
+		b, _ := json.Marshal(items[i])
+		if string(a) != string(b) {
+			t.Errorf("item %d: told\n%s\nindexed\n%s", i+1, a, b)
+		}
+	}
+	told = nil
+	if _, err := Add(f, c, []string{src}, opt); err != nil || len(told) != 0 {
+		t.Fatalf("adding the same files again: told of %d items (%v), want none", len(told), err)
+	}
+}
+
 // sabotage is a parser that, on the file named "06.txt", removes the case's custody head, so that
 // the next commit refuses the damaged case. A folder takes its place, so that a commit already
 // under way when the file goes cannot write the head back (the test removes it after the add).
@@ -327,7 +358,9 @@ func TestFailedCommitEndsTheAdd(t *testing.T) {
 	for i := 1; i <= 9; i++ {
 		write(t, filepath.Join(src, fmt.Sprintf("%02d.txt", i)), fmt.Sprintf("file %d", i))
 	}
-	_, err := Add(f, c, []string{src}, Options{Parsers: []parse.Parser{sabotage{f}}, BatchItems: 2})
+	var told []string
+	_, err := Add(f, c, []string{src}, Options{Parsers: []parse.Parser{sabotage{f}}, BatchItems: 2,
+		Added: func(it evidence.Item) { told = append(told, it.Name) }})
 	if !errors.Is(err, casefolder.ErrDamaged) && (err == nil || !strings.Contains(err.Error(), "custody.head")) {
 		t.Fatalf("add into a case whose head went missing: %v, want the commit refused", err)
 	}
@@ -349,6 +382,15 @@ func TestFailedCommitEndsTheAdd(t *testing.T) {
 	for i, it := range items {
 		if want := fmt.Sprintf("%02d.txt", i+1); it.Name != want || it.Exhibit != i+1 {
 			t.Errorf("item %d is %s, exhibit %d; want %s, exhibit %d", i, it.Name, it.Exhibit, want, i+1)
+		}
+	}
+	// Added is told only of batches committed before the add failed.
+	if len(told) > len(items) {
+		t.Errorf("told of %d items added, but %d are in the case", len(told), len(items))
+	}
+	for i, name := range told {
+		if i < len(items) && items[i].Name != name {
+			t.Errorf("told of %s as the %d. item added, but the case has %s", name, i+1, items[i].Name)
 		}
 	}
 	objs, err := f.Store.List()
