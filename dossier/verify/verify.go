@@ -471,13 +471,11 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 		}
 		if _, ok := hashes.results[o.Path]; !ok {
 			if _, err := os.Lstat(o.Path); err != nil {
+				gone := "the stored original is gone"
 				if events {
-					r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, o.Path), Expected: o.SHA256,
-						Detail: "the events extracted from this item are gone"})
-				} else {
-					r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, o.Path), Expected: o.SHA256,
-						Detail: "the stored original is gone"})
+					gone = "the events extracted from this item are gone"
 				}
+				r.add(Problem{Kind: Missing, Exhibit: it.Exhibit, Name: it.Name, Path: rel(f, o.Path), Expected: o.SHA256, Detail: gone})
 				return
 			}
 			unlisted = append(unlisted, o)
