@@ -264,13 +264,7 @@ func PacketWith(ra io.ReaderAt, size int64, name string, opt Options) (*Report, 
 		}
 	}
 	if embedded > 0 {
-		r.Recomputed = []string{"sha256"}
-		switch {
-		case withSM3 && opt.AllDigests:
-			r.Recomputed = append(r.Recomputed, "sm3")
-		case withSM3:
-			r.NotRecomputed = []string{"sm3"}
-		}
+		r.recomputedOriginals(withSM3, opt.AllDigests)
 	}
 	for _, f := range pk.Files {
 		if !listed[f.Name] {

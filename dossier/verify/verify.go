@@ -85,6 +85,18 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
 func (r *Report) add(p Problem) { r.Problems = append(r.Problems, p) }
 
+// recomputedOriginals records what was recomputed of originals hashed for their SHA-256, and
+// for their SM3 too (withSM3: some have one recorded) when allDigests asks.
+func (r *Report) recomputedOriginals(withSM3, allDigests bool) {
+	r.Recomputed = []string{"sha256"}
+	switch {
+	case withSM3 && allDigests:
+		r.Recomputed = append(r.Recomputed, "sm3")
+	case withSM3:
+		r.NotRecomputed = []string{"sm3"}
+	}
+}
+
 // Progress is told how much there is to re-hash and how much is done, for a display.
 type Progress interface {
 	Total(files int, bytes int64)
@@ -511,13 +523,7 @@ func checkObjects(f *casefolder.Folder, r *Report, items []evidence.Item, pendin
 		}
 		r.add(p)
 	}
-	r.Recomputed = []string{"sha256"}
-	switch {
-	case withSM3 && allDigests:
-		r.Recomputed = append(r.Recomputed, "sm3")
-	case withSM3:
-		r.NotRecomputed = []string{"sm3"}
-	}
+	r.recomputedOriginals(withSM3, allDigests)
 	store.Rehash(unlisted, func(res store.HashResult) { hashes.results[res.Path] = res })
 	for _, p := range order {
 		e := want[p]
