@@ -171,3 +171,37 @@ func TestAllDigestsRecomputesSM3(t *testing.T) {
 		t.Fatalf("--all-digests: want exhibit 2's SM3 reported, got %+v", r.Problems)
 	}
 }
+
+// A report with problems ends as a clean one does: which digests were recomputed, then who
+// signed the packet.
+func TestReportEndsWithTheDigestsThenTheSigner(t *testing.T) {
+	sig := &Signature{Valid: true, Fingerprint: "AB CD", Signer: "CN=张三"}
+	tests := []struct {
+		name     string
+		problems []Problem
+		lang     string
+		digests  string
+		signer   string
+	}{
+		{"clean, Chinese", nil, "zh", "摘要：", "签名人："},
+		{"clean, English", nil, "en", "Digests: ", "Signed by: "},
+		{"a problem, Chinese", []Problem{{Kind: Altered, Exhibit: 2, Name: "b.txt", Path: "b.txt", Detail: "changed"}}, "zh", "摘要：", "签名人："},
+		{"a problem, English", []Problem{{Kind: Altered, Exhibit: 2, Name: "b.txt", Path: "b.txt", Detail: "changed"}}, "en", "Digests: ", "Signed by: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Report{Target: "packet.pdf", Type: "packet", Problems: tt.problems, Recomputed: []string{"sha256"}, NotRecomputed: []string{"sm3"}, Signature: sig}
+			if r.Problems == nil {
+				r.Problems = []Problem{}
+			}
+			var out strings.Builder
+			if err := r.WriteText(&out, tt.lang); err != nil {
+				t.Fatal(err)
+			}
+			d, s := strings.Index(out.String(), tt.digests), strings.Index(out.String(), tt.signer)
+			if d < 0 || s < 0 || d > s {
+				t.Fatalf("want the digests line (at %d) before the signer (at %d):\n%s", d, s, out.String())
+			}
+		})
+	}
+}

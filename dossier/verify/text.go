@@ -83,8 +83,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	} else {
 		fmt.Fprintf(w, "结果：发现 %d 处问题。以下内容与登记时不一致：\n", len(r.Problems))
 	}
-	defer r.writeRecomputed(w, lang)
+	// After the problems, in the order a clean report has them: the digests, then the signer.
 	defer r.writeSigner(w, en)
+	defer r.writeRecomputed(w, lang)
 	for i, p := range r.Problems {
 		what := pick(kindText[p.Kind])
 		if what == "" {
